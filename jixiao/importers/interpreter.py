@@ -1,0 +1,750 @@
+"""Grid -> target document: all the understanding of target tables, for every file format.
+
+The interpreter walks a :class:`Source` in order. Paragraphs give the year, project titles and
+the department-wide part (部门整体绩效目标). Tables give each project's header block (code, name,
+money, spending plan, goal: label cells followed by their values) and its indicator grid (a
+header row whose cells name column roles by synonym, then indicator rows). Whatever cannot be
+read cleanly becomes a warning with its place; nothing is silently dropped or guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from jixiao.core.document import (
+    Budget,
+    Checkpoint,
+    IndicatorRow,
+    ProjectTargets,
+    TargetDocument,
+    UnitRef,
+    Warning,
+)
+from jixiao.core.targets import is_target_like, looks_corrupted, normalize_op, parse_target
+from jixiao.importers import vocab as v
+from jixiao.importers.flat import rows_from_flat_text, stream_rows
+from jixiao.importers.grid import ImportFailure, Paragraph, Source, Table
+from jixiao.importers.unit_goal import read_unit_goal
+
+_YEAR_TITLE = re.compile(r"(20\d{2})\s*年度")
+_YEAR_ANY = re.compile(r"(20\d{2})\s*年")
+_YEAR_NAME = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+_PROJECT_TITLE = re.compile(
+    r"^\s*\d{1,3}\s*[.、．]\s*(.{2,60}?)(?:项目)?(?:支出)?绩效目标(?:申报|批复)?表\s*$"
+)
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_PERCENT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[%％]\s*$")
+_PLAN_PAIR = re.compile(r"(\d{1,2})\s*月(?:份)?(?:底|末|前)?\s*[:：]?\s*(\d+(?:\.\d+)?)\s*[%％]")
+LEVEL_ROLES = (v.LEVEL1, v.LEVEL2)
+# Roles whose blank cells are filled from the row above (merged or left blank in the source).
+FILL_DOWN = (v.LEVEL1, v.LEVEL2, v.PROJECT_NAME, v.PROJECT_CODE, v.UNIT_NAME)
+
+
+def interpret(source: Source) -> TargetDocument:
+    """Turn a read file into the jixiao.targets/1 document model."""
+    return _Interpreter(source).run()
+
+
+@dataclass
+class _Header:
+    """Header-block values of one project, gathered before its indicator grid."""
+
+    code: str | None = None
+    name: str | None = None
+    total: Decimal | None = None
+    fiscal: Decimal | None = None
+    other: Decimal | None = None
+    money_unit: str | None = None
+    fund_use: str | None = None
+    plan: list[Checkpoint] = field(default_factory=list)
+    goals: dict[str, str] = field(default_factory=dict)
+
+    def has_identity(self) -> bool:
+        return bool(self.code or self.name)
+
+    def goal(self) -> str | None:
+        for kind in (v.LABEL_GOAL_ANNUAL, v.LABEL_GOAL, v.LABEL_GOAL_LONG):
+            if self.goals.get(kind):
+                return self.goals[kind]
+        return None
+
+
+@dataclass
+class _Grid:
+    """The indicator grid being read: column roles and the row above (for filling down)."""
+
+    roles: list[str | None]
+    names: list[str]  # header text per column, for warning places
+    width: int
+    previous: dict[str, str] = field(default_factory=dict)
+
+
+class _Interpreter:
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.doc = TargetDocument()
+        self.warnings: list[Warning] = []
+        self.money_unit: str | None = None
+        self.title_name: str | None = None
+        self.header = _Header()
+        self.project: ProjectTargets | None = None
+        self.grid: _Grid | None = None
+        self.found_grid = False
+
+    # ----------------------------------------------------------------- driver
+
+    def run(self) -> TargetDocument:
+        blocks = [_as_paragraphs(b) for b in self.source.blocks]
+        flat: list[Paragraph | Table] = [x for group in blocks for x in group]
+        paragraphs = [b.text for b in flat if isinstance(b, Paragraph)]
+        self.doc.year = self._find_year(flat)
+        self.doc.unit_goal = read_unit_goal(paragraphs)
+        self._scan_money_unit(paragraphs)
+        for index, block in enumerate(flat):
+            if isinstance(block, Paragraph):
+                self._paragraph(block, flat, index)
+            else:
+                self._table(block)
+        self._close_project()
+        if not self.found_grid:
+            if self.doc.unit_goal is None:
+                raise ImportFailure(
+                    f"{self.source.name} 中没有找到绩效指标表（缺少“一级指标/二级指标/三级指标/指标值”等列）"
+                )
+            self.warn(self.source.name, "文件中只有部门整体绩效目标，没有项目绩效指标表")
+        self.doc.warnings = self.warnings
+        return self.doc
+
+    def warn(self, where: str, message: str) -> None:
+        self.warnings.append(Warning(where, message))
+
+    # ------------------------------------------------------------- paragraphs
+
+    def _find_year(self, blocks: list[Paragraph | Table]) -> int | None:
+        texts: list[str] = []
+        for b in blocks:
+            if isinstance(b, Paragraph):
+                texts.append(b.text)
+            else:
+                texts.extend(c.text for row in b.rows[:12] for c in row if c.text)
+        for pattern in (_YEAR_TITLE, _YEAR_ANY):
+            for text in texts:
+                if len(text) <= 80 and (m := pattern.search(squash_ws(text))):
+                    return int(m.group(1))
+        for text in texts:
+            if m := _YEAR_TITLE.search(squash_ws(text)):
+                return int(m.group(1))
+        if m := _YEAR_NAME.search(self.source.name):
+            return int(m.group(1))
+        return None
+
+    def _scan_money_unit(self, paragraphs: list[str]) -> None:
+        for text in paragraphs:
+            if len(text) < 60 and (m := v.MONEY_UNIT.search(text)):
+                self.money_unit = m.group(1)
+                return
+
+    def _paragraph(self, block: Paragraph, blocks: list[Paragraph | Table], index: int) -> None:
+        text = block.text
+        if m := _PROJECT_TITLE.match(text):
+            self._close_project()
+            self.title_name = m.group(1).strip()
+            return
+        if len(text) < 60 and (m := v.MONEY_UNIT.search(text)):
+            self.money_unit = m.group(1)
+        if "一级" in text and "二级" in text and "指标" in text:
+            # A table that lost its borders: cells run together in paragraphs.
+            following = [b.text for b in blocks[index + 1 :] if isinstance(b, Paragraph)]
+            place = f"paragraph {index + 1}"
+            result = rows_from_flat_text(text, following, place)
+            if result is None:
+                return
+            self.found_grid = True
+            self.warnings.extend(result.warnings)
+            self._open_project_if_needed(force=True)
+            grid = _Grid(_resolve_duplicates(result.roles, [""] * len(result.roles)), [], len(result.roles))
+            self.grid = None
+            for row, where in zip(result.rows, result.places, strict=True):
+                self._grid_row(row, where, grid)
+
+    # ------------------------------------------------------------------ tables
+
+    def _table(self, table: Table) -> None:
+        rows = table.rows
+        r = 0
+        if self.grid is not None and not _continues_grid(table, self.grid):
+            self.grid = None
+        while r < len(rows):
+            texts = [_cell_text(table, r, c) for c in range(len(rows[r]))]
+            place = f"{table.place}, row {r + 1}"
+            if not any(texts):
+                r += 1
+                continue
+            if self.grid is None and sum(1 for t in texts if t) > 12:
+                # A whole table run into one row (web text that lost its row breaks).
+                self._long_row([t for t in texts if t], place)
+                r += 1
+                continue
+            if self.grid is None or _header_roles(texts) is not None:
+                header = _header_roles(texts)
+                if header is not None:
+                    r = self._start_grid(table, r, texts, header)
+                    continue
+                if self.grid is None:
+                    r = self._header_row(table, r, texts)
+                    continue
+            grid = self.grid
+            assert grid is not None
+            first = next(t for t in texts if t)
+            if v.is_trailer(first):
+                self.grid = None
+                r += 1
+                continue
+            if self._is_header_block_row(texts):
+                self.grid = None
+                continue
+            cells = _row_cells(texts, table, r)
+            self._grid_row(cells, place, grid)
+            r += 1
+
+    def _is_header_block_row(self, texts: list[str]) -> bool:
+        kinds = {v.label_kind(t) for t in texts if t}
+        return bool(kinds & {v.LABEL_CODE, v.LABEL_NAME})
+
+    def _start_grid(self, table: Table, r: int, texts: list[str], roles: list[str | None]) -> int:
+        """Begin an indicator grid at header row r; return the next row to read."""
+        names = [squash_ws(t) for t in texts]
+        r += 1
+        # A second header row splitting 指标值 into 符号 | 值 | 单位.
+        if r < len(table.rows):
+            below = [_cell_text(table, r, c, keep_copies=True) for c in range(len(table.rows[r]))]
+            sub = [v.subheader_role(t) for t in below]
+            if sum(1 for s in sub if s) >= 2:
+                for c, role in enumerate(sub):
+                    if role and c < len(roles) and roles[c] in (v.TARGET, v.NATURE, None):
+                        roles[c] = role
+                        names[c] = squash_ws(below[c])
+                r += 1
+        roles, names, consumed = _unfold_header(roles, names)
+        roles = _resolve_duplicates(roles, names)
+        if self.grid is not None and self.grid.roles == roles and self.project is not None:
+            return r  # the header repeated after a page break
+        self._open_project_if_needed(force=True)
+        self.grid = _Grid(roles, names, len(roles))
+        self.found_grid = True
+        # Web-page text may run the first data rows into the header row.
+        last = consumed if consumed is not None else max(c for c, role in enumerate(roles) if role)
+        rest = [t for t in texts[last + 1 :]]
+        if any(rest):
+            place = f"{table.place}, row {r}"
+            self._stream(rest, place, self.grid)
+        return r
+
+    def _stream(self, cells: list[str], place: str, grid: _Grid) -> None:
+        result = stream_rows(cells, grid.roles, place)
+        for row, where in zip(result.rows, result.places, strict=True):
+            self._grid_row(row, where, grid)
+
+    # ------------------------------------------------------------ header block
+
+    def _header_row(self, table: Table, r: int, texts: list[str]) -> int:
+        """Read one header-block row (labels and values); return the next row to read."""
+        place = f"{table.place}, row {r + 1}"
+        anchors = [(c, t) for c, t in enumerate(texts) if t]
+        for _, text in anchors:
+            if m := v.MONEY_UNIT.search(text):
+                self.money_unit = m.group(1)
+        i = 0
+        while i < len(anchors):
+            c, text = anchors[i]
+            kind = v.label_kind(text)
+            if kind is None:
+                self._maybe_unit_cell(text)
+                i += 1
+                continue
+            if m := v.MONEY_UNIT_IN_LABEL.search(text):
+                self.money_unit = self.money_unit or m.group(1)
+            if kind == v.LABEL_PLAN:
+                return self._plan(table, r, anchors[i + 1 :], place)
+            value = None
+            if i + 1 < len(anchors) and v.label_kind(anchors[i + 1][1]) is None:
+                value = anchors[i + 1][1]
+                i += 1
+            elif kind == v.LABEL_FUND_USE:
+                value = _long_text_below(table, r)
+            if value is not None:
+                self._set_header(kind, value, place)
+            i += 1
+        return r + 1
+
+    def _long_row(self, cells: list[str], place: str) -> None:
+        """A row holding a header block and perhaps a whole grid: read labels, then the grid."""
+        for i, text in enumerate(cells):
+            if v.column_role(text) == v.LEVEL1:
+                start, end = i, i
+                while start > 0 and v.column_role(cells[start - 1]):
+                    start -= 1
+                while end < len(cells) and v.column_role(cells[end]):
+                    end += 1
+                header = cells[start:end]
+                roles = _header_roles(header)
+                if roles is not None:
+                    names = [squash_ws(t) for t in header]
+                    roles, names, _ = _unfold_header(roles, names)
+                    self._open_project_if_needed(force=True)
+                    self.grid = _Grid(_resolve_duplicates(roles, names), names, len(roles))
+                    self.found_grid = True
+                    self._stream(cells[end:], place, self.grid)
+                    return
+            kind = v.label_kind(text)
+            if kind and kind != v.LABEL_PLAN and i + 1 < len(cells):
+                nxt = cells[i + 1]
+                if v.label_kind(nxt) is None and v.column_role(nxt) is None:
+                    self._set_header(kind, nxt, place)
+            elif kind is None:
+                self._maybe_unit_cell(text)
+
+    def _maybe_unit_cell(self, text: str) -> None:
+        if self.doc.unit is None and (m := v.UNIT_CODE_NAME.match(text.strip())):
+            self.doc.unit = UnitRef(m.group(1), m.group(2).strip())
+
+    def _set_header(self, kind: str, value: str, place: str) -> None:
+        h = self.header
+        value = value.strip()
+        if kind in (v.LABEL_CODE, v.LABEL_NAME) and (h.code or h.name) and self.project:
+            pass
+        if kind == v.LABEL_CODE:
+            if h.code and self.project is None and h.code != value:
+                self.header = h = _Header(money_unit=h.money_unit)
+            h.code = value
+        elif kind == v.LABEL_NAME:
+            code, name = _split_code_name(value)
+            h.name = name
+            if code and not h.code:
+                h.code = code
+        elif kind == v.LABEL_UNIT:
+            if self.doc.unit is None:
+                m = v.UNIT_CODE_NAME.match(value)
+                code_name = re.match(r"^(\d{3,})\s*[-—－_]\s*(.+)$", value)
+                if m:
+                    self.doc.unit = UnitRef(m.group(1), m.group(2).strip())
+                elif code_name:
+                    self.doc.unit = UnitRef(code_name.group(1), code_name.group(2).strip())
+                else:
+                    self.doc.unit = UnitRef(None, value)
+        elif kind in (v.LABEL_TOTAL, v.LABEL_FISCAL, v.LABEL_OTHER):
+            amount, unit = _money(value)
+            if amount is None:
+                if value not in ("", "—", "-", "/", "无"):
+                    self.warn(place, f"无法读取金额“{value}”")
+                return
+            if unit:
+                h.money_unit = h.money_unit or unit
+            if kind == v.LABEL_TOTAL and h.total is None:
+                h.total = amount
+            elif kind == v.LABEL_FISCAL and h.fiscal is None:
+                h.fiscal = amount
+            elif kind == v.LABEL_OTHER and h.other is None:
+                h.other = amount
+        elif kind == v.LABEL_FUND_USE:
+            h.fund_use = value or None
+        elif kind in (v.LABEL_GOAL, v.LABEL_GOAL_ANNUAL, v.LABEL_GOAL_LONG):
+            h.goals.setdefault(kind, value)
+
+    def _plan(self, table: Table, r: int, rest: list[tuple[int, str]], place: str) -> int:
+        """Read the spending plan: months in this row and percents below, or pairs in text."""
+        text = " ".join(t for _, t in rest)
+        pairs = _PLAN_PAIR.findall(text)
+        if pairs:
+            self.header.plan = _checkpoints([(int(m), p) for m, p in pairs], place, self)
+            return r + 1
+        months = [(c, int(m.group(1))) for c, t in rest if (m := v.MONTH.match(squash_ws(t)))]
+        if not months or r + 1 >= len(table.rows):
+            self.warn(place, "无法读取资金支出计划")
+            return r + 1
+        below = [(c, _cell_text(table, r + 1, c)) for c in range(len(table.rows[r + 1]))]
+        percents = [(c, t) for c, t in below if t and _percent(t) is not None]
+        by_column = {c: t for c, t in percents}
+        if all(c in by_column for c, _ in months):
+            values = [(month, by_column[c]) for c, month in months]
+        elif len(percents) == len(months):
+            values = [(month, t) for (_, month), (_, t) in zip(months, percents, strict=True)]
+        else:
+            self.warn(f"{table.place}, row {r + 2}", "资金支出计划的月份与百分比个数不一致，未导入")
+            return r + 2
+        self.header.plan = _checkpoints(values, f"{table.place}, row {r + 2}", self)
+        return r + 2
+
+    # --------------------------------------------------------------- projects
+
+    def _open_project_if_needed(self, force: bool = False) -> None:
+        h = self.header
+        if self.project is not None and not h.has_identity() and not force:
+            return
+        if self.project is not None and not h.has_identity():
+            # A grid without a new header block continues the current project.
+            return
+        if self.project is not None:
+            self._close_project()
+        name = h.name or self.title_name
+        self.project = ProjectTargets(
+            code=h.code,
+            name=name,
+            budget=Budget(
+                unit=h.money_unit or self.money_unit,
+                total=h.total,
+                fiscal=h.fiscal,
+                other=h.other,
+            ),
+            fund_use=h.fund_use,
+            spending_plan=h.plan,
+            goal=h.goal(),
+        )
+        self.doc.projects.append(self.project)
+        self.header = _Header()
+        self.title_name = None
+
+    def _close_project(self) -> None:
+        if self.project is not None and not self.project.indicators:
+            self.warn(f"项目“{self.project.name or self.project.code or ''}”", "该项目没有读到任何绩效指标")
+        self.project = None
+
+    # ------------------------------------------------------------- grid rows
+
+    def _grid_row(self, cells: list[str], place: str, grid: _Grid) -> None:
+        roles = _align(cells, grid.roles)
+        if roles is None:
+            text = "｜".join(c for c in cells if c)
+            self.warn(place, f"无法对应到指标表的列，未导入：{text[:80]}")
+            return
+        values: dict[str, str] = {}
+        for role, text in zip(roles, cells, strict=False):
+            if role and text and role not in values:
+                values[role] = text.strip()
+        self._flat_list_project(values, place)
+        self._add_indicator(values, place, grid)
+
+    def _flat_list_project(self, values: dict[str, str], place: str) -> None:
+        """Tables listing many projects: a project-name column starts a new project."""
+        name = values.get(v.PROJECT_NAME)
+        if v.UNIT_NAME in values and self.doc.unit is None:
+            self._set_header(v.LABEL_UNIT, values[v.UNIT_NAME], place)
+        if not name:
+            return
+        code, name = _split_code_name(name)
+        current = self.project
+        if current is not None and current.name == name:
+            return
+        if current is not None and not current.indicators and current.name is None:
+            self.doc.projects.remove(current)
+            self.project = None
+        self.header = _Header(code=code or values.get(v.PROJECT_CODE), name=name)
+        if v.BUDGET in values:
+            self._set_header(v.LABEL_TOTAL, values[v.BUDGET], place)
+        if v.GOAL in values:
+            self._set_header(v.LABEL_GOAL, values[v.GOAL], place)
+        if values.get(v.LEVEL3) or values.get(v.TARGET):
+            self._open_project_if_needed()
+        # else: a total row (e.g. the department's own line) opens nothing until an indicator
+
+    def _add_indicator(self, values: dict[str, str], place: str, grid: _Grid) -> None:
+        previous = grid.previous
+        level1 = v.normalize_level(values.get(v.LEVEL1, ""))
+        level2 = v.normalize_level(values.get(v.LEVEL2, ""))
+        level3 = " ".join(values.get(v.LEVEL3, "").split())
+        target_text = values.get(v.TARGET, "").strip()
+        op_text = values.get(v.OP) or values.get(v.NATURE)
+        unit_text = values.get(v.UNIT)
+        if level1:
+            if level1 != previous.get(v.LEVEL1) and not level2:
+                previous.pop(v.LEVEL2, None)
+            previous[v.LEVEL1] = level1
+        else:
+            level1 = previous.get(v.LEVEL1, "")
+        if level2:
+            previous[v.LEVEL2] = level2
+        else:
+            level2 = previous.get(v.LEVEL2, "")
+        if not level3 and not target_text:
+            return  # a level-2 heading with no indicator under it (e.g. an empty 生态效益指标)
+        if not level3:
+            self.warn(f"{place}, column 三级指标", f"三级指标为空，指标值“{target_text}”未导入")
+            return
+        if not target_text and not op_text:
+            self.warn(f"{place}, column 指标值", f"指标“{level3}”的指标值为空，未导入")
+            return
+        if not level1 or not level2:
+            missing = "一级指标" if not level1 else "二级指标"
+            self.warn(f"{place}, column {missing}", f"指标“{level3}”缺少{missing}，未导入")
+            return
+        op = normalize_op(op_text) if op_text else None
+        target = _compose_target(op_text if op else None, target_text, unit_text)
+        year = self.doc.year
+        try:
+            parsed = parse_target(target_text, op=op, unit=unit_text or None, year=year)
+        except ValueError:
+            self.warn(f"{place}, column 指标值", f"无法识别指标值“{target}”")
+            return
+        if op_text and op is None and squash_ws(op_text) in ("定性",):
+            parsed = parse_target(target_text, year=year)
+        if note := looks_corrupted(target):
+            self.warn(f"{place}, column 指标值", note)
+        weight = None
+        if raw := values.get(v.WEIGHT):
+            weight = _decimal(raw)
+            if weight is None:
+                self.warn(f"{place}, column 权重", f"无法读取权重“{raw}”")
+        if self.project is None or self.header.has_identity():
+            self._open_project_if_needed(force=True)
+        assert self.project is not None
+        self.project.indicators.append(
+            IndicatorRow(
+                level1=level1,
+                level2=level2,
+                level3=level3,
+                target=target,
+                parsed=parsed,
+                description=values.get(v.DESCRIPTION) or None,
+                basis=values.get(v.BASIS) or None,
+                weight=weight,
+            )
+        )
+
+
+# ---------------------------------------------------------------- grid helpers
+
+
+def squash_ws(text: str) -> str:
+    """Text without any whitespace."""
+    return re.sub(r"\s+", "", text)
+
+
+def _as_paragraphs(block: Paragraph | Table) -> list[Paragraph | Table]:
+    """A table whose only filled column is the first reads as paragraphs (e.g. a goal sheet)."""
+    if isinstance(block, Paragraph):
+        return [block]
+    if block.width and all(not c.text or c.origin[1] == 0 for row in block.rows for c in row):
+        return [Paragraph(row[0].text) for row in block.rows if row and row[0].text.strip()]
+    return [block]
+
+
+def _cell_text(table: Table, r: int, c: int, keep_copies: bool = False) -> str:
+    """A position's text; horizontal merge copies read as blank unless keep_copies."""
+    cell = table.rows[r][c]
+    if not keep_copies and cell.origin[1] != c:
+        return ""
+    if not keep_copies and cell.origin[0] != r and cell.origin[1] == c:
+        # Vertical copies are kept: they are the merged level cells that fill down.
+        return cell.text.strip()
+    return cell.text.strip()
+
+
+def _row_cells(texts: list[str], table: Table, r: int) -> list[str]:
+    return texts
+
+
+def _header_roles(texts: list[str]) -> list[str | None] | None:
+    """Column roles when this row is an indicator grid header, else None."""
+    roles = [v.column_role(t) if len(t) <= 30 else None for t in texts]
+    present = set(roles)
+    has_levels = v.LEVEL1 in present or (v.LEVEL2 in present and v.LEVEL3 in present)
+    has_value = bool(present & {v.TARGET, v.OP, v.NATURE})
+    if has_levels and v.LEVEL3 in present and has_value:
+        return roles
+    if v.LEVEL1 in present and v.LEVEL2 in present and has_value:
+        return roles
+    return None
+
+
+def _unfold_header(
+    roles: list[str | None], names: list[str]
+) -> tuple[list[str | None], list[str], int | None]:
+    """A two-row header that web text ran into one row, put back in column order.
+
+    Self-evaluation tables split 年度指标值 into 指标性质 | 指标值 | 度量单位 on a second header
+    row; flattened, the row reads `年度指标值 实际完成值 分值 得分 … 一级指标 二级指标 三级指标
+    指标性质 指标值 度量单位`. The level columns and the split value group go first, then the
+    first row's remaining columns. Returns the roles, names and the last header cell's index.
+    """
+    present = [r for r in roles if r]
+    if not present or present[0] == v.LEVEL1 or v.LEVEL1 not in roles:
+        return roles, names, None
+    start = roles.index(v.LEVEL1)
+    before = [(r, n) for r, n in zip(roles[:start], names[:start], strict=True) if r]
+    after: list[tuple[str | None, str]] = []
+    end = start
+    while end < len(roles) and roles[end]:
+        after.append((roles[end], names[end]))
+        end += 1
+    split = [r for r, _ in after if r in (v.OP, v.NATURE, v.UNIT)]
+    if not split or not any(r == v.TARGET for r, _ in before):
+        return roles, names, None
+    merged = after + [(r, n) for r, n in before if r != v.TARGET]
+    return [r for r, _ in merged], [n for _, n in merged], end - 1
+
+
+def _resolve_duplicates(roles: list[str | None], names: list[str]) -> list[str | None]:
+    """Side-by-side long-term and annual sets: keep the annual (the later) set of each role."""
+    out = list(roles)
+    for c, name in enumerate(names):
+        if out[c] == v.TARGET and re.search(r"实施期|中长期|中期", name):
+            out[c] = v.LONG_TERM
+    seen: dict[str, int] = {}
+    for c, role in enumerate(out):
+        if role in (v.LEVEL2, v.LEVEL3, v.TARGET, v.DESCRIPTION, v.BASIS, v.UNIT, v.OP):
+            if role in seen:
+                out[seen[role]] = v.LONG_TERM
+            seen[role] = c
+    return out
+
+
+def _continues_grid(table: Table, grid: _Grid) -> bool:
+    """A table with the grid's width and no header block continues it (a page break)."""
+    if table.width != grid.width or not table.rows:
+        return False
+    first = [c.text for c in table.rows[0]]
+    return not any(v.label_kind(t) for t in first if t)
+
+
+_ROLE_WEIGHTS = {v.LEVEL1, v.LEVEL2}
+
+
+def _fit(role: str | None, text: str) -> float:
+    """How well a cell's text fits a column role (higher is better)."""
+    if not text:
+        return 0.0
+    level1 = v.is_level1_name(text)
+    level2 = v.is_level2_name(text)
+    target = is_target_like(text)
+    if role == v.LEVEL1:
+        if level1:
+            return 2.5 if level2 else 3.0
+        return -3.0 if level2 or target else -0.5
+    if role == v.LEVEL2:
+        if level2:
+            return 2.0 if level1 else 3.0
+        return -3.0 if level1 or target else -0.5
+    if role == v.LEVEL3:
+        return -4.0 if level1 or level2 else (-1.5 if target and len(text) <= 8 else 1.0)
+    if role == v.DESCRIPTION:
+        return -3.0 if level1 or level2 else 0.3
+    if role == v.LONG_TERM:
+        return 0.0
+    if role == v.TARGET:
+        return -3.0 if level1 or level2 else (3.0 if target else -1.0)
+    if role in (v.OP, v.NATURE):
+        return 3.0 if normalize_op(text) or squash_ws(text) in ("定性", "定量") else -2.0
+    if role == v.UNIT:
+        return 1.0 if len(squash_ws(text)) <= 5 and not _NUMBER.search(text) else -1.5
+    if role == v.BASIS:
+        return 1.0 if v.is_basis_like(text) else (-2.0 if level1 or level2 else 0.0)
+    if role in (v.WEIGHT, v.SCORE):
+        return 1.5 if _decimal(text) is not None else -1.0
+    if role == v.ACTUAL:
+        return 0.5
+    if role == v.BUDGET:
+        return 2.0 if _money(text)[0] is not None else -2.0
+    if role in (v.PROJECT_NAME, v.UNIT_NAME, v.GOAL):
+        return -3.0 if level1 or level2 or target else 0.5
+    if role == v.DIRECTION:
+        return 1.0 if "向" in text else -1.0
+    return -1.0 if role is None else 0.0
+
+
+def _align(cells: list[str], roles: list[str | None]) -> list[str | None] | None:
+    """Place a row's cells under the grid's columns.
+
+    Sources that drop merged cells (web text) give short rows whose leading cells are missing.
+    Every placement of the row's filled cells is scored by how well each cell fits its column;
+    the best wins, ties going right (missing cells are merged ones on the left).
+    """
+    width = len(roles)
+    end = max((i for i, t in enumerate(cells) if t), default=-1) + 1
+    content = cells[:end]
+    if not content:
+        return None
+    if len(content) > width:
+        content = content[:width]
+    best: tuple[float, int] | None = None
+    for k in range(0, width - len(content) + 1):
+        score = sum(_fit(roles[k + i], t) for i, t in enumerate(content))
+        if k == 0 and len(cells) == width:
+            score += 0.25  # a full-width row (Word, Excel) is most likely placed as is
+        if best is None or score >= best[0]:
+            best = (score, k)
+    assert best is not None
+    score, k = best
+    if score < 0:
+        return None
+    return roles[k : k + len(content)]
+
+
+def _long_text_below(table: Table, r: int) -> str | None:
+    """The fund-use text the seed's layout puts in the row below its label's row."""
+    if r + 1 >= len(table.rows):
+        return None
+    texts = [_cell_text(table, r + 1, c) for c in range(len(table.rows[r + 1]))]
+    longest = max(texts, key=len, default="")
+    return longest if len(longest) >= 8 and v.label_kind(longest) is None else None
+
+
+def _split_code_name(value: str) -> tuple[str | None, str]:
+    """`13032221C2GKIBLPDEWRQ-网络安全和信息化经费` -> (code, name)."""
+    m = re.match(r"^([0-9A-Za-z]{6,})\s*[-—－_ ]\s*(.+)$", value.strip())
+    if m:
+        return m.group(1), m.group(2).strip()
+    return None, value.strip()
+
+
+def _decimal(text: str) -> Decimal | None:
+    cleaned = squash_ws(text).replace(",", "").replace("，", "").rstrip("%％分")
+    try:
+        return Decimal(cleaned) if cleaned else None
+    except InvalidOperation:
+        return None
+
+
+def _money(text: str) -> tuple[Decimal | None, str | None]:
+    """A money cell: `15.00`, `8,827,620.53`, `250万`, `2279.048 万元` -> (amount, unit)."""
+    cleaned = squash_ws(text).replace(",", "").replace("，", "")
+    m = re.match(r"^(-?\d+(?:\.\d+)?)(万元|万|千元|元)?$", cleaned)
+    if not m:
+        return None, None
+    unit = m.group(2)
+    return Decimal(m.group(1)), ("万元" if unit == "万" else unit)
+
+
+def _percent(text: str) -> Decimal | None:
+    m = _PERCENT.match(text)
+    if m:
+        return Decimal(m.group(1))
+    value = _decimal(text)
+    if value is not None and Decimal(0) <= value <= Decimal(1):
+        return value * 100  # a spreadsheet fraction shown without its percent format
+    return value
+
+
+def _checkpoints(values: list[tuple[int, str]], place: str, it: _Interpreter) -> list[Checkpoint]:
+    out: list[Checkpoint] = []
+    for month, text in values:
+        percent = _percent(text)
+        if percent is None or not 1 <= month <= 12 or not Decimal(0) <= percent <= Decimal(100):
+            it.warn(place, f"资金支出计划“{month}月 {text}”无法读取，未导入")
+            continue
+        out.append(Checkpoint(month, percent))
+    months = [c.month for c in out]
+    if months != sorted(set(months)):
+        it.warn(place, "资金支出计划的月份不是递增的，请核对")
+    return out
+
+
+def _compose_target(op: str | None, value: str, unit: str | None) -> str:
+    """The target as one text when the table splits it over columns (≥ | 95 | %)."""
+    text = value.strip()
+    if op:
+        text = op.strip() + text
+    if unit and not text.endswith(unit.strip()):
+        text += unit.strip()
+    return text
