@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 FORMAT = "jixiao.targets/1"
@@ -249,3 +250,21 @@ class TargetDocument:
             projects=[ProjectTargets.from_dict(p) for p in data.get("projects") or []],
             warnings=[Warning(w["where"], w["message"]) for w in data.get("warnings") or []],
         )
+
+
+SCHEMA_PATH = Path(__file__).with_name("schemas") / "jixiao.targets-1.schema.json"
+
+
+def schema() -> dict[str, Any]:
+    """The published JSON Schema of the jixiao.targets/1 format."""
+    import json
+
+    result: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return result
+
+
+def validate_dict(data: dict[str, Any]) -> None:
+    """Raise jsonschema.ValidationError when data is not a valid jixiao.targets/1 document."""
+    import jsonschema
+
+    jsonschema.validate(data, schema())

@@ -75,6 +75,7 @@ _TARGET_RE = re.compile(
     r"(?:[≥≧≤≦><=＝═＞＜]=?|二(?=\d))\s*\d+(?:\.\d+)?\s*"
     r"(?:%|％|百分比|个工作日|[个条次人天日年月件项元万吨台辆户篇场所家份册本座公里米]{1,2}(?:/[^\d\s]{1,2})?)?"
     r"|\d+(?:\.\d+)?\s*(?:%|％|百分比)"
+    r"|\d+(?:\.\d+)?[个条次人天日年月件项元吨台辆户篇场所家份册本座起例种]{1,2}(?=\d)"
 )
 _TRAILER_RE = re.compile(
     r"说明[:：]|注[:：]|总分|其他需要说明|填表人|审核意见|[^。，,；;]{0,20}绩效目标(申报|批复)?表"
@@ -93,7 +94,10 @@ class FlatResult:
 
 
 def _is_value(text: str) -> bool:
-    return is_target_like(text) or bool(re.fullmatch(r"-?\d+(?:\.\d+)?", text.strip()))
+    """A numeric target or number: what ends a row's run of text cells in a stream."""
+    return bool(re.search(r"\d", text)) and (
+        is_target_like(text) or bool(re.fullmatch(r"-?\d+(?:\.\d+)?", text.strip()))
+    )
 
 
 def segment(cells: list[str], roles: list[str | None]) -> list[list[str]]:
@@ -196,9 +200,25 @@ def _tokens(text: str) -> list[str]:
     pattern = re.compile(f"(?:{_LEVEL_RE.pattern})|(?:{_TARGET_RE.pattern})")
     for m in pattern.finditer(text):
         if m.start() > pos:
-            cells.append(text[pos : m.start()])
+            # A unit sign stuck to the name belongs to the target after it (完成及时率%=99%).
+            cells.append(text[pos : m.start()].rstrip("%％"))
         cells.append(m.group(0))
         pos = m.end()
     if pos < len(text):
         cells.append(text[pos:])
-    return cells
+    return _split_actuals(cells)
+
+
+_COUNT_HEAD = re.compile(r"^(\d+(?:\.\d+)?[个条次人天日年月件项元吨台辆户篇场所家份册本座起例种]{1,2})(.+)$")
+
+
+def _split_actuals(cells: list[str]) -> list[str]:
+    """Split `0起市民满意度调查` after a value: a count right after a target is its actual."""
+    out: list[str] = []
+    for cell in cells:
+        m = _COUNT_HEAD.match(cell)
+        if m and out and _is_value(out[-1]):
+            out.extend([m.group(1), m.group(2)])
+        else:
+            out.append(cell)
+    return out

@@ -75,6 +75,8 @@ class Source:
 
     name: str
     blocks: list[Block] = field(default_factory=list)
+    # (where, message) notes a reader has about the file itself, e.g. text that ends mid-row.
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def tables(self) -> list[Table]:

@@ -114,7 +114,7 @@ class _Interpreter:
                     f"{self.source.name} 中没有找到绩效指标表（缺少“一级指标/二级指标/三级指标/指标值”等列）"
                 )
             self.warn(self.source.name, "文件中只有部门整体绩效目标，没有项目绩效指标表")
-        self.doc.warnings = self.warnings
+        self.doc.warnings = [Warning(w, m) for w, m in self.source.notes] + self.warnings
         return self.doc
 
     def warn(self, where: str, message: str) -> None:

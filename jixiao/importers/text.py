@@ -181,5 +181,11 @@ def _read_pipe_table(lines: list[str], i: int, source: Source) -> int:
         i += 1
     end_row()
     if rows:
-        source.blocks.append(Table.from_texts(_table_place(source), rows))
+        place = _table_place(source)
+        source.blocks.append(Table.from_texts(place, rows))
+        last = next((x.strip() for x in reversed(lines[:i]) if x.strip()), "")
+        if not any(x.strip() for x in lines[i:]) and not last.endswith("|"):
+            source.notes.append(
+                (f"{place}, row {len(rows)}", "文本在这一行中断，这一行的内容可能不完整，请核对")
+            )
     return i

@@ -1,0 +1,177 @@
+"""PDF reader: ruled tables per page (merges recovered from cell boxes) and lines of text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jixiao.importers import docx as office
+from jixiao.importers.grid import Block, Cell, ImportFailure, Paragraph, Source, Table
+
+__all__ = ["read"]
+
+_LABEL = "PDF"
+# Cell edges closer than this (in points) are the same grid line.
+_EDGE_TOLERANCE = 1.5
+_TEXT_STRATEGY = {"vertical_strategy": "text", "horizontal_strategy": "text"}
+
+
+def read(path: Path) -> Source:
+    """Read a PDF's tables and text, page by page, in reading order."""
+    path = Path(path)
+    name = path.name
+    kind = office.sniff(path)
+    if kind != "pdf":
+        raise office.failure(_LABEL, name, _mismatch(kind))
+    try:
+        import pdfplumber
+
+        blocks: list[Block] = []
+        chars = unmapped = 0
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                page_chars = [c for c in page.chars if c.get("text", "").strip()]
+                chars += len(page_chars)
+                unmapped += sum(1 for c in page_chars if c["text"].startswith("(cid:"))
+                if page_chars:
+                    blocks.extend(_page_blocks(page))
+                page.close()  # free the page's parsed objects
+    except ImportFailure:
+        raise
+    except Exception as exc:  # any library error means the file cannot be read
+        if _is_password_error(exc):
+            raise office.failure(
+                _LABEL, name, "文件已加密（设置了密码），请去掉密码后再导入"
+            ) from exc
+        raise office.failure(_LABEL, name, "文件已损坏或不是 PDF 格式") from exc
+    if chars == 0:
+        raise office.failure(
+            _LABEL,
+            name,
+            "PDF 没有文字层（可能是扫描件），请先进行文字识别（OCR）或上传 Word/Excel 版本",
+        )
+    if unmapped * 2 > chars:
+        raise office.failure(
+            _LABEL, name, "PDF 的文字无法提取（字体缺少编码信息），请上传 Word/Excel 版本"
+        )
+    return Source(name, blocks)
+
+
+def _mismatch(kind: str) -> str:
+    """Why a non-PDF file named .pdf cannot be read."""
+    if kind == "image":
+        return "这是图片文件，不是 PDF 格式；请先进行文字识别（OCR）或上传 Word/Excel 版本"
+    if kind in ("zip", "ole"):
+        return "这是 Office 文件，不是 PDF；请把扩展名改为 .docx/.xlsx/.doc 后再导入"
+    return "文件已损坏或不是 PDF 格式"
+
+
+def _is_password_error(exc: BaseException) -> bool:
+    """True if the exception (or one it wraps) is pdfminer's encryption/password error."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    seen: set[int] = set()
+    pending: list[object] = [exc]
+    while pending:
+        item = pending.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, PDFPasswordIncorrect | PDFEncryptionError):
+            return True
+        pending.extend([item.__cause__, item.__context__, *item.args])
+    return False
+
+
+def _page_blocks(page: Any) -> list[Block]:
+    """One page's tables and outside-table text lines, sorted top to bottom."""
+    found = [(t.bbox, _ruled_grid(t)) for t in page.find_tables()]
+    found = [(bbox, rows) for bbox, rows in found if any(c.text for row in rows for c in row)]
+    if not found:
+        found = _text_tables(page)
+    bboxes = [bbox for bbox, _ in found]
+
+    def outside(obj: dict[str, Any]) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        return not any(_contains(bbox, obj) for bbox in bboxes)
+
+    placed: list[tuple[float, float, Block]] = []
+    for line in page.filter(outside).extract_text_lines():
+        text = line["text"].strip()
+        if text:
+            placed.append((line["top"], line["x0"], Paragraph(text)))
+    found.sort(key=lambda item: (item[0][1], item[0][0]))
+    for number, (bbox, rows) in enumerate(found, start=1):
+        table = Table(f"page {page.page_number} table {number}", rows)
+        placed.append((bbox[1], bbox[0], table))
+    placed.sort(key=lambda item: (item[0], item[1]))
+    return [block for _, _, block in placed]
+
+
+def _contains(bbox: tuple[float, float, float, float], obj: dict[str, Any]) -> bool:
+    """True if the object's centre lies inside the box."""
+    x = (float(obj["x0"]) + float(obj["x1"])) / 2
+    y = (float(obj["top"]) + float(obj["bottom"])) / 2
+    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+
+
+def _ruled_grid(table: Any) -> list[list[Cell]]:
+    """A ruled table's full grid; a cell box spanning several grid lines is a merge."""
+    texts: dict[tuple[float, float, float, float], str] = {}
+    for row, row_texts in zip(table.rows, table.extract(), strict=True):
+        for bbox, text in zip(row.cells, row_texts, strict=True):
+            if bbox is not None:
+                texts[bbox] = (text or "").strip()
+    xs = _grid_lines([v for b in texts for v in (b[0], b[2])])
+    ys = _grid_lines([v for b in texts for v in (b[1], b[3])])
+    grid: list[list[Cell | None]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
+    for (x0, top, x1, bottom), text in sorted(texts.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        r0, r1 = _nearest(ys, top), _nearest(ys, bottom)
+        c0, c1 = _nearest(xs, x0), _nearest(xs, x1)
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                if grid[r][c] is None:
+                    grid[r][c] = Cell(text, (r0, c0))
+    return [[cell or Cell("", (r, c)) for c, cell in enumerate(row)] for r, row in enumerate(grid)]
+
+
+def _grid_lines(values: list[float]) -> list[float]:
+    """Distinct edge positions, merging those within the tolerance."""
+    lines: list[float] = []
+    for value in sorted(values):
+        if not lines or value - lines[-1] > _EDGE_TOLERANCE:
+            lines.append(value)
+    return lines
+
+
+def _nearest(lines: list[float], value: float) -> int:
+    """Index of the grid line nearest to a coordinate."""
+    return min(range(len(lines)), key=lambda i: abs(lines[i] - value))
+
+
+def _text_tables(page: Any) -> list[tuple[tuple[float, float, float, float], list[list[Cell]]]]:
+    """Unruled tables by text alignment, kept only where no word straddles two cells.
+
+    On prose the text strategy cuts lines into fake columns; a real unruled table has each
+    word inside one cell, so any straddling word means the region is left as text lines.
+    """
+    words = page.extract_words()
+    found = []
+    for table in page.find_tables(_TEXT_STRATEGY):
+        rows = [[(t or "").strip() for t in row] for row in table.extract()]
+        rows = [row for row in rows if any(row)]  # the strategy adds blank rows between lines
+        if len(rows) < 2 or sum(1 for row in rows if sum(1 for t in row if t) >= 2) < 2:
+            continue
+        if any(_straddles(word, table.cells) for word in words if _contains(table.bbox, word)):
+            continue
+        found.append((table.bbox, Table.from_texts("", rows).rows))
+    return found
+
+
+def _straddles(word: dict[str, Any], cells: list[tuple[float, float, float, float]]) -> bool:
+    """True if the word does not fit inside the cell that holds its centre."""
+    for x0, top, x1, bottom in cells:
+        if _contains((x0, top, x1, bottom), word):
+            return bool(word["x0"] < x0 - _EDGE_TOLERANCE or word["x1"] > x1 + _EDGE_TOLERANCE)
+    return True
