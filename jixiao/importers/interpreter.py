@@ -150,6 +150,7 @@ class _Interpreter:
         text = block.text
         if m := _PROJECT_TITLE.match(text):
             self._close_project()
+            self.grid = None
             self.title_name = m.group(1).strip()
             return
         if len(text) < 60 and (m := v.MONEY_UNIT.search(text)):
@@ -604,8 +605,10 @@ def _continues_grid(table: Table, grid: _Grid) -> bool:
     """A table with the grid's width and no header block continues it (a page break)."""
     if table.width != grid.width or not table.rows:
         return False
-    first = [c.text for c in table.rows[0]]
-    return not any(v.label_kind(t) for t in first if t)
+    first = [c.text.strip() for c in table.rows[0] if c.text.strip()]
+    return not any(
+        v.label_kind(t) or v.UNIT_CODE_NAME.match(t) or v.MONEY_UNIT.search(t) for t in first
+    )
 
 
 _ROLE_WEIGHTS = {v.LEVEL1, v.LEVEL2}

@@ -1,0 +1,148 @@
+"""Shared fixtures: the people who use Jixiao, and a target document built by hand."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+
+from jixiao.core.document import (
+    Budget,
+    Checkpoint,
+    IndicatorRow,
+    ParsedTarget,
+    ProjectTargets,
+    SubGoal,
+    TargetDocument,
+    UnitGoalPart,
+    UnitRef,
+)
+
+BASIS = "冀干考发[2020]2号、昌办字[2019]14号"
+SPENDING_PLAN = [
+    Checkpoint(3, Decimal("25.00")),
+    Checkpoint(6, Decimal("50.00")),
+    Checkpoint(10, Decimal("75.00")),
+    Checkpoint(12, Decimal("100.00")),
+]
+
+
+def _row(
+    level1: str,
+    level2: str,
+    level3: str,
+    target: str,
+    parsed: ParsedTarget,
+    description: str | None = None,
+    basis: str | None = BASIS,
+) -> IndicatorRow:
+    return IndicatorRow(level1, level2, level3, target, parsed, description or level3, basis)
+
+
+@pytest.fixture
+def demo_document() -> TargetDocument:
+    """A document shaped like the seed: unit 224001, 2021, its goal and two projects."""
+    return TargetDocument(
+        year=2021,
+        unit=UnitRef("224001", "中共昌黎县委网络安全和信息化委员会办公室本级"),
+        unit_goal=UnitGoalPart(
+            overall="营造网络正面舆论强势，强化网络舆情监控处置，提升网络安全防护能力。",
+            sub_goals=[
+                SubGoal(
+                    "（一）营造网络正面舆论强势",
+                    "充分利用微信、抖音、今日头条等3个官方网宣平台，做好网络宣传引导工作。",
+                    "官方网宣平台发布信息数量500条以上，市级及以上网络媒体采稿率达到30%以上。",
+                ),
+                SubGoal(
+                    "（二）强化网络舆情监控处置",
+                    "提高舆情研判能力和信息服务水平。",
+                    "舆情监测预警、研判分析数200条以上，网络舆情处置率达到100%。",
+                ),
+            ],
+            safeguards=[
+                "（一）完善制度建设。",
+                "（二）加强支出管理。",
+            ],
+        ),
+        projects=[
+            ProjectTargets(
+                code="13032221C2GKIBLPDEWRQ",
+                name="网络安全和信息化经费",
+                budget=Budget("万元", Decimal("15.00"), Decimal("15.00"), Decimal("0")),
+                fund_use="主要用于舆情小秘书经费10万元，网络安全检查及服务保障4万元，培训费1万元。",
+                spending_plan=list(SPENDING_PLAN),
+                goal="提高舆情研判能力和信息服务水平，及时化解、妥善处理有关负面舆情。",
+                indicators=[
+                    _row(
+                        "产出指标",
+                        "数量指标",
+                        "舆情监测预警、研判分析数",
+                        "≥200条",
+                        ParsedTarget("quantitative", ">=", "200", "条"),
+                    ),
+                    _row(
+                        "产出指标",
+                        "质量指标",
+                        "网络舆情处置率",
+                        "100%",
+                        ParsedTarget("quantitative", "=", "100", "%"),
+                        "网络舆情处置率=已处置的网络舆情数量/应处置的网络舆情数量",
+                    ),
+                    _row(
+                        "效益指标",
+                        "社会效益指标",
+                        "构建清朗网络空间",
+                        "是",
+                        ParsedTarget("qualitative"),
+                    ),
+                    _row(
+                        "满意度指标",
+                        "服务对象满意度指标",
+                        "服务对象满意度",
+                        "≥90%",
+                        ParsedTarget("quantitative", ">=", "90", "%"),
+                        "满意度=满意份数/有效问卷数",
+                        "调查问卷",
+                    ),
+                ],
+            ),
+            ProjectTargets(
+                code="13032221RDEVGNWRIDTHY",
+                name="网络宣传管理经费",
+                budget=Budget("万元", Decimal("5.00"), Decimal("5.00"), Decimal("0")),
+                fund_use="主要用于日常办公费、公务接待费、设备购置费、差旅费和其他商品服务支出。",
+                spending_plan=list(SPENDING_PLAN),
+                goal="宣传好全县的中心工作、重要活动，发布权威声音，营造良好氛围。",
+                indicators=[
+                    _row(
+                        "产出指标",
+                        "数量指标",
+                        "官方网宣平台信息发布数量",
+                        "≥500条",
+                        ParsedTarget("quantitative", ">=", "500", "条"),
+                    ),
+                    _row(
+                        "产出指标",
+                        "质量指标",
+                        "市级及以上网络媒体采稿率",
+                        "≥30%",
+                        ParsedTarget("quantitative", ">=", "30", "%"),
+                    ),
+                    _row(
+                        "效益指标",
+                        "可持续影响指标",
+                        "网络宣传影响力持续期限",
+                        "1年",
+                        ParsedTarget("quantitative", "=", "1", "年"),
+                    ),
+                ],
+            ),
+        ],
+    )
+
+
+@pytest.fixture
+def officer(db: None) -> User:
+    """A unit officer (单位经办人) who imports and maintains the unit's targets."""
+    return User.objects.create_user("officer", password="officer-pass", first_name="经办人")

@@ -1,0 +1,81 @@
+"""What every jixiao management command shares: one-line Chinese errors and atomic file writes."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, SystemCheckError
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.utils.translation import gettext as _
+
+from jixiao.importers.grid import ImportFailure
+
+# Exit status for input the user can fix (a bad file, an unknown unit); argparse uses it too.
+EXIT_BAD_INPUT = 2
+
+BAD_INPUT = (ImportFailure, ValidationError, CommandError)
+
+
+def error_line(exc: BaseException) -> str:
+    """The exception's message as one line."""
+    messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+    text = "；".join(str(m) for m in messages)
+    return " ".join(text.split())
+
+
+class JixiaoCommand(BaseCommand):
+    """Base of our commands: bad input ends in one Chinese line on stderr and exit status 2.
+
+    Subclasses raise ``CommandError``, ``ImportFailure`` or ``ValidationError`` with a Chinese
+    message and do their writes inside a transaction, so a failure leaves nothing behind.
+    Called through ``call_command`` the exception propagates unchanged, for tests and callers.
+    """
+
+    def execute(self, *args: Any, **options: Any) -> str | None:
+        try:
+            return super().execute(*args, **options)
+        except BAD_INPUT as exc:
+            if (
+                isinstance(exc, SystemCheckError)
+                or not getattr(self, "_called_from_command_line", False)
+                or options.get("traceback")
+            ):
+                raise
+            self.stderr.write(error_line(exc))
+            sys.exit(EXIT_BAD_INPUT)
+
+
+def check_migrated() -> None:
+    """Refuse a database that lacks our tables, instead of failing later with a SQL error."""
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        raise CommandError(_("数据库尚未初始化或需要升级，请先运行 jixiao migrate。"))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file so that readers see the old file or the whole new one, never a part."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise CommandError(_("目录不存在：%(dir)s") % {"dir": path.parent})
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise CommandError(_("无法写入文件：%(path)s") % {"path": path}) from exc
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; an exported report is meant to be shared
+        os.replace(tmp, path)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise CommandError(_("无法写入文件：%(path)s") % {"path": path}) from exc
+        raise

@@ -1,0 +1,159 @@
+"""Layout -> docx: A4 pages, Chinese fonts on East Asian text, grid tables with real merges."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.table import CT_Row, CT_Tbl
+from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.run import Run
+
+from jixiao.exporters.targets_layout import Layout, Paragraph, Table
+
+# Fonts every Chinese Windows install has; LibreOffice substitutes elsewhere.
+BODY_FONT = "宋体"
+HEADING_FONT = "黑体"
+LATIN_FONT = "Times New Roman"
+
+PAGE_WIDTH = Mm(210)
+PAGE_HEIGHT = Mm(297)
+MARGIN_SIDE = Mm(20)
+MARGIN_TOP = Mm(25)
+MARGIN_BOTTOM = Mm(20)
+
+_ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+}
+# Font size per heading level; the title is larger still.
+_TITLE_SIZE = Pt(18)
+_HEADING_SIZES = {1: Pt(16), 2: Pt(14), 3: Pt(12)}
+_BODY_SIZE = Pt(12)
+_CELL_SIZE = Pt(9.5)
+
+
+def _set_fonts(run: Run, east_asia: str, size: Pt, bold: bool = False) -> None:
+    """Set Latin and East Asian fonts; python-docx's ``font.name`` leaves w:eastAsia unset."""
+    run.font.name = LATIN_FONT
+    run.font.size = size
+    run.font.bold = bold
+    rpr = run._element.get_or_add_rPr()
+    rfonts = rpr.get_or_add_rFonts()
+    rfonts.set(qn("w:eastAsia"), east_asia)
+
+
+def _style_normal(doc: DocxDocument) -> None:
+    """Default text: 宋体 for Chinese, Times New Roman for Latin, black, compact spacing."""
+    normal = doc.styles["Normal"]
+    normal.font.name = LATIN_FONT
+    normal.font.size = _BODY_SIZE
+    rfonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    rfonts.set(qn("w:eastAsia"), BODY_FONT)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.space_before = Pt(0)
+
+
+def _setup_page(doc: DocxDocument) -> None:
+    """A4 portrait with official-document margins."""
+    for section in doc.sections:
+        section.page_width = PAGE_WIDTH
+        section.page_height = PAGE_HEIGHT
+        section.left_margin = section.right_margin = MARGIN_SIDE
+        section.top_margin = MARGIN_TOP
+        section.bottom_margin = MARGIN_BOTTOM
+
+
+def _add_paragraph(doc: DocxDocument, para: Paragraph) -> None:
+    """A title, heading or body paragraph, formatted directly (no theme colours)."""
+    out = doc.add_paragraph()
+    fmt = out.paragraph_format
+    if para.style == "body":
+        fmt.first_line_indent = Pt(24)  # two characters, as in official documents
+        fmt.line_spacing = 1.3
+        _set_fonts(out.add_run(para.text), BODY_FONT, _BODY_SIZE)
+        return
+    size = _TITLE_SIZE if para.style == "title" else _HEADING_SIZES.get(para.level, Pt(12))
+    out.alignment = _ALIGN[para.align]
+    fmt.space_before = Pt(12 if para.style == "title" else 8)
+    fmt.space_after = Pt(12 if para.style == "title" else 6)
+    fmt.keep_with_next = True
+    _set_fonts(out.add_run(para.text), HEADING_FONT, size, bold=para.style == "title")
+
+
+def _forbid_row_split(row_element: CT_Row) -> None:
+    """Keep each table row on one page."""
+    tr_pr = row_element.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+
+
+def _set_cell_margins(table_element: CT_Tbl) -> None:
+    """Give cells a little air above and below; Word's default has none."""
+    margins = OxmlElement("w:tblCellMar")
+    for side, twips in (("top", 30), ("left", 85), ("bottom", 30), ("right", 85)):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), str(twips))
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    # Schema order matters to Word: tblCellMar comes before tblLook.
+    table_element.tblPr.insert_element_before(
+        margins, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange"
+    )
+
+
+def _fill_cell(paragraph: DocxParagraph, text: str, bold: bool, align: str) -> None:
+    """Write cell text; python-docx turns each newline into a line break (w:br)."""
+    paragraph.alignment = _ALIGN[align]
+    _set_fonts(paragraph.add_run(text), BODY_FONT, _CELL_SIZE, bold)
+
+
+def _add_table(doc: DocxDocument, table: Table) -> None:
+    """A grid-bordered table with merged cells."""
+    usable = PAGE_WIDTH - 2 * MARGIN_SIDE
+    widths = [int(usable * w / sum(table.widths)) for w in table.widths]
+    out = doc.add_table(rows=len(table.rows), cols=table.columns)
+    out.style = doc.styles["Table Grid"]
+    out.alignment = WD_TABLE_ALIGNMENT.CENTER
+    out.autofit = False
+    for c, width in enumerate(widths):
+        out.columns[c].width = width
+        for cell in out.columns[c].cells:
+            cell.width = width
+    for row in out.rows:
+        _forbid_row_split(row._tr)
+    _set_cell_margins(out._tbl)
+    for r, c, cell in table.placed():
+        target = out.cell(r, c)
+        if cell.row_span > 1 or cell.col_span > 1:
+            target = target.merge(out.cell(r + cell.row_span - 1, c + cell.col_span - 1))
+        target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        _fill_cell(target.paragraphs[0], cell.text, cell.bold, cell.align)
+    # Word keeps rows together through "keep with next" on their paragraphs.
+    for group in table.row_groups():
+        for r in list(group)[:-1]:
+            for docx_cell in out.rows[r].cells:
+                for paragraph in docx_cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
+
+
+def render(layout: Layout) -> bytes:
+    """Render a layout as a Word document."""
+    doc = Document()
+    doc.core_properties.title = layout.title
+    _style_normal(doc)
+    _setup_page(doc)
+    for block in layout.blocks:
+        if isinstance(block, Paragraph):
+            _add_paragraph(doc, block)
+        else:
+            _add_table(doc, block)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,131 @@
+"""Layout -> HTML -> PDF through WeasyPrint: A4, Noto CJK fonts, ruled tables.
+
+WeasyPrint is imported only when a PDF is made: it is heavy and needs system libraries.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from jixiao.exporters.targets_layout import Cell, Layout, Paragraph, Table
+
+# Chinese renders as empty boxes, with no error, when no CJK font is found: keep Noto first.
+FONT_STACK = '"Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Micro Hei", sans-serif'
+
+CSS = f"""
+@page {{
+  size: A4;
+  margin: 20mm 18mm 18mm 18mm;
+  @bottom-center {{ content: "第 " counter(page) " 页"; font-family: {FONT_STACK};
+                    font-size: 9pt; }}
+}}
+body {{ font-family: {FONT_STACK}; font-size: 11pt; line-height: 1.6; color: #000; }}
+h1 {{ font-size: 18pt; margin: 0 0 12pt; }}
+h2, h3, h4 {{ break-after: avoid; margin: 10pt 0 6pt; }}
+h2 {{ font-size: 15pt; }}
+h3 {{ font-size: 13pt; }}
+h4 {{ font-size: 11.5pt; }}
+p {{ text-indent: 2em; margin: 0 0 4pt; }}
+table {{ width: 100%; border-collapse: collapse; table-layout: fixed;
+         font-size: 9.5pt; line-height: 1.35; }}
+/* The header block and the indicator grid are two tables drawn as one: the grid's top rule
+   overlaps the block's bottom rule instead of doubling it. */
+table.grid {{ margin-top: -0.75pt; }}
+table.head + table.grid {{ break-before: avoid; }}
+table.head, tbody {{ break-inside: avoid; }}
+th, td {{ border: 0.75pt solid #000; padding: 3pt 4pt; vertical-align: middle;
+          overflow-wrap: break-word; }}
+th, td.b {{ font-weight: bold; }}
+tr {{ break-inside: avoid; }}
+thead {{ display: table-header-group; }}
+.left {{ text-align: left; }}
+p.left {{ text-align: justify; }}
+.center {{ text-align: center; }}
+.right {{ text-align: right; }}
+"""
+
+
+def _text(text: str) -> str:
+    """Escape text and keep its line breaks."""
+    return "<br>".join(escape(line) for line in text.split("\n"))
+
+
+def _paragraph(para: Paragraph) -> str:
+    """A title, heading or body paragraph."""
+    if para.style == "body":
+        return f'<p class="{para.align}">{_text(para.text)}</p>'
+    tag = "h1" if para.style == "title" else f"h{min(max(para.level, 1), 3) + 1}"
+    return f'<{tag} class="{para.align}">{_text(para.text)}</{tag}>'
+
+
+def _cell(cell: Cell, tag: str) -> str:
+    """One cell with its spans, weight and alignment."""
+    attrs = f' class="{cell.align}{" b" if cell.bold and tag == "td" else ""}"'
+    if cell.row_span > 1:
+        attrs += f' rowspan="{cell.row_span}"'
+    if cell.col_span > 1:
+        attrs += f' colspan="{cell.col_span}"'
+    return f"<{tag}{attrs}>{_text(cell.text)}</{tag}>"
+
+
+def _rows(rows: list[list[Cell]], tag: str = "td") -> str:
+    """Table rows."""
+    return "".join("<tr>" + "".join(_cell(c, tag) for c in row) + "</tr>" for row in rows)
+
+
+def _splits_cleanly(table: Table, at: int) -> bool:
+    """True when no cell above row ``at`` spans down into it."""
+    return all(r + cell.row_span <= at for r, _, cell in table.placed() if r < at)
+
+
+def _bodies(table: Table, first: int) -> str:
+    """Rows from ``first`` on, one unbreakable ``tbody`` per group of tied rows."""
+    out = []
+    for group in table.row_groups():
+        rows = [table.rows[r] for r in group if r >= first]
+        if rows:
+            out.append(f"<tbody>{_rows(rows)}</tbody>")
+    return "".join(out)
+
+
+def _table(table: Table) -> str:
+    """The table; the indicator header becomes a ``thead`` repeated on every page."""
+    total = sum(table.widths)
+    cols = "<colgroup>" + "".join(
+        f'<col style="width:{w * 100 / total:.3f}%">' for w in table.widths
+    )
+    cols += "</colgroup>"
+    at = table.header_row
+    # HTML only repeats a thead that opens its table: cut the table in two at the header row.
+    if at is None or not _splits_cleanly(table, at):
+        return f'<table class="grid">{cols}{_bodies(table, 0)}</table>'
+    head = ""
+    if at > 0:
+        head = f'<table class="head">{cols}<tbody>{_rows(table.rows[:at])}</tbody></table>'
+    grid = (
+        f'<table class="grid">{cols}<thead>{_rows([table.rows[at]], "th")}</thead>'
+        f"{_bodies(table, at + 1)}</table>"
+    )
+    return head + grid
+
+
+def to_html(layout: Layout) -> str:
+    """The layout as a standalone HTML page (also handy for a browser preview)."""
+    body = "\n".join(
+        _paragraph(b) if isinstance(b, Paragraph) else _table(b) for b in layout.blocks
+    )
+    return (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{escape(layout.title)}</title><style>{CSS}</style></head>"
+        f"<body>\n{body}\n</body></html>"
+    )
+
+
+def render(layout: Layout) -> bytes:
+    """Render a layout as a PDF."""
+    from weasyprint import HTML
+
+    data = HTML(string=to_html(layout)).write_pdf()
+    if not isinstance(data, bytes):  # write_pdf returns bytes when given no target
+        raise RuntimeError("WeasyPrint produced no PDF")
+    return data

@@ -1,0 +1,110 @@
+"""``jixiao import FILE...``: read target documents and write them into the register."""
+
+from __future__ import annotations
+
+import json
+from argparse import ArgumentParser
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jixiao import importers
+from jixiao.commands import JixiaoCommand, check_migrated, error_line
+from jixiao.core.document import TargetDocument
+from jixiao.targets.services import import_document, validate_document
+
+
+def _json_line(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+@contextmanager
+def _in_file(path: Path) -> Iterator[None]:
+    """Name the file in a rejection, so a user importing many knows which one to fix."""
+    try:
+        yield
+    except ValidationError as exc:
+        raise CommandError(f"{path.name}：{error_line(exc)}") from exc
+
+
+class Command(JixiaoCommand):
+    help = _(
+        "导入绩效目标文件（Word、Excel、PDF 或文本）。所有文件在一个事务中导入："
+        "任何一个文件出错，则都不写入。"
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help=_("要导入的文件"))
+        parser.add_argument(
+            "--dry-run", action="store_true", help=_("只读取和检查文件，不写入数据库")
+        )
+        parser.add_argument("--json", action="store_true", help=_("以 JSON 输出，每个文件一行"))
+        parser.add_argument("--user", metavar="USERNAME", help=_("记为导入人的用户名"))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        files: list[Path] = options["files"]
+        as_json: bool = options["json"]
+        if options["dry_run"]:
+            for path in files:
+                document = importers.load_document(path)
+                self._warn(path, document)
+                self.stdout.write(
+                    _json_line(document.to_dict()) if as_json else self._describe(path, document)
+                )
+                # Printed before the check, so a rejected document can still be looked at.
+                with _in_file(path):
+                    validate_document(document)
+            return
+
+        # Read every file before writing anything: a bad tenth file stops the whole run early.
+        documents = [(path, importers.load_document(path)) for path in files]
+        check_migrated()
+        actor = self._actor(options["user"])
+        with transaction.atomic():
+            results = []
+            for path, document in documents:
+                with _in_file(path):
+                    results.append(import_document(document, actor=actor, source=path.name))
+        for (path, document), result in zip(documents, results, strict=True):
+            self._warn(path, document)
+            if as_json:
+                self.stdout.write(_json_line(result.to_dict()))
+            else:
+                self.stdout.write("\n".join(result.summary_lines()))
+
+    def _actor(self, username: str | None) -> User | None:
+        if username is None:
+            return None
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(_("找不到用户：%(name)s") % {"name": username})
+        return user
+
+    def _warn(self, path: Path, document: TargetDocument) -> None:
+        for warning in document.warnings:
+            self.stderr.write(
+                f"{path.name}：{warning.where}：{warning.message}", style_func=self.style.WARNING
+            )
+
+    def _describe(self, path: Path, document: TargetDocument) -> str:
+        unit = document.unit
+        return _(
+            "%(file)s：%(unit)s %(year)s 年，部门整体绩效目标 %(goal)s，项目 %(projects)s 个，"
+            "指标 %(indicators)s 条，警告 %(warnings)s 条（试运行，未写入）"
+        ) % {
+            "file": path.name,
+            "unit": " ".join(p for p in (unit.code, unit.name) if p) if unit else _("（无单位）"),
+            "year": document.year or "?",
+            "goal": _("有") if document.unit_goal else _("无"),
+            "projects": len(document.projects),
+            "indicators": sum(len(p.indicators) for p in document.projects),
+            "warnings": len(document.warnings),
+        }

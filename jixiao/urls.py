@@ -1,0 +1,16 @@
+"""Root URLs: the admin and the applications' pages."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("绩效管理系统 管理后台")
+admin.site.site_title = _("绩效管理系统")
+admin.site.index_title = _("数据管理")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("jixiao.targets.urls")),
+]
