@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from jixiao.importers import MAX_FILE_BYTES as MAX_IMPORT_BYTES
+
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off"}
 
@@ -49,6 +51,8 @@ def envlist(name: str, default: str) -> list[str]:
 
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Project-wide templates and static files live in the package, so an installed copy has them.
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def _default_data_dir() -> Path:
@@ -92,7 +96,7 @@ WSGI_APPLICATION = "jixiao.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -142,3 +146,19 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(envstr("JIXIAO_STATIC_ROOT", str(DATA_DIR / "static")))
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "targets:index"
+LOGOUT_REDIRECT_URL = "login"
+
+# Uploaded documents wait under DATA_DIR/uploads between the preview and the confirmation.
+UPLOAD_DIR = DATA_DIR / "uploads"
+# Files up to this size are held in memory while a request is read; larger ones are spooled
+# to a temporary file. Real target tables are well under it.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Pasted text travels in the request body, which Django caps at this size before any view runs;
+# the cap sits a little above the importers' own limit, so the form can refuse an oversized text
+# with its Chinese message instead of Django's bare 400. (Uploaded files don't count here;
+# the form checks their size against the same limit.)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_IMPORT_BYTES + 1024 * 1024

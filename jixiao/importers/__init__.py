@@ -13,7 +13,14 @@ from pathlib import Path
 from jixiao.core.document import TargetDocument
 from jixiao.importers.grid import ImportFailure, Source
 
-__all__ = ["MAX_FILE_BYTES", "READERS", "ImportFailure", "load_document", "load_text", "read_source"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "READERS",
+    "ImportFailure",
+    "load_document",
+    "load_text",
+    "read_source",
+]
 
 # Larger files are refused before any parsing: real target tables are well under 5 MB.
 MAX_FILE_BYTES = int(os.environ.get("JIXIAO_MAX_IMPORT_BYTES", str(20 * 1024 * 1024)))

@@ -180,16 +180,16 @@ def rows_from_flat_text(text: str, following: list[str], place: str) -> FlatResu
         body = _PAGE_MARK.sub("", body)
         cells = _tokens(re.sub(r"\s+", "", body))
         result.warnings.append(
-            Warning(place, "指标表的单元格连在一起（没有表格线），已按指标名称和指标值拆分，请逐行核对")
+            Warning(
+                place, "指标表的单元格连在一起（没有表格线），已按指标名称和指标值拆分，请逐行核对"
+            )
         )
     for row in segment(cells, roles):
         result.rows.append(row)
         result.places.append(place)
         if not spaced and any(re.search(r"\d", c) and not _is_value(c) for c in row):
             shown = "｜".join(row)[:60]
-            result.warnings.append(
-                Warning(place, f"“{shown}”中的数字可能属于指标值，请核对这一行")
-            )
+            result.warnings.append(Warning(place, f"“{shown}”中的数字可能属于指标值，请核对这一行"))
     return result
 
 
@@ -209,7 +209,9 @@ def _tokens(text: str) -> list[str]:
     return _split_actuals(cells)
 
 
-_COUNT_HEAD = re.compile(r"^(\d+(?:\.\d+)?[个条次人天日年月件项元吨台辆户篇场所家份册本座起例种]{1,2})(.+)$")
+_COUNT_HEAD = re.compile(
+    r"^(\d+(?:\.\d+)?[个条次人天日年月件项元吨台辆户篇场所家份册本座起例种]{1,2})(.+)$"
+)
 
 
 def _split_actuals(cells: list[str]) -> list[str]:

@@ -38,6 +38,7 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _PERCENT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[%％]\s*$")
 _PLAN_PAIR = re.compile(r"(\d{1,2})\s*月(?:份)?(?:底|末|前)?\s*[:：]?\s*(\d+(?:\.\d+)?)\s*[%％]")
 LEVEL_ROLES = (v.LEVEL1, v.LEVEL2)
+_CONTINUED_LABELS = (v.LABEL_GOAL, v.LABEL_GOAL_ANNUAL, v.LABEL_GOAL_LONG, v.LABEL_FUND_USE)
 # Roles whose blank cells are filled from the row above (merged or left blank in the source).
 FILL_DOWN = (v.LEVEL1, v.LEVEL2, v.PROJECT_NAME, v.PROJECT_CODE, v.UNIT_NAME)
 
@@ -92,6 +93,7 @@ class _Interpreter:
         self.project: ProjectTargets | None = None
         self.grid: _Grid | None = None
         self.found_grid = False
+        self.last_label: str | None = None
 
     # ----------------------------------------------------------------- driver
 
@@ -111,7 +113,8 @@ class _Interpreter:
         if not self.found_grid:
             if self.doc.unit_goal is None:
                 raise ImportFailure(
-                    f"{self.source.name} 中没有找到绩效指标表（缺少“一级指标/二级指标/三级指标/指标值”等列）"
+                    f"{self.source.name} 中没有找到绩效指标表"
+                    "（缺少“一级指标/二级指标/三级指标/指标值”等列）"
                 )
             self.warn(self.source.name, "文件中只有部门整体绩效目标，没有项目绩效指标表")
         self.doc.warnings = [Warning(w, m) for w, m in self.source.notes] + self.warnings
@@ -165,7 +168,9 @@ class _Interpreter:
             self.found_grid = True
             self.warnings.extend(result.warnings)
             self._open_project_if_needed(force=True)
-            grid = _Grid(_resolve_duplicates(result.roles, [""] * len(result.roles)), [], len(result.roles))
+            grid = _Grid(
+                _resolve_duplicates(result.roles, [""] * len(result.roles)), [], len(result.roles)
+            )
             self.grid = None
             for row, where in zip(result.rows, result.places, strict=True):
                 self._grid_row(row, where, grid)
@@ -211,8 +216,12 @@ class _Interpreter:
             r += 1
 
     def _is_header_block_row(self, texts: list[str]) -> bool:
-        kinds = {v.label_kind(t) for t in texts if t}
-        return bool(kinds & {v.LABEL_CODE, v.LABEL_NAME})
+        """A row that starts another project's header block ends the grid above it."""
+        filled = [t for t in texts if t]
+        kinds = {v.label_kind(t) for t in filled}
+        starts = {v.LABEL_CODE, v.LABEL_NAME, v.LABEL_UNIT, v.LABEL_TOTAL, v.LABEL_FISCAL}
+        unit_line = len(filled) <= 2 and any(v.UNIT_CODE_NAME.match(t.strip()) for t in filled)
+        return bool(kinds & starts) or unit_line
 
     def _start_grid(self, table: Table, r: int, texts: list[str], roles: list[str | None]) -> int:
         """Begin an indicator grid at header row r; return the next row to read."""
@@ -253,14 +262,26 @@ class _Interpreter:
     def _header_row(self, table: Table, r: int, texts: list[str]) -> int:
         """Read one header-block row (labels and values); return the next row to read."""
         place = f"{table.place}, row {r + 1}"
-        anchors = [(c, t) for c, t in enumerate(texts) if t]
+        anchors = [(c, t) for c, t in enumerate(texts) if t and table.is_anchor(r, c)]
         for _, text in anchors:
             if m := v.MONEY_UNIT.search(text):
                 self.money_unit = m.group(1)
+        kinds = [v.label_kind(t) for _, t in anchors]
+        if len(anchors) == 1 and kinds[0] is None and self.last_label in _CONTINUED_LABELS:
+            # A field's second paragraph in a row of its own (a goal's item 2).
+            self._append_header(self.last_label, anchors[0][1])
+            return r + 1
+        if len(anchors) >= 2 and all(kinds) and v.LABEL_PLAN not in kinds:
+            below = self._values_below(table, r, anchors)
+            if below is not None:
+                for kind, value in below:
+                    self._set_header(kind, value, place)
+                return r + 2
         i = 0
+        next_row = r + 1
         while i < len(anchors):
-            c, text = anchors[i]
-            kind = v.label_kind(text)
+            text = anchors[i][1]
+            kind = kinds[i]
             if kind is None:
                 self._maybe_unit_cell(text)
                 i += 1
@@ -270,15 +291,42 @@ class _Interpreter:
             if kind == v.LABEL_PLAN:
                 return self._plan(table, r, anchors[i + 1 :], place)
             value = None
-            if i + 1 < len(anchors) and v.label_kind(anchors[i + 1][1]) is None:
+            if i + 1 < len(anchors) and kinds[i + 1] is None:
                 value = anchors[i + 1][1]
                 i += 1
-            elif kind == v.LABEL_FUND_USE:
-                value = _long_text_below(table, r)
+            elif kind == v.LABEL_FUND_USE and (value := _long_text_below(table, r)) is not None:
+                next_row = r + 2
             if value is not None:
                 self._set_header(kind, value, place)
             i += 1
-        return r + 1
+        return next_row
+
+    def _values_below(
+        self, table: Table, r: int, labels: list[tuple[int, str]]
+    ) -> list[tuple[str, str]] | None:
+        """A row of labels over a row of values (`实施期目标 | 年度目标` above their texts)."""
+        if r + 1 >= len(table.rows):
+            return None
+        below = table.rows[r + 1]
+        found: list[tuple[str, str]] = []
+        for c, text in labels:
+            if c >= len(below) or below[c].origin == (r, c):
+                continue  # a label merged down over both rows heads the group
+            cell = below[c]
+            value = cell.text.strip()
+            if cell.origin != (r + 1, c) or not value or v.label_kind(value):
+                return None
+            kind = v.label_kind(text)
+            assert kind is not None
+            found.append((kind, value))
+        return found or None
+
+    def _append_header(self, kind: str, text: str) -> None:
+        h = self.header
+        if kind == v.LABEL_FUND_USE and h.fund_use:
+            h.fund_use += "\n" + text
+        elif kind in h.goals:
+            h.goals[kind] += "\n" + text
 
     def _long_row(self, cells: list[str], place: str) -> None:
         """A row holding a header block and perhaps a whole grid: read labels, then the grid."""
@@ -314,6 +362,7 @@ class _Interpreter:
     def _set_header(self, kind: str, value: str, place: str) -> None:
         h = self.header
         value = value.strip()
+        self.last_label = kind
         if kind in (v.LABEL_CODE, v.LABEL_NAME) and (h.code or h.name) and self.project:
             pass
         if kind == v.LABEL_CODE:
@@ -409,7 +458,10 @@ class _Interpreter:
 
     def _close_project(self) -> None:
         if self.project is not None and not self.project.indicators:
-            self.warn(f"项目“{self.project.name or self.project.code or ''}”", "该项目没有读到任何绩效指标")
+            self.warn(
+                f"项目“{self.project.name or self.project.code or ''}”",
+                "该项目没有读到任何绩效指标",
+            )
         self.project = None
 
     # ------------------------------------------------------------- grid rows
@@ -603,8 +655,11 @@ def _resolve_duplicates(roles: list[str | None], names: list[str]) -> list[str |
 
 def _continues_grid(table: Table, grid: _Grid) -> bool:
     """A table with the grid's width and no header block continues it (a page break)."""
-    if table.width != grid.width or not table.rows:
-        return False
+    if table.width != grid.width or not table.rows or table.place.startswith("sheet"):
+        return False  # a spreadsheet's sheets are separate tables by nature
+    anchors = [c for i, c in enumerate(table.rows[0]) if c.text.strip() and c.origin[1] == i]
+    if len(anchors) == 1 and table.width > 2:
+        return False  # a title row spanning the table
     first = [c.text.strip() for c in table.rows[0] if c.text.strip()]
     return not any(
         v.label_kind(t) or v.UNIT_CODE_NAME.match(t) or v.MONEY_UNIT.search(t) for t in first
@@ -688,9 +743,11 @@ def _long_text_below(table: Table, r: int) -> str | None:
     """The fund-use text the seed's layout puts in the row below its label's row."""
     if r + 1 >= len(table.rows):
         return None
-    texts = [_cell_text(table, r + 1, c) for c in range(len(table.rows[r + 1]))]
-    longest = max(texts, key=len, default="")
-    return longest if len(longest) >= 8 and v.label_kind(longest) is None else None
+    texts = [c.text.strip() for i, c in enumerate(table.rows[r + 1]) if table.is_anchor(r + 1, i)]
+    texts = [t for t in texts if t]
+    if len(texts) != 1:
+        return None
+    return texts[0] if len(texts[0]) >= 8 and v.label_kind(texts[0]) is None else None
 
 
 def _split_code_name(value: str) -> tuple[str | None, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -97,16 +98,89 @@ def _page_blocks(page: Any) -> list[Block]:
         return not any(_contains(bbox, obj) for bbox in bboxes)
 
     placed: list[tuple[float, float, Block]] = []
-    for line in page.filter(outside).extract_text_lines():
-        text = line["text"].strip()
-        if text:
-            placed.append((line["top"], line["x0"], Paragraph(text)))
+    lines = [ln for ln in page.filter(outside).extract_text_lines() if ln["text"].strip()]
+    right = max((float(ln["x1"]) for ln in lines), default=0.0)
+    for group in _paragraph_groups(lines, right):
+        text = _join_wrapped([(ln["text"].strip(), float(ln["x1"])) for ln in group], right)
+        placed.append((group[0]["top"], group[0]["x0"], Paragraph(text)))
     found.sort(key=lambda item: (item[0][1], item[0][0]))
     for number, (bbox, rows) in enumerate(found, start=1):
         table = Table(f"page {page.page_number} table {number}", rows)
         placed.append((bbox[1], bbox[0], table))
     placed.sort(key=lambda item: (item[0], item[1]))
     return [block for _, _, block in placed]
+
+
+# A line starting like this begins a new item, not the wrapped rest of the line above.
+_ITEM_START = re.compile(
+    r"^\s*(（[一二三四五六七八九十\d]+）|\([一二三四五六七八九十\d]+\)|[一二三四五六七八九十]+、"
+    r"|\d+\s*[.、．](?!\d)|第[一二三四五六七八九十]+部分|绩效目标[:：]|绩效指标[:：])"
+)
+
+
+def _char_width(text: str, x0: float, x1: float) -> float:
+    return (x1 - x0) / max(len(text), 1)
+
+
+def _wraps(text: str, x0: float, x1: float, right: float) -> bool:
+    """True if a line runs up to the right edge, so its text goes on in the next line."""
+    return x1 >= right - 2 * _char_width(text, x0, x1) - 1
+
+
+def _paragraph_groups(lines: list[dict[str, Any]], right: float) -> list[list[dict[str, Any]]]:
+    """Printed lines grouped into paragraphs: a full line continues in the next one."""
+    groups: list[list[dict[str, Any]]] = []
+    for line in lines:
+        if groups:
+            last = groups[-1][-1]
+            height = float(last["bottom"]) - float(last["top"])
+            close = float(line["top"]) - float(last["bottom"]) < height
+            text = last["text"].strip()
+            if (
+                close
+                and _wraps(text, float(last["x0"]), float(last["x1"]), right)
+                and not _ITEM_START.match(line["text"])
+            ):
+                groups[-1].append(line)
+                continue
+        groups.append([line])
+    return groups
+
+
+def _join_wrapped(lines: list[tuple[str, float]], right: float) -> str:
+    """Join lines a box wrapped: no space between Chinese, one between Latin words."""
+    text = ""
+    for i, (line, _) in enumerate(lines):
+        if i and text:
+            joint = text[-1].isascii() and text[-1].isalnum() and line[:1].isascii()
+            text += (" " if joint and line[:1].isalnum() else "") + line
+        else:
+            text = line
+    return text
+
+
+def _cell_text(page: Any, bbox: tuple[float, float, float, float]) -> str:
+    """A cell's text with the lines its width wrapped joined; real breaks stay as newlines."""
+    try:
+        lines = page.crop(bbox, strict=False).extract_text_lines()
+    except ValueError:
+        return ""
+    parts: list[str] = []
+    previous: dict[str, Any] | None = None
+    for line in lines:
+        text = line["text"].strip()
+        if not text:
+            continue
+        if previous is not None:
+            prev_text = previous["text"].strip()
+            wrapped = _wraps(prev_text, float(previous["x0"]), float(previous["x1"]), bbox[2] - 2)
+            if wrapped and not _ITEM_START.match(text):
+                parts[-1] = _join_wrapped([(parts[-1], 0.0), (text, 0.0)], 0.0)
+                previous = line
+                continue
+        parts.append(text)
+        previous = line
+    return "\n".join(parts)
 
 
 def _contains(bbox: tuple[float, float, float, float], obj: dict[str, Any]) -> bool:
@@ -119,10 +193,10 @@ def _contains(bbox: tuple[float, float, float, float], obj: dict[str, Any]) -> b
 def _ruled_grid(table: Any) -> list[list[Cell]]:
     """A ruled table's full grid; a cell box spanning several grid lines is a merge."""
     texts: dict[tuple[float, float, float, float], str] = {}
-    for row, row_texts in zip(table.rows, table.extract(), strict=True):
-        for bbox, text in zip(row.cells, row_texts, strict=True):
+    for row in table.rows:
+        for bbox in row.cells:
             if bbox is not None:
-                texts[bbox] = (text or "").strip()
+                texts[bbox] = _cell_text(table.page, bbox)
     xs = _grid_lines([v for b in texts for v in (b[0], b[2])])
     ys = _grid_lines([v for b in texts for v in (b[1], b[3])])
     grid: list[list[Cell | None]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]

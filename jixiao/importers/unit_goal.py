@@ -12,7 +12,9 @@ import re
 
 from jixiao.core.document import SubGoal, UnitGoalPart
 
-_NUMBERED = re.compile(r"^\s*[(（]\s*[一二三四五六七八九十百\d]+\s*[)）]\s*|^\s*\d+\s*[.、．]\s*(?=\D)")
+_NUMBERED = re.compile(
+    r"^\s*[(（]\s*[一二三四五六七八九十百\d]+\s*[)）]\s*|^\s*\d+\s*[.、．]\s*(?=\D)"
+)
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．])?\s*(.{2,16})$")
 _END = re.compile(r"^(第[二三四]部分|预算项目绩效目标|项目支出绩效目标)")
 _GOAL_LINE = re.compile(r"^\s*(?:绩效目标|目标)\s*[:：]\s*(.*)$", re.S)

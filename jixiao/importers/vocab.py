@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 _SPACE = re.compile(r"\s+")
-# Points or notes in brackets after a name: 产出指标(50分), 时效指标(工期指标), 指标值（或计划水平）.
+# Notes in brackets after a name: 产出指标(50分), 时效指标(工期指标), 指标值（或计划水平）.
 _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 
 
@@ -67,7 +67,10 @@ _COLUMN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (WEIGHT, re.compile(r"^(权重|分值|指标分值|权重分值|分值权重)(\(%\)|%)?$")),
     (SCORE, re.compile(r"^(得分|自评得分|评分)$")),
     (DIRECTION, re.compile(r"^指标方向(性)?$")),
-    (IGNORED, re.compile(r"^(偏差原因|未完成原因|原因分析|备注|完成目标可能性|纠偏措施).*$|^.*改进措施$")),
+    (
+        IGNORED,
+        re.compile(r"^(偏差原因|未完成原因|原因分析|备注|完成目标可能性|纠偏措施).*$|^.*改进措施$"),
+    ),
     (PROJECT_NAME, re.compile(r"^(项目(支出)?名称|专项(资金)?名称)$")),
     (PROJECT_CODE, re.compile(r"^项目(编码|代码|编号)$")),
     (UNIT_NAME, re.compile(r"^(单位|部门|预算单位|实施单位)(名称)?$")),
@@ -109,9 +112,25 @@ def subheader_role(text: str) -> str | None:
 LEVEL1_NAMES = ("产出指标", "效益指标", "满意度指标", "成本指标", "效果指标", "影响指标")
 # Short forms met in real tables, completed with 指标.
 _SHORT_LEVELS = {
-    "产出", "效益", "满意度", "效果", "数量", "质量", "时效", "成本", "经济效益", "社会效益",
-    "生态效益", "可持续影响", "服务对象满意度", "社会公众满意度", "经济成本", "社会成本",
-    "生态环境成本", "进度", "社会公众或服务对象满意度",
+    "产出",
+    "效益",
+    "满意度",
+    "效果",
+    "数量",
+    "质量",
+    "时效",
+    "成本",
+    "经济效益",
+    "社会效益",
+    "生态效益",
+    "可持续影响",
+    "服务对象满意度",
+    "社会公众满意度",
+    "经济成本",
+    "社会成本",
+    "生态环境成本",
+    "进度",
+    "社会公众或服务对象满意度",
 }
 _LEVEL2_CORE = re.compile(r"(数量|质量|时效|成本|效益|影响|满意度|进度|规模|控制)")
 
@@ -150,7 +169,9 @@ def is_level_name(text: str) -> bool:
 
 
 # Basis cells: standards and document numbers.
-_BASIS = re.compile(r"(计划|行业|历史|其他|国家|地方)标准|文件|办法|通知|方案|规定|[〔\[［]\d{4}[〕\]］]|号$|调查")
+_BASIS = re.compile(
+    r"(计划|行业|历史|其他|国家|地方)标准|文件|办法|通知|方案|规定|[〔\[［]\d{4}[〕\]］]|号$|调查"
+)
 
 
 def is_basis_like(text: str) -> bool:
@@ -189,9 +210,14 @@ _LABEL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (LABEL_NAME, re.compile(r"^(项目(支出)?名称|专项(资金)?名称|二级项目名称|项目名)$")),
     (
         LABEL_UNIT,
-        re.compile(r"^(预算单位|单位名称|部门\(单位\)名称|部门名称|实施单位|项目实施单位|预算部门|项目单位)$"),
+        re.compile(
+            r"^(预算单位|单位名称|部门\(单位\)名称|部门名称|实施单位|项目实施单位|预算部门|项目单位)$"
+        ),
     ),
-    (LABEL_FISCAL, re.compile(r"^(其中:?)?(本年|当年)?(财政(资金|拨款|投款)|.*一般公共预算拨款)(\(.*\))?$")),
+    (
+        LABEL_FISCAL,
+        re.compile(r"^(其中:?)?(本年|当年)?(财政(资金|拨款|投款)|.*一般公共预算拨款)(\(.*\))?$"),
+    ),
     (LABEL_OTHER, re.compile(r"^(其中:?)?其他(资金)?(\(.*\))?$")),
     (
         LABEL_TOTAL,
@@ -205,7 +231,10 @@ _LABEL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (LABEL_GOAL_ANNUAL, re.compile(r"^(本)?年度(绩效)?目标$|^年度总体目标$|^本年度绩效目标$")),
     (LABEL_GOAL_LONG, re.compile(r"^(实施期|中长期|中期(滚动)?|长期)(绩效)?目标$")),
     (LABEL_GOAL, re.compile(r"^(项目)?绩效目标$|^总体目标$")),
-    (LABEL_IGNORED, re.compile(r"^(主管部门|项目属性|项目类型|项目期|项目性质|联系人.*|负责人.*|项目负责人)$")),
+    (
+        LABEL_IGNORED,
+        re.compile(r"^(主管部门|项目属性|项目类型|项目期|项目性质|联系人.*|负责人.*|项目负责人)$"),
+    ),
 ]
 
 

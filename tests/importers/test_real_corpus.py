@@ -218,7 +218,7 @@ def test_flat_list_table_gives_one_project_per_name_with_money_in_yuan() -> None
     )
     assert first.goal == "按时发放村组干部报酬"
     assert [i.weight for i in first.indicators] == [
-        Decimal(w) for w in "10 20 10 10 10 10 10 10".split()
+        Decimal(w) for w in ["10", "20", "10", "10", "10", "10", "10", "10"]
     ]
     assert (second.name, second.budget.total) == ("基层组织活动经费", Decimal("660000.00"))
     assert len(second.indicators) == 5
@@ -227,7 +227,7 @@ def test_flat_list_table_gives_one_project_per_name_with_money_in_yuan() -> None
 def test_self_evaluation_points_are_read_as_weights() -> None:
     doc = load_document(CORPUS / "04_anhui_chizhou_tangxi_selfeval_2022.txt")
     weights = [i.weight for i in doc.projects[0].indicators]
-    assert weights == [Decimal(w) for w in "8 8 8 8 8 10 10 10 10".split()]
+    assert weights == [Decimal(w) for w in ["8", "8", "8", "8", "8", "10", "10", "10", "10"]]
 
 
 def test_header_block_gives_project_name_and_money_with_unit() -> None:

@@ -213,3 +213,22 @@ def test_export_targets_refuses_unknown_unit_or_year(imported, tmp_path, unit, y
         call("export", "targets", "--unit", unit, "--year", year, "-o", str(target))
 
     assert not target.exists()
+
+
+@pytest.mark.django_db
+def test_import_fills_a_missing_unit_and_year_from_the_command_line(files, demo_document):
+    files["b.txt"] = dataclasses.replace(demo_document, unit=None, year=None)
+
+    call("import", "b.txt", "--unit", "224001", "--unit-name", "某单位", "--year", "2021")
+
+    unit = Unit.objects.get()
+    assert (unit.code, unit.name) == ("224001", "某单位")
+    assert set(Project.objects.values_list("year", flat=True)) == {2021}
+
+
+@pytest.mark.django_db
+def test_import_refuses_a_unit_that_contradicts_the_file(files, demo_document):
+    with pytest.raises(CommandError, match=r"a\.txt：文件中的单位编码 224001 与 --unit 999 不一致"):
+        call("import", "a.txt", "--unit", "999")
+
+    assert counts() == [0] * len(TABLES)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from jixiao import importers
 from jixiao.commands import JixiaoCommand, check_migrated, error_line
-from jixiao.core.document import TargetDocument
+from jixiao.core.document import TargetDocument, UnitRef
 from jixiao.targets.services import import_document, validate_document
 
 
@@ -48,13 +48,22 @@ class Command(JixiaoCommand):
         )
         parser.add_argument("--json", action="store_true", help=_("以 JSON 输出，每个文件一行"))
         parser.add_argument("--user", metavar="USERNAME", help=_("记为导入人的用户名"))
+        parser.add_argument(
+            "--unit", metavar="CODE", help=_("文件中没有单位编码时使用的预算单位编码")
+        )
+        parser.add_argument(
+            "--unit-name", metavar="NAME", help=_("文件中没有单位名称时使用的单位名称")
+        )
+        parser.add_argument(
+            "--year", type=int, metavar="YEAR", help=_("文件中没有预算年度时使用的年度")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         files: list[Path] = options["files"]
         as_json: bool = options["json"]
         if options["dry_run"]:
             for path in files:
-                document = importers.load_document(path)
+                document = self._load(path, options)
                 self._warn(path, document)
                 self.stdout.write(
                     _json_line(document.to_dict()) if as_json else self._describe(path, document)
@@ -65,7 +74,7 @@ class Command(JixiaoCommand):
             return
 
         # Read every file before writing anything: a bad tenth file stops the whole run early.
-        documents = [(path, importers.load_document(path)) for path in files]
+        documents = [(path, self._load(path, options)) for path in files]
         check_migrated()
         actor = self._actor(options["user"])
         with transaction.atomic():
@@ -79,6 +88,26 @@ class Command(JixiaoCommand):
                 self.stdout.write(_json_line(result.to_dict()))
             else:
                 self.stdout.write("\n".join(result.summary_lines()))
+
+    def _load(self, path: Path, options: dict[str, Any]) -> TargetDocument:
+        """Read a file, filling in the unit and year it lacks from the command line."""
+        document = importers.load_document(path)
+        code, name, year = options.get("unit"), options.get("unit_name"), options.get("year")
+        unit = document.unit or UnitRef(None, None)
+        if code and unit.code and unit.code != code:
+            raise CommandError(
+                _("%(file)s：文件中的单位编码 %(found)s 与 --unit %(given)s 不一致")
+                % {"file": path.name, "found": unit.code, "given": code}
+            )
+        if year and document.year and document.year != year:
+            raise CommandError(
+                _("%(file)s：文件中的年度 %(found)s 与 --year %(given)s 不一致")
+                % {"file": path.name, "found": document.year, "given": year}
+            )
+        if code or name:
+            document.unit = UnitRef(unit.code or code, unit.name or name)
+        document.year = document.year or year
+        return document
 
     def _actor(self, username: str | None) -> User | None:
         if username is None:
