@@ -173,8 +173,10 @@ def build_layout(doc: TargetDocument) -> Layout:
     """Lay out a whole target document."""
     title = document_title(doc)
     has_goal = doc.unit_goal is not None
+    # Without a unit-goal sheet the title (which carries the year) heads the first project's.
+    first = project_label(1, doc.projects[0]) if doc.projects else None
     blocks: list[Block] = [
-        Paragraph(title, "title", 0, UNIT_GOAL_SECTION if has_goal else None, "center"),
+        Paragraph(title, "title", 0, UNIT_GOAL_SECTION if has_goal else first, "center"),
     ]
     if doc.unit_goal is not None:
         blocks += _unit_goal_paragraphs(doc.unit_goal)

@@ -99,7 +99,9 @@ class _Interpreter:
 
     def run(self) -> TargetDocument:
         blocks = [_as_paragraphs(b) for b in self.source.blocks]
-        flat: list[Paragraph | Table] = [x for group in blocks for x in group]
+        flat: list[Paragraph | Table] = [
+            x for group in blocks for x in group if not _is_page_furniture(x)
+        ]
         paragraphs = [b.text for b in flat if isinstance(b, Paragraph)]
         self.doc.year = self._find_year(flat)
         self.doc.unit_goal = read_unit_goal(paragraphs)
@@ -572,6 +574,17 @@ class _Interpreter:
 def squash_ws(text: str) -> str:
     """Text without any whitespace."""
     return re.sub(r"\s+", "", text)
+
+
+_PAGE_MARK = re.compile(
+    r"^(第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?|-\s*\d+\s*-|\d+\s*/\s*\d+"
+    r"|[Pp]age\s*\d+(\s*of\s*\d+)?)$"
+)
+
+
+def _is_page_furniture(block: Paragraph | Table) -> bool:
+    """Page numbers a printed or PDF source puts between paragraphs and tables."""
+    return isinstance(block, Paragraph) and bool(_PAGE_MARK.match(block.text.strip()))
 
 
 def _as_paragraphs(block: Paragraph | Table) -> list[Paragraph | Table]:

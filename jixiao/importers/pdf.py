@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +100,7 @@ def _page_blocks(page: Any) -> list[Block]:
 
     placed: list[tuple[float, float, Block]] = []
     lines = [ln for ln in page.filter(outside).extract_text_lines() if ln["text"].strip()]
-    right = max((float(ln["x1"]) for ln in lines), default=0.0)
+    right = _right_margin(lines)
     for group in _paragraph_groups(lines, right):
         text = _join_wrapped([(ln["text"].strip(), float(ln["x1"])) for ln in group], right)
         placed.append((group[0]["top"], group[0]["x0"], Paragraph(text)))
@@ -118,13 +119,23 @@ _ITEM_START = re.compile(
 )
 
 
+def _right_margin(lines: list[dict[str, Any]]) -> float:
+    """Where body lines end: the most common right edge (a centred title is not the margin)."""
+    ends = Counter(round(float(ln["x1"])) for ln in lines)
+    if not ends:
+        return 0.0
+    top = max(ends.values())
+    return float(max(x for x, n in ends.items() if n == top))
+
+
 def _char_width(text: str, x0: float, x1: float) -> float:
     return (x1 - x0) / max(len(text), 1)
 
 
 def _wraps(text: str, x0: float, x1: float, right: float) -> bool:
     """True if a line runs up to the right edge, so its text goes on in the next line."""
-    return x1 >= right - 2 * _char_width(text, x0, x1) - 1
+    # CJK line breaking may leave up to two character widths free (no comma starts a line).
+    return x1 >= right - 2.5 * _char_width(text, x0, x1) - 1
 
 
 def _paragraph_groups(lines: list[dict[str, Any]], right: float) -> list[list[dict[str, Any]]]:
@@ -152,8 +163,9 @@ def _join_wrapped(lines: list[tuple[str, float]], right: float) -> str:
     text = ""
     for i, (line, _) in enumerate(lines):
         if i and text:
+            # Latin prose wraps at a space; a code or number wraps anywhere and keeps no gap.
             joint = text[-1].isascii() and text[-1].isalnum() and line[:1].isascii()
-            text += (" " if joint and line[:1].isalnum() else "") + line
+            text += (" " if joint and line[:1].isalnum() and " " in text else "") + line
         else:
             text = line
     return text
@@ -207,6 +219,21 @@ def _ruled_grid(table: Any) -> list[list[Cell]]:
             for c in range(c0, c1):
                 if grid[r][c] is None:
                     grid[r][c] = Cell(text, (r0, c0))
+    # A merged cell cut by a page break has no bottom rule, so it comes without a box: the run
+    # of boxless positions in a column is that cell, read from the area the grid lines give it.
+    for c in range(len(xs) - 1):
+        r = 0
+        while r < len(grid):
+            if grid[r][c] is not None:
+                r += 1
+                continue
+            end = r
+            while end + 1 < len(grid) and grid[end + 1][c] is None:
+                end += 1
+            text = _cell_text(table.page, (xs[c], ys[r], xs[c + 1], ys[end + 1]))
+            for row in range(r, end + 1):
+                grid[row][c] = Cell(text, (r, c))
+            r = end + 1
     return [[cell or Cell("", (r, c)) for c, cell in enumerate(row)] for r, row in enumerate(grid)]
 
 

@@ -431,7 +431,9 @@ def weighted_files() -> dict[str, bytes]:
 
 def test_weights_add_a_seventh_column(weighted_files: dict[str, bytes]) -> None:
     ws = openpyxl.load_workbook(io.BytesIO(weighted_files["xlsx"])).worksheets[0]
-    grid = xlsx_grid(ws, top=2)
+    # With no unit-goal sheet, the document title (it carries the year) heads the first sheet.
+    assert ws["A1"].value == "中共昌黎县委网络安全和信息化委员会办公室本级2021年度预算绩效目标"
+    grid = xlsx_grid(ws, top=3)
     assert ws.max_column == 7
     assert grid[7] == [*HEADER[:5], "权重", "指标值确定依据"]
     assert grid[8][4:] == ["≥200条", "10", BASIS]
@@ -452,7 +454,7 @@ def test_too_many_checkpoints_become_one_text_row() -> None:
     doc = seed_document(unit_goal=None, projects=[seed_project(spending_plan=plan)])
     text = "2月底10.00%；4月底20.00%；6月底30.00%；8月底40.00%；10月底50.00%；12月底60.00%"
     ws = openpyxl.load_workbook(io.BytesIO(export_targets(doc, "xlsx"))).worksheets[0]
-    grid = xlsx_grid(ws, top=2)
+    grid = xlsx_grid(ws, top=3)
     assert grid[4] == ["资金支出计划（%）"] + [text] * 5
     assert grid[5][0] == "绩效目标"
     (table,) = docx.Document(io.BytesIO(export_targets(doc, "docx"))).tables
@@ -468,7 +470,7 @@ def test_missing_values_render_empty_in_every_format() -> None:
     doc = TargetDocument(projects=[bare])
     files = {fmt: export_targets(doc, fmt) for fmt in EXPORTERS}
     ws = openpyxl.load_workbook(io.BytesIO(files["xlsx"])).worksheets[0]
-    grid = xlsx_grid(ws, top=2)
+    grid = xlsx_grid(ws, top=3)
     assert ws.title == "1."
     assert grid[0] == [""] * 4 + ["单位：万元"] * 2
     assert grid[1] == ["项目编码", "", "", "项目名称", "", ""]

@@ -1,0 +1,73 @@
+"""Importing an export gives back the same document, in every format."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from jixiao.core.document import Checkpoint, TargetDocument, validate_dict
+from jixiao.exporters import SUFFIXES, export_targets
+from jixiao.importers import load_document
+
+SEED = Path(__file__).parents[2] / "jixiao" / "demo" / "seed-changli-cac-2021.txt"
+
+
+def content(doc: TargetDocument) -> dict[str, object]:
+    """The document without warnings, amounts compared as numbers (15.00 == 15)."""
+    data = doc.to_dict()
+    data.pop("warnings")
+    for project in data["projects"]:
+        budget = project["budget"]
+        for key in ("total", "fiscal", "other"):
+            budget[key] = None if budget[key] is None else Decimal(budget[key])
+        for checkpoint in project["spending_plan"]:
+            checkpoint["percent"] = Decimal(checkpoint["percent"])
+    return data
+
+
+def roundtrip(doc: TargetDocument, fmt: str, tmp_path: Path) -> TargetDocument:
+    path = tmp_path / f"export{SUFFIXES[fmt]}"
+    path.write_bytes(export_targets(doc, fmt))
+    return load_document(path)
+
+
+@pytest.fixture(scope="module")
+def seed() -> TargetDocument:
+    return load_document(SEED)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx", "pdf"])
+def test_seed_export_imports_back_unchanged(seed: TargetDocument, fmt: str, tmp_path: Path) -> None:
+    back = roundtrip(seed, fmt, tmp_path)
+
+    assert content(back) == content(seed)
+    assert back.warnings == []
+    validate_dict(back.to_dict())
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx", "pdf"])
+def test_weights_yuan_and_a_long_spending_plan_survive(
+    seed: TargetDocument, fmt: str, tmp_path: Path
+) -> None:
+    project = seed.projects[1]
+    weights = [Decimal(w) for w in "20 10 10 10 10 10 10 10 10".split()]
+    indicators = [
+        dataclasses.replace(i, weight=w) for i, w in zip(project.indicators, weights, strict=True)
+    ]
+    changed = dataclasses.replace(
+        project,
+        budget=dataclasses.replace(project.budget, unit="元", total=Decimal("50000.00")),
+        spending_plan=[
+            Checkpoint(m, Decimal(p))
+            for m, p in zip(range(2, 13, 2), "10 30 50 60 80 100".split(), strict=True)
+        ],
+        indicators=indicators,
+    )
+    doc = dataclasses.replace(seed, unit_goal=None, projects=[changed])
+
+    back = roundtrip(doc, fmt, tmp_path)
+
+    assert content(back) == content(doc)
