@@ -53,7 +53,7 @@ def test_weights_yuan_and_a_long_spending_plan_survive(
     seed: TargetDocument, fmt: str, tmp_path: Path
 ) -> None:
     project = seed.projects[1]
-    weights = [Decimal(w) for w in "20 10 10 10 10 10 10 10 10".split()]
+    weights = [Decimal(w) for w in ["20", "10", "10", "10", "10", "10", "10", "10", "10"]]
     indicators = [
         dataclasses.replace(i, weight=w) for i, w in zip(project.indicators, weights, strict=True)
     ]
@@ -62,7 +62,7 @@ def test_weights_yuan_and_a_long_spending_plan_survive(
         budget=dataclasses.replace(project.budget, unit="元", total=Decimal("50000.00")),
         spending_plan=[
             Checkpoint(m, Decimal(p))
-            for m, p in zip(range(2, 13, 2), "10 30 50 60 80 100".split(), strict=True)
+            for m, p in zip(range(2, 13, 2), ["10", "30", "50", "60", "80", "100"], strict=True)
         ],
         indicators=indicators,
     )
