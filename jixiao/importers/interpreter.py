@@ -276,8 +276,8 @@ class _Interpreter:
         if len(anchors) >= 2 and all(kinds) and v.LABEL_PLAN not in kinds:
             below = self._values_below(table, r, anchors)
             if below is not None:
-                for kind, value in below:
-                    self._set_header(kind, value, place)
+                for field_kind, field_value in below:
+                    self._set_header(field_kind, field_value, place)
                 return r + 2
         i = 0
         next_row = r + 1
@@ -292,7 +292,7 @@ class _Interpreter:
                 self.money_unit = self.money_unit or m.group(1)
             if kind == v.LABEL_PLAN:
                 return self._plan(table, r, anchors[i + 1 :], place)
-            value = None
+            value: str | None = None
             if i + 1 < len(anchors) and kinds[i + 1] is None:
                 value = anchors[i + 1][1]
                 i += 1
