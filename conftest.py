@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 
 import pytest
@@ -18,6 +19,10 @@ from jixiao.core.document import (
     UnitGoalPart,
     UnitRef,
 )
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses database access
+# from such a thread unless told it is safe (it is: the loop only drives the browser).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 BASIS = "冀干考发[2020]2号、昌办字[2019]14号"
 SPENDING_PLAN = [
@@ -146,3 +151,22 @@ def demo_document() -> TargetDocument:
 def officer(db: None) -> User:
     """A unit officer (单位经办人) who imports and maintains the unit's targets."""
     return User.objects.create_user("officer", password="officer-pass", first_name="经办人")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, headless, kept off the (closed) network; playwright install can't run."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }

@@ -1,8 +1,9 @@
-"""Root URLs: the admin and the applications' pages."""
+"""Root URLs: login and logout, the admin and the applications' pages."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,8 @@ admin.site.site_title = _("绩效管理系统")
 admin.site.index_title = _("数据管理")
 
 urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("jixiao.targets.urls")),
 ]

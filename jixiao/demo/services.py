@@ -39,7 +39,9 @@ class DemoResult:
             _("演示账号（%(state)s）：用户名 %(user)s，密码 %(password)s")
             % {"state": state, "user": DEMO_USERNAME, "password": DEMO_PASSWORD}
         )
-        lines.append(_("运行 jixiao runserver 后打开 http://127.0.0.1:8000/admin/ 登录。"))
+        lines.append(
+            _("运行 jixiao runserver 后打开 http://127.0.0.1:8000/ 登录（管理后台在 /admin/）。")
+        )
         return lines
 
 

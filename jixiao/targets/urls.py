@@ -1,9 +1,23 @@
-"""URLs of the target pages (the web views come with their own issue)."""
+"""URLs of the target pages."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path, re_path
+
+from jixiao.targets import views
 
 app_name = "targets"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.index, name="index"),
+    # A unit without a budget code is named by its name, which may hold any character.
+    re_path(
+        r"^export/(?P<unit>.+)/(?P<year>[0-9]{4})\.(?P<fmt>[a-z]+)$",
+        views.export,
+        name="export",
+    ),
+    path("import/", views.upload, name="import"),
+    path("import/preview/<str:token>/", views.preview, name="preview"),
+    path("import/confirm/", views.confirm, name="confirm"),
+    path("project/<int:pk>/history/", views.history, name="history"),
+]
