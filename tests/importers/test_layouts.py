@@ -26,7 +26,7 @@ from layouts import (
 )
 from seed_expected import OVERALL, PROJECTS, assert_document
 
-from jixiao.core.document import TargetDocument
+from jixiao.core.document import TargetDocument, validate_dict
 from jixiao.importers import ImportFailure, load_document, read_source
 from jixiao.importers.docx import sniff
 from jixiao.importers.grid import Table
@@ -57,6 +57,7 @@ def layout(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Loaded]:
 def test_layout_reads_every_field(layout: Callable[[str], Loaded], name: str) -> None:
     built, document = layout(name)
     assert_document(document, built.expected)
+    validate_dict(document.to_dict())  # every importer's output is a valid jixiao.targets/1
 
 
 @pytest.mark.parametrize("name", list(BUILDERS))
