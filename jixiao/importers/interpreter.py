@@ -37,10 +37,7 @@ _PROJECT_TITLE = re.compile(
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _PERCENT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[%％]\s*$")
 _PLAN_PAIR = re.compile(r"(\d{1,2})\s*月(?:份)?(?:底|末|前)?\s*[:：]?\s*(\d+(?:\.\d+)?)\s*[%％]")
-LEVEL_ROLES = (v.LEVEL1, v.LEVEL2)
 _CONTINUED_LABELS = (v.LABEL_GOAL, v.LABEL_GOAL_ANNUAL, v.LABEL_GOAL_LONG, v.LABEL_FUND_USE)
-# Roles whose blank cells are filled from the row above (merged or left blank in the source).
-FILL_DOWN = (v.LEVEL1, v.LEVEL2, v.PROJECT_NAME, v.PROJECT_CODE, v.UNIT_NAME)
 
 
 def interpret(source: Source) -> TargetDocument:
@@ -213,8 +210,7 @@ class _Interpreter:
             if self._is_header_block_row(texts):
                 self.grid = None
                 continue
-            cells = _row_cells(texts, table, r)
-            self._grid_row(cells, place, grid)
+            self._grid_row(texts, place, grid)
             r += 1
 
     def _is_header_block_row(self, texts: list[str]) -> bool:
@@ -365,8 +361,6 @@ class _Interpreter:
         h = self.header
         value = value.strip()
         self.last_label = kind
-        if kind in (v.LABEL_CODE, v.LABEL_NAME) and (h.code or h.name) and self.project:
-            pass
         if kind == v.LABEL_CODE:
             if h.code and self.project is None and h.code != value:
                 self.header = h = _Header(money_unit=h.money_unit)
@@ -597,18 +591,14 @@ def _as_paragraphs(block: Paragraph | Table) -> list[Paragraph | Table]:
 
 
 def _cell_text(table: Table, r: int, c: int, keep_copies: bool = False) -> str:
-    """A position's text; horizontal merge copies read as blank unless keep_copies."""
+    """A position's text; horizontal merge copies read as blank unless keep_copies.
+
+    Vertical copies are kept: they are the merged level cells that fill down.
+    """
     cell = table.rows[r][c]
     if not keep_copies and cell.origin[1] != c:
         return ""
-    if not keep_copies and cell.origin[0] != r and cell.origin[1] == c:
-        # Vertical copies are kept: they are the merged level cells that fill down.
-        return cell.text.strip()
     return cell.text.strip()
-
-
-def _row_cells(texts: list[str], table: Table, r: int) -> list[str]:
-    return texts
 
 
 def _header_roles(texts: list[str]) -> list[str | None] | None:
@@ -677,9 +667,6 @@ def _continues_grid(table: Table, grid: _Grid) -> bool:
     return not any(
         v.label_kind(t) or v.UNIT_CODE_NAME.match(t) or v.MONEY_UNIT.search(t) for t in first
     )
-
-
-_ROLE_WEIGHTS = {v.LEVEL1, v.LEVEL2}
 
 
 def _fit(role: str | None, text: str) -> float:
