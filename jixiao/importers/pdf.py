@@ -132,10 +132,23 @@ def _char_width(text: str, x0: float, x1: float) -> float:
     return (x1 - x0) / max(len(text), 1)
 
 
-def _wraps(text: str, x0: float, x1: float, right: float) -> bool:
-    """True if a line runs up to the right edge, so its text goes on in the next line."""
-    # CJK line breaking may leave up to two character widths free (no comma starts a line).
-    return x1 >= right - 2.5 * _char_width(text, x0, x1) - 1
+_LEADING_LATIN = re.compile(r"[\x21-\x7e]+")
+_NO_LINE_START = "，。、；：？！）》」』】〕,.;:?!)]%％"
+
+
+def _wraps(text: str, x0: float, x1: float, right: float, following: str = "") -> bool:
+    """True if a line runs up to the right edge, so its text goes on in the next line.
+
+    CJK line breaking leaves room at a line's end when the next line's first word could not
+    fit there: a run of Latin letters and digits (`[2019]14号`) or a closing punctuation mark.
+    """
+    width = _char_width(text, x0, x1)
+    if following[:1] in _NO_LINE_START and following:
+        return True
+    slack = 2.5 * width
+    if m := _LEADING_LATIN.match(following):
+        slack = max(slack, (len(m.group(0)) * 0.6 + 1) * width)
+    return x1 >= right - slack - 1
 
 
 def _paragraph_groups(lines: list[dict[str, Any]], right: float) -> list[list[dict[str, Any]]]:
@@ -149,7 +162,7 @@ def _paragraph_groups(lines: list[dict[str, Any]], right: float) -> list[list[di
             text = last["text"].strip()
             if (
                 close
-                and _wraps(text, float(last["x0"]), float(last["x1"]), right)
+                and _wraps(text, float(last["x0"]), float(last["x1"]), right, line["text"].strip())
                 and not _ITEM_START.match(line["text"])
             ):
                 groups[-1].append(line)
@@ -185,7 +198,8 @@ def _cell_text(page: Any, bbox: tuple[float, float, float, float]) -> str:
             continue
         if previous is not None:
             prev_text = previous["text"].strip()
-            wrapped = _wraps(prev_text, float(previous["x0"]), float(previous["x1"]), bbox[2] - 2)
+            x0, x1 = float(previous["x0"]), float(previous["x1"])
+            wrapped = _wraps(prev_text, x0, x1, bbox[2] - 2, text)
             if wrapped and not _ITEM_START.match(text):
                 parts[-1] = _join_wrapped([(parts[-1], 0.0), (text, 0.0)], 0.0)
                 previous = line

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from jixiao.core.document import Checkpoint, TargetDocument, validate_dict
 from jixiao.exporters import SUFFIXES, export_targets
 from jixiao.importers import load_document
+from jixiao.importers.doc import soffice_path
 
 SEED = Path(__file__).parents[2] / "jixiao" / "demo" / "seed-changli-cac-2021.txt"
 
@@ -71,3 +73,34 @@ def test_weights_yuan_and_a_long_spending_plan_survive(
     back = roundtrip(doc, fmt, tmp_path)
 
     assert content(back) == content(doc)
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_office_printed_pdf_of_an_export_imports_back(
+    seed: TargetDocument, fmt: str, tmp_path: Path
+) -> None:
+    """Most real PDFs are Word or Excel files printed by an office suite, not our own PDFs."""
+    source = tmp_path / f"目标表{SUFFIXES[fmt]}"
+    source.write_bytes(export_targets(seed, fmt))
+    soffice = soffice_path()
+    assert soffice is not None, "LibreOffice is part of the test machine (./run test installs it)"
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+    back = load_document(tmp_path / "目标表.pdf")
+
+    assert content(back) == content(seed)
+    assert back.warnings == []
