@@ -37,6 +37,7 @@ _PROJECT_TITLE = re.compile(
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _PERCENT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[%％]\s*$")
 _PLAN_PAIR = re.compile(r"(\d{1,2})\s*月(?:份)?(?:底|末|前)?\s*[:：]?\s*(\d+(?:\.\d+)?)\s*[%％]")
+_ROW_NUMBER = re.compile(r"^指[标標]\s*\d+\s*[:：]\s*")
 _CONTINUED_LABELS = (v.LABEL_GOAL, v.LABEL_GOAL_ANNUAL, v.LABEL_GOAL_LONG, v.LABEL_FUND_USE)
 
 
@@ -264,6 +265,9 @@ class _Interpreter:
         for _, text in anchors:
             if m := v.MONEY_UNIT.search(text):
                 self.money_unit = m.group(1)
+            elif len(text) <= 24 and (m := v.MONEY_UNIT_IN_LABEL.search(text)):
+                # 项目资金（万元）, 预算金额(元): the unit of the amounts beside or below it.
+                self.header.money_unit = self.header.money_unit or m.group(1)
         kinds = [v.label_kind(t) for _, t in anchors]
         if len(anchors) == 1 and kinds[0] is None and self.last_label in _CONTINUED_LABELS:
             # A field's second paragraph in a row of its own (a goal's item 2).
@@ -284,8 +288,6 @@ class _Interpreter:
                 self._maybe_unit_cell(text)
                 i += 1
                 continue
-            if m := v.MONEY_UNIT_IN_LABEL.search(text):
-                self.money_unit = self.money_unit or m.group(1)
             if kind == v.LABEL_PLAN:
                 return self._plan(table, r, anchors[i + 1 :], place)
             value: str | None = None
@@ -502,7 +504,8 @@ class _Interpreter:
         previous = grid.previous
         level1 = v.normalize_level(values.get(v.LEVEL1, ""))
         level2 = v.normalize_level(values.get(v.LEVEL2, ""))
-        level3 = " ".join(values.get(v.LEVEL3, "").split())
+        # The national template numbers its rows (指标1：…); the number is not part of the name.
+        level3 = _ROW_NUMBER.sub("", " ".join(values.get(v.LEVEL3, "").split()))
         target_text = values.get(v.TARGET, "").strip()
         op_text = values.get(v.OP) or values.get(v.NATURE)
         unit_text = values.get(v.UNIT)

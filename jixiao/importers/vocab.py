@@ -7,15 +7,29 @@ for every file format.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Any
 
 _SPACE = re.compile(r"\s+")
 # Notes in brackets after a name: 产出指标(50分), 时效指标(工期指标), 指标值（或计划水平）.
 _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 
 
+@lru_cache(maxsize=1)
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def simplify(text: str) -> str:
+    """Traditional characters as Simplified (產出指標 -> 产出指标), for matching vocabulary."""
+    return str(_t2s().convert(text)) if text else text
+
+
 def squash(text: str) -> str:
-    """Remove all whitespace and unify colons: the form used for matching words."""
-    return _SPACE.sub("", text).replace("：", ":").strip(":")
+    """Remove all whitespace, unify colons, Simplified characters: the form used for matching."""
+    return simplify(_SPACE.sub("", text)).replace("：", ":").strip(":")
 
 
 def bare(text: str) -> str:
