@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "jixiao.units",
     "jixiao.targets",
+    "jixiao.ledgers",
+    "jixiao.metrics",
 ]
 
 MIDDLEWARE = [
