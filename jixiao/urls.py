@@ -15,5 +15,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("ledgers/", include("jixiao.ledgers.urls")),
+    path("actuals/", include("jixiao.metrics.urls")),
     path("", include("jixiao.targets.urls")),
 ]
