@@ -156,6 +156,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Uploaded documents wait under DATA_DIR/uploads between the preview and the confirmation.
 UPLOAD_DIR = DATA_DIR / "uploads"
+# Ledger attachments (台账附件) live under MEDIA_ROOT; they are served only through a view that
+# checks the login, never as public media.
+MEDIA_ROOT = Path(envstr("JIXIAO_MEDIA_ROOT", str(DATA_DIR / "media")))
+ATTACHMENT_MAX_BYTES = envint("JIXIAO_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 # Files up to this size are held in memory while a request is read; larger ones are spooled
 # to a temporary file. Real target tables are well under it.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

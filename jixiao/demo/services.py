@@ -1,4 +1,5 @@
-"""The demo: Changli County Cyberspace Affairs Office's 2021 targets and a login to explore them."""
+"""The demo: Changli County Cyberspace Affairs Office's 2021 targets, a year of its records,
+its indicators bound to metrics, and a login to explore them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from django.utils.translation import gettext as _
 
 from jixiao import importers
 from jixiao.core.document import TargetDocument
+from jixiao.demo.bindings import BindResult, bind_demo
+from jixiao.demo.year import YEAR, YearResult, load_year
+from jixiao.ledgers.models import LedgerEntry
 from jixiao.targets.models import Project, Revision, UnitGoal
 from jixiao.targets.services import ImportResult, import_document
 from jixiao.units.models import Unit
@@ -27,13 +31,44 @@ class DemoResult:
 
     targets: ImportResult
     user_created: bool
+    year: YearResult
+    bindings: BindResult
+
+    @property
+    def changed(self) -> bool:
+        """True when the run wrote anything besides the login."""
+        return self.targets.changed or self.year.changed or self.bindings.changed
 
     def summary_lines(self) -> list[str]:
         """The result and the login, in Chinese."""
-        if self.targets.changed:
-            lines = [_("演示数据："), *self.targets.summary_lines()]
-        else:
+        if not self.changed:
             lines = [_("演示数据已是最新，无变化。")]
+        else:
+            lines = [_("演示数据：")]
+            if self.targets.changed:
+                lines += self.targets.summary_lines()
+            if self.year.changed:
+                lines.append(
+                    _("  %(year)s 年台账：新增 %(created)s 条，更新 %(updated)s 条（%(counts)s）")
+                    % {
+                        "year": YEAR,
+                        "created": self.year.created,
+                        "updated": self.year.updated,
+                        "counts": self.year.counts_text(),
+                    }
+                )
+            if self.bindings.changed:
+                lines.append(
+                    _(
+                        "  口径：%(total)s 个绩效指标均已绑定（本次写入口径 %(bound)s 个，"
+                        "手工填报实际完成值 %(entered)s 条）"
+                    )
+                    % {
+                        "total": self.bindings.total,
+                        "bound": self.bindings.bound,
+                        "entered": self.bindings.entered,
+                    }
+                )
         state = _("新建") if self.user_created else _("已存在")
         lines.append(
             _("演示账号（%(state)s）：用户名 %(user)s，密码 %(password)s")
@@ -53,14 +88,19 @@ def seed_document() -> TargetDocument:
 
 @transaction.atomic
 def load_demo(*, reset: bool = False) -> DemoResult:
-    """Load the demo targets and login; a second run changes nothing unless ``reset``."""
+    """Load the demo targets, year of records, metrics and login; a second run changes nothing.
+
+    ``reset`` first clears the demo unit's records and targets and reloads them.
+    """
     document = seed_document()
     user, user_created = _ensure_login(reset=reset)
     if reset:
+        _clear_records(document)  # first: records point at the projects about to go
         _clear_targets(document)
     targets = import_document(document, actor=user, source=SEED_FILE)
-    # The demo unit's ledgers (a year of records behind its indicators) will load here.
-    return DemoResult(targets=targets, user_created=user_created)
+    year = load_year(targets.unit, actor=user)
+    bindings = bind_demo(targets.unit, actor=user)
+    return DemoResult(targets=targets, user_created=user_created, year=year, bindings=bindings)
 
 
 def _ensure_login(*, reset: bool) -> tuple[User, bool]:
@@ -74,6 +114,12 @@ def _ensure_login(*, reset: bool) -> tuple[User, bool]:
         user.is_active = user.is_staff = user.is_superuser = True
         user.save()
     return user, False
+
+
+def _clear_records(document: TargetDocument) -> None:
+    """Delete the demo unit's ledger records (with their steps and attachments rows)."""
+    assert document.unit is not None  # the seed has one
+    LedgerEntry.objects.filter(unit__code=document.unit.code).delete()
 
 
 def _clear_targets(document: TargetDocument) -> None:

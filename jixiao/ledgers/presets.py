@@ -82,7 +82,8 @@ PRESETS: list[dict[str, Any]] = [
         "name": "网宣发布",
         "description": "官方网宣平台发布的信息。",
         "date_field": "published_on",
-        "natural_key": ["channel", "published_on", "title"],
+        # The link tells apart the same headline posted twice on one channel and day.
+        "natural_key": ["channel", "published_on", "title", "link"],
         "has_project": False,
         "fields": [
             _f(

@@ -5,13 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.fields.json import KT
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 
-from jixiao.ledgers.models import LedgerEntry, LedgerField, LedgerTransition, LedgerType
+from jixiao.ledgers.models import (
+    Attachment,
+    LedgerEntry,
+    LedgerField,
+    LedgerTransition,
+    LedgerType,
+)
 from jixiao.ledgers.presets import PRESETS
 from jixiao.ledgers.values import FieldSpec, clean_data, natural_key, to_cents
 from jixiao.targets.models import Project
@@ -23,10 +35,14 @@ if TYPE_CHECKING:
 __all__ = [
     "EntryInput",
     "RowError",
+    "add_attachment",
     "create_entry",
     "ensure_presets",
+    "is_overdue",
     "ledger_type_for",
+    "overdue_q",
     "record_transition",
+    "remove_attachment",
     "specs",
     "update_entry",
     "upsert_entries",
@@ -96,6 +112,7 @@ class EntryInput:
     project: Project | None = None
     state: str | None = None  # the state the record is in (imports); default the initial one
     state_dates: Mapping[str, str] | None = None  # ISO date each state was reached
+    row: int | None = None  # the source's own row number, for errors (imports skip blank rows)
 
 
 @dataclass
@@ -217,14 +234,38 @@ def update_entry(
     )
     if errors:
         raise ValidationError(errors)
+    old_day = entry.date
     entry.data = data
     entry.project = project
     for name, value in _columns(ledger_type, data).items():
         setattr(entry, name, value)
+    if entry.date != old_day:
+        _move_initial_date(entry, old_day)
     entry.updated_at = timezone.now()
     _check_duplicate(entry)
     entry.save()
     return entry
+
+
+def _move_initial_date(entry: LedgerEntry, old_day: dt.date | None) -> None:
+    """The initial state was reached on the record's date: a corrected date moves it too."""
+    ledger_type = entry.ledger_type
+    initial = ledger_type.workflow.get("initial") if ledger_type.states else None
+    if not initial or entry.date is None:
+        return
+    later = sorted(d for s, d in entry.state_dates.items() if s != initial)
+    if later and entry.date.isoformat() > later[0]:
+        label = next(
+            (f.label for f in ledger_type.fields.all() if f.code == ledger_type.date_field),
+            ledger_type.date_field,
+        )
+        raise ValidationError(
+            {ledger_type.date_field: f"“{label}”不能晚于流程中已记录的日期 {later[0]}"}
+        )
+    reached = entry.state_dates.get(initial)
+    if reached is None or (old_day is not None and reached == old_day.isoformat()):
+        entry.state_dates = {**entry.state_dates, initial: entry.date.isoformat()}
+        entry.transitions.filter(from_state="", to_state=initial).update(on=entry.date)
 
 
 def _check_duplicate(entry: LedgerEntry) -> None:
@@ -261,12 +302,20 @@ def record_transition(
     day = on or timezone.localdate()
     if entry.date and day < entry.date:
         raise ValidationError(f"流转日期 {day} 早于记录日期 {entry.date}")
+    # A step dated before the last one would give state_dates an order the record never had.
+    latest = max(entry.state_dates.values(), default=None)
+    if latest and day.isoformat() < latest:
+        raise ValidationError(f"流转日期 {day} 早于上一步的日期 {latest}")
     if values:
         merged = {**entry.data, **values}
         data, errors = clean_data(specs(ledger_type), merged)
         if errors:
             raise ValidationError(errors)
         entry.data = data
+        # The step may have filled the date, amount or key fields: keep the mirrored columns true.
+        for name, value in _columns(ledger_type, data).items():
+            setattr(entry, name, value)
+        _check_duplicate(entry)
     step = LedgerTransition.objects.create(
         entry=entry, from_state=entry.state, to_state=to_state, on=day, by=actor, note=note
     )
@@ -274,7 +323,17 @@ def record_transition(
     entry.state_dates = {**entry.state_dates}
     entry.state_dates.setdefault(to_state, day.isoformat())
     entry.updated_at = timezone.now()
-    entry.save(update_fields=["state", "state_dates", "data", "updated_at"])
+    entry.save(
+        update_fields=[
+            "state",
+            "state_dates",
+            "data",
+            "date",
+            "amount_cents",
+            "natural_key",
+            "updated_at",
+        ]
+    )
     return step
 
 
@@ -297,10 +356,10 @@ def upsert_entries(
     result = UpsertResult()
     prepared: list[tuple[int, EntryInput, dict[str, Any], dict[str, Any]]] = []
     seen: dict[str, int] = {}
+    labels = {s.code: s.label for s in field_specs}
     for offset, item in enumerate(items):
-        row = first_row + offset
+        row = item.row if item.row is not None else first_row + offset
         data, errors = _prepare(ledger_type, unit, item, field_specs)
-        labels = {s.code: s.label for s in field_specs}
         for code, message in errors.items():
             result.errors.append(RowError(row, labels.get(code, code), message))
         if errors:
@@ -385,3 +444,68 @@ def upsert_entries(
     result.created = len(to_create)
     result.updated = len(to_update)
     return result
+
+
+def attachment_limit() -> int:
+    """The largest attachment accepted, in bytes (setting ATTACHMENT_MAX_BYTES)."""
+    return int(getattr(settings, "ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}".removesuffix(".0")
+
+
+@transaction.atomic
+def add_attachment(entry: LedgerEntry, upload: File[Any], *, actor: User | None) -> Attachment:
+    """Attach a file to a record (a report, a screenshot, a voucher scan) under its own name."""
+    size = upload.size or 0
+    if size == 0:
+        raise ValidationError("附件是空文件")
+    limit = attachment_limit()
+    if size > limit:
+        raise ValidationError(f"附件过大（{_megabytes(size)} MB），上限为 {_megabytes(limit)} MB")
+    name = Path(upload.name or "附件").name[:200]
+    attachment = Attachment(entry=entry, name=name, uploaded_by=actor)
+    attachment.file.save(name, upload, save=False)
+    try:
+        attachment.save()
+    except Exception:
+        # The file reached the disk first; a row that could not be written must not leave it.
+        if attachment.file.name:
+            attachment.file.storage.delete(attachment.file.name)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(attachment: Attachment, *, actor: User | None) -> None:
+    """Delete an attachment; its file goes once the deletion is committed."""
+    stored = attachment.file.name
+    storage = attachment.file.storage
+    attachment.delete()
+    if stored:
+        transaction.on_commit(lambda: storage.delete(stored))
+
+
+def overdue_q(ledger_type: LedgerType, today: dt.date) -> Q:
+    """Records of this type past their deadline (the workflow's overdue field) and not final.
+
+    A type without an overdue field has no overdue records.
+    """
+    workflow = ledger_type.workflow or {}
+    code = workflow.get("overdue_field")
+    if not code:
+        return Q(pk__in=[])
+    # KT reads the JSON value as text; ISO dates compare correctly as text on every database.
+    passed = Q(LessThan(KT(f"data__{code}"), today.isoformat()))
+    return passed & ~Q(state__in=workflow.get("final", []))
+
+
+def is_overdue(entry: LedgerEntry, today: dt.date) -> bool:
+    """True when the record has a deadline before today and is not in a final state."""
+    workflow = entry.ledger_type.workflow or {}
+    code = workflow.get("overdue_field")
+    deadline = entry.data.get(code) if code else None
+    if not deadline or entry.state in workflow.get("final", []):
+        return False
+    return str(deadline) < today.isoformat()

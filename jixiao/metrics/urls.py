@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django.urls import path
-from django.views.generic import TemplateView
+
+from jixiao.metrics import views
 
 app_name = "metrics"
 
 urlpatterns = [
-    # Placeholder until the actuals pages exist.
-    path("", TemplateView.as_view(template_name="base.html"), name="index"),
+    path("", views.index, name="index"),
+    path("<int:indicator_id>/records/", views.records, name="records"),
+    path("<int:indicator_id>/manual/", views.manual, name="manual"),
+    path("evidence/<int:pk>/", views.evidence, name="evidence"),
 ]

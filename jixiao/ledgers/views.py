@@ -1,0 +1,555 @@
+"""The record pages: a unit's ledgers, a ledger's records, one record with its workflow and
+attachments, and the record form. Thin adapters over ``jixiao.ledgers.services``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jixiao.ledgers import services
+from jixiao.ledgers.forms import (
+    TEXT_KINDS,
+    AttachmentForm,
+    EntryForm,
+    TransitionForm,
+    add_service_errors,
+    step_fields,
+)
+from jixiao.ledgers.models import (
+    Attachment,
+    FieldKind,
+    LedgerEntry,
+    LedgerField,
+    LedgerType,
+)
+from jixiao.targets.forms import UnitYearForm, unit_key
+from jixiao.targets.models import Project
+from jixiao.units.models import Unit
+
+PAGE_SIZE = 50
+KEY_COLUMNS = 4  # fields shown on the list besides the date, project and state
+HERE = "ledgers"  # tells the navigation which section is open
+NUMBER_KINDS = {FieldKind.INTEGER, FieldKind.DECIMAL, FieldKind.MONEY}
+
+
+def _int_or_none(text: str | None) -> int | None:
+    try:
+        return int(text or "")
+    except ValueError:
+        return None
+
+
+def _pick_unit(request: HttpRequest, units: list[Unit]) -> Unit | None:
+    """The unit the query names (by unit_key), else the first unit."""
+    key = request.GET.get("unit", "")
+    return next((u for u in units if unit_key(u) == key), units[0] if units else None)
+
+
+def _years(unit: Unit) -> tuple[list[int], int]:
+    """A unit's years with projects or records (and this year), latest first; and the default."""
+    with_data = set(Project.objects.filter(unit=unit).values_list("year", flat=True))
+    with_data |= {d.year for d in LedgerEntry.objects.filter(unit=unit).dates("date", "year")}
+    this_year = timezone.localdate().year
+    years = sorted(with_data | {this_year}, reverse=True)
+    return years, max(with_data) if with_data else this_year
+
+
+def _pick_year(request: HttpRequest, unit: Unit) -> tuple[list[int], int]:
+    years, default = _years(unit)
+    asked = _int_or_none(request.GET.get("year"))
+    return years, asked if asked in years else default
+
+
+def _year_q(year: int) -> Q:
+    # A record without a date (a type whose date field is optional) shows in every year, so
+    # that it can always be found and given one.
+    return Q(date__year=year) | Q(date__isnull=True)
+
+
+def types_for(unit: Unit) -> list[LedgerType]:
+    """The ledger types a unit works with: its own, and the presets it has not replaced."""
+    found = list(
+        LedgerType.objects.filter(Q(unit=unit) | Q(unit__isnull=True)).order_by("position", "code")
+    )
+    own = {t.code for t in found if t.unit_id is not None}
+    return [t for t in found if t.unit_id is not None or t.code not in own]
+
+
+def _query(**params: Any) -> str:
+    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def _list_url(ledger_type: LedgerType, unit: Unit, year: int | None, **params: Any) -> str:
+    url = reverse("ledgers:records", args=[ledger_type.code])
+    return f"{url}?{_query(unit=unit_key(unit), year=year, **params)}"
+
+
+def _maybe_url(name: str, fallback: str, **kwargs: Any) -> str:
+    """A named URL of the import pages if they exist yet, else their agreed path."""
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return fallback
+
+
+def _entry_year(entry: LedgerEntry) -> int:
+    return entry.date.year if entry.date else timezone.localdate().year
+
+
+def display(field: LedgerField, value: Any) -> str:
+    """A stored value as a user reads it."""
+    if value is None or value == "" or value == []:
+        return ""
+    if field.kind == FieldKind.BOOLEAN:
+        return "是" if value else "否"
+    if field.kind == FieldKind.MULTICHOICE and isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if field.kind == FieldKind.MONEY:
+        try:
+            return f"{Decimal(str(value)):,.2f}"
+        except InvalidOperation:
+            return str(value)
+    if field.kind == FieldKind.DATETIME:
+        return str(value).replace("T", " ")
+    return str(value)
+
+
+def _cells(fields: Iterable[LedgerField], entry: LedgerEntry) -> list[dict[str, Any]]:
+    return [
+        {
+            "field": f,
+            "text": display(f, entry.data.get(f.code)),
+            "is_url": f.kind == FieldKind.URL,
+            "is_long": f.kind == FieldKind.LONGTEXT,
+            "is_number": f.kind in NUMBER_KINDS,
+        }
+        for f in fields
+    ]
+
+
+def _key_fields(ledger_type: LedgerType, fields: list[LedgerField]) -> list[LedgerField]:
+    """The fields the list shows: the first few by position, not the date, not long texts."""
+    chosen = [
+        f for f in fields if f.code != ledger_type.date_field and f.kind != FieldKind.LONGTEXT
+    ]
+    return chosen[:KEY_COLUMNS]
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """A unit's ledger types with their record counts for a year."""
+    units = list(Unit.objects.all())
+    unit = _pick_unit(request, units)
+    context: dict[str, Any] = {"here": HERE, "unit": unit}
+    if unit is None:
+        return render(request, "ledgers/index.html", context)
+    years, year = _pick_year(request, unit)
+    types = types_for(unit)
+    counts = dict(
+        LedgerEntry.objects.filter(unit=unit, ledger_type__in=types)
+        .filter(_year_q(year))
+        .values_list("ledger_type")
+        .annotate(n=Count("id"))
+        .values_list("ledger_type", "n")
+    )
+    context.update(
+        year=year,
+        form=UnitYearForm(units, years, initial={"unit": unit_key(unit), "year": year}),
+        rows=[
+            {
+                "type": t,
+                "count": counts.get(t.pk, 0),
+                "url": _list_url(t, unit, year),
+                "new_url": reverse("ledgers:new", args=[t.code])
+                + "?"
+                + _query(unit=unit_key(unit), year=year),
+            }
+            for t in types
+        ],
+    )
+    return render(request, "ledgers/index.html", context)
+
+
+def _type_and_unit(request: HttpRequest, code: str) -> tuple[LedgerType, Unit, list[Unit]]:
+    units = list(Unit.objects.all())
+    unit = _pick_unit(request, units)
+    if unit is None:
+        raise Http404("还没有预算单位")
+    try:
+        ledger_type = services.ledger_type_for(unit, code)
+    except ValidationError as exc:
+        raise Http404(exc.messages[0]) from None
+    return ledger_type, unit, units
+
+
+def _filtered(
+    entries: QuerySet[LedgerEntry],
+    ledger_type: LedgerType,
+    fields: list[LedgerField],
+    params: dict[str, str],
+    today: dt.date,
+) -> QuerySet[LedgerEntry]:
+    if params["q"]:
+        text = Q()
+        for f in fields:
+            if f.kind in TEXT_KINDS:
+                text |= Q(**{f"data__{f.code}__icontains": params["q"]})
+        entries = entries.filter(text) if text else entries.none()
+    if params["state"]:
+        entries = entries.filter(state=params["state"])
+    if params["project"] == "none":
+        entries = entries.filter(project__isnull=True)
+    elif params["project"]:
+        entries = entries.filter(project_id=_int_or_none(params["project"]))
+    if params["overdue"]:
+        entries = entries.filter(services.overdue_q(ledger_type, today))
+    return entries
+
+
+@login_required
+def records(request: HttpRequest, code: str) -> HttpResponse:
+    """A ledger's records for a unit and year: search, filters, state counts, pages of 50."""
+    ledger_type, unit, units = _type_and_unit(request, code)
+    years, year = _pick_year(request, unit)
+    today = timezone.localdate()
+    fields = list(ledger_type.fields.all())
+    params = {
+        "q": request.GET.get("q", "").strip(),
+        "state": request.GET.get("state", ""),
+        "project": request.GET.get("project", ""),
+        "overdue": "1" if request.GET.get("overdue") else "",
+    }
+    year_entries = LedgerEntry.objects.filter(ledger_type=ledger_type, unit=unit).filter(
+        _year_q(year)
+    )
+    state_counts = dict(
+        year_entries.values_list("state").annotate(n=Count("id")).values_list("state", "n")
+    )
+    has_overdue = bool((ledger_type.workflow or {}).get("overdue_field"))
+    overdue_count = (
+        year_entries.filter(services.overdue_q(ledger_type, today)).count() if has_overdue else 0
+    )
+    entries = _filtered(year_entries, ledger_type, fields, params, today)
+    page = Paginator(
+        entries.select_related("project", "ledger_type").order_by("-date", "-id"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    key_fields = _key_fields(ledger_type, fields)
+    date_label = next((f.label for f in fields if f.code == ledger_type.date_field), "日期")
+    base = {"unit": unit_key(unit), "year": year}
+    chips = [
+        {
+            "state": state,
+            "count": state_counts.get(state, 0),
+            "url": "?" + _query(**base, state=state),
+            "current": params["state"] == state,
+        }
+        for state in ledger_type.states
+    ]
+    context: dict[str, Any] = {
+        "here": HERE,
+        "ledger_type": ledger_type,
+        "unit": unit,
+        "unit_key": unit_key(unit),
+        "year": year,
+        "form": UnitYearForm(units, years, initial={"unit": unit_key(unit), "year": year}),
+        "params": params,
+        "total": sum(state_counts.values()),
+        "all_url": "?" + _query(**base),
+        "chips": chips,
+        "has_overdue": has_overdue,
+        "overdue_count": overdue_count,
+        "overdue_url": "?" + _query(**base, overdue="1"),
+        "projects": Project.objects.filter(unit=unit, year=year).order_by("position", "id")
+        if ledger_type.has_project
+        else [],
+        "key_fields": key_fields,
+        "number_kinds": sorted(NUMBER_KINDS),
+        "date_label": date_label,
+        "page": page,
+        "page_query": _query(**base, **params),
+        "rows": [
+            {
+                "entry": e,
+                "cells": _cells(key_fields, e),
+                "overdue": services.is_overdue(e, today),
+            }
+            for e in page.object_list
+        ],
+        "new_url": reverse("ledgers:new", args=[ledger_type.code]) + "?" + _query(**base),
+        "import_url": _maybe_url("ledgers:import", "/ledgers/import/")
+        + "?"
+        + _query(type=ledger_type.code, **base),
+        "export_url": _maybe_url(
+            "ledgers:export",
+            f"/ledgers/export/{ledger_type.code}.xlsx",
+            code=ledger_type.code,
+            fmt="xlsx",
+        )
+        + "?"
+        + _query(**base),
+    }
+    return render(request, "ledgers/records.html", context)
+
+
+def _projects_for(unit: Unit, year: int, current: Project | None = None) -> list[Project]:
+    projects = list(Project.objects.filter(unit=unit, year=year).order_by("position", "id"))
+    if current is not None and current not in projects:
+        projects.append(current)
+    return projects
+
+
+def _render_form(
+    request: HttpRequest, form: EntryForm, *, entry: LedgerEntry | None, unit: Unit, back: str
+) -> HttpResponse:
+    context = {
+        "here": HERE,
+        "form": form,
+        "ledger_type": form.ledger_type,
+        "required": form.required_codes(),
+        "entry": entry,
+        "unit": unit,
+        "back": back,
+    }
+    return render(request, "ledgers/entry_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def new(request: HttpRequest, code: str) -> HttpResponse:
+    """A new record of a ledger type for a unit; the project list is the unit's for the year."""
+    ledger_type, unit, _units = _type_and_unit(request, code)
+    _years_list, year = _pick_year(request, unit)
+    projects = _projects_for(unit, year)
+    back = _list_url(ledger_type, unit, year)
+    if request.method != "POST":
+        return _render_form(
+            request, EntryForm(ledger_type, projects), entry=None, unit=unit, back=back
+        )
+    form = EntryForm(ledger_type, projects, request.POST)
+    if form.is_valid():
+        try:
+            entry = services.create_entry(
+                ledger_type,
+                unit,
+                form.values(),
+                actor=request.user,  # type: ignore[arg-type]
+                project=form.project(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已新增{ledger_type.name}记录。")
+            return redirect("ledgers:entry", pk=entry.pk)
+    return _render_form(request, form, entry=None, unit=unit, back=back)
+
+
+def _entry(pk: int) -> LedgerEntry:
+    return get_object_or_404(
+        LedgerEntry.objects.select_related("ledger_type", "unit", "project", "created_by"), pk=pk
+    )
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a record's field values and project (its workflow state is moved on its page)."""
+    entry = _entry(pk)
+    ledger_type = entry.ledger_type
+    projects = _projects_for(entry.unit, _entry_year(entry), entry.project)
+    back = reverse("ledgers:entry", args=[entry.pk])
+    if request.method != "POST":
+        initial = EntryForm.initial_for(ledger_type, entry.data)
+        initial["project"] = str(entry.project_id or "")
+        form = EntryForm(ledger_type, projects, initial=initial)
+        return _render_form(request, form, entry=entry, unit=entry.unit, back=back)
+    form = EntryForm(ledger_type, projects, request.POST)
+    if form.is_valid():
+        try:
+            services.update_entry(
+                entry,
+                form.values(),
+                actor=request.user,  # type: ignore[arg-type]
+                project=form.project(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已保存修改。")
+            return redirect("ledgers:entry", pk=entry.pk)
+        entry = _entry(pk)  # the failed update may have touched the object in memory
+    return _render_form(request, form, entry=entry, unit=entry.unit, back=back)
+
+
+def _next_states(entry: LedgerEntry) -> list[str]:
+    transitions = (entry.ledger_type.workflow or {}).get("transitions", [])
+    return [b for a, b in transitions if a == entry.state]
+
+
+def _transition_forms(
+    entry: LedgerEntry, bound: TransitionForm | None = None
+) -> list[TransitionForm]:
+    fields = {f.code: f for f in entry.ledger_type.fields.all()}
+    steps = step_fields(entry.ledger_type)
+    forms_: list[TransitionForm] = []
+    for state in _next_states(entry):
+        if bound is not None and bound.state == state:
+            forms_.append(bound)
+            continue
+        step_field = fields.get(steps.get(state, ""))
+        initial = {}
+        if step_field is not None and step_field.code in entry.data:
+            initial[step_field.code] = entry.data[step_field.code]
+        forms_.append(TransitionForm(state, step_field, initial=initial))
+    return forms_
+
+
+def _steps(entry: LedgerEntry) -> list[dict[str, Any]]:
+    """The workflow's states in order, each with the day it was reached, if it was."""
+    states = entry.ledger_type.states
+    current = states.index(entry.state) if entry.state in states else -1
+    return [
+        {
+            "state": state,
+            "date": entry.state_dates.get(state, ""),
+            "current": state == entry.state,
+            "reached": state in entry.state_dates or index <= current,
+        }
+        for index, state in enumerate(states)
+    ]
+
+
+def _file_size(attachment: Attachment) -> int | None:
+    try:
+        return int(attachment.file.size)
+    except OSError:
+        return None  # the row outlived its file; the page says so instead of failing
+
+
+def _render_entry(
+    request: HttpRequest,
+    entry: LedgerEntry,
+    *,
+    transition: TransitionForm | None = None,
+    attachment_form: AttachmentForm | None = None,
+) -> HttpResponse:
+    ledger_type = entry.ledger_type
+    fields = list(ledger_type.fields.all())
+    today = timezone.localdate()
+    overdue_field = (ledger_type.workflow or {}).get("overdue_field")
+    deadline_label = next((f.label for f in fields if f.code == overdue_field), "")
+    cells = _cells(fields, entry)
+    context = {
+        "here": HERE,
+        "entry": entry,
+        "ledger_type": ledger_type,
+        "heading": next((c["text"] for c in cells if c["field"].kind == FieldKind.TEXT), ""),
+        "cells": cells,
+        "steps": _steps(entry),
+        "history": entry.transitions.select_related("by").order_by("on", "id"),
+        "transition_forms": _transition_forms(entry, transition),
+        "open_state": transition.state if transition is not None else "",
+        "attachments": [
+            (a, _file_size(a)) for a in entry.attachments.select_related("uploaded_by")
+        ],
+        "attachment_form": attachment_form or AttachmentForm(),
+        "overdue": services.is_overdue(entry, today),
+        "deadline": entry.data.get(overdue_field) if overdue_field else None,
+        "deadline_label": deadline_label,
+        "back": _list_url(ledger_type, entry.unit, _entry_year(entry)),
+    }
+    failed = (transition is not None and transition.errors) or (
+        attachment_form is not None and attachment_form.errors
+    )
+    return render(request, "ledgers/entry.html", context, status=400 if failed else 200)
+
+
+@login_required
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One record: its values, its workflow and history, the next steps, the attachments."""
+    return _render_entry(request, _entry(pk))
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a record into one of its allowed next states."""
+    entry = _entry(pk)
+    to_state = request.POST.get("to_state", "")
+    if to_state not in _next_states(entry):
+        messages.error(request, f"“{entry.state or '—'}”之后不能转到“{to_state}”。")
+        return redirect("ledgers:entry", pk=entry.pk)
+    fields = {f.code: f for f in entry.ledger_type.fields.all()}
+    step_field = fields.get(step_fields(entry.ledger_type).get(to_state, ""))
+    form = TransitionForm(to_state, step_field, request.POST)
+    if form.is_valid():
+        try:
+            services.record_transition(
+                entry,
+                to_state,
+                actor=request.user,  # type: ignore[arg-type]
+                on=form.day,
+                note=form.cleaned_data["note"],
+                values=form.step_values(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已转到“{to_state}”。")
+            return redirect("ledgers:entry", pk=entry.pk)
+        entry = _entry(pk)
+    return _render_entry(request, entry, transition=form)
+
+
+@login_required
+@require_POST
+def attach(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload an attachment to a record."""
+    entry = _entry(pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment = services.add_attachment(
+                entry,
+                form.cleaned_data["file"],
+                actor=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已上传附件“{attachment.name}”。")
+            return redirect(reverse("ledgers:entry", args=[entry.pk]) + "#attachments")
+    return _render_entry(request, entry, attachment_form=form)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """An attachment's file, for logged-in users only (files are never public media)."""
+    attachment = get_object_or_404(Attachment, pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("附件文件已丢失") from None
+    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove an attachment from its record."""
+    attachment = get_object_or_404(Attachment, pk=pk)
+    entry_id, name = attachment.entry_id, attachment.name
+    services.remove_attachment(attachment, actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, f"已删除附件“{name}”。")
+    return redirect(reverse("ledgers:entry", args=[entry_id]) + "#attachments")

@@ -1,0 +1,78 @@
+"""Forms of the actuals pages: unit, year and as-of date; a hand-entered actual with evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from jixiao.targets.forms import UnitYearForm
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value is ISO (2021-06-30)."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ActualsForm(UnitYearForm):
+    """Pick a unit, a year and the as-of date (统计日)."""
+
+    as_of = forms.DateField(label=_("统计日"), widget=DateInput())
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    """A file input that takes several files at once."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several uploaded files (佐证材料), none required."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class ManualActualForm(forms.Form):
+    """An actual entered by hand, with its evidence text and files."""
+
+    as_of = forms.DateField(label=_("截至日期"), widget=DateInput())
+    value = forms.CharField(
+        label=_("实际完成值"),
+        max_length=100,
+        help_text=_(
+            "如实填写：数量写数字和单位（如“1年”“230条”），定性指标写“达成”“部分达成”“未达成”或“是”。"
+        ),
+    )
+    evidence = forms.CharField(
+        label=_("佐证说明"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("数据来源和依据的材料，如工作总结、会议纪要、平台后台截图。"),
+    )
+    files = MultipleFileField(label=_("佐证材料"), required=False)
+
+    def clean_files(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data.get("files") or []
+        limit = settings.ATTACHMENT_MAX_BYTES
+        for upload in files:
+            if (upload.size or 0) > limit:
+                raise forms.ValidationError(
+                    _("文件“%(name)s”过大，上限为 %(limit)s MB。"),
+                    params={"name": upload.name, "limit": limit // (1024 * 1024)},
+                    code="too_big",
+                )
+        return files

@@ -1,0 +1,251 @@
+"""The actuals pages: a unit-year's actuals at a date, the records behind one, hand entry.
+
+Thin adapters: the numbers come from ``evaluate``/``records_for``, writes from the services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jixiao.core import metrics as m
+from jixiao.ledgers.models import FieldKind, LedgerEntry, LedgerType
+from jixiao.metrics.evaluate import catalog_for, evaluate, records_for
+from jixiao.metrics.forms import ActualsForm, ManualActualForm
+from jixiao.metrics.models import Evidence, Metric
+from jixiao.metrics.services import enter_manual_actual
+from jixiao.metrics.tables import SOURCE_LABELS, actual_tables
+from jixiao.targets.forms import unit_key
+from jixiao.targets.models import Indicator, Project
+from jixiao.units.models import Unit
+
+# The record lists show at most this many rows; the count above them is always the full one.
+LIST_LIMIT = 500
+# Long texts (summaries, reports) make a list unreadable; the record page shows them.
+LIST_KINDS = {k for k in FieldKind.values if k not in (FieldKind.LONGTEXT, FieldKind.URL)}
+LIST_NAMES = {"records": "记录", "numerator": "分子", "denominator": "分母"}
+
+
+def _years_by_unit() -> dict[int, list[int]]:
+    """Each unit's years with projects, latest first."""
+    years: dict[int, list[int]] = defaultdict(list)
+    pairs = Project.objects.values_list("unit_id", "year").distinct().order_by("-year")
+    for unit_id, year in pairs:
+        if year not in years[unit_id]:
+            years[unit_id].append(year)
+    return years
+
+
+def _default_as_of(year: int) -> dt.date:
+    """Today, kept inside the year: its last day for a past year, its first for a future one."""
+    today = timezone.localdate()
+    return max(dt.date(year, 1, 1), min(today, dt.date(year, 12, 31)))
+
+
+def _as_of(text: str | None, year: int) -> tuple[dt.date, bool]:
+    """The as-of date asked for, else the default; and whether the text was usable."""
+    if text:
+        try:
+            return dt.date.fromisoformat(text), True
+        except ValueError:
+            return _default_as_of(year), False
+    return _default_as_of(year), True
+
+
+def _page_url(unit: Unit, year: int, as_of: dt.date) -> str:
+    query = urlencode({"unit": unit_key(unit), "year": year, "as_of": as_of.isoformat()})
+    return f"{reverse('metrics:index')}?{query}"
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Pick a unit, year and date; see every project's indicators with their actuals."""
+    units = list(Unit.objects.all())
+    years_by_unit = _years_by_unit()
+    key = request.GET.get("unit", "")
+    unit = next((u for u in units if unit_key(u) == key), None)
+    if unit is None:
+        unit = next((u for u in units if u.pk in years_by_unit), units[0] if units else None)
+    years = years_by_unit.get(unit.pk, []) if unit else []
+    try:
+        asked: int | None = int(request.GET.get("year", ""))
+    except ValueError:
+        asked = None
+    year = asked if asked in years else (years[0] if years else None)
+    context: dict[str, Any] = {"unit": unit, "year": year, "here": "actuals", "notices": []}
+    if unit is None or year is None:
+        return render(request, "metrics/index.html", context)
+    as_of, usable = _as_of(request.GET.get("as_of"), year)
+    if not usable:
+        context["notices"].append(
+            _("日期格式不对：%(text)s，下面是截至 %(as_of)s 的数据。")
+            % {"text": request.GET.get("as_of"), "as_of": as_of}
+        )
+    if asked is not None and asked != year:
+        context["notices"].append(
+            _("%(unit)s 没有 %(asked)s 年的预算项目，下面是 %(year)s 年的。")
+            % {"unit": unit, "asked": asked, "year": year}
+        )
+    window_start, window_end = m.window(year, as_of)
+    context.update(
+        as_of=as_of,
+        window=(window_start, window_end),
+        form=ActualsForm(
+            units, years, initial={"unit": unit_key(unit), "year": year, "as_of": as_of}
+        ),
+        tables=actual_tables(unit, year, as_of),
+    )
+    return render(request, "metrics/index.html", context)
+
+
+@dataclass
+class Listing:
+    """One list of records (记录, 分子 or 分母) as the page shows it."""
+
+    name: str
+    total: int
+    columns: list[str]
+    rows: list[tuple[LedgerEntry, list[tuple[str, bool]], list[tuple[str, str, bool]]]]
+    ledger: LedgerType | None
+
+    @property
+    def truncated(self) -> bool:
+        """True when only the first LIST_LIMIT records are shown."""
+        return self.total > len(self.rows)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def _steps(entry: LedgerEntry, as_of: dt.date) -> list[tuple[str, str, bool]]:
+    """The workflow states a record reached, by date: (state, day, reached after as_of)."""
+    order = {state: n for n, state in enumerate(entry.ledger_type.states)}
+    # By day, then in workflow order (a case often moves through several states in a day).
+    reached = sorted(entry.state_dates.items(), key=lambda item: (item[1], order.get(item[0], 99)))
+    return [(state, day, day > as_of.isoformat()) for state, day in reached]
+
+
+def _listing(name: str, queryset: QuerySet[LedgerEntry], as_of: dt.date) -> Listing:
+    entries = list(queryset.select_related("ledger_type")[:LIST_LIMIT])
+    total = len(entries) if len(entries) < LIST_LIMIT else queryset.count()
+    ledger = entries[0].ledger_type if entries else None
+    # The record's date has its own column; long texts belong on the record's page.
+    fields = (
+        [f for f in ledger.fields.all() if f.kind in LIST_KINDS and f.code != ledger.date_field]
+        if ledger
+        else []
+    )
+    columns = [f.label for f in fields]
+    rows = []
+    for entry in entries:
+        cells = [(_shown(entry.data.get(f.code)), f.kind in ("date", "datetime")) for f in fields]
+        rows.append((entry, cells, _steps(entry, as_of)))
+    return Listing(LIST_NAMES[name], total, columns, rows, ledger)
+
+
+@login_required
+def records(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    """The records behind an indicator's actual at a date (for a ratio: 分子 and 分母)."""
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("project__unit"), pk=indicator_id
+    )
+    project = indicator.project
+    as_of, _usable = _as_of(request.GET.get("as_of"), project.year)
+    actual = evaluate([project], as_of)[indicator.pk]
+    context: dict[str, Any] = {
+        "indicator": indicator,
+        "project": project,
+        "as_of": as_of,
+        "actual": actual,
+        "here": "actuals",
+        "back": _page_url(project.unit, project.year, as_of),
+        "window": m.window(project.year, as_of),
+        "source_label": SOURCE_LABELS[actual.source],
+    }
+    if actual.metric is not None and actual.error is None:
+        definition = m.parse(actual.metric)
+        context["metric_text"] = m.describe(definition, catalog_for(project.unit_id))
+        context["budget_ratio"] = isinstance(definition, m.Ratio) and isinstance(
+            definition.denominator, m.Budget
+        )
+    if actual.source == "metric" and actual.error is None:
+        lists = records_for(indicator, as_of)
+        context["listings"] = [_listing(name, qs, as_of) for name, qs in lists.items()]
+    return render(request, "metrics/records.html", context)
+
+
+@login_required
+def manual(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    """Enter an indicator's actual by hand with its evidence; see the earlier entries."""
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("project__unit"), pk=indicator_id
+    )
+    project = indicator.project
+    metric = Metric.objects.filter(indicator=indicator).first()
+    computed = metric is not None and not metric.is_manual
+    as_of, _usable = _as_of(request.GET.get("as_of"), project.year)
+    form = ManualActualForm(initial={"as_of": as_of})
+    if request.method == "POST" and not computed:
+        form = ManualActualForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                enter_manual_actual(
+                    indicator,
+                    as_of=data["as_of"],
+                    value=data["value"],
+                    evidence=data["evidence"],
+                    files=data["files"],
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                if not hasattr(exc, "error_dict"):
+                    form.add_error(None, exc)
+                for field, errors in getattr(exc, "message_dict", {}).items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                messages.success(
+                    request,
+                    _("已填报“%(name)s”的实际完成值：%(value)s（截至 %(as_of)s）。")
+                    % {"name": indicator.level3, "value": data["value"], "as_of": data["as_of"]},
+                )
+                return redirect(_page_url(project.unit, project.year, data["as_of"]))
+    history = indicator.manual_actuals.select_related("entered_by").prefetch_related("files")
+    context = {
+        "indicator": indicator,
+        "project": project,
+        "form": form,
+        "computed": computed,
+        "history": history,
+        "here": "actuals",
+        "back": _page_url(project.unit, project.year, as_of),
+    }
+    return render(request, "metrics/manual.html", context)
+
+
+@login_required
+def evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """Download an evidence file (only for logged-in users: files are never public media)."""
+    item = get_object_or_404(Evidence, pk=pk)
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
