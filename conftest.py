@@ -170,3 +170,21 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_survives_flush(request: pytest.FixtureRequest) -> None:
+    """Give a transactional test the preset ledgers and import mappings migrations write.
+
+    A transactional test (live_server, browser tests) empties every table when it ends, so
+    the next one would start without them; pytest-django runs these tests last, so putting
+    the reference data back at their start is enough.
+    """
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    from jixiao.ledgers.mappings import ensure_preset_mappings
+    from jixiao.ledgers.services import ensure_presets
+
+    ensure_presets()
+    ensure_preset_mappings()

@@ -104,6 +104,13 @@ def specs(ledger_type: LedgerType) -> list[FieldSpec]:
     return [FieldSpec.of(f) for f in ledger_type.fields.all()]
 
 
+class _Keep:
+    """Marker: leave the record's project as it is."""
+
+
+KEEP = _Keep()
+
+
 @dataclass
 class EntryInput:
     """One record to write: raw field values, and optionally its project and workflow dates."""
@@ -162,6 +169,45 @@ def _columns(ledger_type: LedgerType, data: Mapping[str, Any]) -> dict[str, Any]
         "amount_cents": to_cents(amount),
         "natural_key": natural_key(ledger_type.natural_key, data),
     }
+
+
+def _state_dates_problem(
+    ledger_type: LedgerType, given: Mapping[str, str] | None, day: dt.date | None
+) -> str | None:
+    """Why given state dates cannot stand, or None: unknown states, bad or too early dates."""
+    for state, text in (given or {}).items():
+        if state not in ledger_type.states:
+            return f"状态“{state}”不在流程中（{'、'.join(ledger_type.states)}）"
+        try:
+            reached = dt.date.fromisoformat(str(text))
+        except ValueError:
+            return f"“{state}”的日期无效：{text}"
+        if day is not None and reached < day:
+            return f"到达“{state}”的日期 {reached} 早于记录日期 {day}"
+    return None
+
+
+def _history(
+    ledger_type: LedgerType, entry: LedgerEntry, actor: User | None
+) -> list[LedgerTransition]:
+    """Transition rows for a record written in bulk with its state dates."""
+    order = {state: i for i, state in enumerate(ledger_type.states)}
+    reached = sorted(entry.state_dates.items(), key=lambda kv: (kv[1], order.get(kv[0], 99)))
+    steps: list[LedgerTransition] = []
+    previous = ""
+    for state, day in reached:
+        steps.append(
+            LedgerTransition(
+                entry=entry,
+                from_state=previous,
+                to_state=state,
+                on=dt.date.fromisoformat(day),
+                by=actor,
+                note="批量导入",
+            )
+        )
+        previous = state
+    return steps
 
 
 def _state_dates(
@@ -225,9 +271,14 @@ def update_entry(
     values: Mapping[str, Any],
     *,
     actor: User | None,
-    project: Project | None = None,
+    project: Project | _Keep | None = KEEP,
 ) -> LedgerEntry:
-    """Validate and replace a record's field values (its workflow state is left alone)."""
+    """Validate and replace a record's field values (its workflow state is left alone).
+
+    The project stays as it is unless ``project`` is given (``None`` unlinks it).
+    """
+    if isinstance(project, _Keep):
+        project = entry.project
     ledger_type = entry.ledger_type
     data, errors = _prepare(
         ledger_type, entry.unit, EntryInput(values, project, entry.state), specs(ledger_type)
@@ -365,6 +416,9 @@ def upsert_entries(
         if errors:
             continue
         columns = _columns(ledger_type, data)
+        if problem := _state_dates_problem(ledger_type, item.state_dates, columns["date"]):
+            result.errors.append(RowError(row, "状态", problem))
+            continue
         key = columns["natural_key"]
         if key and key in seen:
             names = "、".join(labels.get(c, c) for c in ledger_type.natural_key)
@@ -427,6 +481,12 @@ def upsert_entries(
         current.updated_at = timezone.now()
         to_update.append(current)
     LedgerEntry.objects.bulk_create(to_create, batch_size=batch_size)
+    if ledger_type.states:
+        # The history a record would have had, had it been moved step by step in the pages.
+        LedgerTransition.objects.bulk_create(
+            [step for entry in to_create for step in _history(ledger_type, entry, actor)],
+            batch_size=batch_size,
+        )
     LedgerEntry.objects.bulk_update(
         to_update,
         [

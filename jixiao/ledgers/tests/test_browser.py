@@ -57,20 +57,6 @@ def screenshot(page: Page, name: str) -> None:
         page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def preset_ledgers(django_db_setup, django_db_blocker):
-    """The preset ledger types, present before and after these tests.
-
-    They are written by a data migration, and a transactional test empties every table when
-    it ends: without this, this module would take them away from the tests that follow it.
-    """
-    with django_db_blocker.unblock():
-        services.ensure_presets()
-    yield
-    with django_db_blocker.unblock():
-        services.ensure_presets()
-
-
 @pytest.fixture
 def opinion_year(settings, tmp_path, demo_document) -> None:
     """The seed's unit with its projects, a login, and six 2021 cases (one overdue)."""
