@@ -318,3 +318,47 @@ def test_remove_attachment_deletes_the_file_once_committed(
 
     assert not Attachment.objects.exists()
     assert not stored.exists()
+
+
+def test_bulk_written_cases_get_the_step_history_of_their_state_dates(unit, opinion, officer):
+    dates = {"监测": "2021-03-01", "预警": "2021-03-02", "研判": "2021-03-04"}
+    result = services.upsert_entries(
+        opinion, unit, [EntryInput(case(), state="研判", state_dates=dates)], actor=officer
+    )
+
+    assert result.created == 1
+    entry = LedgerEntry.objects.get()
+    steps = [(t.from_state, t.to_state, t.on.isoformat(), t.by) for t in entry.transitions.all()]
+    assert steps == [
+        ("", "监测", "2021-03-01", officer),
+        ("监测", "预警", "2021-03-02", officer),
+        ("预警", "研判", "2021-03-04", officer),
+    ]
+
+
+def test_bulk_state_dates_before_the_record_or_outside_the_workflow_are_row_errors(unit, opinion):
+    early = EntryInput(case(), state="预警", state_dates={"预警": "2021-02-27"}, row=7)
+    unknown = EntryInput(
+        case(link="https://weibo.com/2"), state_dates={"归档": "2021-03-02"}, row=8
+    )
+
+    result = services.upsert_entries(opinion, unit, [early, unknown], actor=None)
+
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (7, "状态", "到达“预警”的日期 2021-02-27 早于记录日期 2021-03-01"),
+        (8, "状态", "状态“归档”不在流程中（监测、预警、研判、处置、办结）"),
+    ]
+    assert LedgerEntry.objects.count() == 0
+
+
+def test_update_without_a_project_keeps_the_record_linked(unit, opinion):
+    project = Project.objects.filter(unit=unit).first()
+    entry = services.create_entry(opinion, unit, case(), actor=None, project=project)
+
+    services.update_entry(entry, case(title="标题改了"), actor=None)
+    entry.refresh_from_db()
+    assert (entry.project, entry.data["title"]) == (project, "标题改了")
+
+    services.update_entry(entry, case(), actor=None, project=None)
+    entry.refresh_from_db()
+    assert entry.project is None
