@@ -23,11 +23,7 @@ class BenchIndicator:
     level1: str
     level2: str
     level3: str
-    target: str
-    target_kind: str
-    target_op: str
-    target_value: str | None
-    target_unit: str
+    target: str  # as a table writes it; parsed with jixiao.core.targets when written
     definition: dict[str, Any]
 
 
@@ -45,10 +41,6 @@ DEFINITIONS: list[BenchIndicator] = [
         "数量指标",
         "较大及以上舆情监测数",
         "≥10条",
-        "quantitative",
-        ">=",
-        "10",
-        "条",
         _count("opinion", {"field": "grade", "op": "in", "value": ["较大", "重大"]}),
     ),
     BenchIndicator(
@@ -56,10 +48,6 @@ DEFINITIONS: list[BenchIndicator] = [
         "数量指标",
         "舆情监测预警、研判分析数",
         "≥200条",
-        "quantitative",
-        ">=",
-        "200",
-        "条",
         {"kind": "events", "ledger": "opinion", "states": ["预警", "研判"], "filters": []},
     ),
     BenchIndicator(
@@ -67,10 +55,6 @@ DEFINITIONS: list[BenchIndicator] = [
         "质量指标",
         "网络舆情处置率",
         "100%",
-        "quantitative",
-        "=",
-        "100",
-        "%",
         {
             "kind": "ratio",
             "numerator": _count("opinion", _MUST_HANDLE, {"reached": "处置"}),
@@ -83,10 +67,6 @@ DEFINITIONS: list[BenchIndicator] = [
         "成本指标",
         "预算控制率",
         "≤100%",
-        "quantitative",
-        "<=",
-        "100",
-        "%",
         {
             "kind": "ratio",
             "numerator": {"kind": "sum", "ledger": "expenditure", "field": "amount", "filters": []},
@@ -99,10 +79,6 @@ DEFINITIONS: list[BenchIndicator] = [
         "数量指标",
         "官方网宣平台信息发布数量",
         "≥500条",
-        "quantitative",
-        ">=",
-        "500",
-        "条",
         _count("post", {"field": "channel", "op": "in", "value": MAIN_CHANNELS}, scope="unit"),
     ),
     BenchIndicator(
@@ -110,10 +86,6 @@ DEFINITIONS: list[BenchIndicator] = [
         "时效指标",
         "工作及时完成率",
         "≥95%",
-        "quantitative",
-        ">=",
-        "95",
-        "%",
         {
             "kind": "ratio",
             "numerator": _count(
@@ -130,10 +102,6 @@ DEFINITIONS: list[BenchIndicator] = [
         "数量指标",
         "资金支出经济分类数",
         "≥5类",
-        "quantitative",
-        ">=",
-        "5",
-        "类",
         {"kind": "distinct", "ledger": "expenditure", "field": "economic_class", "filters": []},
     ),
     BenchIndicator(
@@ -141,10 +109,6 @@ DEFINITIONS: list[BenchIndicator] = [
         "质量指标",
         "市级及以上网络媒体采稿率",
         "≥30%",
-        "quantitative",
-        ">=",
-        "30",
-        "%",
         {
             "kind": "ratio",
             "numerator": _count(
@@ -162,10 +126,6 @@ DEFINITIONS: list[BenchIndicator] = [
         "服务对象满意度指标",
         "服务对象满意度",
         "≥90%",
-        "quantitative",
-        ">=",
-        "90",
-        "%",
         {
             "kind": "ratio",
             "numerator": _count(
@@ -180,10 +140,6 @@ DEFINITIONS: list[BenchIndicator] = [
         "社会效益指标",
         "构建清朗网络空间",
         "是",
-        "qualitative",
-        "",
-        None,
-        "",
         {"kind": "manual"},
     ),
 ]

@@ -1,8 +1,9 @@
 """Build a synthetic province: units, projects, indicators bound to metrics, ledger records.
 
-Everything is deterministic (one ``random.Random(seed)``) and streamed: ledger records are
-generated row by row and written in large batches by raw SQL (``executemany`` on SQLite,
-``COPY … FROM STDIN`` on PostgreSQL), so 5,000,000 records never exist in memory at once.
+Everything is deterministic (``random.Random`` seeded from ``Size.seed``) and streamed:
+ledger records are generated row by row and written in large batches by raw SQL
+(``executemany`` on SQLite, ``COPY … FROM STDIN`` on PostgreSQL), so 5,000,000 records never
+exist in memory at once.
 Records follow the preset ledgers' field codes and the stored forms of
 ``jixiao.ledgers.values`` (ISO dates, money as decimal strings, JSON as Django writes it),
 with the mirrored columns (``date``, ``amount_cents``, ``state``, ``state_dates``) filled as
@@ -24,6 +25,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from benchmarks.definitions import DEFINITIONS
+from jixiao.core.targets import parse_target
 from jixiao.ledgers.models import LedgerEntry, LedgerType
 from jixiao.ledgers.presets import ECONOMIC_CLASSES
 from jixiao.metrics.models import Metric
@@ -69,7 +71,6 @@ OUTLETS = {
     "省": ["长城网", "河北新闻网"],
     "中央": ["人民网", "新华网", "央视网"],
 }
-LEVELS = ["县", "市", "省", "中央"]
 RATINGS = ["非常满意", "满意", "基本满意", "不满意"]
 CREATED_AT = "2021-01-01 00:00:00"
 ENTRY_COLUMNS = [
@@ -175,6 +176,7 @@ def build_register(size: Size) -> Province:
 def _bind_indicators(projects: list[Project], per_project: int, batch: int = 5000) -> None:
     # Batches keep the model instances of 200,000 indicators from piling up in memory.
     step = max(batch // max(per_project, 1), 1)
+    targets = [parse_target(spec.target) for spec in DEFINITIONS]
     for start in range(0, len(projects), step):
         chunk = projects[start : start + step]
         indicators = []
@@ -182,6 +184,7 @@ def _bind_indicators(projects: list[Project], per_project: int, batch: int = 500
         for project in chunk:
             for k in range(per_project):
                 spec = DEFINITIONS[k % len(DEFINITIONS)]
+                target = targets[k % len(DEFINITIONS)]
                 indicators.append(
                     Indicator(
                         project=project,
@@ -191,12 +194,10 @@ def _bind_indicators(projects: list[Project], per_project: int, batch: int = 500
                         level3=spec.level3,
                         description=spec.level3,
                         target=spec.target,
-                        target_kind=spec.target_kind,
-                        target_op=spec.target_op,
-                        target_value=None
-                        if spec.target_value is None
-                        else Decimal(spec.target_value),
-                        target_unit=spec.target_unit,
+                        target_kind=target.kind,
+                        target_op=target.op or "",
+                        target_value=None if target.value is None else Decimal(target.value),
+                        target_unit=target.unit or "",
                     )
                 )
                 definitions.append(spec.definition)

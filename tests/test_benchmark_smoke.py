@@ -62,8 +62,8 @@ def test_records_keep_the_ledger_invariants(province: Province) -> None:
             assert Decimal(entry.amount_cents) / 100 == Decimal(entry.data["amount"])
         if kind.code == "opinion":
             # The current state is the last one reached, and no step precedes the record.
-            reached = sorted(entry.state_dates.items(), key=lambda item: item[1])
-            assert reached[0] == ("监测", entry.date.isoformat())
+            assert entry.state_dates["监测"] == min(entry.state_dates.values())
+            assert entry.state_dates["监测"] == entry.date.isoformat()
             assert entry.state_dates[entry.state] == max(entry.state_dates.values())
 
 

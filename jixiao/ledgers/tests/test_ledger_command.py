@@ -53,7 +53,19 @@ def test_dry_run_reports_what_would_change_and_writes_nothing(unit):
     assert LedgerEntry.objects.count() == 0
 
 
-def test_bad_rows_exit_2_with_a_summary_and_one_line_per_row(unit, tmp_path, capsys):
+@pytest.fixture
+def keep_connection(monkeypatch):
+    """run_from_argv closes every connection when it ends, as a real process would.
+
+    Inside a test that would close the test transaction's connection (PostgreSQL then fails
+    the next query), so the command line is run here without that last step.
+    """
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
+
+
+def test_bad_rows_exit_2_with_a_summary_and_one_line_per_row(
+    unit, tmp_path, capsys, keep_connection
+):
     path = tmp_path / "cases.csv"
     path.write_text(
         HEADER
@@ -90,7 +102,7 @@ def test_bad_rows_through_call_command_raise_with_the_report(unit, tmp_path):
     assert [(e.row, e.column) for e in raised.value.report.errors] == [(2, "级别")]
 
 
-def test_missing_required_headers_end_in_one_chinese_line(unit, tmp_path, capsys):
+def test_missing_required_headers_end_in_one_chinese_line(unit, tmp_path, capsys, keep_connection):
     path = tmp_path / "x.csv"
     path.write_text("标题,链接\n甲,https://a.cn/1\n", encoding="utf-8")
 
