@@ -60,6 +60,15 @@ def log_in(page: Page, base: str) -> None:
     expect(page.get_by_role("heading", name="1.网络安全和信息化经费绩效目标表")).to_be_visible()
 
 
+def wait_until_settled(page: Page) -> None:
+    """Wait for htmx to finish a swap (its request, swap and settle classes are gone)."""
+    page.wait_for_function(
+        "() => !document.querySelector("
+        "'.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+    page.wait_for_timeout(50)
+
+
 def test_browse_switch_download_import_and_history(page: Page, live_server, register, tmp_path):
     base = live_server.url
     log_in(page, base)
@@ -70,13 +79,16 @@ def test_browse_switch_download_import_and_history(page: Page, live_server, regi
     expect(first).to_contain_text("≥250条")
     screenshot(page, "main")
 
-    # The picker swaps the page in place (htmx) and the address follows.
+    # The picker swaps the page in place (htmx) and the address follows. The new picker is
+    # wired up once htmx has settled the swap; a person never picks within those milliseconds.
     page.get_by_label("预算年度").select_option("2020")
     expect(page).to_have_url(re.compile(r"year=2020"))
     expect(page.locator("h1.doc-title")).to_contain_text("2020年度预算绩效目标")
+    wait_until_settled(page)
     page.get_by_label("预算单位").select_option("224002")
     expect(page).to_have_url(re.compile(r"unit=224002"))
     expect(page.locator("h1.doc-title")).to_have_text("昌黎县某局2021年度预算绩效目标")
+    wait_until_settled(page)
     page.get_by_label("预算单位").select_option("224001")
     expect(page.locator("h1.doc-title")).to_contain_text("本级2021年度预算绩效目标")
 
