@@ -28,7 +28,7 @@ from jixiao.metrics.forms import ActualsForm, ManualActualForm
 from jixiao.metrics.models import Evidence, Metric
 from jixiao.metrics.services import enter_manual_actual
 from jixiao.metrics.tables import SOURCE_LABELS, actual_tables
-from jixiao.targets.forms import unit_key
+from jixiao.targets.forms import choose_unit_year, unit_key
 from jixiao.targets.models import Indicator, Project
 from jixiao.units.models import Unit
 
@@ -73,18 +73,14 @@ def _page_url(unit: Unit, year: int, as_of: dt.date) -> str:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """Pick a unit, year and date; see every project's indicators with their actuals."""
-    units = list(Unit.objects.all())
-    years_by_unit = _years_by_unit()
-    key = request.GET.get("unit", "")
-    unit = next((u for u in units if unit_key(u) == key), None)
-    if unit is None:
-        unit = next((u for u in units if u.pk in years_by_unit), units[0] if units else None)
-    years = years_by_unit.get(unit.pk, []) if unit else []
-    try:
-        asked: int | None = int(request.GET.get("year", ""))
-    except ValueError:
-        asked = None
-    year = asked if asked in years else (years[0] if years else None)
+    choice = choose_unit_year(request.GET, _years_by_unit())
+    units, unit, years, asked, year = (
+        choice.units,
+        choice.unit,
+        choice.years,
+        choice.asked,
+        choice.year,
+    )
     context: dict[str, Any] = {"unit": unit, "year": year, "here": "actuals", "notices": []}
     if unit is None or year is None:
         return render(request, "metrics/index.html", context)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -19,6 +20,39 @@ PASTED_NAME = "粘贴文本.txt"
 def unit_key(unit: Unit) -> str:
     """How URLs name a unit: its budget code, or its name when it has none."""
     return unit.code or unit.name
+
+
+@dataclass
+class UnitYearChoice:
+    """A page's unit and year, from the query string or the defaults, and what was asked."""
+
+    units: list[Unit]
+    unit: Unit | None
+    years: list[int]
+    asked: int | None  # the year the query string asked for (it may not exist for the unit)
+    year: int | None
+
+
+def choose_unit_year(
+    query: Mapping[str, str], years_by_unit: Mapping[int, list[int]]
+) -> UnitYearChoice:
+    """The unit named in ``query`` (else the first unit with years) and its asked or latest year.
+
+    ``years_by_unit`` gives each unit's years, latest first; pages differ in what makes a year.
+    """
+    units = list(Unit.objects.all())
+    key = query.get("unit", "")
+    unit = next((u for u in units if unit_key(u) == key), None)
+    if unit is None:
+        # Without a choice (or with a stale one), start from the first unit that has data.
+        unit = next((u for u in units if u.pk in years_by_unit), units[0] if units else None)
+    years = list(years_by_unit.get(unit.pk, [])) if unit else []
+    try:
+        asked: int | None = int(query.get("year", ""))
+    except ValueError:
+        asked = None
+    year = asked if asked in years else (years[0] if years else None)
+    return UnitYearChoice(units, unit, years, asked, year)
 
 
 def unit_for_key(key: str) -> Unit | None:

@@ -23,7 +23,14 @@ from jixiao.exporters import CONTENT_TYPES, SUFFIXES, export_targets
 from jixiao.exporters.targets_layout import document_title
 from jixiao.targets import uploads
 from jixiao.targets.choices import ImportStatus
-from jixiao.targets.forms import ConfirmForm, UnitYearForm, UploadForm, unit_for_key, unit_key
+from jixiao.targets.forms import (
+    ConfirmForm,
+    UnitYearForm,
+    UploadForm,
+    choose_unit_year,
+    unit_for_key,
+    unit_key,
+)
 from jixiao.targets.models import Project, UnitGoal
 from jixiao.targets.services import ImportResult, document_for, import_document, validate_document
 from jixiao.targets.tables import change_line, project_blocks
@@ -49,26 +56,17 @@ def _page_url(key: str, year: int) -> str:
     return f"{reverse('targets:index')}?{urlencode({'unit': key, 'year': year})}"
 
 
-def _int_or_none(text: str | None) -> int | None:
-    try:
-        return int(text or "")
-    except ValueError:
-        return None
-
-
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """Pick a unit and year; see its department-wide goal and every project's target table."""
-    units = list(Unit.objects.all())
-    years_by_unit = _years_by_unit()
-    key = request.GET.get("unit", "")
-    unit = next((u for u in units if unit_key(u) == key), None)
-    if unit is None:
-        # Without a choice (or with a stale one), start from the first unit that has targets.
-        unit = next((u for u in units if u.pk in years_by_unit), units[0] if units else None)
-    years = years_by_unit.get(unit.pk, []) if unit else []
-    asked = _int_or_none(request.GET.get("year"))
-    year = asked if asked in years else (years[0] if years else None)
+    choice = choose_unit_year(request.GET, _years_by_unit())
+    units, unit, years, asked, year = (
+        choice.units,
+        choice.unit,
+        choice.years,
+        choice.asked,
+        choice.year,
+    )
     context: dict[str, object] = {"unit": unit, "year": year, "has_units": bool(units)}
     if unit is not None:
         context["form"] = UnitYearForm(units, years, initial={"unit": unit_key(unit), "year": year})
