@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -79,3 +80,20 @@ def write_atomic(path: Path, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise CommandError(_("无法写入文件：%(path)s") % {"path": path}) from exc
         raise
+
+
+def parse_year(text: str) -> int:
+    """The fiscal year from the command line, with a Chinese error."""
+    text = str(text)
+    if not text.isdigit() or not 2000 <= int(text) <= 2100:
+        raise CommandError(_("预算年度应为四位数字，如 2021：%(text)s") % {"text": text})
+    return int(text)
+
+
+def parse_date(text: str) -> dt.date:
+    """A date from the command line, with a Chinese error."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        message = _("日期格式不对：%(text)s（应如 2021-06-30）") % {"text": text}
+        raise CommandError(message) from None

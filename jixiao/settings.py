@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "jixiao.targets",
     "jixiao.ledgers",
     "jixiao.metrics",
+    "jixiao.scoring",
+    "jixiao.rounds",
 ]
 
 MIDDLEWARE = [

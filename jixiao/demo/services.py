@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from jixiao import importers
 from jixiao.core.document import TargetDocument
 from jixiao.demo.bindings import BindResult, bind_demo
+from jixiao.demo.rounds import RoundsResult, clear_rounds, load_rounds
 from jixiao.demo.year import YEAR, YearResult, load_year
 from jixiao.ledgers.models import LedgerEntry
 from jixiao.targets.models import Project, Revision, UnitGoal
@@ -33,11 +34,17 @@ class DemoResult:
     user_created: bool
     year: YearResult
     bindings: BindResult
+    rounds: RoundsResult
 
     @property
     def changed(self) -> bool:
         """True when the run wrote anything besides the login."""
-        return self.targets.changed or self.year.changed or self.bindings.changed
+        return (
+            self.targets.changed
+            or self.year.changed
+            or self.bindings.changed
+            or self.rounds.created
+        )
 
     def summary_lines(self) -> list[str]:
         """The result and the login, in Chinese."""
@@ -69,6 +76,14 @@ class DemoResult:
                         "entered": self.bindings.entered,
                     }
                 )
+            if self.rounds.created:
+                lines.append(
+                    _(
+                        "  审核流程：%(year)s 年上半年绩效运行监控已提交并审核通过，"
+                        "年度绩效自评已提交待审核（财政局：昌黎县财政局）"
+                    )
+                    % {"year": YEAR}
+                )
         state = _("新建") if self.user_created else _("已存在")
         lines.append(
             _("演示账号（%(state)s）：用户名 %(user)s，密码 %(password)s")
@@ -95,12 +110,18 @@ def load_demo(*, reset: bool = False) -> DemoResult:
     document = seed_document()
     user, user_created = _ensure_login(reset=reset)
     if reset:
+        unit = Unit.objects.filter(code=document.unit.code if document.unit else None).first()
+        if unit is not None:
+            clear_rounds(unit)  # first: reports point at the projects about to go
         _clear_records(document)  # first: records point at the projects about to go
         _clear_targets(document)
     targets = import_document(document, actor=user, source=SEED_FILE)
     year = load_year(targets.unit, actor=user)
     bindings = bind_demo(targets.unit, actor=user)
-    return DemoResult(targets=targets, user_created=user_created, year=year, bindings=bindings)
+    rounds = load_rounds(targets.unit, actor=user)
+    return DemoResult(
+        targets=targets, user_created=user_created, year=year, bindings=bindings, rounds=rounds
+    )
 
 
 def _ensure_login(*, reset: bool) -> tuple[User, bool]:

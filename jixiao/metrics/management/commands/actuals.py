@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sys
@@ -12,7 +11,7 @@ from typing import Any
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from jixiao.commands import JixiaoCommand, check_migrated
+from jixiao.commands import JixiaoCommand, check_migrated, parse_date, parse_year
 from jixiao.metrics.tables import ActualRow, ProjectActuals, actual_tables
 from jixiao.targets.models import Project
 from jixiao.units.models import Unit
@@ -39,8 +38,8 @@ class Command(JixiaoCommand):
         unit = Unit.objects.filter(code=options["unit"]).first()
         if unit is None:
             raise CommandError(_("找不到预算单位：%(code)s") % {"code": options["unit"]})
-        year = _year(options["year"])
-        as_of = _date(options["as_of"])
+        year = parse_year(options["year"])
+        as_of = parse_date(options["as_of"])
         if not Project.objects.filter(unit=unit, year=year).exists():
             raise CommandError(
                 _("预算单位 %(unit)s 没有 %(year)s 年的预算项目。") % {"unit": unit, "year": year}
@@ -63,22 +62,6 @@ class Command(JixiaoCommand):
                     self.stdout.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
                 else:
                     self.stdout.write(_line(row))
-
-
-def _year(text: str) -> int:
-    """The fiscal year from the command line, with a Chinese error."""
-    if not text.isdigit() or not 2000 <= int(text) <= 2100:
-        raise CommandError(_("预算年度应为四位数字，如 2021：%(text)s") % {"text": text})
-    return int(text)
-
-
-def _date(text: str) -> dt.date:
-    """The as-of date from the command line, with a Chinese error."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        message = _("日期格式不对：%(text)s（应如 2021-06-30）") % {"text": text}
-        raise CommandError(message) from None
 
 
 def _line(row: ActualRow) -> str:

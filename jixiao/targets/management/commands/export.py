@@ -9,7 +9,8 @@ from typing import Any
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from jixiao.commands import JixiaoCommand, check_migrated, write_atomic
+from jixiao.commands import JixiaoCommand, check_migrated, parse_date, parse_year, write_atomic
+from jixiao.core.reports import MonitoringReport
 from jixiao.targets.services import document_for
 from jixiao.units.models import Unit
 
@@ -25,21 +26,40 @@ def _formats() -> list[str]:
 
 class Command(JixiaoCommand):
     help = _(
-        "导出报表。jixiao export targets --unit 224001 --year 2021 --format xlsx -o 目标表.xlsx"
+        "导出报表：targets 绩效目标表，monitoring 绩效运行监控表，selfeval 项目支出绩效自评表。"
+        "jixiao export monitoring --unit 224001 --year 2021 --as-of 2021-06-30 --format pdf"
+        " -o 监控表.pdf"
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        # One sub-command per report; monitoring and self-evaluation tables join them later.
+        # One sub-command per report, each with the same options.
         reports = parser.add_subparsers(dest="report", required=True, metavar="REPORT")
-        targets = reports.add_parser("targets", help=_("绩效目标表"))
-        targets.add_argument("--unit", required=True, metavar="CODE", help=_("预算单位编码"))
-        targets.add_argument("--year", required=True, type=int, help=_("预算年度"))
-        targets.add_argument(
-            "--format",
-            choices=_formats(),
-            help=_("文件格式；不填时按输出文件的扩展名，默认 xlsx"),
-        )
-        targets.add_argument("-o", "--output", type=Path, metavar="FILE", help=_("输出文件"))
+        for name, label in (
+            ("targets", _("绩效目标表")),
+            ("monitoring", _("绩效运行监控表（含单位汇总页和图表）")),
+            ("selfeval", _("项目支出绩效自评表（含单位汇总页和图表）")),
+        ):
+            report = reports.add_parser(name, help=label, description=label)
+            report.add_argument("--unit", required=True, metavar="CODE", help=_("预算单位编码"))
+            report.add_argument("--year", required=True, type=int, help=_("预算年度"))
+            if name == "monitoring":
+                report.add_argument(
+                    "--as-of",
+                    dest="as_of",
+                    required=True,
+                    metavar="DATE",
+                    help=_("监控日期，如 2021-06-30"),
+                )
+            if name != "targets":
+                report.add_argument(
+                    "--project", metavar="CODE", help=_("只导出这个项目（项目编码或名称）")
+                )
+            report.add_argument(
+                "--format",
+                choices=_formats(),
+                help=_("文件格式；不填时按输出文件的扩展名，默认 xlsx"),
+            )
+            report.add_argument("-o", "--output", type=Path, metavar="FILE", help=_("输出文件"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         check_migrated()
@@ -47,6 +67,38 @@ class Command(JixiaoCommand):
             self.export_targets(
                 options["unit"], options["year"], options["format"], options["output"]
             )
+        else:
+            self.export_round_report(options)
+
+    def export_round_report(self, options: dict[str, Any]) -> None:
+        """Write the monitoring or self-evaluation tables of a unit and year."""
+        from jixiao.exporters import export_monitoring, export_selfeval
+        from jixiao.rounds.management.commands.evaluate import evaluation_document
+        from jixiao.rounds.management.commands.monitor import monitoring_document
+
+        year = parse_year(str(options["year"]))
+        code = options["unit"]
+        if options["report"] == "monitoring":
+            as_of = parse_date(options["as_of"])
+            doc = monitoring_document(code, year, as_of)
+            stem = f"{code}-{year}-绩效运行监控-{as_of.isoformat()}"
+        else:
+            doc = evaluation_document(code, year)
+            stem = f"{code}-{year}-绩效自评"
+        project_id = None
+        if options.get("project"):
+            wanted = options["project"]
+            found = [p for p in doc.projects if wanted in (p.code, p.name)]
+            if not found:
+                raise CommandError(_("报表中没有这个项目：%(p)s") % {"p": wanted})
+            project_id = found[0].project_id
+        fmt, path = _format_and_path(options["format"], options["output"], stem)
+        if isinstance(doc, MonitoringReport):
+            data = export_monitoring(doc, fmt, project_id=project_id)
+        else:
+            data = export_selfeval(doc, fmt, project_id=project_id)
+        write_atomic(path, data)
+        self.stdout.write(_("已导出：%(path)s") % {"path": path})
 
     def export_targets(self, code: str, year: int, fmt: str | None, output: Path | None) -> None:
         """Write the target tables of a unit and year."""

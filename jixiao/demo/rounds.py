@@ -1,0 +1,174 @@
+"""The demo's review loop: the county finance bureau, a mid-year monitoring round the unit
+filled and had approved, and the year-end self-evaluation submitted and awaiting review.
+
+Every write goes through the rounds services, as a user's would. The texts the unit writes
+depend only on what the rules ask for (which rows need a reason), so they stay right if the
+demo records change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from jixiao.core.reports import MonitoringReport, ProjectEvaluation, SelfEvaluationReport
+from jixiao.demo.year import YEAR
+from jixiao.rounds import services
+from jixiao.rounds.choices import RoundKind
+from jixiao.rounds.models import Report, Round
+from jixiao.targets.models import Indicator, Project
+from jixiao.units.models import FinanceBureau, Unit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+BUREAU = "昌黎县财政局"
+MONITORING_AS_OF = dt.date(YEAR, 6, 30)
+MONITORING_DUE = dt.date(YEAR, 7, 20)
+EVALUATION_DUE = dt.date(YEAR + 1, 3, 31)
+
+# What the office wrote for rows the rules flagged, by level-3 name; others get the fallback.
+REASONS = {
+    "网络安全稳定运行期限": (
+        "其他",
+        "该指标为全年运行期限，截至6月30日已安全稳定运行半年，按全年口径尚未到期。",
+        "继续落实网络安全值班和巡查制度，确保全年稳定运行。",
+    ),
+    "网络宣传影响力持续期限": (
+        "其他",
+        "该指标为全年持续期限，截至6月30日已持续半年，按全年口径尚未到期。",
+        "保持各平台常态化更新，确保全年宣传影响力持续。",
+    ),
+}
+FALLBACK_REASON = (
+    "其他",
+    "上半年工作进度略慢于序时进度。",
+    "下半年加快工作进度，按月调度，确保完成全年目标。",
+)
+EXPLANATIONS = {
+    "网络舆情处置率": (
+        "个别舆情涉及跨部门协调，截至年底仍在处置中，未计入已处置。"
+        "改进措施：建立跨部门舆情会商机制，压缩处置时限。"
+    ),
+    "工作及时完成率": (
+        "少数任务因上级部署调整延期完成。改进措施：细化任务台账，提前预警临期任务。"
+    ),
+}
+FALLBACK_EXPLANATION = "个别工作未完全达到年度目标。改进措施：加强过程管理，按月调度。"
+@dataclass
+class RoundsResult:
+    """What loading the demo rounds did."""
+
+    created: bool
+
+
+@transaction.atomic
+def load_rounds(unit: Unit, *, actor: User) -> RoundsResult:
+    """The finance bureau and the demo year's two rounds; a second run changes nothing."""
+    bureau, _ = FinanceBureau.objects.get_or_create(name=BUREAU)
+    if unit.finance_bureau_id != bureau.pk:
+        unit.finance_bureau = bureau
+        unit.save(update_fields=["finance_bureau"])
+    if Round.objects.filter(bureau=bureau, year=YEAR).exists():
+        return RoundsResult(created=False)
+    monitoring = services.open_round(
+        kind=RoundKind.MONITORING,
+        year=YEAR,
+        as_of=MONITORING_AS_OF,
+        due_on=MONITORING_DUE,
+        bureau=bureau,
+        title=f"{YEAR}年上半年绩效运行监控",
+        actor=actor,
+    )
+    report = services.report_for(monitoring, unit, actor=actor)
+    fill_monitoring(report, actor=actor)
+    services.submit_report(report, actor=actor)
+    services.approve_report(report, actor=actor, comment="监控情况属实，偏差原因说明清楚。")
+    evaluation = services.open_round(
+        kind=RoundKind.SELF_EVALUATION,
+        year=YEAR,
+        due_on=EVALUATION_DUE,
+        bureau=bureau,
+        title=f"{YEAR}年度项目支出绩效自评",
+        actor=actor,
+    )
+    report = services.report_for(evaluation, unit, actor=actor)
+    fill_self_evaluation(report, actor=actor)
+    services.submit_report(report, actor=actor)
+    return RoundsResult(created=True)
+
+
+def fill_monitoring(report: Report, *, actor: User) -> None:
+    """Write a reason and a correction for every row and project the rules flag."""
+    doc = services.live_document(report)
+    assert isinstance(doc, MonitoringReport)
+    for table in doc.projects:
+        project = Project.objects.get(pk=table.project_id)
+        if table.budget.reason_required:
+            category, reason, correction = FALLBACK_REASON
+            services.save_project_entry(
+                report,
+                project,
+                actor=actor,
+                deviation_category=category,
+                deviation_reason="支出进度略慢于资金支出计划。",
+                correction="加快合同履约和资金支付进度。",
+            )
+        for row in table.rows:
+            if not row.reason_required:
+                continue
+            category, reason, correction = REASONS.get(row.level3, FALLBACK_REASON)
+            # The office knows a one-year period will be reached by December: it overrides the
+            # suggestion the projection gives from a half-year value.
+            likelihood = "确定能" if row.level3 in REASONS else (row.likelihood or "")
+            services.save_indicator_entry(
+                report,
+                Indicator.objects.get(pk=row.indicator_id),
+                actor=actor,
+                likelihood=likelihood,
+                deviation_category=category,
+                deviation_reason=reason,
+                correction=correction,
+            )
+
+
+def fill_self_evaluation(report: Report, *, actor: User) -> None:
+    """Write each project's achievements and an explanation for every row not fully met."""
+    doc = services.live_document(report)
+    assert isinstance(doc, SelfEvaluationReport)
+    for table in doc.projects:
+        project = Project.objects.get(pk=table.project_id)
+        values = {"achievement": achievement(table)}
+        if table.execution.explanation_required:
+            values["explanation"] = "部分合同款项跨年支付。改进措施：提前谋划采购，加快支付进度。"
+        services.save_project_entry(report, project, actor=actor, **values)
+        for row in table.rows:
+            if row.explanation_required:
+                services.save_indicator_entry(
+                    report,
+                    Indicator.objects.get(pk=row.indicator_id),
+                    actor=actor,
+                    explanation=EXPLANATIONS.get(row.level3, FALLBACK_EXPLANATION),
+                )
+
+
+def achievement(table: ProjectEvaluation) -> str:
+    """The year's results in a sentence, from the quantitative rows of the evaluation."""
+    results = [
+        f"{row.level3}{row.actual}{'%' if row.target.endswith('%') else ''}"
+        for row in table.rows
+        if row.actual and row.grade is None
+    ]
+    return (
+        "全年完成：" + "，".join(results) + f"；预算执行率{table.execution.rate}%。"
+        "其余定性目标均已达成。"
+    )
+
+
+def clear_rounds(unit: Unit) -> None:
+    """Delete the demo bureau's rounds of the demo year and the unit's reports in them."""
+    Report.objects.filter(unit=unit, round__year=YEAR).delete()
+    Round.objects.filter(bureau__name=BUREAU, year=YEAR).delete()

@@ -1,0 +1,565 @@
+"""Build the monitoring and self-evaluation reports of a unit-year from the database.
+
+The numbers come from the pure rules in ``jixiao.core`` (``monitoring``, ``scoring``); this
+module only gathers their inputs: targets, actuals at the date (``jixiao.metrics.evaluate``),
+spending from the expenditure ledger, and what the unit wrote in its report. The result is a
+:mod:`jixiao.core.reports` object, the same one the tables, pages and snapshots show.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
+
+from django.db.models import Sum
+from django.db.models.functions import ExtractMonth
+
+from jixiao.core import monitoring, scoring
+from jixiao.core.policy import Policy
+from jixiao.core.reports import (
+    BudgetExecution,
+    EvaluationRow,
+    ExecutionScore,
+    FundRow,
+    MonitoringReport,
+    MonitoringRow,
+    PlanPoint,
+    ProjectEvaluation,
+    ProjectMonitoring,
+    SelfEvaluationReport,
+    UnitInfo,
+)
+from jixiao.core.targets import NOT_APPLICABLE
+from jixiao.ledgers.models import LedgerEntry, LedgerType
+from jixiao.metrics.evaluate import Actual, evaluate
+from jixiao.rounds.models import IndicatorEntry, ProjectEntry, Report, ScoreOverride
+from jixiao.targets.choices import RevisionKind
+from jixiao.targets.models import Indicator, Project, Revision, plain
+from jixiao.units.models import Unit
+
+EXPENDITURE = "expenditure"
+CENT = Decimal("0.01")
+TEN_THOUSAND = Decimal(10000)
+
+
+def q2(value: Decimal) -> Decimal:
+    """Two places, half up: how every shown number is rounded."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def shown(value: Decimal | str | None) -> str | None:
+    """A value as a table cell shows it."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return str(plain(value))
+    return value
+
+
+# --- inputs ------------------------------------------------------------------------------
+
+
+def unit_info(unit: Unit) -> UnitInfo:
+    """The unit as reports name it, with its department in charge."""
+    department = unit.parent.name if unit.parent_id and unit.parent else None
+    return UnitInfo(unit.code, unit.name or str(unit), department or unit.name)
+
+
+def projects_of(unit: Unit, year: int) -> list[Project]:
+    """The unit's projects of the year with their indicators and plan, in table order."""
+    return list(
+        Project.objects.filter(unit=unit, year=year)
+        .prefetch_related("indicators", "checkpoints")
+        .order_by("position", "id")
+    )
+
+
+def _expenditure_types(unit: Unit) -> list[int]:
+    # The unit's own expenditure ledger replaces the preset, as for metrics.
+    own = list(LedgerType.objects.filter(unit=unit, code=EXPENDITURE).values_list("pk", flat=True))
+    if own:
+        return own
+    return list(
+        LedgerType.objects.filter(unit__isnull=True, code=EXPENDITURE).values_list("pk", flat=True)
+    )
+
+
+def spent_by_month(
+    unit: Unit, projects: Sequence[Project], year: int, as_of: dt.date
+) -> dict[int, dict[int, int]]:
+    """Cents paid per project and month, from 1 January to the as-of date (one query)."""
+    rows = (
+        LedgerEntry.objects.filter(
+            ledger_type_id__in=_expenditure_types(unit),
+            unit=unit,
+            project_id__in=[p.pk for p in projects],
+            date__gte=dt.date(year, 1, 1),
+            date__lte=as_of,
+        )
+        .annotate(month=ExtractMonth("date"))
+        .values("project_id", "month")
+        .annotate(cents=Sum("amount_cents"))
+    )
+    found: dict[int, dict[int, int]] = defaultdict(dict)
+    for row in rows:
+        found[row["project_id"]][row["month"]] = int(row["cents"] or 0)
+    return found
+
+
+def in_money_unit(cents: int, money_unit: str) -> Decimal:
+    """Cents as an amount in the project's money unit (万元 keeps six places)."""
+    yuan = Decimal(cents) / 100
+    return yuan / TEN_THOUSAND if money_unit == "万元" else yuan
+
+
+def initial_budgets(projects: Sequence[Project]) -> dict[int, dict[str, Decimal | None]]:
+    """Each project's budget as first imported (年初预算): total, fiscal and other."""
+    first: dict[int, dict[str, Decimal | None]] = {}
+    revisions = Revision.objects.filter(
+        kind=RevisionKind.PROJECT, project__in=list(projects)
+    ).order_by("project_id", "number")
+    for revision in revisions:
+        if revision.project_id in first or revision.project_id is None:
+            continue
+        budget = revision.snapshot.get("budget") or {}
+        first[revision.project_id] = {
+            key: (Decimal(str(budget[key])) if budget.get(key) not in (None, "") else None)
+            for key in ("total", "fiscal", "other")
+        }
+    return first
+
+
+def _checkpoints(project: Project) -> list[tuple[int, Decimal]]:
+    return [(c.month, c.percent) for c in project.checkpoints.all()]
+
+
+def curve(
+    checkpoints: list[tuple[int, Decimal]],
+    budget: Decimal | None,
+    monthly: dict[int, int],
+    year: int,
+    as_of: dt.date,
+    money_unit: str,
+) -> tuple[PlanPoint, ...]:
+    """The plan and the spending, cumulative percent of the budget, at every month end."""
+    points: list[PlanPoint] = []
+    dates = [dt.date(year, m, calendar.monthrange(year, m)[1]) for m in range(1, 13)]
+    if as_of.year == year and as_of not in dates:
+        dates.append(as_of)
+        dates.sort()
+    for day in dates:
+        planned = monitoring.plan_percent_at(checkpoints, day, year)
+        spent: Decimal | None = None
+        if day <= as_of and budget:
+            # The query stops at the as-of date, so its month is counted only up to it.
+            cents = sum(c for month, c in monthly.items() if month <= day.month)
+            spent = q2(in_money_unit(cents, money_unit) / budget * 100)
+        points.append(PlanPoint(day, planned, spent))
+    return tuple(points)
+
+
+def _entries(report: Report | None) -> tuple[dict[int, IndicatorEntry], dict[int, ProjectEntry]]:
+    if report is None:
+        return {}, {}
+    indicators = {e.indicator_id: e for e in report.indicators.all()}
+    projects = {e.project_id: e for e in report.projects.all()}
+    return indicators, projects
+
+
+def _current(actual: Actual | None) -> Decimal | str | None:
+    """An actual as the rules take it: a number, a text, or None when there is none."""
+    if actual is None:
+        return None
+    if actual.value is not None:
+        return actual.value
+    return actual.text or None
+
+
+def _executed(
+    project: Project, entry: ProjectEntry | None, monthly: dict[int, int]
+) -> tuple[Decimal, str]:
+    if entry is not None and entry.executed is not None:
+        return plain(entry.executed) or Decimal(0), "manual"
+    return in_money_unit(sum(monthly.values()), project.money_unit), "ledger"
+
+
+# --- monitoring --------------------------------------------------------------------------
+
+
+def build_monitoring(
+    unit: Unit, year: int, as_of: dt.date, *, report: Report | None = None
+) -> MonitoringReport:
+    """The unit's monitoring at a date: lights, projections and budget execution."""
+    policy = unit.policy
+    projects = projects_of(unit, year)
+    actuals = evaluate(projects, as_of)
+    spent = spent_by_month(unit, projects, year, as_of)
+    initial = initial_budgets(projects)
+    indicator_entries, project_entries = _entries(report)
+    tables = []
+    for project in projects:
+        rows = tuple(
+            _monitoring_row(i, actuals.get(i.pk), indicator_entries.get(i.pk), as_of, year, policy)
+            for i in project.indicators.all()
+        )
+        budget = _budget_execution(
+            project,
+            project_entries.get(project.pk),
+            spent.get(project.pk, {}),
+            initial.get(project.pk, {}),
+            as_of,
+            year,
+            policy,
+        )
+        tables.append(ProjectMonitoring(project.pk, project.code, project.label, budget, rows))
+    return MonitoringReport(
+        unit=unit_info(unit),
+        year=year,
+        as_of=as_of,
+        time_progress=monitoring.time_progress(as_of, year),
+        projects=tuple(tables),
+        settings=policy.changes(),
+    )
+
+
+def _monitoring_row(
+    indicator: Indicator,
+    actual: Actual | None,
+    entry: IndicatorEntry | None,
+    as_of: dt.date,
+    year: int,
+    policy: Policy,
+) -> MonitoringRow:
+    current = _current(actual)
+    status = monitoring.monitor_indicator(
+        indicator.parsed, current, as_of, year, policy, target_text=indicator.target
+    )
+    return MonitoringRow(
+        indicator_id=indicator.pk,
+        level1=indicator.level1,
+        level2=indicator.level2,
+        level3=indicator.level3,
+        target=indicator.target,
+        current=(actual.text if actual is not None and actual.text else shown(current)),
+        expected=shown(status.expected),
+        projected=shown(status.projected),
+        projection_method=status.projection_method,
+        ratio=status.ratio,
+        light=status.light,
+        likelihood_suggested=status.likelihood,
+        likelihood=(entry.likelihood if entry and entry.likelihood else status.likelihood),
+        reason_required=status.reason_required,
+        deviation_category=(entry.deviation_category or None) if entry else None,
+        deviation_reason=(entry.deviation_reason or None) if entry else None,
+        correction=(entry.correction or None) if entry else None,
+        source=actual.source if actual is not None else "none",
+    )
+
+
+def _budget_execution(
+    project: Project,
+    entry: ProjectEntry | None,
+    monthly: dict[int, int],
+    initial: dict[str, Decimal | None],
+    as_of: dt.date,
+    year: int,
+    policy: Policy,
+) -> BudgetExecution:
+    budget = plain(project.budget_total)
+    executed, source = _executed(project, entry, monthly)
+    checkpoints = _checkpoints(project)
+    status = monitoring.monitor_budget(budget, executed, checkpoints, as_of, year, policy)
+    money_unit = project.money_unit or "万元"
+    return BudgetExecution(
+        money_unit=money_unit,
+        budget_initial=plain(initial.get("total")) if initial else budget,
+        budget_adjusted=budget,
+        executed=q2(executed) if money_unit == "元" else executed.normalize(),
+        executed_source=source,
+        plan_percent=status.plan_percent,
+        planned=status.planned,
+        execution_rate=status.execution_rate,
+        time_progress=status.time_progress,
+        ratio=status.ratio,
+        light=status.light,
+        reason_required=status.reason_required,
+        deviation_category=(entry.deviation_category or None) if entry else None,
+        deviation_reason=(entry.deviation_reason or None) if entry else None,
+        correction=(entry.correction or None) if entry else None,
+        curve=curve(checkpoints, budget, monthly, year, as_of, money_unit),
+    )
+
+
+# --- self-evaluation ---------------------------------------------------------------------
+
+
+def build_self_evaluation(
+    unit: Unit, year: int, *, report: Report | None = None
+) -> SelfEvaluationReport:
+    """The unit's self-evaluation: actuals at 31 December scored, with overrides applied."""
+    policy = unit.policy
+    as_of = dt.date(year, 12, 31)
+    projects = projects_of(unit, year)
+    actuals = evaluate(projects, as_of)
+    spent = spent_by_month(unit, projects, year, as_of)
+    initial = initial_budgets(projects)
+    indicator_entries, project_entries = _entries(report)
+    info = unit_info(unit)
+    tables = [
+        _project_evaluation(
+            project,
+            info,
+            actuals,
+            indicator_entries,
+            project_entries.get(project.pk),
+            spent.get(project.pk, {}),
+            initial.get(project.pk, {}),
+            year,
+            policy,
+        )
+        for project in projects
+    ]
+    evaluation = SelfEvaluationReport(
+        unit=info, year=year, as_of=as_of, projects=tuple(tables), settings=policy.changes()
+    )
+    if report is not None:
+        evaluation = apply_overrides(evaluation, overrides_in_force(report), policy)
+    return evaluation
+
+
+def _score_input(
+    indicator: Indicator, actual: Actual | None, entry: IndicatorEntry | None
+) -> scoring.IndicatorInput:
+    parsed = indicator.parsed
+    value: Decimal | str | None
+    if parsed.kind == NOT_APPLICABLE:
+        value = None
+    elif actual is not None and actual.value is not None and parsed.kind == "quantitative":
+        value = actual.value
+    else:
+        # Texts keep their words (是, 部分达成, 2021-11-30); nothing entered is "".
+        value = (actual.text if actual is not None else None) or ""
+    return scoring.IndicatorInput(
+        level1=indicator.level1,
+        level2=indicator.level2,
+        level3=indicator.level3,
+        target=parsed,
+        actual=value,
+        weight=plain(indicator.weight),
+        score=entry.score if entry is not None else None,
+    )
+
+
+def _project_evaluation(
+    project: Project,
+    info: UnitInfo,
+    actuals: dict[int, Actual],
+    entries: dict[int, IndicatorEntry],
+    entry: ProjectEntry | None,
+    monthly: dict[int, int],
+    initial: dict[str, Decimal | None],
+    year: int,
+    policy: Policy,
+) -> ProjectEvaluation:
+    indicators = list(project.indicators.all())
+    inputs = [_score_input(i, actuals.get(i.pk), entries.get(i.pk)) for i in indicators]
+    budget = plain(project.budget_total)
+    executed, _source = _executed(project, entry, monthly)
+    money_unit = project.money_unit or "万元"
+    if not budget:
+        raise scoring.ScoringError(f"项目“{project.label}”没有全年预算数，无法计算预算执行率。")
+    result = scoring.score_project(inputs, budget_total=budget, executed=executed, policy=policy)
+    rows = tuple(
+        _evaluation_row(i, actuals.get(i.pk), entries.get(i.pk), score)
+        for i, score in zip(indicators, result.indicators, strict=True)
+    )
+    execution = ExecutionScore(
+        rate=result.execution.rate,
+        points=result.execution.points,
+        computed=result.execution.score,
+        score=result.execution.score,
+        explanation_required=result.execution.explanation_required,
+        explanation=(entry.explanation or None) if entry else None,
+    )
+    executed_shown = q2(executed) if money_unit == "元" else executed.normalize()
+    return ProjectEvaluation(
+        project_id=project.pk,
+        code=project.code,
+        name=project.label,
+        department=info.department or info.name,
+        implementer=info.name,
+        money_unit=money_unit,
+        funds=_fund_rows(project, initial, executed_shown, result.execution),
+        goal=project.goal or None,
+        achievement=(entry.achievement or None) if entry else None,
+        rows=rows,
+        execution=execution,
+        total=result.total,
+        grade=result.grade,
+        capped_from=result.capped_from,
+        curve=curve(
+            _checkpoints(project),
+            budget,
+            monthly,
+            year,
+            dt.date(year, 12, 31),
+            money_unit,
+        ),
+    )
+
+
+def _evaluation_row(
+    indicator: Indicator,
+    actual: Actual | None,
+    entry: IndicatorEntry | None,
+    score: scoring.IndicatorScore,
+) -> EvaluationRow:
+    if score.not_applicable:
+        shown_actual = None
+    elif actual is not None and actual.text:
+        shown_actual = actual.text
+    else:
+        shown_actual = shown(actual.value) if actual is not None else None
+    return EvaluationRow(
+        indicator_id=indicator.pk,
+        level1=indicator.level1,
+        level2=indicator.level2,
+        level3=indicator.level3,
+        target=indicator.target,
+        actual=shown_actual,
+        points=score.points,
+        computed=score.score,
+        score=score.score,
+        not_applicable=score.not_applicable,
+        grade=score.grade,
+        band=score.band,
+        met=score.met,
+        explanation_required=score.explanation_required,
+        explanation=(entry.explanation or None) if entry else None,
+        note=score.note,
+    )
+
+
+def _fund_rows(
+    project: Project,
+    initial: dict[str, Decimal | None],
+    executed: Decimal,
+    execution: scoring.ExecutionResult,
+) -> tuple[FundRow, ...]:
+    total = plain(project.budget_total)
+    fiscal = plain(project.budget_fiscal)
+    other = plain(project.budget_other)
+    start = initial or {"total": total, "fiscal": fiscal, "other": other}
+    # Spending is not split by source in the ledger: it is all fiscal when there is no other
+    # money, all other money when there is no fiscal money, else left blank.
+    fiscal_spent = executed if not other else (None if fiscal else Decimal(0))
+    other_spent = executed if (other and not fiscal) else (Decimal(0) if not other else None)
+
+    def rate(spent: Decimal | None, budget: Decimal | None) -> Decimal | None:
+        if spent is None or not budget:
+            return None
+        return q2(spent / budget * 100)
+
+    return (
+        FundRow(
+            "年度资金总额",
+            plain(start.get("total")),
+            total,
+            executed,
+            execution.points,
+            execution.rate,
+            execution.score,
+        ),
+        FundRow(
+            "其中：当年财政拨款",
+            plain(start.get("fiscal")),
+            fiscal,
+            fiscal_spent,
+            None,
+            rate(fiscal_spent, fiscal),
+            None,
+        ),
+        FundRow("上年结转资金", None, None, None, None, None, None),
+        FundRow(
+            "其他资金",
+            plain(start.get("other")),
+            other,
+            other_spent if other else None,
+            None,
+            rate(other_spent, other),
+            None,
+        ),
+    )
+
+
+# --- overrides ---------------------------------------------------------------------------
+
+
+def overrides_in_force(report: Report) -> list[ScoreOverride]:
+    """The latest override per score of the report (withdrawn ones have no score)."""
+    latest: dict[tuple[int, int | None], ScoreOverride] = {}
+    for override in report.overrides.select_related("created_by").order_by("created_at", "id"):
+        latest[(override.project_id, override.indicator_id)] = override
+    return [o for o in latest.values() if o.score is not None]
+
+
+def _actor_name(override: ScoreOverride) -> str | None:
+    user = override.created_by
+    if user is None:
+        return None
+    return user.get_full_name() or user.get_username()
+
+
+def apply_overrides(
+    evaluation: SelfEvaluationReport, overrides: Iterable[ScoreOverride], policy: Policy
+) -> SelfEvaluationReport:
+    """The evaluation with the reviewers' scores in force, totals and grades recomputed.
+
+    Scores without an override in force go back to the computed ones, so applying the current
+    overrides to any earlier state (a snapshot) gives the same result.
+    """
+    by_key = {(o.project_id, o.indicator_id): o for o in overrides if o.score is not None}
+    projects = []
+    for project in evaluation.projects:
+        rows = tuple(
+            _overridden(row, by_key.get((project.project_id, row.indicator_id)))
+            for row in project.rows
+        )
+        execution = _overridden(project.execution, by_key.get((project.project_id, None)))
+        total, capped_from, grade = scoring.total_and_grade(
+            [r.score for r in rows], execution.score, execution.rate, policy
+        )
+        funds = tuple(
+            replace(f, score=execution.score) if f.score is not None else f for f in project.funds
+        )
+        projects.append(
+            replace(
+                project,
+                rows=rows,
+                execution=execution,
+                funds=funds,
+                total=total,
+                grade=grade,
+                capped_from=capped_from,
+            )
+        )
+    return replace(evaluation, projects=tuple(projects))
+
+
+Scored = TypeVar("Scored", EvaluationRow, ExecutionScore)
+
+
+def _overridden(item: Scored, override: ScoreOverride | None) -> Scored:
+    if override is None or override.score is None:
+        return replace(item, score=item.computed, override_reason=None, override_by=None)
+    return replace(
+        item,
+        score=q2(override.score),
+        override_reason=override.reason,
+        override_by=_actor_name(override),
+    )

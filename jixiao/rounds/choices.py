@@ -1,0 +1,44 @@
+"""Choices of the review loop."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RoundKind(models.TextChoices):
+    """What a round collects."""
+
+    MONITORING = "monitoring", _("绩效运行监控")
+    SELF_EVALUATION = "self_evaluation", _("绩效自评")
+
+
+class ReportStatus(models.TextChoices):
+    """Where a unit's report is in the loop."""
+
+    DRAFT = "draft", _("填报中")
+    SUBMITTED = "submitted", _("已提交待审核")
+    RETURNED = "returned", _("已退回修改")
+    APPROVED = "approved", _("已审核通过")
+
+
+class Decision(models.TextChoices):
+    """A reviewer's decision on a submission."""
+
+    RETURNED = "returned", _("退回")
+    APPROVED = "approved", _("通过")
+
+
+class Action(models.TextChoices):
+    """What an audit row records."""
+
+    OPENED = "opened", _("开启填报")
+    SAVED = "saved", _("保存填报内容")
+    SUBMITTED = "submitted", _("提交")
+    RETURNED = "returned", _("退回")
+    APPROVED = "approved", _("审核通过")
+    OVERRIDDEN = "overridden", _("调整得分")
+    OVERRIDE_WITHDRAWN = "override_withdrawn", _("撤销得分调整")
+
+
+EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)

@@ -1,0 +1,303 @@
+"""Rounds of the review loop (rules.md §6) for monitoring and self-evaluation.
+
+The finance bureau opens a :class:`Round`; each unit fills a :class:`Report` (reasons per
+indicator in :class:`IndicatorEntry`, budget notes in :class:`ProjectEntry`) and submits it.
+A :class:`Submission` freezes the computed tables as a snapshot; reviewers return or approve it.
+:class:`ScoreOverride` rows and :class:`ReportEvent` rows are only ever added, so the history
+of who changed what and why can always be read back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jixiao.core.reports import DEVIATION_CATEGORIES, LIKELIHOODS
+from jixiao.rounds.choices import EDITABLE, Action, Decision, ReportStatus, RoundKind
+from jixiao.targets.models import YEAR_VALIDATORS, Indicator, Project
+from jixiao.units.models import FinanceBureau, Unit
+
+LIKELIHOOD_CHOICES = [(v, v) for v in LIKELIHOODS]
+CATEGORY_CHOICES = [(v, v) for v in DEVIATION_CATEGORIES]
+
+
+def _user() -> models.ForeignKey[object, object]:
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
+class Round(models.Model):
+    """A round the finance bureau opens: monitoring at a date, or the year's self-evaluation."""
+
+    bureau = models.ForeignKey(
+        FinanceBureau,
+        verbose_name=_("财政局"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rounds",
+        help_text=_("开启本轮的财政局；不填时面向所有单位。"),
+    )
+    kind = models.CharField(_("类别"), max_length=16, choices=RoundKind.choices)
+    year = models.PositiveSmallIntegerField(_("预算年度"), validators=YEAR_VALIDATORS)
+    as_of = models.DateField(_("数据截至日期"))
+    due_on = models.DateField(_("填报截止日期"))
+    title = models.CharField(_("名称"), max_length=200, blank=True)
+    opened_at = models.DateTimeField(_("开启时间"), default=timezone.now)
+    opened_by = _user()
+
+    class Meta:
+        verbose_name = _("填报轮次")
+        verbose_name_plural = _("填报轮次")
+        ordering = ["-year", "-as_of", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=RoundKind.values), name="round_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.default_title
+
+    @property
+    def default_title(self) -> str:
+        """The title a round gets when none is given."""
+        if self.kind == RoundKind.SELF_EVALUATION:
+            return f"{self.year}年度绩效自评"
+        return f"{self.year}年绩效运行监控（截至{self.as_of:%m月%d日}）"
+
+    def clean(self) -> None:
+        if self.as_of is None or self.year is None:
+            return
+        if self.as_of.year != self.year:
+            raise ValidationError({"as_of": _("数据截至日期应在预算年度内。")})
+        if self.kind == RoundKind.SELF_EVALUATION and self.as_of != dt.date(self.year, 12, 31):
+            raise ValidationError({"as_of": _("绩效自评的数据截至日期应为 12 月 31 日。")})
+        if self.due_on is not None and self.due_on < self.as_of:
+            raise ValidationError({"due_on": _("填报截止日期不能早于数据截至日期。")})
+
+
+class Report(models.Model):
+    """A unit's report in a round: its inputs, status and submissions."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("填报轮次"), on_delete=models.CASCADE, related_name="reports"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("预算单位"), on_delete=models.PROTECT, related_name="reports"
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("单位填报")
+        verbose_name_plural = _("单位填报")
+        ordering = ["round_id", "unit_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "unit"], name="report_unique_round_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.round}"
+
+    @property
+    def editable(self) -> bool:
+        """Whether the unit may still change its inputs."""
+        return self.status in EDITABLE
+
+    @property
+    def is_self_evaluation(self) -> bool:
+        """Whether this report is a self-evaluation (scored) rather than monitoring."""
+        return self.round.kind == RoundKind.SELF_EVALUATION
+
+    def latest_submission(self) -> Submission | None:
+        """The last submission, if any."""
+        return self.submissions.order_by("-number").first()
+
+
+class IndicatorEntry(models.Model):
+    """What the unit wrote for one indicator: likelihood, deviation reason, correction, notes."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("单位填报"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("绩效指标"), on_delete=models.CASCADE, related_name="+"
+    )
+    likelihood = models.CharField(
+        _("完成目标可能性"), max_length=8, choices=LIKELIHOOD_CHOICES, blank=True
+    )
+    deviation_category = models.CharField(
+        _("偏差原因类别"), max_length=8, choices=CATEGORY_CHOICES, blank=True
+    )
+    deviation_reason = models.TextField(_("偏差原因"), blank=True)
+    correction = models.TextField(_("纠偏措施"), blank=True)
+    explanation = models.TextField(_("偏差原因分析及改进措施"), blank=True)
+    score = models.DecimalField(
+        _("定性指标得分"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("定性指标可在等级对应的分数区间内填写得分；不填时按默认。"),
+    )
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+    updated_by = _user()
+
+    class Meta:
+        verbose_name = _("指标填报")
+        verbose_name_plural = _("指标填报")
+        ordering = ["report_id", "indicator_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "indicator"], name="indicatorentry_unique_indicator"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}"
+
+
+class ProjectEntry(models.Model):
+    """What the unit wrote for one project: executed amount, budget notes, achievements."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("单位填报"), on_delete=models.CASCADE, related_name="projects"
+    )
+    project = models.ForeignKey(
+        Project, verbose_name=_("预算项目"), on_delete=models.CASCADE, related_name="+"
+    )
+    executed = models.DecimalField(
+        _("实际执行数"),
+        max_digits=18,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("按项目的金额单位填写；不填时按支出台账计算。"),
+    )
+    deviation_category = models.CharField(
+        _("偏差原因类别"), max_length=8, choices=CATEGORY_CHOICES, blank=True
+    )
+    deviation_reason = models.TextField(_("预算执行偏差原因"), blank=True)
+    correction = models.TextField(_("纠偏措施"), blank=True)
+    achievement = models.TextField(_("年度总体目标实际完成情况"), blank=True)
+    explanation = models.TextField(_("预算执行偏差原因分析及改进措施"), blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+    updated_by = _user()
+
+    class Meta:
+        verbose_name = _("项目填报")
+        verbose_name_plural = _("项目填报")
+        ordering = ["report_id", "project_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "project"], name="projectentry_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}"
+
+
+class ScoreOverride(models.Model):
+    """A reviewer's change of a computed score, with the reason; rows are never edited.
+
+    ``indicator`` empty means the project's budget-execution score. ``score`` empty withdraws
+    the previous override. The latest row per (report, project, indicator) is in force.
+    """
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("单位填报"), on_delete=models.CASCADE, related_name="overrides"
+    )
+    project = models.ForeignKey(
+        Project, verbose_name=_("预算项目"), on_delete=models.CASCADE, related_name="+"
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("绩效指标"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    computed = models.DecimalField(_("计算得分"), max_digits=7, decimal_places=2)
+    score = models.DecimalField(
+        _("调整后得分"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    reason = models.TextField(_("调整理由"))
+    created_at = models.DateTimeField(_("调整时间"), default=timezone.now)
+    created_by = _user()
+
+    class Meta:
+        verbose_name = _("得分调整")
+        verbose_name_plural = _("得分调整")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        target = self.indicator or _("预算执行率")
+        return f"{target}：{self.computed} → {self.score}"
+
+
+class Submission(models.Model):
+    """A submitted report frozen as the tables the reviewer saw, and the decision on it."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("单位填报"), on_delete=models.CASCADE, related_name="submissions"
+    )
+    number = models.PositiveIntegerField(_("提交次数"))
+    snapshot = models.JSONField(_("提交内容快照"))
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    submitted_by = _user()
+    decision = models.CharField(_("审核结果"), max_length=16, choices=Decision.choices, blank=True)
+    comment = models.TextField(_("审核意见"), blank=True)
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("提交记录")
+        verbose_name_plural = _("提交记录")
+        ordering = ["report_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="submission_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} 第 {self.number} 次提交"
+
+
+class ReportEvent(models.Model):
+    """One step of a report's history: who did what, when, and why."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("单位填报"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    actor = _user()
+    comment = models.TextField(_("说明"), blank=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("操作记录")
+        verbose_name_plural = _("操作记录")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,440 @@
+"""Writes of the review loop: open a round, fill, submit, return, approve, override a score.
+
+Every function validates, writes in one transaction and adds its :class:`ReportEvent` row, so
+a report's history is complete. A submitted report is read from its frozen snapshot: later
+ledger changes do not alter what was submitted; a returned one is computed live again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jixiao.core.policy import Policy, PolicyError
+from jixiao.core.reports import MonitoringReport, SelfEvaluationReport
+from jixiao.core.scoring import ScoringError
+from jixiao.rounds import build
+from jixiao.rounds.choices import Action, Decision, ReportStatus, RoundKind
+from jixiao.rounds.models import (
+    IndicatorEntry,
+    ProjectEntry,
+    Report,
+    ReportEvent,
+    Round,
+    ScoreOverride,
+    Submission,
+)
+from jixiao.targets.models import Indicator, Project
+from jixiao.units.models import FinanceBureau, Unit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    Actor = AbstractBaseUser | AnonymousUser | None
+
+Document = MonitoringReport | SelfEvaluationReport
+
+INDICATOR_FIELDS = (
+    "likelihood",
+    "deviation_category",
+    "deviation_reason",
+    "correction",
+    "explanation",
+    "score",
+)
+PROJECT_FIELDS = (
+    "executed",
+    "deviation_category",
+    "deviation_reason",
+    "correction",
+    "achievement",
+    "explanation",
+)
+
+
+def _user(actor: Actor) -> Any:
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _event(
+    report: Report, action: str, actor: Actor, comment: str = "", **detail: Any
+) -> ReportEvent:
+    return ReportEvent.objects.create(
+        report=report, action=action, actor=_user(actor), comment=comment, detail=detail
+    )
+
+
+# --- rounds ------------------------------------------------------------------------------
+
+
+def units_in_scope(bureau: FinanceBureau | None, year: int) -> list[Unit]:
+    """The units a bureau's round covers: its units (and theirs) with projects in the year."""
+    units = Unit.objects.filter(projects__year=year).distinct().select_related("parent")
+    if bureau is None:
+        return list(units)
+    return [u for u in units if (b := u.bureau) is not None and b.pk == bureau.pk]
+
+
+@transaction.atomic
+def open_round(
+    *,
+    kind: str,
+    year: int,
+    due_on: dt.date,
+    as_of: dt.date | None = None,
+    bureau: FinanceBureau | None = None,
+    title: str = "",
+    actor: Actor,
+) -> Round:
+    """Open a round and a draft report for every unit in its scope."""
+    if kind == RoundKind.SELF_EVALUATION and as_of is None:
+        as_of = dt.date(year, 12, 31)
+    if as_of is None:
+        raise ValidationError({"as_of": _("请填写数据截至日期。")})
+    round_ = Round(
+        kind=kind,
+        year=year,
+        as_of=as_of,
+        due_on=due_on,
+        bureau=bureau,
+        title=title,
+        opened_by=_user(actor),
+    )
+    round_.full_clean()
+    round_.save()
+    for unit in units_in_scope(bureau, year):
+        report = Report.objects.create(round=round_, unit=unit)
+        _event(report, Action.OPENED, actor, str(round_))
+    return round_
+
+
+@transaction.atomic
+def report_for(round_: Round, unit: Unit, *, actor: Actor) -> Report:
+    """The unit's report in the round, created when the unit joined after the round opened."""
+    report, created = Report.objects.get_or_create(round=round_, unit=unit)
+    if created:
+        _event(report, Action.OPENED, actor, str(round_))
+    return report
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def policy_of(report: Report) -> Policy:
+    """The settings the report is computed with (a snapshot keeps the ones it used)."""
+    submission = report.latest_submission()
+    if submission is not None and not report.editable:
+        try:
+            return Policy.from_mapping(submission.snapshot.get("settings") or {})
+        except PolicyError:
+            pass
+    return report.unit.policy
+
+
+def live_document(report: Report) -> Document:
+    """The report computed now from the ledgers and the unit's inputs."""
+    round_ = report.round
+    if round_.kind == RoundKind.SELF_EVALUATION:
+        return build.build_self_evaluation(report.unit, round_.year, report=report)
+    return build.build_monitoring(report.unit, round_.year, round_.as_of, report=report)
+
+
+def document(report: Report) -> Document:
+    """What the report shows: live while the unit fills it, else the frozen submission.
+
+    Overrides made after the submission apply on top of the snapshot; the snapshot itself is
+    never changed.
+    """
+    submission = report.latest_submission()
+    if report.editable or submission is None:
+        return live_document(report)
+    if report.round.kind == RoundKind.SELF_EVALUATION:
+        frozen = SelfEvaluationReport.from_json(submission.snapshot)
+        return build.apply_overrides(frozen, build.overrides_in_force(report), policy_of(report))
+    return MonitoringReport.from_json(submission.snapshot)
+
+
+def missing_inputs(doc: Document) -> list[str]:
+    """What the unit still has to write before it may submit, in Chinese."""
+    missing: list[str] = []
+    if isinstance(doc, MonitoringReport):
+        for project in doc.projects:
+            budget = project.budget
+            if budget.reason_required and not budget.deviation_reason:
+                missing.append(_("%(p)s：预算执行需填写偏差原因") % {"p": project.name})
+            for row in project.rows:
+                if row.reason_required and not row.deviation_reason:
+                    missing.append(
+                        _("%(p)s“%(i)s”：需填写偏差原因") % {"p": project.name, "i": row.level3}
+                    )
+                if row.light is not None and not row.likelihood:
+                    missing.append(
+                        _("%(p)s“%(i)s”：需选择完成目标可能性")
+                        % {"p": project.name, "i": row.level3}
+                    )
+        return missing
+    for project in doc.projects:
+        if not project.achievement:
+            missing.append(_("%(p)s：需填写年度总体目标实际完成情况") % {"p": project.name})
+        if project.execution.explanation_required and not project.execution.explanation:
+            missing.append(
+                _("%(p)s：预算执行率 %(r)s%% 低于要求，需填写原因分析及改进措施")
+                % {"p": project.name, "r": project.execution.rate}
+            )
+        for row in project.rows:
+            if row.explanation_required and not row.explanation:
+                missing.append(
+                    _("%(p)s“%(i)s”：未完全达成，需填写偏差原因分析及改进措施")
+                    % {"p": project.name, "i": row.level3}
+                )
+    return missing
+
+
+# --- the unit fills in -------------------------------------------------------------------
+
+
+def _lock(report: Report) -> None:
+    """Lock the report's row for this transaction and refresh the caller's object from it."""
+    Report.objects.select_for_update().filter(pk=report.pk).exists()
+    report.refresh_from_db()
+
+
+def _require_editable(report: Report) -> None:
+    if not report.editable:
+        raise ValidationError(
+            _("本填报当前状态为“%(s)s”，不能修改。") % {"s": report.get_status_display()}
+        )
+
+
+def _check_scores(report: Report) -> None:
+    # A qualitative score outside its grade's band is refused by the scoring rules.
+    if report.round.kind != RoundKind.SELF_EVALUATION:
+        return
+    try:
+        build.build_self_evaluation(report.unit, report.round.year, report=report)
+    except ScoringError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+@transaction.atomic
+def save_indicator_entry(
+    report: Report, indicator: Indicator, *, actor: Actor, **values: Any
+) -> IndicatorEntry:
+    """Save what the unit wrote for an indicator (only the fields given change)."""
+    _lock(report)
+    _require_editable(report)
+    if indicator.project.unit_id != report.unit_id or indicator.project.year != report.round.year:
+        raise ValidationError(_("该绩效指标不属于本单位本年度。"))
+    unknown = set(values) - set(INDICATOR_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    entry, _created = IndicatorEntry.objects.get_or_create(report=report, indicator=indicator)
+    before = {name: _plain(getattr(entry, name)) for name in values}
+    for name, value in values.items():
+        setattr(entry, name, value if value is not None or name == "score" else "")
+    entry.updated_by = _user(actor)
+    entry.updated_at = timezone.now()
+    entry.full_clean(exclude=["report", "indicator"])
+    entry.save()
+    _check_scores(report)
+    changed = {
+        n: [before[n], _plain(getattr(entry, n))]
+        for n in values
+        if before[n] != _plain(getattr(entry, n))
+    }
+    if changed:
+        _touch(report)
+        _event(
+            report, Action.SAVED, actor, indicator.level3, indicator=indicator.pk, changes=changed
+        )
+    return entry
+
+
+@transaction.atomic
+def save_project_entry(
+    report: Report, project: Project, *, actor: Actor, **values: Any
+) -> ProjectEntry:
+    """Save what the unit wrote for a project (only the fields given change)."""
+    _lock(report)
+    _require_editable(report)
+    if project.unit_id != report.unit_id or project.year != report.round.year:
+        raise ValidationError(_("该预算项目不属于本单位本年度。"))
+    unknown = set(values) - set(PROJECT_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    entry, _created = ProjectEntry.objects.get_or_create(report=report, project=project)
+    before = {name: _plain(getattr(entry, name)) for name in values}
+    for name, value in values.items():
+        setattr(entry, name, value if value is not None or name == "executed" else "")
+    if entry.executed is not None and entry.executed < 0:
+        raise ValidationError({"executed": _("实际执行数不能为负数。")})
+    entry.updated_by = _user(actor)
+    entry.updated_at = timezone.now()
+    entry.full_clean(exclude=["report", "project"])
+    entry.save()
+    changed = {
+        n: [before[n], _plain(getattr(entry, n))]
+        for n in values
+        if before[n] != _plain(getattr(entry, n))
+    }
+    if changed:
+        _touch(report)
+        _event(report, Action.SAVED, actor, project.label, project=project.pk, changes=changed)
+    return entry
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _touch(report: Report) -> None:
+    report.updated_at = timezone.now()
+    report.save(update_fields=["updated_at"])
+
+
+# --- the loop ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_report(report: Report, *, actor: Actor) -> Submission:
+    """Freeze the report as computed now and hand it to the reviewers."""
+    _lock(report)
+    _require_editable(report)
+    doc = live_document(report)
+    missing = missing_inputs(doc)
+    if missing:
+        raise ValidationError([_("还不能提交："), *missing])
+    number = report.submissions.count() + 1
+    submission = Submission.objects.create(
+        report=report, number=number, snapshot=doc.to_json(), submitted_by=_user(actor)
+    )
+    report.status = ReportStatus.SUBMITTED
+    _touch(report)
+    report.save(update_fields=["status"])
+    _event(report, Action.SUBMITTED, actor, "", submission=number)
+    return submission
+
+
+def _decide(report: Report, decision: str, comment: str, actor: Actor) -> Submission:
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(_("只有已提交待审核的填报可以审核。"))
+    submission = report.latest_submission()
+    assert submission is not None  # a submitted report has one
+    submission.decision = decision
+    submission.comment = comment
+    submission.decided_at = timezone.now()
+    submission.decided_by = _user(actor)
+    submission.save(update_fields=["decision", "comment", "decided_at", "decided_by"])
+    return submission
+
+
+@transaction.atomic
+def return_report(report: Report, *, actor: Actor, comment: str) -> Submission:
+    """Send the submission back to the unit with comments; the unit edits and submits again."""
+    _lock(report)
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError(_("退回时请填写审核意见。"))
+    submission = _decide(report, Decision.RETURNED, comment, actor)
+    report.status = ReportStatus.RETURNED
+    report.save(update_fields=["status"])
+    _touch(report)
+    _event(report, Action.RETURNED, actor, comment, submission=submission.number)
+    return submission
+
+
+@transaction.atomic
+def approve_report(report: Report, *, actor: Actor, comment: str = "") -> Submission:
+    """Approve the submission; the report is final."""
+    _lock(report)
+    submission = _decide(report, Decision.APPROVED, (comment or "").strip(), actor)
+    report.status = ReportStatus.APPROVED
+    report.save(update_fields=["status"])
+    _touch(report)
+    _event(report, Action.APPROVED, actor, comment, submission=submission.number)
+    return submission
+
+
+@transaction.atomic
+def override_score(
+    report: Report,
+    *,
+    project: Project,
+    indicator: Indicator | None = None,
+    score: Decimal | None,
+    reason: str,
+    actor: Actor,
+) -> ScoreOverride:
+    """Replace a computed score (an indicator's, or budget execution's) with a reviewer's.
+
+    ``score=None`` withdraws the override in force. The reason is required either way; the
+    row is kept forever, so the trail shows who changed which score, from what, and why.
+    """
+    _lock(report)
+    if report.round.kind != RoundKind.SELF_EVALUATION:
+        raise ValidationError(_("只有绩效自评可以调整得分。"))
+    if report.status == ReportStatus.APPROVED:
+        raise ValidationError(_("已审核通过的自评不能再调整得分。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("调整得分时请填写理由。"))
+    if project.unit_id != report.unit_id or project.year != report.round.year:
+        raise ValidationError(_("该预算项目不属于本单位本年度。"))
+    if indicator is not None and indicator.project_id != project.pk:
+        raise ValidationError(_("该绩效指标不属于这个预算项目。"))
+    doc = document(report)
+    assert isinstance(doc, SelfEvaluationReport)
+    table = next((p for p in doc.projects if p.project_id == project.pk), None)
+    if table is None:
+        raise ValidationError(_("自评表中没有这个预算项目。"))
+    if indicator is None:
+        computed, points, label = table.execution.computed, table.execution.points, "预算执行率"
+    else:
+        row = next((r for r in table.rows if r.indicator_id == indicator.pk), None)
+        if row is None:
+            raise ValidationError(_("自评表中没有这个绩效指标。"))
+        computed, points, label = row.computed, row.points, row.level3
+    if score is not None:
+        score = Decimal(score)
+        if not Decimal(0) <= score <= points or score != score.quantize(Decimal("0.01")):
+            raise ValidationError(
+                _("“%(l)s”的得分应在 0 到 %(p)s 之间，最多两位小数。") % {"l": label, "p": points}
+            )
+    if score is not None:
+        score = score.quantize(Decimal("0.01"))
+    override = ScoreOverride.objects.create(
+        report=report,
+        project=project,
+        indicator=indicator,
+        computed=computed,
+        score=score,
+        reason=reason,
+        created_by=_user(actor),
+    )
+    action = Action.OVERRIDDEN if score is not None else Action.OVERRIDE_WITHDRAWN
+    _event(
+        report,
+        action,
+        actor,
+        reason,
+        project=project.pk,
+        indicator=indicator.pk if indicator else None,
+        computed=str(computed),
+        score=None if score is None else str(score),
+    )
+    _touch(report)
+    return override
+
+
+def find_report(unit: Unit, kind: str, year: int, as_of: dt.date | None = None) -> Report | None:
+    """The unit's report in the latest round of a kind for the year (and as-of date)."""
+    reports = Report.objects.filter(unit=unit, round__kind=kind, round__year=year)
+    if as_of is not None:
+        reports = reports.filter(round__as_of=as_of)
+    return reports.select_related("round", "unit").order_by("-round__opened_at", "-pk").first()

@@ -1,0 +1,1 @@
+"""The ``jixiao score`` command: the self-evaluation scorer on a JSON file."""
