@@ -52,13 +52,22 @@ def q2(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def shown(value: Decimal | str | None) -> str | None:
-    """A value as a table cell shows it."""
+def shown(value: Decimal | str | None, unit: str | None = None) -> str | None:
+    """A value as a table cell shows it: a bare number gets the target's unit (93条, 92.31%)."""
     if value is None:
         return None
-    if isinstance(value, Decimal):
-        return str(plain(value))
-    return value
+    text = str(value)
+    if unit and _is_number(text):
+        return f"{text}{unit}"
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+    except ArithmeticError:
+        return False
+    return True
 
 
 # --- inputs ------------------------------------------------------------------------------
@@ -236,6 +245,7 @@ def _monitoring_row(
     policy: Policy,
 ) -> MonitoringRow:
     current = _current(actual)
+    unit = indicator.parsed.unit
     status = monitoring.monitor_indicator(
         indicator.parsed, current, as_of, year, policy, target_text=indicator.target
     )
@@ -245,9 +255,9 @@ def _monitoring_row(
         level2=indicator.level2,
         level3=indicator.level3,
         target=indicator.target,
-        current=(actual.text if actual is not None and actual.text else shown(current)),
-        expected=shown(status.expected),
-        projected=shown(status.projected),
+        current=shown(actual.text if actual is not None and actual.text else current, unit),
+        expected=shown(status.expected, unit),
+        projected=shown(status.projected, unit),
         projection_method=status.projection_method,
         ratio=status.ratio,
         light=status.light,
@@ -419,12 +429,13 @@ def _evaluation_row(
     entry: IndicatorEntry | None,
     score: scoring.IndicatorScore,
 ) -> EvaluationRow:
+    unit = indicator.parsed.unit
     if score.not_applicable:
         shown_actual = None
     elif actual is not None and actual.text:
-        shown_actual = actual.text
+        shown_actual = shown(actual.text, unit)
     else:
-        shown_actual = shown(actual.value) if actual is not None else None
+        shown_actual = shown(actual.value, unit) if actual is not None else None
     return EvaluationRow(
         indicator_id=indicator.pk,
         level1=indicator.level1,

@@ -47,17 +47,17 @@ def test_monitoring_at_june_30_gives_the_hand_computed_lights(demo_unit: Unit) -
     # ≥200条, cumulative: expected 200 × 181/365 = 99.178 → 99.18;
     # v = 93 / 99.178 × 100 = 93.77 → green; projected 93 ÷ (181/365) = 187.54;
     # 187.54 / 200 = 93.77% ≥ 60 → 有可能
-    assert (opinion.current, opinion.expected, opinion.ratio) == ("93", "99.18", D("93.77"))
+    assert (opinion.current, opinion.expected, opinion.ratio) == ("93条", "99.18条", D("93.77"))
     assert (opinion.light, opinion.projected, opinion.likelihood_suggested) == (
         GREEN,
-        "187.54",
+        "187.54条",
         "有可能",
     )
     assert not opinion.reason_required
 
     disposal = rows["网络舆情处置率"]
     # 100%, a level: v = 92.31 / 100 × 100 = 92.31 → green; projected = current
-    assert (disposal.ratio, disposal.light, disposal.projected) == (D("92.31"), GREEN, "92.31")
+    assert (disposal.ratio, disposal.light, disposal.projected) == (D("92.31"), GREEN, "92.31%")
 
     control = rows["预算控制率"]
     # ≤100%, reverse: 46.36 ≤ 100 → green, no ratio; projected 46.36 ≤ 100 → 确定能
@@ -87,10 +87,10 @@ def test_monitoring_at_june_30_gives_the_hand_computed_lights(demo_unit: Unit) -
     # ≥500条: expected 500 × 181/365 = 247.945 → 247.95; v = 215 / 247.945 = 86.71 → green;
     # projected 215 × 365/181 = 433.56
     assert (posts.expected, posts.ratio, posts.light, posts.projected) == (
-        "247.95",
+        "247.95条",
         D("86.71"),
         GREEN,
-        "433.56",
+        "433.56条",
     )
     adoption = rows2["市级及以上网络媒体采稿率"]
     # ≥30%: v = 26.67 / 30 × 100 = 88.90 → green

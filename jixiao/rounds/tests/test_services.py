@@ -126,8 +126,8 @@ def test_a_submission_is_frozen_against_later_ledger_changes(unit: Unit, reviewe
     after = services.document(report)
     assert after == before
     posts = next(r for r in after.projects[1].rows if r.level3 == "官方网宣平台信息发布数量")
-    assert posts.current == "524"
-    assert services.live_document(report).projects[1].rows[0].current == "0"
+    assert posts.current == "524条"
+    assert services.live_document(report).projects[1].rows[0].current == "0条"
 
 
 def test_return_then_resubmit_then_approve_keeps_every_submission(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from argparse import ArgumentParser
 from typing import Any
 
@@ -31,6 +33,13 @@ class Command(JixiaoCommand):
         parser.add_argument("--json", action="store_true", help=_("以 JSON 输出整份自评表"))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            self._handle(**options)
+        except BrokenPipeError:
+            # The reader stopped (``| head``): not an error; keep the final flush quiet.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+    def _handle(self, **options: Any) -> None:
         check_migrated()
         year = parse_year(options["year"])
         unit = unit_with_projects(options["unit"], year)
