@@ -127,6 +127,9 @@ class Policy:
         ):
             if getattr(self, name) < 0:
                 raise PolicyError(f"{name} 不能为负数。")
+        total = sum(self.group_points().values(), Decimal(0)) + self.points_execution
+        if total != 100:
+            raise PolicyError(f"规则设置中各部分分值合计为 {total}，应为 100。")
 
     def group_points(self) -> dict[str, Decimal]:
         """The points of each level-1 group before absent groups are shared out."""
