@@ -21,6 +21,7 @@ from itertools import pairwise
 from jixiao.core.document import ParsedTarget
 from jixiao.core.policy import DEFAULT, MET, PARTIAL, UNMET, Policy
 from jixiao.core.reports import BLUE, GREEN, LIKELIHOODS, RED, YELLOW
+from jixiao.core.scoring import grade_of
 from jixiao.core.targets import (
     DEADLINE,
     NOT_APPLICABLE,
@@ -61,17 +62,6 @@ _HUNDRED = Decimal(100)
 _RATE_UNITS = ("%", "‰")
 
 
-def _graded(words: str, grade: str) -> dict[str, str]:
-    return dict.fromkeys(words.split(), grade)
-
-
-# Qualitative grade words, matched against the whole text (whitespace and a trailing 。 ignored).
-# The same lists as jixiao.core.scoring.grade_of; the lead will make one the source of the other.
-_GRADE_WORDS: dict[str, str] = {
-    **_graded("达成 是 达到 完成 全部完成 按期完成 按时完成 已完成 合格 优 优良 良好 满意 有", MET),
-    **_graded("部分达成 基本达成 基本完成 部分完成 良 较好 基本满意", PARTIAL),
-    **_graded("未达成 否 未完成 未达到 无 差 不合格", UNMET),
-}
 _GRADE_LIGHTS = {MET: GREEN, PARTIAL: YELLOW, UNMET: RED}
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?", re.ASCII)
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})", re.ASCII)
@@ -361,9 +351,8 @@ def monitor_budget(
 
 
 def _grade(text: str) -> str | None:
-    """MET / PARTIAL / UNMET from a current value's words (whole words only), else None."""
-    s = "".join(unicodedata.normalize("NFKC", text).split()).rstrip("。.")
-    return _GRADE_WORDS.get(s)
+    """MET / PARTIAL / UNMET from a current value's words (the scoring's word lists)."""
+    return grade_of(unicodedata.normalize("NFKC", text).rstrip("."))
 
 
 def _number(text: str) -> Decimal | None:
