@@ -1,8 +1,9 @@
 """Report -> file. One writer per format, all drawing the same format-free layout.
 
-Writers (``RENDERERS``) take a :class:`~jixiao.exporters.targets_layout.Layout`, so a later
-report (monitoring, self-evaluation) only needs its own layout builder; ``EXPORTERS`` binds the
-target-table builder to every writer. Adding a format means adding one renderer here.
+Writers (``RENDERERS``) take a :class:`~jixiao.exporters.targets_layout.Layout`, so each report
+only needs its own layout builder: the target table (``EXPORTERS`` binds its builder to every
+writer), the monitoring table and the self-evaluation table. Adding a format means adding one
+renderer here.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from jixiao.core.document import TargetDocument
+from jixiao.core.reports import MonitoringReport, SelfEvaluationReport
 from jixiao.exporters import docx, pdf, xlsx
+from jixiao.exporters.monitoring_layout import build_monitoring_layout
+from jixiao.exporters.selfeval_layout import build_selfeval_layout
 from jixiao.exporters.targets_layout import Layout, build_layout
 
 __all__ = [
@@ -19,6 +23,8 @@ __all__ = [
     "EXPORTERS",
     "RENDERERS",
     "SUFFIXES",
+    "export_monitoring",
+    "export_selfeval",
     "export_targets",
     "exporters_for",
 ]
@@ -54,9 +60,28 @@ def exporters_for(build: Callable[[R], Layout]) -> dict[str, Callable[[R], bytes
 EXPORTERS: dict[str, Exporter] = exporters_for(build_layout)
 
 
+def _renderer(fmt: str) -> Renderer:
+    render = RENDERERS.get(fmt)
+    if render is None:
+        raise ValueError(f"unknown export format {fmt!r}; expected one of {sorted(RENDERERS)}")
+    return render
+
+
 def export_targets(doc: TargetDocument, fmt: str) -> bytes:
     """Render a target document as ``fmt`` (xlsx, docx or pdf)."""
-    exporter = EXPORTERS.get(fmt)
-    if exporter is None:
-        raise ValueError(f"unknown export format {fmt!r}; expected one of {sorted(EXPORTERS)}")
-    return exporter(doc)
+    _renderer(fmt)
+    return EXPORTERS[fmt](doc)
+
+
+def export_monitoring(
+    report: MonitoringReport, fmt: str, *, project_id: int | None = None
+) -> bytes:
+    """The 绩效运行监控表 as ``fmt``: the unit file, or one project's table alone."""
+    return _renderer(fmt)(build_monitoring_layout(report, project_id))
+
+
+def export_selfeval(
+    report: SelfEvaluationReport, fmt: str, *, project_id: int | None = None
+) -> bytes:
+    """The 项目支出绩效自评表 as ``fmt``: the unit file, or one project's table alone."""
+    return _renderer(fmt)(build_selfeval_layout(report, project_id))

@@ -6,16 +6,26 @@ import io
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.oxml.table import CT_Row, CT_Tbl
-from docx.shared import Mm, Pt
+from docx.oxml.table import CT_Row, CT_Tbl, CT_Tc
+from docx.section import Section
+from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
-from jixiao.exporters.targets_layout import Layout, Paragraph, Table
+from jixiao.exporters.targets_layout import (
+    Cell,
+    Image,
+    Layout,
+    PageBreak,
+    Paragraph,
+    Table,
+    text_colour,
+)
 
 # Fonts every Chinese Windows install has; LibreOffice substitutes elsewhere.
 BODY_FONT = "宋体"
@@ -37,6 +47,7 @@ _ALIGN = {
 _TITLE_SIZE = Pt(18)
 _HEADING_SIZES = {1: Pt(16), 2: Pt(14), 3: Pt(12)}
 _BODY_SIZE = Pt(12)
+_NOTE_SIZE = Pt(10.5)
 _CELL_SIZE = Pt(9.5)
 
 
@@ -61,20 +72,26 @@ def _style_normal(doc: DocxDocument) -> None:
     normal.paragraph_format.space_before = Pt(0)
 
 
-def _setup_page(doc: DocxDocument) -> None:
-    """A4 portrait with official-document margins."""
-    for section in doc.sections:
-        section.page_width = PAGE_WIDTH
-        section.page_height = PAGE_HEIGHT
-        section.left_margin = section.right_margin = MARGIN_SIDE
-        section.top_margin = MARGIN_TOP
-        section.bottom_margin = MARGIN_BOTTOM
+def _setup_page(section: Section, landscape: bool = False) -> None:
+    """A4, portrait or landscape, with official-document margins."""
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width = PAGE_HEIGHT if landscape else PAGE_WIDTH
+    section.page_height = PAGE_WIDTH if landscape else PAGE_HEIGHT
+    section.left_margin = section.right_margin = MARGIN_SIDE
+    # A landscape page is short: the top margin shrinks to the bottom one.
+    section.top_margin = MARGIN_BOTTOM if landscape else MARGIN_TOP
+    section.bottom_margin = MARGIN_BOTTOM
 
 
 def _add_paragraph(doc: DocxDocument, para: Paragraph) -> None:
     """A title, heading or body paragraph, formatted directly (no theme colours)."""
     out = doc.add_paragraph()
     fmt = out.paragraph_format
+    if para.style == "note":
+        out.alignment = _ALIGN[para.align]
+        fmt.space_before = fmt.space_after = Pt(3)
+        _set_fonts(out.add_run(para.text), BODY_FONT, _NOTE_SIZE)
+        return
     if para.style == "body":
         fmt.first_line_indent = Pt(24)  # two characters, as in official documents
         fmt.line_spacing = 1.3
@@ -108,15 +125,26 @@ def _set_cell_margins(table_element: CT_Tbl) -> None:
     )
 
 
-def _fill_cell(paragraph: DocxParagraph, text: str, bold: bool, align: str) -> None:
+def _shade(tc: CT_Tc, fill: str) -> None:
+    """Fill a cell's background with ``fill`` (six hex digits)."""
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill.upper())
+    tc.get_or_add_tcPr().append(shd)
+
+
+def _fill_cell(paragraph: DocxParagraph, cell: Cell) -> None:
     """Write cell text; python-docx turns each newline into a line break (w:br)."""
-    paragraph.alignment = _ALIGN[align]
-    _set_fonts(paragraph.add_run(text), BODY_FONT, _CELL_SIZE, bold)
+    paragraph.alignment = _ALIGN[cell.align]
+    run = paragraph.add_run(cell.text)
+    _set_fonts(run, BODY_FONT, _CELL_SIZE, cell.bold)
+    if cell.fill:
+        run.font.color.rgb = RGBColor.from_string(text_colour(cell.fill).upper())
 
 
-def _add_table(doc: DocxDocument, table: Table) -> None:
-    """A grid-bordered table with merged cells."""
-    usable = PAGE_WIDTH - 2 * MARGIN_SIDE
+def _add_table(doc: DocxDocument, table: Table, usable: int) -> None:
+    """A grid-bordered table with merged cells, ``usable`` wide."""
     widths = [int(usable * w / sum(table.widths)) for w in table.widths]
     out = doc.add_table(rows=len(table.rows), cols=table.columns)
     out.style = doc.styles["Table Grid"]
@@ -134,7 +162,9 @@ def _add_table(doc: DocxDocument, table: Table) -> None:
         if cell.row_span > 1 or cell.col_span > 1:
             target = target.merge(out.cell(r + cell.row_span - 1, c + cell.col_span - 1))
         target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        _fill_cell(target.paragraphs[0], cell.text, cell.bold, cell.align)
+        if cell.fill:
+            _shade(target._tc, cell.fill)
+        _fill_cell(target.paragraphs[0], cell)
     # Word keeps rows together through "keep with next" on their paragraphs.
     for group in table.row_groups():
         for r in list(group)[:-1]:
@@ -143,17 +173,31 @@ def _add_table(doc: DocxDocument, table: Table) -> None:
                     paragraph.paragraph_format.keep_with_next = True
 
 
+def _add_image(doc: DocxDocument, image: Image) -> None:
+    """The picture's PNG, centred in a paragraph of its own."""
+    doc.add_picture(io.BytesIO(image.draw("png")), width=Mm(image.width_mm))
+    picture = doc.paragraphs[-1]
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture.paragraph_format.keep_with_next = True  # with its caption
+
+
 def render(layout: Layout) -> bytes:
     """Render a layout as a Word document."""
     doc = Document()
     doc.core_properties.title = layout.title
     _style_normal(doc)
-    _setup_page(doc)
+    section = doc.sections[0]
+    _setup_page(section, layout.landscape)
     for block in layout.blocks:
         if isinstance(block, Paragraph):
             _add_paragraph(doc, block)
-        else:
-            _add_table(doc, block)
+        elif isinstance(block, Table):
+            _add_table(doc, block, (section.page_width or PAGE_WIDTH) - 2 * MARGIN_SIDE)
+        elif isinstance(block, Image):
+            _add_image(doc, block)
+        elif isinstance(block, PageBreak):
+            section = doc.add_section(WD_SECTION.NEW_PAGE)
+            _setup_page(section, block.landscape)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

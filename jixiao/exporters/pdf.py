@@ -5,9 +5,19 @@ WeasyPrint is imported only when a PDF is made: it is heavy and needs system lib
 
 from __future__ import annotations
 
+import base64
 from html import escape
 
-from jixiao.exporters.targets_layout import Cell, Layout, Paragraph, Table
+from jixiao.exporters.targets_layout import (
+    Block,
+    Cell,
+    Image,
+    Layout,
+    PageBreak,
+    Paragraph,
+    Table,
+    text_colour,
+)
 
 # Chinese renders as empty boxes, with no error, when no CJK font is found: keep Noto first.
 FONT_STACK = '"Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Micro Hei", sans-serif'
@@ -19,6 +29,9 @@ CSS = f"""
   @bottom-center {{ content: "第 " counter(page) " 页"; font-family: {FONT_STACK};
                     font-size: 9pt; }}
 }}
+@page wide {{ size: A4 landscape; margin: 15mm 15mm 15mm 15mm; }}
+div.wide {{ page: wide; }}
+div.new-page {{ break-before: page; }}
 body {{ font-family: {FONT_STACK}; font-size: 11pt; line-height: 1.6; color: #000; }}
 h1 {{ font-size: 18pt; margin: 0 0 12pt; }}
 h2, h3, h4 {{ break-after: avoid; margin: 10pt 0 6pt; }}
@@ -40,6 +53,10 @@ tr {{ break-inside: avoid; }}
 thead {{ display: table-header-group; }}
 .left {{ text-align: left; }}
 p.left {{ text-align: justify; }}
+p.note {{ text-indent: 0; font-size: 10pt; margin: 4pt 0; }}
+p.figure {{ text-indent: 0; text-align: center; margin: 6pt 0 0; break-inside: avoid;
+            break-after: avoid; }}
+p.figure img {{ display: inline-block; }}
 .center {{ text-align: center; }}
 .right {{ text-align: right; }}
 """
@@ -54,6 +71,8 @@ def _paragraph(para: Paragraph) -> str:
     """A title, heading or body paragraph."""
     if para.style == "body":
         return f'<p class="{para.align}">{_text(para.text)}</p>'
+    if para.style == "note":
+        return f'<p class="note {para.align}">{_text(para.text)}</p>'
     tag = "h1" if para.style == "title" else f"h{min(max(para.level, 1), 3) + 1}"
     return f'<{tag} class="{para.align}">{_text(para.text)}</{tag}>'
 
@@ -61,6 +80,8 @@ def _paragraph(para: Paragraph) -> str:
 def _cell(cell: Cell, tag: str) -> str:
     """One cell with its spans, weight and alignment."""
     attrs = f' class="{cell.align}{" b" if cell.bold and tag == "td" else ""}"'
+    if cell.fill:
+        attrs += f' style="background:#{cell.fill};color:#{text_colour(cell.fill)}"'
     if cell.row_span > 1:
         attrs += f' rowspan="{cell.row_span}"'
     if cell.col_span > 1:
@@ -109,10 +130,40 @@ def _table(table: Table) -> str:
     return head + grid
 
 
+def _image(image: Image) -> str:
+    """The picture as an inline SVG data URL (vector, and its text needs no font)."""
+    data = base64.b64encode(image.draw("svg")).decode("ascii")
+    return (
+        f'<p class="figure"><img src="data:image/svg+xml;base64,{data}" '
+        f'alt="{escape(image.alt)}" style="width:{image.width_mm:g}mm"></p>'
+    )
+
+
+def _block(block: Block) -> str:
+    """One block's HTML (a page break is handled by :func:`to_html`)."""
+    if isinstance(block, Paragraph):
+        return _paragraph(block)
+    if isinstance(block, Table):
+        return _table(block)
+    if isinstance(block, Image):
+        return _image(block)
+    return ""
+
+
 def to_html(layout: Layout) -> str:
     """The layout as a standalone HTML page (also handy for a browser preview)."""
+    # Each run of pages between breaks is a div; a landscape div uses the named page "wide".
+    chunks: list[tuple[bool, list[str]]] = [(layout.landscape, [])]
+    for block in layout.blocks:
+        if isinstance(block, PageBreak):
+            chunks.append((block.landscape, []))
+        else:
+            chunks[-1][1].append(_block(block))
     body = "\n".join(
-        _paragraph(b) if isinstance(b, Paragraph) else _table(b) for b in layout.blocks
+        f'<div class="{"wide" if wide else "tall"}{" new-page" if n else ""}">'
+        + "\n".join(parts)
+        + "</div>"
+        for n, (wide, parts) in enumerate(chunks)
     )
     return (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'

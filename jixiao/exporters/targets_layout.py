@@ -7,7 +7,8 @@ this shape back, so the texts and merges below are a contract, not a suggestion.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
@@ -20,7 +21,8 @@ from jixiao.core.document import (
     UnitGoalPart,
 )
 
-Style = Literal["title", "heading", "body"]
+# "note": a short unindented line (captions, remarks, signature lines).
+Style = Literal["title", "heading", "body", "note"]
 Align = Literal["left", "center", "right"]
 
 # The sheet (xlsx) holding the department-wide paragraphs.
@@ -61,6 +63,15 @@ class Cell:
     col_span: int = 1
     bold: bool = False
     align: Align = "left"
+    # Background colour as six hex digits ("d9363e"): a warning light's cell.
+    fill: str | None = None
+
+
+def text_colour(fill: str) -> str:
+    """Black or white, whichever reads better on the background ``fill`` (six hex digits)."""
+    red, green, blue = (int(fill[i : i + 2], 16) for i in (0, 2, 4))
+    # Perceived brightness (ITU-R BT.601 weights): yellow takes black text, red/green/blue white.
+    return "000000" if 0.299 * red + 0.587 * green + 0.114 * blue > 160 else "ffffff"
 
 
 @dataclass
@@ -115,7 +126,29 @@ class Table:
         return groups
 
 
-Block = Paragraph | Table
+@dataclass(frozen=True)
+class Image:
+    """A picture (a chart) ``width_mm`` wide; ``draw("svg" | "png")`` renders it on demand."""
+
+    draw: Callable[[str], bytes]
+    width_mm: float
+    alt: str
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """Start a new page in the paged formats; pages from here on are landscape or portrait.
+
+    The xlsx writer ignores the break itself (sections make sheets) but gives each sheet the
+    orientation in force where its section begins.
+    """
+
+    landscape: bool = False
+    section: None = None
+
+
+Block = Paragraph | Table | Image | PageBreak
 
 
 @dataclass
@@ -124,6 +157,8 @@ class Layout:
 
     title: str
     blocks: list[Block] = field(default_factory=list)
+    # Orientation of the first page; a PageBreak may change it.
+    landscape: bool = False
 
 
 def chinese_numeral(n: int) -> str:
@@ -155,6 +190,11 @@ def format_weight(value: Decimal | None) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+def format_date(day: dt.date) -> str:
+    """``2021-06-30`` -> ``2021年6月30日``."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def document_title(doc: TargetDocument) -> str:
@@ -218,8 +258,8 @@ def _unit_goal_paragraphs(goal: UnitGoalPart) -> list[Paragraph]:
     return out
 
 
-def _label(text: str, row_span: int = 1, col_span: int = 1) -> Cell:
-    """A caption cell (项目编码, 预算数, ...)."""
+def label_cell(text: str, row_span: int = 1, col_span: int = 1) -> Cell:
+    """A caption cell (项目编码, 预算数, ...): bold and centred."""
     return Cell(text, row_span, col_span, bold=True, align="center")
 
 
@@ -235,26 +275,26 @@ def project_table(project: ProjectTargets, unit_cell: str) -> Table:
             Cell(f"单位：{budget.unit or DEFAULT_MONEY_UNIT}", col_span=cols - 4, align="right"),
         ],
         [
-            _label("项目编码"),
+            label_cell("项目编码"),
             Cell(project.code or "", col_span=2),
-            _label("项目名称"),
+            label_cell("项目名称"),
             Cell(project.name or "", col_span=cols - 4),
         ],
         [
-            _label("预算数"),
+            label_cell("预算数"),
             Cell(format_money(budget.total), align="center"),
-            _label("其中：财政资金"),
+            label_cell("其中：财政资金"),
             Cell(format_money(budget.fiscal), align="center"),
-            _label("其他资金"),
+            label_cell("其他资金"),
             Cell(format_money(budget.other), col_span=cols - 5, align="center"),
         ],
-        [_label("资金用途"), Cell(project.fund_use or "", col_span=rest)],
+        [label_cell("资金用途"), Cell(project.fund_use or "", col_span=rest)],
     ]
     rows += _spending_rows(project.spending_plan, rest)
-    rows.append([_label("绩效目标"), Cell(project.goal or "", col_span=rest)])
+    rows.append([label_cell("绩效目标"), Cell(project.goal or "", col_span=rest)])
     header = [*HEADER_LABELS, *((WEIGHT_LABEL,) if weighted else ()), BASIS_LABEL]
     header_row = len(rows)
-    rows.append([_label(text) for text in header])
+    rows.append([label_cell(text) for text in header])
     rows += _indicator_rows(project.indicators, weighted)
     return Table(cols, WIDTHS_7 if weighted else WIDTHS_6, rows, header_row)
 
@@ -266,7 +306,7 @@ def _spending_rows(plan: list[Checkpoint], room: int) -> list[list[Cell]]:
         return []
     if len(plan) > room:
         text = "；".join(f"{c.month}月底{format_percent(c.percent)}" for c in plan)
-        return [[_label(label), Cell(text, col_span=room)]]
+        return [[label_cell(label), Cell(text, col_span=room)]]
     # The last checkpoint stretches to the right edge so no empty boxes are left.
     spans = [1] * (len(plan) - 1) + [room - len(plan) + 1]
     months = [
@@ -276,7 +316,7 @@ def _spending_rows(plan: list[Checkpoint], room: int) -> list[list[Cell]]:
         Cell(format_percent(c.percent), col_span=s, align="center")
         for c, s in zip(plan, spans, strict=True)
     ]
-    return [[_label(label, row_span=2), *months], percents]
+    return [[label_cell(label, row_span=2), *months], percents]
 
 
 def _run_length(keys: Sequence[tuple[str, ...]], start: int) -> int:
@@ -287,17 +327,28 @@ def _run_length(keys: Sequence[tuple[str, ...]], start: int) -> int:
     return end - start
 
 
+def level_cells(levels: Sequence[tuple[str, str]], n: int) -> list[Cell]:
+    """The level-1 and level-2 cells row ``n`` of an indicator grid starts, if any.
+
+    ``levels`` holds every row's (一级指标, 二级指标); each is merged down its run of
+    consecutive equal rows, so only the run's first row carries the cell.
+    """
+    level1 = [(one,) for one, _ in levels]
+    level2 = list(levels)
+    cells: list[Cell] = []
+    if n == 0 or level1[n] != level1[n - 1]:
+        cells.append(Cell(levels[n][0], row_span=_run_length(level1, n), align="center"))
+    if n == 0 or level2[n] != level2[n - 1]:
+        cells.append(Cell(levels[n][1], row_span=_run_length(level2, n), align="center"))
+    return cells
+
+
 def _indicator_rows(indicators: list[IndicatorRow], weighted: bool) -> list[list[Cell]]:
     """Indicator rows with level-1 and level-2 cells merged down consecutive equal runs."""
-    level1 = [(i.level1,) for i in indicators]
-    level2 = [(i.level1, i.level2) for i in indicators]
+    levels = [(i.level1, i.level2) for i in indicators]
     rows: list[list[Cell]] = []
     for n, ind in enumerate(indicators):
-        row: list[Cell] = []
-        if n == 0 or level1[n] != level1[n - 1]:
-            row.append(Cell(ind.level1, row_span=_run_length(level1, n), align="center"))
-        if n == 0 or level2[n] != level2[n - 1]:
-            row.append(Cell(ind.level2, row_span=_run_length(level2, n), align="center"))
+        row = level_cells(levels, n)
         row += [
             Cell(ind.level3),
             Cell(ind.description or ""),

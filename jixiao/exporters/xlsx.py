@@ -8,11 +8,20 @@ import re
 import unicodedata
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.drawing.image import Image as SheetImage
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from jixiao.exporters.targets_layout import Block, Layout, Paragraph, Table
+from jixiao.exporters.targets_layout import (
+    Block,
+    Image,
+    Layout,
+    PageBreak,
+    Paragraph,
+    Table,
+    text_colour,
+)
 
 FONT_NAME = "宋体"
 # Characters Excel refuses in sheet names.
@@ -22,12 +31,17 @@ SHEET_NAME_MAX = 31
 # holds about 98 of them (about 80 where LibreOffice lacks Calibri metrics). LibreOffice never
 # scales a one-column sheet to fit, so the paragraph column must fit unscaled.
 TABLE_WIDTH_CHARS = 96
+# A4 landscape between the same margins holds about 1.45 times as much.
+LANDSCAPE_WIDTH_CHARS = 140
 PARAGRAPH_WIDTH_CHARS = 80
 LINE_HEIGHT_PT = 14.0
+# Excel's default row is 15 pt = 20 px; pictures are measured at 96 px per inch.
+_ROW_PX = 20
+_PX_PER_MM = 96 / 25.4
 
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_SIZES = {"title": 16, "heading": 12, "body": 11}
+_SIZES = {"title": 16, "heading": 12, "body": 11, "note": 10}
 
 
 def sheet_title(label: str, taken: set[str]) -> str:
@@ -54,23 +68,30 @@ def _lines(text: str, width_chars: float) -> int:
     return sum(max(1, math.ceil(_display_width(part) / usable)) for part in text.split("\n"))
 
 
-def _sections(layout: Layout) -> list[tuple[str, list[Block]]]:
-    """Consecutive blocks grouped by section; blocks without a section are not on any sheet."""
-    groups: list[tuple[str, list[Block]]] = []
+def _sections(layout: Layout) -> list[tuple[str, list[Block], bool]]:
+    """Consecutive blocks grouped by section, with the orientation where each section begins.
+
+    Blocks without a section are not on any sheet.
+    """
+    groups: list[tuple[str, list[Block], bool]] = []
+    landscape = layout.landscape
     for block in layout.blocks:
+        if isinstance(block, PageBreak):
+            landscape = block.landscape
+            continue
         if block.section is None:
             continue
         if groups and groups[-1][0] == block.section:
             groups[-1][1].append(block)
         else:
-            groups.append((block.section, [block]))
+            groups.append((block.section, [block], landscape))
     return groups
 
 
-def _setup_page(ws: Worksheet) -> None:
-    """A4 portrait, fit all columns on the page width, centred, narrow margins."""
+def _setup_page(ws: Worksheet, landscape: bool = False) -> None:
+    """A4, fit all columns on the page width, centred, narrow margins."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -86,15 +107,22 @@ def _write_paragraphs(ws: Worksheet, paragraphs: list[Paragraph]) -> None:
         cell = ws.cell(row=r, column=1, value=para.text)
         cell.data_type = "s"
         cell.number_format = "@"
-        cell.font = Font(name=FONT_NAME, size=_SIZES[para.style], bold=para.style != "body")
+        cell.font = Font(
+            name=FONT_NAME, size=_SIZES[para.style], bold=para.style in ("title", "heading")
+        )
         cell.alignment = Alignment(horizontal=para.align, vertical="center", wrap_text=True)
         lines = _lines(para.text, PARAGRAPH_WIDTH_CHARS * 11 / _SIZES[para.style])
         ws.row_dimensions[r].height = lines * LINE_HEIGHT_PT * _SIZES[para.style] / 11 + 4
 
 
-def _write_table(ws: Worksheet, table: Table, top: int) -> None:
+def _column_widths(table: Table, total_chars: float) -> list[float]:
+    """The table's relative widths scaled to ``total_chars`` Excel character units."""
+    return [w * total_chars / sum(table.widths) for w in table.widths]
+
+
+def _write_table(ws: Worksheet, table: Table, top: int, total_chars: float) -> None:
     """Write ``table`` with its first row at sheet row ``top``."""
-    widths = [w * TABLE_WIDTH_CHARS / sum(table.widths) for w in table.widths]
+    widths = _column_widths(table, total_chars)
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = round(w, 1)
     # Every grid position gets a border first, so merged regions are fully outlined.
@@ -108,7 +136,12 @@ def _write_table(ws: Worksheet, table: Table, top: int) -> None:
         target.value = cell.text
         target.data_type = "s"
         target.number_format = "@"
-        target.font = Font(name=FONT_NAME, size=10, bold=cell.bold)
+        # Colours as opaque ARGB: openpyxl would make six digits "00…", which some readers
+        # take as transparent.
+        colour = "FF" + text_colour(cell.fill).upper() if cell.fill else None
+        target.font = Font(name=FONT_NAME, size=10, bold=cell.bold, color=colour)
+        if cell.fill:
+            target.fill = PatternFill("solid", fgColor="FF" + cell.fill.upper())
         target.alignment = Alignment(horizontal=cell.align, vertical="center", wrap_text=True)
         if cell.row_span > 1 or cell.col_span > 1:
             ws.merge_cells(
@@ -125,26 +158,56 @@ def _write_table(ws: Worksheet, table: Table, top: int) -> None:
         ws.row_dimensions[top + r].height = max(20.0, lines * LINE_HEIGHT_PT + 6)
 
 
-def _write_section(ws: Worksheet, blocks: list[Block]) -> None:
-    """Fill one sheet: either plain paragraphs, or a heading row over a table."""
+def _write_line(ws: Worksheet, para: Paragraph, row: int, columns: int, chars: float) -> None:
+    """A paragraph as one row merged across the table's width (a title, a note)."""
+    cell = ws.cell(row=row, column=1, value=para.text)
+    cell.data_type = "s"
+    cell.number_format = "@"
+    if para.style in ("title", "heading"):
+        cell.font = Font(name=FONT_NAME, size=14, bold=True)
+        height = 30.0
+    else:
+        cell.font = Font(name=FONT_NAME, size=_SIZES[para.style])
+        height = _lines(para.text, chars) * LINE_HEIGHT_PT + 6
+    cell.alignment = Alignment(horizontal=para.align, vertical="center", wrap_text=True)
+    if columns > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    ws.row_dimensions[row].height = height
+
+
+def _place_image(ws: Worksheet, image: Image, row: int) -> int:
+    """Anchor the picture's PNG at column A of ``row``; return the rows it covers."""
+    picture = SheetImage(io.BytesIO(image.draw("png")))
+    width = image.width_mm * _PX_PER_MM
+    height: int = round(picture.height * width / picture.width)
+    picture.width, picture.height = round(width), height
+    ws.add_image(picture, f"A{row}")
+    # The rows under the picture get Excel's default height explicitly (other programs'
+    # defaults differ), so the picture's extent in rows is known and the next block is close.
+    rows = math.ceil(height / _ROW_PX) + 1
+    for r in range(row, row + rows):
+        ws.row_dimensions[r].height = _ROW_PX * 0.75
+    return rows
+
+
+def _write_section(ws: Worksheet, blocks: list[Block], landscape: bool) -> None:
+    """Fill one sheet: plain paragraphs, or lines, tables and pictures one under another."""
     tables = [b for b in blocks if isinstance(b, Table)]
     if not tables:
         _write_paragraphs(ws, [b for b in blocks if isinstance(b, Paragraph)])
         return
-    table = tables[0]
+    total_chars = LANDSCAPE_WIDTH_CHARS if landscape else TABLE_WIDTH_CHARS
+    columns = tables[0].columns
     row = 1
     for block in blocks:
         if isinstance(block, Paragraph):
-            cell = ws.cell(row=row, column=1, value=block.text)
-            cell.data_type = "s"
-            cell.font = Font(name=FONT_NAME, size=14, bold=True)
-            cell.alignment = Alignment(horizontal=block.align, vertical="center", wrap_text=True)
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=table.columns)
-            ws.row_dimensions[row].height = 30
+            _write_line(ws, block, row, columns, total_chars)
             row += 1
-        else:
-            _write_table(ws, block, row)
+        elif isinstance(block, Table):
+            _write_table(ws, block, row, total_chars)
             row += len(block.rows)
+        elif isinstance(block, Image):
+            row += _place_image(ws, block, row)
 
 
 def render(layout: Layout) -> bytes:
@@ -153,10 +216,10 @@ def render(layout: Layout) -> bytes:
     wb.properties.title = layout.title
     default = wb.active
     taken: set[str] = set()
-    for label, blocks in _sections(layout):
+    for label, blocks, landscape in _sections(layout):
         ws = wb.create_sheet(sheet_title(label, taken))
-        _setup_page(ws)
-        _write_section(ws, blocks)
+        _setup_page(ws, landscape)
+        _write_section(ws, blocks, landscape)
     if len(wb.worksheets) > 1:
         wb.remove(default)
     else:

@@ -1,0 +1,286 @@
+"""Self-evaluation report -> layout: the official 项目支出绩效自评表 (财预〔2020〕10号, §5).
+
+The unit file opens with a one-page summary (the projects' execution, totals and grades, then
+the two charts) and gives each project a page of its own. ``jixiao.importers.selfeval`` reads
+the xlsx back by the labels below, so they are a contract.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from jixiao.core.reports import (
+    EvaluationRow,
+    ProjectEvaluation,
+    SelfEvaluationReport,
+    UnitInfo,
+)
+from jixiao.exporters.charts import chart_blocks, elapsed_percent, select_projects
+from jixiao.exporters.targets_layout import (
+    Block,
+    Cell,
+    Layout,
+    PageBreak,
+    Paragraph,
+    Table,
+    format_date,
+    format_money,
+    format_percent,
+    label_cell,
+    level_cells,
+)
+
+SUMMARY_SECTION = "汇总"
+NOT_APPLICABLE = "不适用"
+FUND_LABELS = ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
+GRID_LABELS = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+)
+TOTAL_LABEL = "总分"
+GRADE_LABEL = "自评等级"
+SIGNATURES = "项目负责人：　　　　　　　　财务负责人：　　　　　　　　填报日期："
+# Relative column widths of the project table (portrait A4).
+WIDTHS = (9.5, 10.5, 15.0, 10.0, 9.5, 9.5, 11.5, 24.5)
+SUMMARY_LABELS = (
+    "序号",
+    "项目名称",
+    "全年预算数",
+    "全年执行数",
+    "执行率",
+    "序时进度",
+    "总分",
+    "自评等级",
+)
+SUMMARY_WIDTHS = (6.0, 28.0, 12.0, 12.0, 10.0, 10.0, 10.0, 12.0)
+
+_CENT = Decimal("0.01")
+
+
+def table_title(year: int) -> str:
+    """The official table's title."""
+    return f"项目支出绩效自评表（{year}年度）"
+
+
+def project_label(n: int, project: ProjectEvaluation) -> str:
+    """``{n}.{project name}``: the sheet name of the project's table."""
+    return f"{n}.{project.name}"
+
+
+def build_selfeval_layout(report: SelfEvaluationReport, project_id: int | None = None) -> Layout:
+    """The unit file (summary, then every project), or one project's table alone."""
+    title = table_title(report.year)
+    if project_id is not None:
+        (project,) = select_projects(report.projects, project_id)
+        n = report.projects.index(project) + 1
+        return Layout(f"{project.name}{title}", project_blocks(report, n, project))
+    blocks = summary_blocks(report)
+    for n, project in enumerate(report.projects, start=1):
+        blocks.append(PageBreak())
+        blocks += project_blocks(report, n, project)
+    return Layout(f"{report.unit.name}{report.year}年度项目支出绩效自评表", blocks)
+
+
+# --- one project ------------------------------------------------------------------------------
+
+
+def project_blocks(report: SelfEvaluationReport, n: int, project: ProjectEvaluation) -> list[Block]:
+    """Title, table, adjustment notes and the signature line of one project."""
+    section = project_label(n, project)
+    table = project_table(project)
+    table.section = section
+    blocks: list[Block] = [
+        Paragraph(table_title(report.year), "title", 0, section, "center"),
+        table,
+    ]
+    blocks += [Paragraph(text, "note", 0, section) for text in adjustment_notes(project)]
+    blocks.append(Paragraph(SIGNATURES, "note", 0, section))
+    return blocks
+
+
+def score_text(score: Decimal, computed: Decimal) -> str:
+    """``9.00``, or ``9.00（计算 9.84）`` when a reviewer changed the computed score."""
+    if score == computed:
+        return format_money(score)
+    return f"{format_money(score)}（计算 {format_money(computed)}）"
+
+
+def adjustment_notes(project: ProjectEvaluation) -> list[str]:
+    """One ``调整说明`` line per overridden score, and the execution deviation if explained."""
+    notes = []
+    changes: list[tuple[str, Decimal, Decimal, str | None, str | None]] = [
+        (r.level3, r.computed, r.score, r.override_reason, r.override_by) for r in project.rows
+    ]
+    ex = project.execution
+    changes.append(("预算执行率", ex.computed, ex.score, ex.override_reason, ex.override_by))
+    for name, computed, score, reason, by in changes:
+        if score == computed and not reason:
+            continue
+        text = f"调整说明：{name}得分由 {format_money(computed)} 调整为 {format_money(score)}"
+        if reason:
+            text += f"，{reason}"
+        if by:
+            text += f"（调整人 {by}）"
+        notes.append(text + "。")
+    if ex.explanation:
+        notes.append(f"预算执行偏差原因：{ex.explanation}")
+    return notes
+
+
+def project_table(project: ProjectEvaluation) -> Table:
+    """Header, fund block, overall goal, indicator grid, total and grade (8 columns)."""
+    rows: list[list[Cell]] = [
+        [label_cell("项目名称", col_span=2), Cell(project.name, col_span=6)],
+        [
+            label_cell("主管部门", col_span=2),
+            Cell(project.department, col_span=2),
+            label_cell("实施单位", col_span=2),
+            Cell(project.implementer, col_span=2),
+        ],
+        [
+            label_cell(f"项目资金（{project.money_unit}）", col_span=2),
+            *(label_cell(text) for text in FUND_LABELS),
+        ],
+    ]
+    for fund in project.funds:
+        score = fund.score
+        shown = "" if score is None else format_money(score)
+        if score is not None and fund is project.funds[0]:
+            shown = score_text(score, project.execution.computed)
+        values = (
+            format_money(fund.budget_initial),
+            format_money(fund.budget_full_year),
+            format_money(fund.executed),
+            format_money(fund.points),
+            format_percent(fund.rate),
+            shown,
+        )
+        rows.append(
+            [label_cell(fund.label, col_span=2), *(Cell(v, align="center") for v in values)]
+        )
+    rows += [
+        [
+            label_cell("年度总体目标", row_span=2, col_span=2),
+            label_cell("预期目标", col_span=3),
+            label_cell("实际完成情况", col_span=3),
+        ],
+        [Cell(project.goal or "", col_span=3), Cell(project.achievement or "", col_span=3)],
+    ]
+    header_row = len(rows)
+    rows.append([label_cell(text) for text in GRID_LABELS])
+    levels = [(r.level1, r.level2) for r in project.rows]
+    for i, row in enumerate(project.rows):
+        rows.append(level_cells(levels, i) + _grid_cells(row))
+    points = sum((r.points for r in project.rows), project.execution.points)
+    capped = ""
+    if project.capped_from is not None:
+        capped = f"（按执行率封顶，原 {format_money(project.capped_from)}）"
+    rows += [
+        [
+            label_cell(TOTAL_LABEL, col_span=5),
+            Cell(format_money(points), align="center"),
+            Cell(format_money(project.total), bold=True, align="center"),
+            Cell(capped),
+        ],
+        [
+            label_cell(GRADE_LABEL, col_span=5),
+            Cell(project.grade, col_span=3, bold=True, align="center"),
+        ],
+    ]
+    return Table(len(WIDTHS), WIDTHS, rows, header_row)
+
+
+def _grid_cells(row: EvaluationRow) -> list[Cell]:
+    """A row's cells from 三级指标 on."""
+    if row.not_applicable:
+        actual = points = score = NOT_APPLICABLE
+    else:
+        actual = row.actual or ""
+        points = format_money(row.points)
+        score = score_text(row.score, row.computed)
+    return [
+        Cell(row.level3),
+        Cell(row.target, align="center"),
+        Cell(actual, align="center"),
+        Cell(points, align="center"),
+        Cell(score, align="center"),
+        Cell(row.explanation or ""),
+    ]
+
+
+# --- the unit summary -------------------------------------------------------------------------
+
+
+def summary_blocks(report: SelfEvaluationReport) -> list[Block]:
+    """Title, unit and date lines, the projects table and the two charts (one page)."""
+    s = SUMMARY_SECTION
+    units = {p.money_unit for p in report.projects}
+    money_unit = units.pop() if len(units) == 1 else None
+    dates = f"自评截至日期：{format_date(report.as_of)}"
+    if money_unit:
+        dates += f"　　金额单位：{money_unit}"
+    blocks: list[Block] = [
+        Paragraph(f"{report.year}年度项目支出绩效自评汇总", "title", 0, s, "center"),
+        Paragraph(f"预算单位：{_unit_text(report.unit)}", "note", 0, s),
+        Paragraph(dates, "note", 0, s),
+    ]
+    table = summary_table(report, money_unit)
+    table.section = s
+    blocks.append(table)
+    blocks += chart_blocks(report, s)
+    return blocks
+
+
+def _unit_text(unit: UnitInfo) -> str:
+    return f"{unit.code} {unit.name}" if unit.code else unit.name
+
+
+def summary_table(report: SelfEvaluationReport, money_unit: str | None) -> Table:
+    """One row per project and a money total row (when all projects share a money unit)."""
+    progress = format_percent(elapsed_percent(report.as_of, report.year))
+
+    def money(value: Decimal | None, unit: str) -> str:
+        text = format_money(value)
+        return text if money_unit or not text else text + unit
+
+    rows: list[list[Cell]] = [[label_cell(text) for text in SUMMARY_LABELS]]
+    budgets: list[Decimal] = []
+    spent: list[Decimal] = []
+    for n, project in enumerate(report.projects, start=1):
+        fund = project.funds[0] if project.funds else None
+        budget = fund.budget_full_year if fund else None
+        executed = fund.executed if fund else None
+        budgets.append(budget or Decimal(0))
+        spent.append(executed or Decimal(0))
+        rows.append(
+            [
+                Cell(str(n), align="center"),
+                Cell(project.name),
+                Cell(money(budget, project.money_unit), align="right"),
+                Cell(money(executed, project.money_unit), align="right"),
+                Cell(format_percent(project.execution.rate), align="center"),
+                Cell(progress, align="center"),
+                Cell(format_money(project.total), align="center"),
+                Cell(project.grade, align="center"),
+            ]
+        )
+    if money_unit and len(report.projects) > 1:
+        total, done = sum(budgets, Decimal(0)), sum(spent, Decimal(0))
+        rate = (done / total * 100).quantize(_CENT, ROUND_HALF_UP) if total else None
+        rows.append(
+            [
+                label_cell("合计", col_span=2),
+                Cell(format_money(total), align="right"),
+                Cell(format_money(done), align="right"),
+                Cell(format_percent(rate), align="center"),
+                Cell(progress, align="center"),
+                Cell("", col_span=2),
+            ]
+        )
+    return Table(len(SUMMARY_WIDTHS), SUMMARY_WIDTHS, rows, header_row=0)
