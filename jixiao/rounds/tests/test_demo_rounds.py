@@ -143,3 +143,23 @@ def test_demo_rounds_are_an_approved_monitoring_and_a_submitted_self_evaluation(
     reasons = [r.deviation_reason for p in doc.projects for r in p.rows if r.reason_required]
     assert len(reasons) == 2 and all(reasons)
     assert services.missing_inputs(services.document(evaluation)) == []
+
+
+def test_the_finance_bureaus_settings_change_the_numbers(demo_unit: Unit) -> None:
+    bureau = demo_unit.finance_bureau
+    assert bureau is not None
+    bureau.settings = {"points_output": "40", "points_execution": "20", "light_green": "95"}
+    bureau.full_clean()
+    bureau.save()
+    demo_unit.refresh_from_db()
+    p1 = build.build_self_evaluation(demo_unit, 2021).projects[0]
+    # 产出 40 over 4 rows = 10.00 each: 10 × 0.9821 = 9.821 → 9.82; 10 × 0.9444 = 9.444 → 9.44;
+    # execution 20 × 0.9467 = 18.934 → 18.93;
+    # total 10 + 9.82 + 9.44 + 10 + 30 + 10 + 18.93 = 98.19
+    assert [r.score for r in p1.rows][:4] == [D("10.00"), D("9.82"), D("9.44"), D("10.00")]
+    assert (p1.execution.points, p1.execution.score, p1.total) == (D("20"), D("18.93"), D("98.19"))
+    doc = build.build_monitoring(demo_unit, 2021, JUNE_30)
+    opinion = rows_by_name(doc.projects[0])["舆情监测预警、研判分析数"]
+    # v = 93.77 is now below the green band's 95 → yellow, and a reason is required
+    assert (opinion.light, opinion.reason_required) == ("yellow", True)
+    assert doc.settings == {"points_output": "40", "points_execution": "20", "light_green": "95"}
