@@ -75,10 +75,26 @@ def _event(
 
 def units_in_scope(bureau: FinanceBureau | None, year: int) -> list[Unit]:
     """The units a bureau's round covers: its units (and theirs) with projects in the year."""
-    units = Unit.objects.filter(projects__year=year).distinct().select_related("parent")
+    units = list(Unit.objects.filter(projects__year=year).distinct())
     if bureau is None:
-        return list(units)
-    return [u for u in units if (b := u.bureau) is not None and b.pk == bureau.pk]
+        return units
+    # Each unit's bureau is its own or its nearest ancestor's: walk the tree in memory, so a
+    # province of units costs two queries, not one per unit and level.
+    tree = dict(Unit.objects.values_list("pk", "parent_id"))
+    own = dict(
+        Unit.objects.filter(finance_bureau__isnull=False).values_list("pk", "finance_bureau_id")
+    )
+
+    def bureau_of(pk: int | None) -> int | None:
+        seen: set[int] = set()
+        while pk is not None and pk not in seen:
+            if pk in own:
+                return own[pk]
+            seen.add(pk)
+            pk = tree.get(pk)
+        return None
+
+    return [u for u in units if bureau_of(u.pk) == bureau.pk]
 
 
 @transaction.atomic

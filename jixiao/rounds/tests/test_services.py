@@ -220,3 +220,12 @@ def test_a_qualitative_score_outside_its_band_is_refused(unit: Unit, reviewer: U
     doc = services.live_document(report)
     row = next(r for r in doc.projects[0].rows if r.level3 == "构建清朗网络空间")
     assert row.score == D("6.50")
+
+
+def test_a_round_covers_the_units_below_a_unit_of_the_bureau(unit: Unit, reviewer: User) -> None:
+    child = Unit.objects.create(code="224001001", name="下属单位", parent=unit)
+    Project.objects.create(unit=child, year=2021, name="下属项目", budget_total=D("1"))
+    Unit.objects.create(code="999", name="别处单位")  # no projects, no bureau: left out
+    scope = services.units_in_scope(unit.finance_bureau, 2021)
+    assert sorted(u.code for u in scope) == ["224001", "224001001"]
+    assert services.units_in_scope(FinanceBureau.objects.create(name="另一财政局"), 2021) == []
