@@ -17,5 +17,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("ledgers/", include("jixiao.ledgers.urls")),
     path("actuals/", include("jixiao.metrics.urls")),
+    path("rounds/", include("jixiao.rounds.urls")),
     path("", include("jixiao.targets.urls")),
 ]

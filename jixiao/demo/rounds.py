@@ -58,6 +58,8 @@ EXPLANATIONS = {
     ),
 }
 FALLBACK_EXPLANATION = "个别工作未完全达到年度目标。改进措施：加强过程管理，按月调度。"
+
+
 @dataclass
 class RoundsResult:
     """What loading the demo rounds did."""
@@ -158,9 +160,7 @@ def fill_self_evaluation(report: Report, *, actor: User) -> None:
 def achievement(table: ProjectEvaluation) -> str:
     """The year's results in a sentence, from the quantitative rows of the evaluation."""
     results = [
-        f"{row.level3}{row.actual}{'%' if row.target.endswith('%') else ''}"
-        for row in table.rows
-        if row.actual and row.grade is None
+        f"{row.level3}{row.actual}" for row in table.rows if row.actual and row.grade is None
     ]
     return (
         "全年完成：" + "，".join(results) + f"；预算执行率{table.execution.rate}%。"

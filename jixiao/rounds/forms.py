@@ -1,0 +1,229 @@
+"""Forms of the monitoring, self-evaluation and review pages.
+
+The forms only parse what a person typed; every rule (what may change when, which score is
+allowed) is the services' to check, so the pages and the command line refuse the same things.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jixiao.core.reports import (
+    DEVIATION_CATEGORIES,
+    LIKELIHOODS,
+    EvaluationRow,
+    MonitoringRow,
+    ProjectEvaluation,
+    ProjectMonitoring,
+)
+from jixiao.metrics.forms import DateInput
+from jixiao.rounds.choices import RoundKind
+from jixiao.targets.forms import UnitYearForm
+from jixiao.targets.models import YEAR_VALIDATORS
+from jixiao.units.models import FinanceBureau
+
+BLANK = [("", "—")]
+LIKELIHOOD_CHOICES = BLANK + [(v, v) for v in LIKELIHOODS]
+CATEGORY_CHOICES = BLANK + [(v, v) for v in DEVIATION_CATEGORIES]
+TEXT_ROWS = 2
+
+
+def _text(label: Any, rows: int = TEXT_ROWS) -> forms.CharField:
+    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}))
+
+
+class MonitoringForm(UnitYearForm):
+    """Pick a unit, a year and the date to monitor at."""
+
+    as_of = forms.DateField(label=_("截至日期"), widget=DateInput())
+
+
+class OpenRoundForm(forms.Form):
+    """Open a round: monitoring at a date, or the year's self-evaluation (as of 31 December)."""
+
+    kind = forms.ChoiceField(label=_("类别"), choices=RoundKind.choices)
+    year = forms.IntegerField(label=_("预算年度"), validators=YEAR_VALIDATORS)
+    as_of = forms.DateField(
+        label=_("数据截至日期"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("绩效运行监控必填；绩效自评固定为 12 月 31 日。"),
+    )
+    due_on = forms.DateField(label=_("填报截止日期"), widget=DateInput())
+    bureau = forms.ModelChoiceField(
+        label=_("财政局"),
+        queryset=FinanceBureau.objects.all(),
+        required=False,
+        empty_label=_("（不限，面向所有单位）"),
+    )
+    title = forms.CharField(
+        label=_("名称"),
+        max_length=200,
+        required=False,
+        help_text=_("不填时按类别和日期命名。"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == RoundKind.SELF_EVALUATION:
+            # The self-evaluation is of the whole year: the service fixes the date.
+            data["as_of"] = None
+        elif data.get("kind") and data.get("as_of") is None and "as_of" not in self.errors:
+            self.add_error("as_of", _("绩效运行监控请填写数据截至日期。"))
+        return data
+
+
+class EntryForm(forms.Form):
+    """A form whose inputs may sit in several table cells, tied to one <form> by its id."""
+
+    def __init__(self, *args: Any, form_id: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.form_id = form_id
+        for field in self.fields.values():
+            field.widget.attrs["form"] = form_id
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned values by service field name (only the fields the form has)."""
+        return {name: self.cleaned_data[name] for name in self.fields}
+
+
+class MonitoringEntryForm(EntryForm):
+    """What the unit writes for an indicator at a monitoring date."""
+
+    likelihood = forms.ChoiceField(
+        label=_("完成目标可能性"), choices=LIKELIHOOD_CHOICES, required=False
+    )
+    deviation_category = forms.ChoiceField(
+        label=_("偏差原因类别"), choices=CATEGORY_CHOICES, required=False
+    )
+    deviation_reason = _text(_("偏差原因"))
+    correction = _text(_("纠偏措施"))
+
+
+class EvaluationEntryForm(EntryForm):
+    """What the unit writes for an indicator in its self-evaluation (a score if qualitative)."""
+
+    explanation = _text(_("偏差原因分析及改进措施"))
+    score = forms.DecimalField(
+        label=_("得分"), required=False, max_digits=7, decimal_places=2, min_value=0
+    )
+
+    def __init__(self, *args: Any, graded: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not graded:
+            # Only qualitative rows take a score from the unit; the rest are computed.
+            del self.fields["score"]
+        else:
+            self.fields["score"].widget.attrs.update(step="0.01", inputmode="decimal")
+
+
+class MonitoringProjectForm(EntryForm):
+    """The unit's notes on a project's budget execution at a monitoring date."""
+
+    executed = forms.DecimalField(
+        label=_("实际执行数（手工填写）"),
+        required=False,
+        max_digits=18,
+        decimal_places=6,
+        min_value=0,
+        help_text=_("按项目的金额单位填写；不填时按支出台账计算。"),
+    )
+    deviation_category = forms.ChoiceField(
+        label=_("偏差原因类别"), choices=CATEGORY_CHOICES, required=False
+    )
+    deviation_reason = _text(_("预算执行偏差原因"), 2)
+    correction = _text(_("纠偏措施"), 2)
+
+
+class EvaluationProjectForm(EntryForm):
+    """The unit's year-end account of a project: results, and why spending fell short."""
+
+    achievement = _text(_("年度总体目标实际完成情况"), 3)
+    explanation = _text(_("预算执行偏差原因分析及改进措施"), 2)
+
+
+class ReviewForm(forms.Form):
+    """A reviewer's comment on a submission (required to return it, optional to approve)."""
+
+    comment = forms.CharField(
+        label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class OverrideForm(forms.Form):
+    """A reviewer's score for a row or for budget execution; an empty score withdraws it."""
+
+    project = forms.IntegerField(widget=forms.HiddenInput)
+    indicator = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    score = forms.DecimalField(
+        label=_("调整后得分"),
+        required=False,
+        max_digits=7,
+        decimal_places=2,
+        help_text=_("留空表示撤销调整，恢复计算得分。"),
+    )
+    reason = forms.CharField(
+        label=_("调整理由"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+# --- forms filled from a report ------------------------------------------------------------
+
+
+def entry_form(row: MonitoringRow | EvaluationRow, data: Any = None) -> EntryForm:
+    """The unit's form for one row, filled with what the report shows now.
+
+    Its inputs sit in the row's cells and name the row's <form> (``entry-<indicator id>``);
+    the prefix keeps the rows of one page apart.
+    """
+    form_id = f"entry-{row.indicator_id}"
+    prefix = f"i{row.indicator_id}"
+    if isinstance(row, MonitoringRow):
+        initial: dict[str, Any] = {
+            "likelihood": row.likelihood or "",
+            "deviation_category": row.deviation_category or "",
+            "deviation_reason": row.deviation_reason or "",
+            "correction": row.correction or "",
+        }
+        return MonitoringEntryForm(data, initial=initial, prefix=prefix, form_id=form_id)
+    graded = row.band is not None
+    initial = {"explanation": row.explanation or "", "score": row.score if graded else None}
+    return EvaluationEntryForm(data, initial=initial, prefix=prefix, form_id=form_id, graded=graded)
+
+
+def project_form(table: ProjectMonitoring | ProjectEvaluation, data: Any = None) -> EntryForm:
+    """The unit's form for a project, filled with what the report shows now."""
+    form_id = f"project-entry-{table.project_id}"
+    prefix = f"p{table.project_id}"
+    if isinstance(table, ProjectMonitoring):
+        budget = table.budget
+        initial: dict[str, Any] = {
+            "executed": budget.executed if budget.executed_source == "manual" else None,
+            "deviation_category": budget.deviation_category or "",
+            "deviation_reason": budget.deviation_reason or "",
+            "correction": budget.correction or "",
+        }
+        return MonitoringProjectForm(data, initial=initial, prefix=prefix, form_id=form_id)
+    initial = {
+        "achievement": table.achievement or "",
+        "explanation": table.execution.explanation or "",
+    }
+    return EvaluationProjectForm(data, initial=initial, prefix=prefix, form_id=form_id)
+
+
+def override_form(table: ProjectEvaluation, row: EvaluationRow | None) -> OverrideForm:
+    """A reviewer's form for a row's score, or (row None) for budget execution's."""
+    scored = row if row is not None else table.execution
+    prefix = f"o{table.project_id}-{row.indicator_id if row else 'execution'}"
+    return OverrideForm(
+        prefix=prefix,
+        initial={
+            "project": table.project_id,
+            "indicator": row.indicator_id if row else None,
+            "score": scored.score if scored.override_reason else None,
+            "reason": "",
+        },
+    )

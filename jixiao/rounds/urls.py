@@ -1,0 +1,29 @@
+"""URLs of the monitoring and self-evaluation pages and of the review loop."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from jixiao.rounds import views
+
+app_name = "rounds"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("monitoring/", views.monitoring, name="monitoring"),
+    path("monitoring/download/<str:fmt>/", views.monitoring_download, name="monitoring_download"),
+    path("evaluation/", views.evaluation, name="evaluation"),
+    path("evaluation/download/<str:fmt>/", views.evaluation_download, name="evaluation_download"),
+    path("reports/<int:pk>/", views.report, name="report"),
+    path(
+        "reports/<int:pk>/indicators/<int:indicator_id>/",
+        views.save_indicator,
+        name="save_indicator",
+    ),
+    path("reports/<int:pk>/projects/<int:project_id>/", views.save_project, name="save_project"),
+    path("reports/<int:pk>/submit/", views.submit, name="submit"),
+    path("reports/<int:pk>/review/<str:decision>/", views.decide, name="decide"),
+    path("reports/<int:pk>/override/", views.override, name="override"),
+    path("reports/<int:pk>/submissions/<int:number>/", views.submission, name="submission"),
+    path("reports/<int:pk>/download/<str:fmt>/", views.report_download, name="report_download"),
+]
