@@ -108,9 +108,12 @@ def test_monitoring_charts_are_drawn_and_a_reason_saves_in_place(
     # A second save of the redrawn row works too (htmx wired the new form up).
     wait_until_settled(page)
     page.locator(f"#row-{period.pk}").get_by_label("纠偏措施").fill("按月巡查。")
-    page.locator(f"#row-{period.pk}").get_by_role("button", name="保存").click()
-    expect(page.locator(f"#row-{period.pk} .saved")).to_have_text("已保存")
-    page.wait_for_timeout(100)
+    # The row already says 已保存 from the first save: wait for this save's response instead.
+    with page.expect_response(
+        lambda r: f"/indicators/{period.pk}/" in r.url and r.request.method == "POST"
+    ):
+        page.locator(f"#row-{period.pk}").get_by_role("button", name="保存").click()
+    wait_until_settled(page)
     entry.refresh_from_db()
     assert entry.correction == "按月巡查。"
 
