@@ -75,15 +75,26 @@ def _doc_title(doc: Document) -> str:
     }
 
 
+def _project_param(request: HttpRequest, doc: Document) -> int | None:
+    """The project a download is narrowed to (``?project=<id>``), 404 if not in the report."""
+    raw = request.GET.get("project")
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) not in {p.project_id for p in doc.projects}:
+        raise Http404(_("报表中没有这个项目。"))
+    return int(raw)
+
+
 def _download(doc: Document, fmt: str, back: str, request: HttpRequest) -> HttpResponse:
     """The report as a file, or a page saying why PDF is unavailable on this server."""
     if fmt not in exporters.CONTENT_TYPES:
         raise Http404(_("不支持的格式：%(fmt)s") % {"fmt": fmt})
+    project_id = _project_param(request, doc)
     try:
         if isinstance(doc, MonitoringReport):
-            data = exporters.export_monitoring(doc, fmt)
+            data = exporters.export_monitoring(doc, fmt, project_id=project_id)
         else:
-            data = exporters.export_selfeval(doc, fmt)
+            data = exporters.export_selfeval(doc, fmt, project_id=project_id)
     except (ImportError, OSError):
         if fmt != "pdf":
             raise
@@ -92,8 +103,11 @@ def _download(doc: Document, fmt: str, back: str, request: HttpRequest) -> HttpR
         return render(request, "rounds/pdf_unavailable.html", {"back": back}, status=503)
     response = HttpResponse(data, content_type=exporters.CONTENT_TYPES[fmt])
     # Chinese file names need RFC 5987's filename*=utf-8''…, which this helper writes.
+    title = _doc_title(doc)
+    if project_id is not None:
+        title += "-" + next(p.name for p in doc.projects if p.project_id == project_id)
     response["Content-Disposition"] = content_disposition_header(
-        True, _doc_title(doc) + exporters.SUFFIXES[fmt]
+        True, title + exporters.SUFFIXES[fmt]
     )
     return response
 

@@ -54,3 +54,11 @@ def light(code: str | None) -> SafeString:
         code,
         LIGHT_LABELS[code],
     )
+
+
+@register.filter
+def for_project(url: str, project_id: int | None) -> str:
+    """A download link narrowed to one project (``?project=<id>``)."""
+    if project_id is None:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}project={project_id}"

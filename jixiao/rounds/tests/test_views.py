@@ -20,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from jixiao.demo.services import load_demo
+from jixiao.importers.selfeval import read_selfeval_xlsx
 from jixiao.rounds import services, views
 from jixiao.rounds.choices import Action, ReportStatus, RoundKind
 from jixiao.rounds.models import IndicatorEntry, Report, Round, ScoreOverride
@@ -236,6 +237,21 @@ def test_evaluation_and_report_downloads(client_in: Client, unit: Unit) -> None:
     response = client_in.get(reverse("rounds:report_download", args=[report.pk, "pdf"]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_a_download_narrowed_to_one_project(client_in: Client, unit: Unit) -> None:
+    project = Project.objects.get(unit=unit, code="13032221RDEVGNWRIDTHY")
+    url = reverse("rounds:evaluation_download", args=["xlsx"])
+    page = text_of(get(client_in, reverse("rounds:evaluation") + "?unit=224001&year=2021"))
+    assert "本项目：" in page
+    response = client_in.get(url, {"unit": "224001", "year": 2021, "project": project.pk})
+    assert response.status_code == 200
+    # RFC 5987 file name: the project's name, percent-encoded
+    assert "%E7%BD%91%E7%BB%9C%E5%AE%A3%E4%BC%A0" in response["Content-Disposition"]
+    sheets = read_selfeval_xlsx(response.content)
+    assert [(s.name, s.total) for s in sheets] == [("网络宣传管理经费", Decimal("99.37"))]
+    missing = client_in.get(url, {"unit": "224001", "year": 2021, "project": "999999"})
+    assert missing.status_code == 404
 
 
 def test_downloads_refuse_unknown_formats_and_units(client_in: Client, unit: Unit) -> None:
