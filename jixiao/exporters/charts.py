@@ -28,6 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from jixiao.core.monitoring import time_progress
 from jixiao.core.policy import Policy
 from jixiao.core.reports import (
     BLUE,
@@ -124,12 +125,7 @@ def budget_in_yuan(project: Project) -> Decimal | None:
 
 def elapsed_percent(day: dt.date, year: int) -> Decimal:
     """序时进度 at ``day``: the elapsed share of ``year`` in percent, 2 places."""
-    days = Decimal(366 if calendar.isleap(year) else 365)
-    if day.year < year:
-        return Decimal("0.00")
-    if day.year > year:
-        return Decimal("100.00")
-    return _q2(Decimal(day.timetuple().tm_yday) / days * 100)
+    return time_progress(day, year)
 
 
 def _at(points: Sequence[PlanPoint], day: dt.date, attr: str) -> Decimal | None:
