@@ -21,6 +21,7 @@ import calendar
 import datetime as dt
 import io
 import textwrap
+import threading
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -258,6 +259,11 @@ def _font_families() -> list[str]:
     return [family for family in FONT_FAMILIES if family in known] or ["DejaVu Sans"]
 
 
+# rc_context changes matplotlib's process-wide settings: one drawing at a time, so two
+# requests of a threaded server cannot see each other's settings.
+_DRAWING = threading.Lock()
+
+
 @contextmanager
 def _style() -> Iterator[None]:
     """matplotlib settings for one drawing: CJK fonts, text as paths in SVG, fixed ids."""
@@ -272,7 +278,7 @@ def _style() -> Iterator[None]:
         "svg.fonttype": "path",
         "svg.hashsalt": "jixiao",  # the same chart gives the same SVG
     }
-    with matplotlib.rc_context(settings), warnings.catch_warnings():
+    with _DRAWING, matplotlib.rc_context(settings), warnings.catch_warnings():
         if families == ["DejaVu Sans"]:
             # No CJK font at all: draw boxes rather than fail, and say nothing per glyph.
             warnings.simplefilter("ignore", UserWarning)
