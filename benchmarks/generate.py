@@ -29,7 +29,7 @@ from jixiao.core.targets import parse_target
 from jixiao.ledgers.models import LedgerEntry, LedgerType
 from jixiao.ledgers.presets import ECONOMIC_CLASSES
 from jixiao.metrics.models import Metric
-from jixiao.targets.models import Indicator, Project
+from jixiao.targets.models import Indicator, Project, SpendingCheckpoint
 from jixiao.units.models import Unit
 
 YEAR = 2021
@@ -72,6 +72,13 @@ OUTLETS = {
     "中央": ["人民网", "新华网", "央视网"],
 }
 RATINGS = ["非常满意", "满意", "基本满意", "不满意"]
+# Spending plans (资金支出计划) as tables write them: cumulative percent by a month's end.
+SPENDING_PLANS = [
+    ((3, 25), (6, 50), (9, 75), (12, 100)),
+    ((3, 10), (6, 40), (9, 70), (12, 100)),
+    ((6, 60), (12, 100)),
+    ((3, 30), (6, 60), (9, 85), (11, 95), (12, 100)),
+]
 CREATED_AT = "2021-01-01 00:00:00"
 ENTRY_COLUMNS = [
     "ledger_type_id",
@@ -132,7 +139,7 @@ class StderrProgress:
 
 
 def build_register(size: Size) -> Province:
-    """Write units, projects, indicators and their metrics with bulk_create; return the ids."""
+    """Write units, projects with spending plans, indicators and their metrics; return ids."""
     rng = random.Random(size.seed)
     province = Province(type_ids=preset_type_ids())
     units = [
@@ -163,6 +170,14 @@ def build_register(size: Size) -> Province:
             )
         )
     Project.objects.bulk_create(projects, batch_size=2000)
+    SpendingCheckpoint.objects.bulk_create(
+        [
+            SpendingCheckpoint(project=project, month=month, percent=Decimal(percent))
+            for j, project in enumerate(projects)
+            for month, percent in SPENDING_PLANS[j % len(SPENDING_PLANS)]
+        ],
+        batch_size=5000,
+    )
     province.projects_by_unit = [[] for _ in units]
     for j, project in enumerate(projects):
         assert project.budget_total is not None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import platform
@@ -52,13 +53,9 @@ class Stage:
         return self.evaluator.median / self.floor.median
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    """The command line."""
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.province",
-        description="Time the metric evaluator over a synthetic province against the "
-        "hand-written floor query, and measure its peak memory.",
-    )
+def options(prog: str, description: str) -> argparse.ArgumentParser:
+    """The options every benchmark over the province takes: database, sizes, date, runs, --keep."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--units", type=int, default=400)
     parser.add_argument("--projects", type=int, default=20_000)
@@ -72,6 +69,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=Path,
         help="keep the database in DIR (and reuse a province of the same size found there)",
     )
+    return parser
+
+
+def checked(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """The parsed command line, refused if some unit would have no project."""
+    args = parser.parse_args(argv)
+    if args.projects < args.units:
+        parser.error("--projects must be at least --units (every unit has a project)")
+    return args
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line."""
+    parser = options(
+        "python -m benchmarks.province",
+        "Time the metric evaluator over a synthetic province against the "
+        "hand-written floor query, and measure its peak memory.",
+    )
     parser.add_argument(
         "--scaling",
         nargs="?",
@@ -80,9 +95,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="measure first at N records (default a fifth of --records), then add records "
         "up to --records and measure again, to show memory does not grow with records",
     )
-    args = parser.parse_args(argv)
-    if args.projects < args.units:
-        parser.error("--projects must be at least --units (every unit has a project)")
+    args = checked(parser, argv)
     if args.scaling is not None:
         args.scaling = args.scaling or args.records // 5
         if not 0 < args.scaling < args.records:
@@ -161,21 +174,49 @@ def server_version() -> str:
 
 def run(args: argparse.Namespace, out: Callable[[str], None]) -> list[Stage]:
     """Build (or reuse) the province and measure it at each record count."""
+    from benchmarks import generate
+    from benchmarks.floor import differences, run_floor
+    from benchmarks.measure import peak_memory, time_runs
+    from jixiao.metrics.evaluate import evaluate
+    from jixiao.targets.models import Indicator, Project
+
+    stages: list[Stage] = []
+    for count, load in loaded(args, out):
+        stages.append(
+            measure(
+                count,
+                load,
+                floor=functools.partial(run_floor, generate.preset_type_ids(), args.as_of),
+                evaluator=lambda: evaluate(Project.objects.filter(year=generate.YEAR), args.as_of),
+                differences=differences,
+                time_runs=time_runs,
+                peak_memory=peak_memory,
+                runs=args.runs,
+                indicators=Indicator.objects.count(),
+                out=out,
+            )
+        )
+    return stages
+
+
+def loaded(args: argparse.Namespace, out: Callable[[str], None]) -> Iterator[tuple[int, float]]:
+    """Build the province, or reuse the one in --keep; yield (records, load seconds so far).
+
+    It yields at each record count of the run, so that the caller measures between two loads.
+    """
     from django.core.management import call_command
     from django.db import connection
 
     from benchmarks import generate
-    from benchmarks.floor import differences, run_floor
-    from benchmarks.measure import peak_memory, time_runs
     from jixiao.ledgers.models import LedgerEntry
-    from jixiao.metrics.evaluate import evaluate
-    from jixiao.targets.models import Indicator, Project
+    from jixiao.targets.models import Project
 
     size = generate.Size(args.units, args.projects, args.indicators, args.records, args.seed)
     marker = args.keep / MARKER if args.keep else None
     call_command("migrate", verbosity=0)
     wanted = {"db": args.db, **asdict(size)}
-    reuse = marker is not None and marker.exists() and args.scaling is None
+    scaling = getattr(args, "scaling", None)
+    reuse = marker is not None and marker.exists() and scaling is None
     if reuse:
         assert marker is not None
         saved = json.loads(marker.read_text())
@@ -186,9 +227,7 @@ def run(args: argparse.Namespace, out: Callable[[str], None]) -> list[Stage]:
     elif LedgerEntry.objects.exists() or Project.objects.exists():
         raise SystemExit("the benchmark database is not empty; use a new --keep DIR or database")
 
-    type_ids = generate.preset_type_ids()
-    counts = [args.scaling, size.records] if args.scaling else [size.records]
-    stages: list[Stage] = []
+    counts = [scaling, size.records] if scaling else [size.records]
     load = saved["load"] if reuse else 0.0
     maker = None
     if not reuse:
@@ -214,21 +253,7 @@ def run(args: argparse.Namespace, out: Callable[[str], None]) -> list[Stage]:
             done = count
             if marker is not None:
                 marker.write_text(json.dumps({"size": wanted, "load": load}))
-        stages.append(
-            measure(
-                count,
-                load,
-                floor=lambda: run_floor(type_ids, args.as_of),
-                evaluator=lambda: evaluate(Project.objects.filter(year=generate.YEAR), args.as_of),
-                differences=differences,
-                time_runs=time_runs,
-                peak_memory=peak_memory,
-                runs=args.runs,
-                indicators=Indicator.objects.count(),
-                out=out,
-            )
-        )
-    return stages
+        yield count, load
 
 
 def measure(
@@ -280,6 +305,11 @@ def _mib(value: int | None) -> str:
     return "n/a" if value is None else f"{value / MIB:,.0f}"
 
 
+def heading(title: str, header: str) -> list[str]:
+    """A summary's first lines: its title, the machine, and the table's header row."""
+    return ["", title, f"Machine: {machine()}", "", header, "|" + "---|" * (header.count("|") - 1)]
+
+
 def report(stages: list[Stage], args: argparse.Namespace, label: str, version: str) -> str:
     """The printed summary: the table, the machine, how it was measured."""
     in_process = version.startswith("SQLite")
@@ -287,14 +317,7 @@ def report(stages: list[Stage], args: argparse.Namespace, label: str, version: s
         "| records | projects | indicators | load s | floor s | evaluator s | ratio "
         "| evaluator peak MiB (traced / RSS growth) | floor peak MiB (traced / RSS growth) |"
     )
-    lines = [
-        "",
-        f"Synthetic province on {version} ({label}), as of {args.as_of}",
-        f"Machine: {machine()}",
-        "",
-        header,
-        "|" + "---|" * (header.count("|") - 1),
-    ]
+    lines = heading(f"Synthetic province on {version} ({label}), as of {args.as_of}", header)
     for s in stages:
         lines.append(
             f"| {s.records:,} | {args.projects:,} | {s.indicators:,} | {s.load_seconds:.0f} "

@@ -156,16 +156,38 @@ def test_differences_names_the_indicator_and_the_number(province: Province) -> N
     )
 
 
-def test_benchmark_command_runs_end_to_end(tmp_path: Path) -> None:
-    args = ["--units", "2", "--projects", "4", "--records", "600", "--runs", "1"]
+def _run_benchmark(module: str, args: list[str], keep: Path) -> subprocess.CompletedProcess[str]:
+    """Run a benchmark command at a tiny size, its database kept in ``keep``; it must succeed."""
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.province", *args, "--keep", str(tmp_path)],
+        [sys.executable, "-m", module, *args, "--keep", str(keep)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        env={"PATH": "/usr/bin:/bin", "HOME": str(keep)},
     )
     assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def test_benchmark_command_runs_end_to_end(tmp_path: Path) -> None:
+    args = ["--units", "2", "--projects", "4", "--records", "600", "--runs", "1"]
+    done = _run_benchmark("benchmarks.province", args, tmp_path)
     assert "| 600 | 4 | 40 |" in done.stdout
     assert "Evaluator and floor agree on every indicator." in done.stdout
+
+
+def test_rounds_benchmark_builds_every_report_with_the_same_queries_per_unit(
+    tmp_path: Path,
+) -> None:
+    # 7 projects over 3 units: 3, 2 and 2 projects, so the units differ in size.
+    args = ["--units", "3", "--projects", "7", "--records", "600", "--runs", "1"]
+    done = _run_benchmark("benchmarks.rounds", args, tmp_path)
+    assert "Monitoring: 70 indicator rows" in done.stdout  # 7 projects × 10 indicators
+    # Projects 0..6 take the spending plans 0,1,2,3,0,1,2, due by 30 June 50,40,60,60,50,40,60:
+    # 360 / 7 = 51.43 (without the plans it would be the time progress, 49.59).
+    assert "against the plan's 51.43 %" in done.stdout
+    assert "Self-evaluation: 7 projects scored" in done.stdout
+    assert "the same for every unit (projects per unit 2–3, indicators per unit 20–30)" in (
+        done.stdout
+    )
