@@ -243,32 +243,12 @@ def save_indicator_entry(
     report: Report, indicator: Indicator, *, actor: Actor, **values: Any
 ) -> IndicatorEntry:
     """Save what the unit wrote for an indicator (only the fields given change)."""
-    _lock(report)
-    _require_editable(report)
-    if indicator.project.unit_id != report.unit_id or indicator.project.year != report.round.year:
-        raise ValidationError(_("该绩效指标不属于本单位本年度。"))
-    unknown = set(values) - set(INDICATOR_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    project = indicator.project
+    _check_entry(report, project, values, INDICATOR_FIELDS, _("该绩效指标不属于本单位本年度。"))
     entry, _created = IndicatorEntry.objects.get_or_create(report=report, indicator=indicator)
-    before = {name: _plain(getattr(entry, name)) for name in values}
-    for name, value in values.items():
-        setattr(entry, name, value if value is not None or name == "score" else "")
-    entry.updated_by = _user(actor)
-    entry.updated_at = timezone.now()
-    entry.full_clean(exclude=["report", "indicator"])
-    entry.save()
+    changed = _apply(entry, values, actor, nullable="score", exclude=["report", "indicator"])
     _check_scores(report)
-    changed = {
-        n: [before[n], _plain(getattr(entry, n))]
-        for n in values
-        if before[n] != _plain(getattr(entry, n))
-    }
-    if changed:
-        _touch(report)
-        _event(
-            report, Action.SAVED, actor, indicator.level3, indicator=indicator.pk, changes=changed
-        )
+    _record(report, actor, changed, indicator.level3, indicator=indicator.pk)
     return entry
 
 
@@ -277,32 +257,61 @@ def save_project_entry(
     report: Report, project: Project, *, actor: Actor, **values: Any
 ) -> ProjectEntry:
     """Save what the unit wrote for a project (only the fields given change)."""
+    _check_entry(report, project, values, PROJECT_FIELDS, _("该预算项目不属于本单位本年度。"))
+    if values.get("executed") is not None:
+        try:
+            values["executed"] = Decimal(str(values["executed"]))
+        except ArithmeticError:
+            raise ValidationError({"executed": _("实际执行数应为数字。")}) from None
+        if not values["executed"].is_finite() or values["executed"] < 0:
+            raise ValidationError({"executed": _("实际执行数不能为负数。")})
+    entry, _created = ProjectEntry.objects.get_or_create(report=report, project=project)
+    changed = _apply(entry, values, actor, nullable="executed", exclude=["report", "project"])
+    _record(report, actor, changed, project.label, project=project.pk)
+    return entry
+
+
+def _check_entry(
+    report: Report, project: Project, values: dict[str, Any], allowed: tuple[str, ...], foreign: str
+) -> None:
+    """Lock the report and refuse an entry it may not take."""
     _lock(report)
     _require_editable(report)
     if project.unit_id != report.unit_id or project.year != report.round.year:
-        raise ValidationError(_("该预算项目不属于本单位本年度。"))
-    unknown = set(values) - set(PROJECT_FIELDS)
+        raise ValidationError(foreign)
+    unknown = set(values) - set(allowed)
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
-    entry, _created = ProjectEntry.objects.get_or_create(report=report, project=project)
+
+
+def _apply(
+    entry: IndicatorEntry | ProjectEntry,
+    values: dict[str, Any],
+    actor: Actor,
+    *,
+    nullable: str,
+    exclude: list[str],
+) -> dict[str, list[Any]]:
+    """Set and save the fields given; the changes as {field: [before, after]}."""
     before = {name: _plain(getattr(entry, name)) for name in values}
     for name, value in values.items():
-        setattr(entry, name, value if value is not None or name == "executed" else "")
-    if entry.executed is not None and entry.executed < 0:
-        raise ValidationError({"executed": _("实际执行数不能为负数。")})
+        # Texts keep "" for empty; only the one number field takes None.
+        setattr(entry, name, value if value is not None or name == nullable else "")
     entry.updated_by = _user(actor)
     entry.updated_at = timezone.now()
-    entry.full_clean(exclude=["report", "project"])
+    entry.full_clean(exclude=exclude)
     entry.save()
-    changed = {
-        n: [before[n], _plain(getattr(entry, n))]
-        for n in values
-        if before[n] != _plain(getattr(entry, n))
-    }
+    after = {name: _plain(getattr(entry, name)) for name in values}
+    return {n: [before[n], after[n]] for n in values if before[n] != after[n]}
+
+
+def _record(
+    report: Report, actor: Actor, changed: dict[str, list[Any]], label: str, **detail: Any
+) -> None:
+    """The audit row of a save that changed something."""
     if changed:
         _touch(report)
-        _event(report, Action.SAVED, actor, project.label, project=project.pk, changes=changed)
-    return entry
+        _event(report, Action.SAVED, actor, label, changes=changed, **detail)
 
 
 def _plain(value: Any) -> Any:

@@ -200,6 +200,24 @@ def _evaluation_doc(unit: Unit, year: int) -> tuple[Document, Report | None]:
     return services.document(report), report
 
 
+def _page(doc: Document, report: Report | None, rounds: Any, query: str) -> dict[str, Any]:
+    """What the monitoring and self-evaluation pages show of a report, and its downloads."""
+    monitoring = isinstance(doc, MonitoringReport)
+    download = "rounds:monitoring_download" if monitoring else "rounds:evaluation_download"
+    return {
+        "doc": doc,
+        "kind": MONITORING if monitoring else EVALUATION,
+        "report": report,
+        "rounds": rounds,
+        "projects": project_views(doc, charts=True),
+        "unit_charts": chart_data(doc, None),
+        "downloads": [
+            (label, f"{reverse(download, args=[fmt])}?{query}")
+            for fmt, label in FORMAT_LABELS.items()
+        ],
+    }
+
+
 @login_required
 def monitoring(request: HttpRequest) -> HttpResponse:
     """运行监控: a unit's lights, projections and budget execution at any date of the year."""
@@ -219,16 +237,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
             context["years"],
             initial={"unit": unit_key(unit), "year": year, "as_of": as_of},
         ),
-        doc=doc,
-        kind=MONITORING,
-        report=report,
-        rounds=_reports_of(unit, RoundKind.MONITORING, year),
-        projects=project_views(doc, charts=True),
-        unit_charts=chart_data(doc, None),
-        downloads=[
-            (label, f"{reverse('rounds:monitoring_download', args=[fmt])}?{query}")
-            for fmt, label in FORMAT_LABELS.items()
-        ],
+        **_page(doc, report, _reports_of(unit, RoundKind.MONITORING, year), query),
     )
     return render(request, "rounds/monitoring.html", context)
 
@@ -273,18 +282,7 @@ def evaluation(request: HttpRequest) -> HttpResponse:
         context["error"] = str(exc)
         return render(request, "rounds/evaluation.html", context)
     query = _query(unit=unit_key(unit), year=year)
-    context.update(
-        doc=doc,
-        kind=EVALUATION,
-        report=report,
-        rounds=_reports_of(unit, RoundKind.SELF_EVALUATION, year),
-        projects=project_views(doc, charts=True),
-        unit_charts=chart_data(doc, None),
-        downloads=[
-            (label, f"{reverse('rounds:evaluation_download', args=[fmt])}?{query}")
-            for fmt, label in FORMAT_LABELS.items()
-        ],
-    )
+    context.update(**_page(doc, report, _reports_of(unit, RoundKind.SELF_EVALUATION, year), query))
     return render(request, "rounds/evaluation.html", context)
 
 

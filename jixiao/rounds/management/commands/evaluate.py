@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-import json
-import os
-import sys
 from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from jixiao.commands import JixiaoCommand, check_migrated, parse_year
+from jixiao.commands import check_migrated, parse_year
 from jixiao.core.reports import SelfEvaluationReport
 from jixiao.core.scoring import ScoringError
 from jixiao.rounds import build
 from jixiao.rounds.choices import RoundKind
-from jixiao.rounds.management.commands._common import dash, unit_with_projects
+from jixiao.rounds.management.commands._common import (
+    ReportCommand,
+    dash,
+    unit_with_projects,
+)
 from jixiao.rounds.services import document, find_report
 
 
-class Command(JixiaoCommand):
+class Command(ReportCommand):
     help = _(
         "绩效自评：按 12 月 31 日的实际完成值计算各指标得分、预算执行得分、总分和等级。"
         "有自评填报时，带上单位的说明和审核人的得分调整（已提交的按提交时的快照）。"
@@ -32,30 +33,14 @@ class Command(JixiaoCommand):
         parser.add_argument("--year", required=True, metavar="YEAR", help=_("预算年度，如 2021"))
         parser.add_argument("--json", action="store_true", help=_("以 JSON 输出整份自评表"))
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            self._handle(**options)
-        except BrokenPipeError:
-            # The reader stopped (``| head``): not an error; keep the final flush quiet.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-
-    def _handle(self, **options: Any) -> None:
+    def print_report(self, **options: Any) -> None:
         check_migrated()
         year = parse_year(options["year"])
         unit = unit_with_projects(options["unit"], year)
         report = find_report(unit, RoundKind.SELF_EVALUATION, year)
         doc = evaluation_document(options["unit"], year)
-        if options["json"]:
-            data = doc.to_json()
-            if report is not None:
-                data["report"] = {"round": str(report.round), "status": report.status}
-            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+        if self.write_head(doc, report, options["json"]):
             return
-        if report is not None:
-            self.stdout.write(
-                _("填报：%(r)s，状态：%(s)s")
-                % {"r": report.round, "s": report.get_status_display()}
-            )
         for project in doc.projects:
             e = project.execution
             self.stdout.write(f"{project.name}（{project.code or '无编码'}）")

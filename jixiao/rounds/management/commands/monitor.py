@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
-import sys
 from argparse import ArgumentParser
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from jixiao.commands import JixiaoCommand, check_migrated, parse_date, parse_year
+from jixiao.commands import check_migrated, parse_date, parse_year
 from jixiao.core.reports import LIGHT_LABELS, MonitoringReport
 from jixiao.rounds import build
 from jixiao.rounds.choices import RoundKind
-from jixiao.rounds.management.commands._common import dash, unit_with_projects
+from jixiao.rounds.management.commands._common import (
+    ReportCommand,
+    dash,
+    unit_with_projects,
+)
 from jixiao.rounds.services import document, find_report
 
 
-class Command(JixiaoCommand):
+class Command(ReportCommand):
     help = _(
         "绩效运行监控：某一日期各指标的当前完成值、预计完成、预警灯和预算执行。"
         "有该日期的监控填报时，带上单位填写的偏差原因（已提交的按提交时的快照）。"
@@ -38,31 +39,15 @@ class Command(JixiaoCommand):
         )
         parser.add_argument("--json", action="store_true", help=_("以 JSON 输出整份监控表"))
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            self._handle(**options)
-        except BrokenPipeError:
-            # The reader stopped (``| head``): not an error; keep the final flush quiet.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-
-    def _handle(self, **options: Any) -> None:
+    def print_report(self, **options: Any) -> None:
         check_migrated()
         year = parse_year(options["year"])
         as_of = parse_date(options["as_of"])
         unit = unit_with_projects(options["unit"], year)
         report = find_report(unit, RoundKind.MONITORING, year, as_of)
         doc = monitoring_document(options["unit"], year, as_of)
-        if options["json"]:
-            data = doc.to_json()
-            if report is not None:
-                data["report"] = {"round": str(report.round), "status": report.status}
-            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+        if self.write_head(doc, report, options["json"]):
             return
-        if report is not None:
-            self.stdout.write(
-                _("填报：%(r)s，状态：%(s)s")
-                % {"r": report.round, "s": report.get_status_display()}
-            )
         self.stdout.write(
             _("%(u)s %(d)s 绩效运行监控，序时进度 %(t)s%%")
             % {"u": doc.unit.name, "d": doc.as_of.isoformat(), "t": doc.time_progress}
