@@ -43,7 +43,7 @@ from jixiao.core.reports import (
     ProjectMonitoring,
     SelfEvaluationReport,
 )
-from jixiao.exporters.targets_layout import Block, Image, Paragraph
+from jixiao.exporters.targets_layout import Block, Image, Paragraph, Table
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -426,6 +426,23 @@ def completion_chart(series: dict[str, Any], fmt: str = "svg") -> bytes:
 
 
 # --- layout blocks ---------------------------------------------------------------------------
+
+
+SUMMARY_SECTION = "汇总"
+
+
+def summary_page(report: Report, title: str, dates: str, table: Table) -> list[Block]:
+    """The unit summary page: title, unit, dates, the projects' table and the two charts."""
+    unit = report.unit
+    unit_text = f"{unit.code} {unit.name}" if unit.code else unit.name
+    table.section = SUMMARY_SECTION
+    return [
+        Paragraph(title, "title", 0, SUMMARY_SECTION, "center"),
+        Paragraph(f"预算单位：{unit_text}", "note", 0, SUMMARY_SECTION),
+        Paragraph(dates, "note", 0, SUMMARY_SECTION),
+        table,
+        *chart_blocks(report, SUMMARY_SECTION),
+    ]
 
 
 def chart_blocks(report: Report, section: str | None) -> list[Block]:

@@ -15,7 +15,7 @@ from jixiao.core.reports import (
     ProjectMonitoring,
     UnitInfo,
 )
-from jixiao.exporters.charts import LIGHT_COLOURS, chart_blocks, select_projects
+from jixiao.exporters.charts import LIGHT_COLOURS, select_projects, summary_page
 from jixiao.exporters.targets_layout import (
     Block,
     Cell,
@@ -30,7 +30,6 @@ from jixiao.exporters.targets_layout import (
     level_cells,
 )
 
-SUMMARY_SECTION = "汇总"
 GRID_LABELS = (
     "一级指标",
     "二级指标",
@@ -187,27 +186,14 @@ def _grid_cells(row: MonitoringRow) -> list[Cell]:
 
 def summary_blocks(report: MonitoringReport) -> list[Block]:
     """Title, unit and date lines, the projects table and the two charts (one portrait page)."""
-    s = SUMMARY_SECTION
     units = {p.budget.money_unit for p in report.projects}
     money_unit = units.pop() if len(units) == 1 else None
     progress = format_percent(report.time_progress)
     dates = f"截至日期：{format_date(report.as_of)}　　序时进度：{progress}"
     if money_unit:
         dates += f"　　金额单位：{money_unit}"
-    blocks: list[Block] = [
-        Paragraph(f"{report.year}年项目支出绩效运行监控汇总", "title", 0, s, "center"),
-        Paragraph(f"预算单位：{_unit_text(report.unit)}", "note", 0, s),
-        Paragraph(dates, "note", 0, s),
-    ]
-    table = summary_table(report, money_unit)
-    table.section = s
-    blocks.append(table)
-    blocks += chart_blocks(report, s)
-    return blocks
-
-
-def _unit_text(unit: UnitInfo) -> str:
-    return f"{unit.code} {unit.name}" if unit.code else unit.name
+    title = f"{report.year}年项目支出绩效运行监控汇总"
+    return summary_page(report, title, dates, summary_table(report, money_unit))
 
 
 def summary_table(report: MonitoringReport, money_unit: str | None) -> Table:

@@ -13,9 +13,8 @@ from jixiao.core.reports import (
     EvaluationRow,
     ProjectEvaluation,
     SelfEvaluationReport,
-    UnitInfo,
 )
-from jixiao.exporters.charts import chart_blocks, elapsed_percent, select_projects
+from jixiao.exporters.charts import elapsed_percent, select_projects, summary_page
 from jixiao.exporters.targets_layout import (
     Block,
     Cell,
@@ -30,7 +29,6 @@ from jixiao.exporters.targets_layout import (
     level_cells,
 )
 
-SUMMARY_SECTION = "汇总"
 NOT_APPLICABLE = "不适用"
 FUND_LABELS = ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
 GRID_LABELS = (
@@ -219,26 +217,13 @@ def _grid_cells(row: EvaluationRow) -> list[Cell]:
 
 def summary_blocks(report: SelfEvaluationReport) -> list[Block]:
     """Title, unit and date lines, the projects table and the two charts (one page)."""
-    s = SUMMARY_SECTION
     units = {p.money_unit for p in report.projects}
     money_unit = units.pop() if len(units) == 1 else None
     dates = f"自评截至日期：{format_date(report.as_of)}"
     if money_unit:
         dates += f"　　金额单位：{money_unit}"
-    blocks: list[Block] = [
-        Paragraph(f"{report.year}年度项目支出绩效自评汇总", "title", 0, s, "center"),
-        Paragraph(f"预算单位：{_unit_text(report.unit)}", "note", 0, s),
-        Paragraph(dates, "note", 0, s),
-    ]
-    table = summary_table(report, money_unit)
-    table.section = s
-    blocks.append(table)
-    blocks += chart_blocks(report, s)
-    return blocks
-
-
-def _unit_text(unit: UnitInfo) -> str:
-    return f"{unit.code} {unit.name}" if unit.code else unit.name
+    title = f"{report.year}年度项目支出绩效自评汇总"
+    return summary_page(report, title, dates, summary_table(report, money_unit))
 
 
 def summary_table(report: SelfEvaluationReport, money_unit: str | None) -> Table:
