@@ -68,6 +68,35 @@ class ReportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Deleting a report would take its submissions, overrides and history with it.
+        return False
 
-admin.site.register(IndicatorEntry)
-admin.site.register(ProjectEntry)
+
+class EntryAdmin(admin.ModelAdmin):
+    """What units wrote, shown only: edits go through the report page, which records them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(IndicatorEntry)
+class IndicatorEntryAdmin(EntryAdmin):
+    """Units' reasons and explanations per indicator."""
+
+    list_display = ["indicator", "report", "likelihood", "deviation_category", "updated_at"]
+    list_filter = ["report__round"]
+
+
+@admin.register(ProjectEntry)
+class ProjectEntryAdmin(EntryAdmin):
+    """Units' budget notes and achievements per project."""
+
+    list_display = ["project", "report", "executed", "updated_at"]
+    list_filter = ["report__round"]
