@@ -8,6 +8,7 @@ ledger changes do not alter what was submitted; a returned one is computed live 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -228,14 +229,19 @@ def _require_editable(report: Report) -> None:
         )
 
 
+def _checked(compute: Callable[[Report], Document], report: Report) -> Document:
+    """The report computed, a table the rules cannot score refused as a validation error."""
+    try:
+        return compute(report)
+    except ScoringError as exc:
+        raise ValidationError(str(exc)) from None
+
+
 def _check_scores(report: Report) -> None:
     # A qualitative score outside its grade's band is refused by the scoring rules.
     if report.round.kind != RoundKind.SELF_EVALUATION:
         return
-    try:
-        build.build_self_evaluation(report.unit, report.round.year, report=report)
-    except ScoringError as exc:
-        raise ValidationError(str(exc)) from None
+    _checked(live_document, report)
 
 
 @transaction.atomic
@@ -331,7 +337,7 @@ def submit_report(report: Report, *, actor: Actor) -> Submission:
     """Freeze the report as computed now and hand it to the reviewers."""
     _lock(report)
     _require_editable(report)
-    doc = live_document(report)
+    doc = _checked(live_document, report)
     missing = missing_inputs(doc)
     if missing:
         raise ValidationError([_("还不能提交："), *missing])
@@ -413,7 +419,7 @@ def override_score(
         raise ValidationError(_("该预算项目不属于本单位本年度。"))
     if indicator is not None and indicator.project_id != project.pk:
         raise ValidationError(_("该绩效指标不属于这个预算项目。"))
-    doc = document(report)
+    doc = _checked(document, report)
     assert isinstance(doc, SelfEvaluationReport)
     table = next((p for p in doc.projects if p.project_id == project.pk), None)
     if table is None:

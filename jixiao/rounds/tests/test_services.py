@@ -229,3 +229,13 @@ def test_a_round_covers_the_units_below_a_unit_of_the_bureau(unit: Unit, reviewe
     scope = services.units_in_scope(unit.finance_bureau, 2021)
     assert sorted(u.code for u in scope) == ["224001", "224001001"]
     assert services.units_in_scope(FinanceBureau.objects.create(name="另一财政局"), 2021) == []
+
+
+def test_a_table_the_rules_cannot_score_is_refused_not_crashed(unit: Unit, reviewer: User) -> None:
+    report = evaluation_report(unit)
+    services.return_report(report, actor=reviewer, comment="预算数有误，请核对")
+    Project.objects.filter(unit=unit, code__endswith="WRQ").update(budget_total=None)
+    with pytest.raises(ValidationError, match="没有全年预算数"):
+        services.submit_report(report, actor=reviewer)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED
