@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 
 from jixiao.core.reports import MonitoringReport, ProjectEvaluation, SelfEvaluationReport
 from jixiao.demo.year import YEAR
 from jixiao.rounds import services
-from jixiao.rounds.choices import RoundKind
+from jixiao.rounds.choices import Action, RoundKind
 from jixiao.rounds.models import Report, Round
 from jixiao.targets.models import Indicator, Project
 from jixiao.units.models import FinanceBureau, Unit
@@ -89,6 +90,7 @@ def load_rounds(unit: Unit, *, actor: User) -> RoundsResult:
     fill_monitoring(report, actor=actor)
     services.submit_report(report, actor=actor)
     services.approve_report(report, actor=actor, comment="监控情况属实，偏差原因说明清楚。")
+    date_history(report, MONITORING_DATES)
     evaluation = services.open_round(
         kind=RoundKind.SELF_EVALUATION,
         year=YEAR,
@@ -100,7 +102,33 @@ def load_rounds(unit: Unit, *, actor: User) -> RoundsResult:
     report = services.report_for(evaluation, unit, actor=actor)
     fill_self_evaluation(report, actor=actor)
     services.submit_report(report, actor=actor)
+    date_history(report, EVALUATION_DATES)
     return RoundsResult(created=True)
+
+
+def date_history(report: Report, dates: dict[str, dt.datetime]) -> None:
+    """Date the demo's steps when an office would have taken them, not when the demo loaded.
+
+    The services stamp every step with the current time; the demo replays 2021, so its rounds
+    would otherwise say they were opened years after their due dates. Only timestamps change.
+    """
+    opened, filled, submitted = dates["opened"], dates["filled"], dates["submitted"]
+    Round.objects.filter(pk=report.round_id).update(opened_at=opened)
+    report.events.filter(action=Action.OPENED).update(at=opened)
+    report.events.filter(action=Action.SAVED).update(at=filled)
+    report.indicators.update(updated_at=filled)
+    report.projects.update(updated_at=filled)
+    report.events.filter(action=Action.SUBMITTED).update(at=submitted)
+    report.submissions.update(submitted_at=submitted)
+    decided = dates.get("decided")
+    if decided is not None:
+        report.events.filter(action__in=[Action.APPROVED, Action.RETURNED]).update(at=decided)
+        report.submissions.exclude(decision="").update(decided_at=decided)
+    Report.objects.filter(pk=report.pk).update(updated_at=decided or submitted)
+
+
+def _at(year: int, month: int, day: int, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(year, month, day, hour))
 
 
 def fill_monitoring(report: Report, *, actor: User) -> None:
@@ -172,3 +200,16 @@ def clear_rounds(unit: Unit) -> None:
     """Delete the demo bureau's rounds of the demo year and the unit's reports in them."""
     Report.objects.filter(unit=unit, round__year=YEAR).delete()
     Round.objects.filter(bureau__name=BUREAU, year=YEAR).delete()
+
+
+MONITORING_DATES = {
+    "opened": _at(YEAR, 7, 1, 9),
+    "filled": _at(YEAR, 7, 12, 15),
+    "submitted": _at(YEAR, 7, 15, 10),
+    "decided": _at(YEAR, 7, 19, 16),
+}
+EVALUATION_DATES = {
+    "opened": _at(YEAR + 1, 1, 10, 9),
+    "filled": _at(YEAR + 1, 2, 21, 15),
+    "submitted": _at(YEAR + 1, 2, 25, 10),
+}

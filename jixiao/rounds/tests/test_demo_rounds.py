@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from django.utils import timezone
 
 from jixiao.core.reports import GREEN, RED
 from jixiao.demo.services import load_demo
@@ -163,3 +164,15 @@ def test_the_finance_bureaus_settings_change_the_numbers(demo_unit: Unit) -> Non
     # v = 93.77 is now below the green band's 95 → yellow, and a reason is required
     assert (opinion.light, opinion.reason_required) == ("yellow", True)
     assert doc.settings == {"points_output": "40", "points_execution": "20", "light_green": "95"}
+
+
+def test_the_demo_steps_are_dated_in_2021_and_2022(demo_unit: Unit) -> None:
+    monitoring = Report.objects.get(unit=demo_unit, round__kind=RoundKind.MONITORING)
+    submission = monitoring.submissions.get()
+    local = timezone.localtime
+    assert local(monitoring.round.opened_at).date() == dt.date(2021, 7, 1)
+    assert local(submission.submitted_at).date() == dt.date(2021, 7, 15)
+    assert local(submission.decided_at).date() == dt.date(2021, 7, 19)
+    evaluation = Report.objects.get(unit=demo_unit, round__kind=RoundKind.SELF_EVALUATION)
+    dates = {local(e.at).date() for e in evaluation.events.all()}
+    assert dates == {dt.date(2022, 1, 10), dt.date(2022, 2, 21), dt.date(2022, 2, 25)}
