@@ -8,6 +8,7 @@ ledger changes do not alter what was submitted; a returned one is computed live 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -74,28 +75,46 @@ def _event(
 # --- rounds ------------------------------------------------------------------------------
 
 
-def units_in_scope(bureau: FinanceBureau | None, year: int) -> list[Unit]:
-    """The units a bureau's round covers: its units (and theirs) with projects in the year."""
-    units = list(Unit.objects.filter(projects__year=year).distinct())
-    if bureau is None:
-        return units
-    # Each unit's bureau is its own or its nearest ancestor's: walk the tree in memory, so a
-    # province of units costs two queries, not one per unit and level.
-    tree = dict(Unit.objects.values_list("pk", "parent_id"))
-    own = dict(
-        Unit.objects.filter(finance_bureau__isnull=False).values_list("pk", "finance_bureau_id")
-    )
+class Scope:
+    """Which units a round reaches: a bureau's units (and theirs) with projects in its year.
 
-    def bureau_of(pk: int | None) -> int | None:
+    Three queries for the whole tree, then answers in memory, so a page listing many rounds
+    costs the same as one.
+    """
+
+    def __init__(self) -> None:
+        self.years: dict[int, set[int]] = defaultdict(set)
+        for unit_id, year in Project.objects.values_list("unit_id", "year").distinct():
+            self.years[unit_id].add(year)
+        self.parent = dict(Unit.objects.values_list("pk", "parent_id"))
+        self.own = dict(
+            Unit.objects.filter(finance_bureau__isnull=False).values_list("pk", "finance_bureau_id")
+        )
+
+    def bureau_of(self, unit_id: int) -> int | None:
+        """The unit's bureau: its own, else its nearest ancestor's."""
+        pk: int | None = unit_id
         seen: set[int] = set()
         while pk is not None and pk not in seen:
-            if pk in own:
-                return own[pk]
+            if pk in self.own:
+                return self.own[pk]
             seen.add(pk)
-            pk = tree.get(pk)
+            pk = self.parent.get(pk)
         return None
 
-    return [u for u in units if bureau_of(u.pk) == bureau.pk]
+    def unit_ids(self, bureau_id: int | None, year: int) -> set[int]:
+        """The units with projects in the year under the bureau (all of them without one)."""
+        return {
+            unit_id
+            for unit_id, years in self.years.items()
+            if year in years and (bureau_id is None or self.bureau_of(unit_id) == bureau_id)
+        }
+
+
+def units_in_scope(bureau: FinanceBureau | None, year: int) -> list[Unit]:
+    """The units a bureau's round covers: its units (and theirs) with projects in the year."""
+    ids = Scope().unit_ids(bureau.pk if bureau is not None else None, year)
+    return list(Unit.objects.filter(pk__in=ids))
 
 
 @transaction.atomic
@@ -129,6 +148,17 @@ def open_round(
         report = Report.objects.create(round=round_, unit=unit)
         _event(report, Action.OPENED, actor, str(round_))
     return round_
+
+
+@transaction.atomic
+def join_round(round_: Round, *, actor: Actor) -> list[Report]:
+    """Draft reports for the units that came into the round's scope after it opened."""
+    present = set(round_.reports.values_list("unit_id", flat=True))
+    missing = Scope().unit_ids(round_.bureau_id, round_.year) - present
+    return [
+        report_for(round_, unit, actor=actor)
+        for unit in Unit.objects.filter(pk__in=missing).order_by("code", "name")
+    ]
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ app_name = "rounds"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("<int:pk>/join/", views.join, name="join"),
     path("monitoring/", views.monitoring, name="monitoring"),
     path("monitoring/download/<str:fmt>/", views.monitoring_download, name="monitoring_download"),
     path("evaluation/", views.evaluation, name="evaluation"),

@@ -333,11 +333,25 @@ def index(request: HttpRequest) -> HttpResponse:
     rounds = Round.objects.select_related("bureau").prefetch_related(
         Prefetch("reports", queryset=reports)
     )
+    scope = services.Scope()
     by_year: dict[int, list[Round]] = defaultdict(list)
     for round_ in rounds:
+        present = {r.unit_id for r in round_.reports.all()}
+        # Units that got projects (or a bureau) after the round opened: offered a report.
+        round_.missing = len(scope.unit_ids(round_.bureau_id, round_.year) - present)
         by_year[round_.year].append(round_)
     context = {"form": form, "by_year": sorted(by_year.items(), reverse=True), "here": "rounds"}
     return render(request, "rounds/index.html", context)
+
+
+@login_required
+@require_POST
+def join(request: HttpRequest, pk: int) -> HttpResponse:
+    """Draft reports for the units that came into a round's scope after it opened."""
+    round_ = get_object_or_404(Round, pk=pk)
+    joined = services.join_round(round_, actor=request.user)
+    messages.success(request, _("已为 %(count)s 个单位建立本轮填报。") % {"count": len(joined)})
+    return redirect(f"{reverse('rounds:index')}#round-{round_.pk}")
 
 
 def _form_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -576,3 +576,20 @@ def test_nonsense_input_gives_messages_not_errors(client_in: Client, unit: Unit)
     response = client_in.post(INDEX, {"kind": "yearly", "year": "二〇二一", "due_on": "明天"})
     assert response.status_code == 200
     assert "选择一个有效的选项" in response.content.decode()
+
+
+def test_a_unit_that_got_projects_after_the_round_opened_can_join(
+    client_in: Client, unit: Unit
+) -> None:
+    child = Unit.objects.create(code="224001009", name="下属单位", parent=unit)
+    Project.objects.create(unit=child, year=2021, name="新项目", budget_total=Decimal("2"))
+    page = text_of(get(client_in, INDEX))
+    # Both demo rounds (昌黎县财政局) now reach the child unit through its parent.
+    assert page.count("另有 1 个单位") == 2
+    monitoring = Round.objects.get(kind=RoundKind.MONITORING, year=2021, bureau__isnull=False)
+    response = client_in.post(reverse("rounds:join", args=[monitoring.pk]), follow=True)
+    assert "已为 1 个单位建立本轮填报。" in text_of(response.content.decode())
+    report = Report.objects.get(round=monitoring, unit=child)
+    assert report.status == ReportStatus.DRAFT
+    assert report.events.get().action == Action.OPENED
+    assert text_of(get(client_in, INDEX)).count("另有 1 个单位") == 1
