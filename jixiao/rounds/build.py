@@ -16,7 +16,7 @@ from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import ExtractMonth
 
 from jixiao.core import monitoring, scoring
@@ -34,7 +34,8 @@ from jixiao.core.reports import (
     SelfEvaluationReport,
     UnitInfo,
 )
-from jixiao.core.targets import NOT_APPLICABLE
+from jixiao.core.targets import NOT_APPLICABLE, QUANTITATIVE
+from jixiao.exporters.targets_layout import DEFAULT_MONEY_UNIT
 from jixiao.ledgers.models import LedgerEntry, LedgerType
 from jixiao.metrics.evaluate import Actual, evaluate
 from jixiao.rounds.models import IndicatorEntry, ProjectEntry, Report, ScoreOverride
@@ -90,12 +91,10 @@ def projects_of(unit: Unit, year: int) -> list[Project]:
 
 def _expenditure_types(unit: Unit) -> list[int]:
     # The unit's own expenditure ledger replaces the preset, as for metrics.
-    own = list(LedgerType.objects.filter(unit=unit, code=EXPENDITURE).values_list("pk", flat=True))
-    if own:
-        return own
-    return list(
-        LedgerType.objects.filter(unit__isnull=True, code=EXPENDITURE).values_list("pk", flat=True)
-    )
+    types = LedgerType.objects.filter(Q(unit=unit) | Q(unit__isnull=True), code=EXPENDITURE)
+    found = list(types.values_list("pk", "unit_id"))
+    own = [pk for pk, owner in found if owner is not None]
+    return own or [pk for pk, _owner in found]
 
 
 def spent_by_month(
@@ -118,6 +117,11 @@ def spent_by_month(
     for row in rows:
         found[row["project_id"]][row["month"]] = int(row["cents"] or 0)
     return found
+
+
+def money_unit_of(project: Project) -> str:
+    """The money unit the project's amounts are in; most tables are in 万元 when they say none."""
+    return project.money_unit or DEFAULT_MONEY_UNIT
 
 
 def in_money_unit(cents: int, money_unit: str) -> Decimal:
@@ -190,11 +194,16 @@ def _current(actual: Actual | None) -> Decimal | str | None:
 
 
 def _executed(
-    project: Project, entry: ProjectEntry | None, monthly: dict[int, int]
+    entry: ProjectEntry | None, monthly: dict[int, int], money_unit: str
 ) -> tuple[Decimal, str]:
+    """Spent to date in the money unit, as shown (元 to the cent), and where it came from."""
     if entry is not None and entry.executed is not None:
-        return plain(entry.executed) or Decimal(0), "manual"
-    return in_money_unit(sum(monthly.values()), project.money_unit), "ledger"
+        executed, source = entry.executed, "manual"
+    else:
+        executed, source = in_money_unit(sum(monthly.values()), money_unit), "ledger"
+    if money_unit == "元":
+        return q2(executed), source
+    return plain(executed) or Decimal(0), source
 
 
 # --- monitoring --------------------------------------------------------------------------
@@ -281,15 +290,15 @@ def _budget_execution(
     policy: Policy,
 ) -> BudgetExecution:
     budget = plain(project.budget_total)
-    executed, source = _executed(project, entry, monthly)
+    money_unit = money_unit_of(project)
+    executed, source = _executed(entry, monthly, money_unit)
     checkpoints = _checkpoints(project)
     status = monitoring.monitor_budget(budget, executed, checkpoints, as_of, year, policy)
-    money_unit = project.money_unit or "万元"
     return BudgetExecution(
         money_unit=money_unit,
         budget_initial=plain(initial.get("total")) if initial else budget,
         budget_adjusted=budget,
-        executed=q2(executed) if money_unit == "元" else executed.normalize(),
+        executed=executed,
         executed_source=source,
         plan_percent=status.plan_percent,
         planned=status.planned,
@@ -349,7 +358,7 @@ def _score_input(
     value: Decimal | str | None
     if parsed.kind == NOT_APPLICABLE:
         value = None
-    elif actual is not None and actual.value is not None and parsed.kind == "quantitative":
+    elif actual is not None and actual.value is not None and parsed.kind == QUANTITATIVE:
         value = actual.value
     else:
         # Texts keep their words (是, 部分达成, 2021-11-30); nothing entered is "".
@@ -379,8 +388,8 @@ def _project_evaluation(
     indicators = list(project.indicators.all())
     inputs = [_score_input(i, actuals.get(i.pk), entries.get(i.pk)) for i in indicators]
     budget = plain(project.budget_total)
-    executed, _source = _executed(project, entry, monthly)
-    money_unit = project.money_unit or "万元"
+    money_unit = money_unit_of(project)
+    executed, _source = _executed(entry, monthly, money_unit)
     if not budget:
         raise scoring.ScoringError(f"项目“{project.label}”没有全年预算数，无法计算预算执行率。")
     result = scoring.score_project(inputs, budget_total=budget, executed=executed, policy=policy)
@@ -396,7 +405,6 @@ def _project_evaluation(
         explanation_required=result.execution.explanation_required,
         explanation=(entry.explanation or None) if entry else None,
     )
-    executed_shown = q2(executed) if money_unit == "元" else executed.normalize()
     return ProjectEvaluation(
         project_id=project.pk,
         code=project.code,
@@ -404,7 +412,7 @@ def _project_evaluation(
         department=info.department or info.name,
         implementer=info.name,
         money_unit=money_unit,
-        funds=_fund_rows(project, initial, executed_shown, result.execution),
+        funds=_fund_rows(project, initial, executed, result.execution),
         goal=project.goal or None,
         achievement=(entry.achievement or None) if entry else None,
         rows=rows,

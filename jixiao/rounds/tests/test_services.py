@@ -239,3 +239,13 @@ def test_a_table_the_rules_cannot_score_is_refused_not_crashed(unit: Unit, revie
         services.submit_report(report, actor=reviewer)
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED
+
+
+def test_a_whole_executed_amount_shows_without_an_exponent(unit: Unit, reviewer: User) -> None:
+    report = monitoring_report(unit, dt.date(2021, 6, 30), reviewer)
+    project = Project.objects.get(unit=unit, code__endswith="WRQ")
+    services.save_project_entry(report, project, actor=reviewer, executed=D("10.000000"))
+    budget = services.live_document(report).projects[0].budget
+    # 10 万元 of 15: 66.67%; shown "10", not "1E+1" (Decimal.normalize's form)
+    assert (str(budget.executed), budget.executed_source) == ("10", "manual")
+    assert budget.execution_rate == D("66.67")
