@@ -29,6 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from jixiao.core import metrics
 from jixiao.core.monitoring import time_progress
 from jixiao.core.policy import Policy
 from jixiao.core.reports import (
@@ -79,7 +80,6 @@ LABEL_WRAP = 14
 
 _CM = 1 / 2.54
 _CENT = Decimal("0.01")
-_YUAN_PER = {"元": Decimal(1), "万元": Decimal(10000)}
 
 Report = MonitoringReport | SelfEvaluationReport
 Project = ProjectMonitoring | ProjectEvaluation
@@ -119,9 +119,7 @@ def budget_in_yuan(project: Project) -> Decimal | None:
     else:
         amount = project.funds[0].budget_full_year if project.funds else None
         unit = project.money_unit
-    if amount is None:
-        return None
-    return amount * _YUAN_PER.get(unit, Decimal(1))
+    return metrics.budget_in_yuan(amount, unit)
 
 
 def elapsed_percent(day: dt.date, year: int) -> Decimal:
