@@ -27,6 +27,7 @@ from jixiao.exporters.charts import completion_series, spending_series
 from jixiao.rounds.choices import ReportStatus
 from jixiao.rounds.forms import EntryForm, OverrideForm, entry_form, override_form, project_form
 from jixiao.rounds.models import Report
+from jixiao.targets.tables import level_spans
 
 Document = MonitoringReport | SelfEvaluationReport
 Table = ProjectMonitoring | ProjectEvaluation
@@ -88,25 +89,10 @@ def kind_of(doc: Document) -> str:
     return MONITORING if isinstance(doc, MonitoringReport) else EVALUATION
 
 
-def _spans(keys: list[tuple[str, ...]]) -> list[int]:
-    """For runs of equal consecutive keys: the run's length at its first row, 0 below it."""
-    spans = [0] * len(keys)
-    start = 0
-    for i in range(1, len(keys) + 1):
-        if i == len(keys) or keys[i] != keys[start]:
-            spans[start] = i - start
-            start = i
-    return spans
-
-
 def row_views(rows: tuple[Row, ...]) -> list[RowView]:
-    """Rows with level-1 and level-2 cells merged down consecutive equal values.
-
-    A level-2 run never crosses a level-1 boundary, as in the printed form.
-    """
-    level1 = _spans([(r.level1,) for r in rows])
-    level2 = _spans([(r.level1, r.level2) for r in rows])
-    return [RowView(r, s1, s2) for r, s1, s2 in zip(rows, level1, level2, strict=True)]
+    """Rows with level-1 and level-2 cells merged down consecutive equal values."""
+    spans = level_spans([(r.level1, r.level2) for r in rows])
+    return [RowView(r, s1, s2) for r, (s1, s2) in zip(rows, spans, strict=True)]
 
 
 def chart_data(doc: Document, project_id: int | None) -> dict[str, Any]:

@@ -44,15 +44,21 @@ def _spans(keys: Sequence[tuple[str, ...]]) -> list[int]:
     return spans
 
 
-def merge_levels(indicators: Sequence[IndicatorRow]) -> list[GridRow]:
-    """Indicator rows with level-1 and level-2 cells merged down consecutive equal values.
+def level_spans(levels: Sequence[tuple[str, str]]) -> list[tuple[int, int]]:
+    """Each row's (level-1, level-2) rowspans, from its (一级指标, 二级指标).
 
     A level-2 run never crosses a level-1 boundary: 数量指标 under 产出指标 and a following
     数量指标 under another level 1 stay two cells, as in the printed form.
     """
-    level1 = _spans([(i.level1,) for i in indicators])
-    level2 = _spans([(i.level1, i.level2) for i in indicators])
-    return [GridRow(i, s1, s2) for i, s1, s2 in zip(indicators, level1, level2, strict=True)]
+    level1 = _spans([(one,) for one, _two in levels])
+    level2 = _spans(list(levels))
+    return list(zip(level1, level2, strict=True))
+
+
+def merge_levels(indicators: Sequence[IndicatorRow]) -> list[GridRow]:
+    """Indicator rows with level-1 and level-2 cells merged down consecutive equal values."""
+    spans = level_spans([(i.level1, i.level2) for i in indicators])
+    return [GridRow(i, s1, s2) for i, (s1, s2) in zip(indicators, spans, strict=True)]
 
 
 @dataclass
