@@ -21,6 +21,7 @@ from jixiao.exporters.targets_layout import Layout, build_layout
 __all__ = [
     "CONTENT_TYPES",
     "EXPORTERS",
+    "LABELS",
     "RENDERERS",
     "SUFFIXES",
     "export_monitoring",
@@ -46,6 +47,9 @@ CONTENT_TYPES: dict[str, str] = {
 }
 
 SUFFIXES: dict[str, str] = {fmt: f".{fmt}" for fmt in RENDERERS}
+
+# What download buttons call each format.
+LABELS: dict[str, str] = {"xlsx": "Excel", "docx": "Word", "pdf": "PDF"}
 
 
 def exporters_for(build: Callable[[R], Layout]) -> dict[str, Callable[[R], bytes]]:

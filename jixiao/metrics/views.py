@@ -6,7 +6,6 @@ Thin adapters: the numbers come from ``evaluate``/``records_for``, writes from t
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -28,8 +27,8 @@ from jixiao.metrics.forms import ActualsForm, ManualActualForm
 from jixiao.metrics.models import Evidence, Metric
 from jixiao.metrics.services import enter_manual_actual
 from jixiao.metrics.tables import SOURCE_LABELS, actual_tables
-from jixiao.targets.forms import choose_unit_year, unit_key
-from jixiao.targets.models import Indicator, Project
+from jixiao.targets.forms import choose_unit_year, project_years_by_unit, unit_key
+from jixiao.targets.models import Indicator
 from jixiao.units.models import Unit
 
 # The record lists show at most this many rows; the count above them is always the full one.
@@ -37,16 +36,6 @@ LIST_LIMIT = 500
 # Long texts (summaries, reports) make a list unreadable; the record page shows them.
 LIST_KINDS = {k for k in FieldKind.values if k not in (FieldKind.LONGTEXT, FieldKind.URL)}
 LIST_NAMES = {"records": "记录", "numerator": "分子", "denominator": "分母"}
-
-
-def _years_by_unit() -> dict[int, list[int]]:
-    """Each unit's years with projects, latest first."""
-    years: dict[int, list[int]] = defaultdict(list)
-    pairs = Project.objects.values_list("unit_id", "year").distinct().order_by("-year")
-    for unit_id, year in pairs:
-        if year not in years[unit_id]:
-            years[unit_id].append(year)
-    return years
 
 
 def _default_as_of(year: int) -> dt.date:
@@ -73,7 +62,7 @@ def _page_url(unit: Unit, year: int, as_of: dt.date) -> str:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """Pick a unit, year and date; see every project's indicators with their actuals."""
-    choice = choose_unit_year(request.GET, _years_by_unit())
+    choice = choose_unit_year(request.GET, project_years_by_unit())
     units, unit, years, asked, year = (
         choice.units,
         choice.unit,

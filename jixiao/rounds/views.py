@@ -53,13 +53,11 @@ from jixiao.rounds.tables import (
     report_views,
     row_views,
 )
-from jixiao.targets.forms import UnitYearForm, choose_unit_year, unit_key
+from jixiao.targets.forms import UnitYearForm, choose_unit_year, project_years_by_unit, unit_key
 from jixiao.targets.models import Indicator, Project
 from jixiao.units.models import Unit
 
 logger = logging.getLogger(__name__)
-
-FORMAT_LABELS = {"xlsx": "Excel", "docx": "Word", "pdf": "PDF"}
 
 
 def _doc_title(doc: Document) -> str:
@@ -115,16 +113,6 @@ def _download(doc: Document, fmt: str, back: str, request: HttpRequest) -> HttpR
 # --- the unit-year pages -------------------------------------------------------------------
 
 
-def _years_by_unit() -> dict[int, list[int]]:
-    """Each unit's years with projects, latest first."""
-    years: dict[int, list[int]] = defaultdict(list)
-    pairs = Project.objects.values_list("unit_id", "year").distinct().order_by("-year")
-    for unit_id, year in pairs:
-        if year not in years[unit_id]:
-            years[unit_id].append(year)
-    return years
-
-
 def default_as_of(year: int) -> dt.date:
     """Today when it falls in the year, else 30 June of the year."""
     today = timezone.localdate()
@@ -159,7 +147,7 @@ def _query(**params: object) -> str:
 
 def _unit_year(request: HttpRequest, context: dict[str, Any]) -> tuple[Unit | None, int | None]:
     """The picked unit and year into the context (with a notice when the year was missing)."""
-    choice = choose_unit_year(request.GET, _years_by_unit())
+    choice = choose_unit_year(request.GET, project_years_by_unit())
     context.update(unit=choice.unit, year=choice.year, units=choice.units, years=choice.years)
     if choice.unit is not None:
         context["unit_key"] = unit_key(choice.unit)
@@ -213,7 +201,7 @@ def _page(doc: Document, report: Report | None, rounds: Any, query: str) -> dict
         "unit_charts": chart_data(doc, None),
         "downloads": [
             (label, f"{reverse(download, args=[fmt])}?{query}")
-            for fmt, label in FORMAT_LABELS.items()
+            for fmt, label in exporters.LABELS.items()
         ],
     }
 
@@ -254,7 +242,7 @@ def monitoring_download(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def _picked(request: HttpRequest) -> tuple[Unit, int]:
     """The unit and year a download names; 404 when either does not exist."""
-    years = _years_by_unit()
+    years = project_years_by_unit()
     choice = choose_unit_year(request.GET, years)
     if (
         choice.unit is None
@@ -421,7 +409,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         "reviewable": report.status == ReportStatus.SUBMITTED,
         "downloads": [
             (label, reverse("rounds:report_download", args=[report.pk, fmt]))
-            for fmt, label in FORMAT_LABELS.items()
+            for fmt, label in exporters.LABELS.items()
         ],
     }
     try:

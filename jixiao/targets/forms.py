@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from jixiao import importers
+from jixiao.targets.models import Project
 from jixiao.units.models import Unit
 
 ACCEPTED_SUFFIXES = ".docx,.xlsx,.pdf,.txt,.doc"
@@ -31,6 +33,16 @@ class UnitYearChoice:
     years: list[int]
     asked: int | None  # the year the query string asked for (it may not exist for the unit)
     year: int | None
+
+
+def project_years_by_unit() -> dict[int, list[int]]:
+    """Each unit's years with projects, latest first (what the report pages offer)."""
+    years: dict[int, list[int]] = defaultdict(list)
+    pairs = Project.objects.values_list("unit_id", "year").distinct().order_by("-year")
+    for unit_id, year in pairs:
+        if year not in years[unit_id]:
+            years[unit_id].append(year)
+    return years
 
 
 def choose_unit_year(

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from jixiao import importers
 from jixiao.core.document import TargetDocument
-from jixiao.exporters import CONTENT_TYPES, SUFFIXES, export_targets
+from jixiao.exporters import CONTENT_TYPES, LABELS, SUFFIXES, export_targets
 from jixiao.exporters.targets_layout import document_title
 from jixiao.targets import uploads
 from jixiao.targets.choices import ImportStatus
@@ -37,8 +37,6 @@ from jixiao.targets.tables import change_line, project_blocks
 from jixiao.units.models import Unit
 
 logger = logging.getLogger(__name__)
-
-FORMAT_LABELS = {"xlsx": "Excel", "docx": "Word", "pdf": "PDF"}
 
 
 def _years_by_unit() -> dict[int, list[int]]:
@@ -90,7 +88,7 @@ def index(request: HttpRequest) -> HttpResponse:
             blocks=project_blocks(document, history),
             downloads=[
                 (label, reverse("targets:export", args=[unit_key(unit), year, fmt]))
-                for fmt, label in FORMAT_LABELS.items()
+                for fmt, label in LABELS.items()
             ],
         )
     return render(request, "targets/index.html", context)
