@@ -207,6 +207,30 @@ def document(report: Report) -> Document:
     return MonitoringReport.from_json(submission.snapshot)
 
 
+def monitoring_document(
+    unit: Unit, year: int, as_of: dt.date
+) -> tuple[MonitoringReport, Report | None]:
+    """The unit's monitoring at a date: its report in a round of that date (the snapshot once
+    submitted, with the unit's reasons), else computed now; and that report, if any."""
+    report = find_report(unit, RoundKind.MONITORING, year, as_of)
+    if report is None:
+        return build.build_monitoring(unit, year, as_of), None
+    doc = document(report)
+    assert isinstance(doc, MonitoringReport)
+    return doc, report
+
+
+def evaluation_document(unit: Unit, year: int) -> tuple[SelfEvaluationReport, Report | None]:
+    """The unit's self-evaluation: its report in the year's round, else computed now; and that
+    report, if any. ScoringError when a table cannot be scored."""
+    report = find_report(unit, RoundKind.SELF_EVALUATION, year)
+    if report is None:
+        return build.build_self_evaluation(unit, year), None
+    doc = document(report)
+    assert isinstance(doc, SelfEvaluationReport)
+    return doc, report
+
+
 def missing_inputs(doc: Document) -> list[str]:
     """What the unit still has to write before it may submit, in Chinese."""
     missing: list[str] = []

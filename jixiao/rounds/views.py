@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 from jixiao import exporters
 from jixiao.core.reports import MonitoringReport, SelfEvaluationReport
 from jixiao.core.scoring import ScoringError
-from jixiao.rounds import build, services
+from jixiao.rounds import services
 from jixiao.rounds.choices import ReportStatus, RoundKind
 from jixiao.rounds.forms import (
     EntryForm,
@@ -168,26 +168,6 @@ def _reports_of(unit: Unit, kind: str, year: int) -> list[Report]:
     )
 
 
-def _monitoring_doc(unit: Unit, year: int, as_of: dt.date) -> tuple[Document, Report | None]:
-    """The monitoring at the date: the unit's report of that date if any, else computed live.
-
-    As ``jixiao monitor`` does: a report brings the unit's reasons, and once submitted it is
-    the frozen snapshot, so the page, the report and the downloads show the same numbers.
-    """
-    report = services.find_report(unit, RoundKind.MONITORING, year, as_of)
-    if report is None:
-        return build.build_monitoring(unit, year, as_of), None
-    return services.document(report), report
-
-
-def _evaluation_doc(unit: Unit, year: int) -> tuple[Document, Report | None]:
-    """The self-evaluation: the unit's report when there is one, else computed live."""
-    report = services.find_report(unit, RoundKind.SELF_EVALUATION, year)
-    if report is None:
-        return build.build_self_evaluation(unit, year), None
-    return services.document(report), report
-
-
 def _page(doc: Document, report: Report | None, rounds: Any, query: str) -> dict[str, Any]:
     """What the monitoring and self-evaluation pages show of a report, and its downloads."""
     monitoring = isinstance(doc, MonitoringReport)
@@ -216,7 +196,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
     as_of, notice = _as_of(request.GET.get("as_of"), year)
     if notice:
         context["notices"].append(notice)
-    doc, report = _monitoring_doc(unit, year, as_of)
+    doc, report = services.monitoring_document(unit, year, as_of)
     query = _query(unit=unit_key(unit), year=year, as_of=as_of.isoformat())
     context.update(
         as_of=as_of,
@@ -235,7 +215,7 @@ def monitoring_download(request: HttpRequest, fmt: str) -> HttpResponse:
     """The monitoring page's tables as an xlsx, docx or pdf file."""
     unit, year = _picked(request)
     as_of, _notice = _as_of(request.GET.get("as_of"), year)
-    doc, _report = _monitoring_doc(unit, year, as_of)
+    doc, _report = services.monitoring_document(unit, year, as_of)
     back = f"{reverse('rounds:monitoring')}?{request.GET.urlencode()}"
     return _download(doc, fmt, back, request)
 
@@ -265,7 +245,7 @@ def evaluation(request: HttpRequest) -> HttpResponse:
         context["units"], context["years"], initial={"unit": unit_key(unit), "year": year}
     )
     try:
-        doc, report = _evaluation_doc(unit, year)
+        doc, report = services.evaluation_document(unit, year)
     except ScoringError as exc:
         context["error"] = str(exc)
         return render(request, "rounds/evaluation.html", context)
@@ -279,7 +259,7 @@ def evaluation_download(request: HttpRequest, fmt: str) -> HttpResponse:
     """The self-evaluation page's tables as an xlsx, docx or pdf file."""
     unit, year = _picked(request)
     try:
-        doc, _report = _evaluation_doc(unit, year)
+        doc, _report = services.evaluation_document(unit, year)
     except ScoringError as exc:
         raise Http404(str(exc)) from None
     back = f"{reverse('rounds:evaluation')}?{request.GET.urlencode()}"

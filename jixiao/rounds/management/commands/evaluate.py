@@ -9,16 +9,13 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from jixiao.commands import check_migrated, parse_year
-from jixiao.core.reports import SelfEvaluationReport
 from jixiao.core.scoring import ScoringError
-from jixiao.rounds import build
-from jixiao.rounds.choices import RoundKind
 from jixiao.rounds.management.commands._common import (
     ReportCommand,
     dash,
     unit_with_projects,
 )
-from jixiao.rounds.services import document, find_report
+from jixiao.rounds.services import evaluation_document
 
 
 class Command(ReportCommand):
@@ -37,8 +34,10 @@ class Command(ReportCommand):
         check_migrated()
         year = parse_year(options["year"])
         unit = unit_with_projects(options["unit"], year)
-        report = find_report(unit, RoundKind.SELF_EVALUATION, year)
-        doc = evaluation_document(options["unit"], year)
+        try:
+            doc, report = evaluation_document(unit, year)
+        except ScoringError as exc:
+            raise CommandError(str(exc)) from None
         if self.write_head(doc, report, options["json"]):
             return
         for project in doc.projects:
@@ -58,17 +57,3 @@ class Command(ReportCommand):
             self.stdout.write(f"  预算执行率 {e.rate}%，分值 {e.points}，得分 {e.score}")
             capped = f"（按执行率封顶，原 {project.capped_from}）" if project.capped_from else ""
             self.stdout.write(f"  总分 {project.total}{capped}，等级 {project.grade}")
-
-
-def evaluation_document(code: str, year: int) -> SelfEvaluationReport:
-    """The unit's self-evaluation: its report in the year's round, else computed live."""
-    unit = unit_with_projects(code, year)
-    report = find_report(unit, RoundKind.SELF_EVALUATION, year)
-    try:
-        if report is None:
-            return build.build_self_evaluation(unit, year)
-        doc = document(report)
-    except ScoringError as exc:
-        raise CommandError(str(exc)) from None
-    assert isinstance(doc, SelfEvaluationReport)
-    return doc

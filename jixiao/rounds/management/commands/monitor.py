@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from argparse import ArgumentParser
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from jixiao.commands import check_migrated, parse_date, parse_year
-from jixiao.core.reports import LIGHT_LABELS, MonitoringReport
-from jixiao.rounds import build
-from jixiao.rounds.choices import RoundKind
+from jixiao.core.reports import LIGHT_LABELS
 from jixiao.rounds.management.commands._common import (
     ReportCommand,
     dash,
     unit_with_projects,
 )
-from jixiao.rounds.services import document, find_report
+from jixiao.rounds.services import monitoring_document
 
 
 class Command(ReportCommand):
@@ -44,8 +41,7 @@ class Command(ReportCommand):
         year = parse_year(options["year"])
         as_of = parse_date(options["as_of"])
         unit = unit_with_projects(options["unit"], year)
-        report = find_report(unit, RoundKind.MONITORING, year, as_of)
-        doc = monitoring_document(options["unit"], year, as_of)
+        doc, report = monitoring_document(unit, year, as_of)
         if self.write_head(doc, report, options["json"]):
             return
         self.stdout.write(
@@ -70,14 +66,3 @@ class Command(ReportCommand):
                     f"应达 {dash(row.expected)}，全年预计 {dash(row.projected)}，"
                     f"{dash(row.likelihood)}，{light}{reason}"
                 )
-
-
-def monitoring_document(code: str, year: int, as_of: dt.date) -> MonitoringReport:
-    """The unit's monitoring at the date: its report in a round for that date, else live."""
-    unit = unit_with_projects(code, year)
-    report = find_report(unit, RoundKind.MONITORING, year, as_of)
-    if report is None:
-        return build.build_monitoring(unit, year, as_of)
-    doc = document(report)
-    assert isinstance(doc, MonitoringReport)
-    return doc

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from jixiao.commands import JixiaoCommand, check_migrated, parse_date, parse_year, write_atomic
-from jixiao.core.reports import MonitoringReport
+from jixiao.core.reports import MonitoringReport, SelfEvaluationReport
 from jixiao.targets.services import document_for
 from jixiao.units.models import Unit
 
@@ -72,18 +72,23 @@ class Command(JixiaoCommand):
 
     def export_round_report(self, options: dict[str, Any]) -> None:
         """Write the monitoring or self-evaluation tables of a unit and year."""
+        from jixiao.core.scoring import ScoringError
         from jixiao.exporters import export_monitoring, export_selfeval
-        from jixiao.rounds.management.commands.evaluate import evaluation_document
-        from jixiao.rounds.management.commands.monitor import monitoring_document
+        from jixiao.rounds.management.commands._common import unit_with_projects
+        from jixiao.rounds.services import evaluation_document, monitoring_document
 
         year = parse_year(str(options["year"]))
         code = options["unit"]
         if options["report"] == "monitoring":
             as_of = parse_date(options["as_of"])
-            doc = monitoring_document(code, year, as_of)
+            doc: MonitoringReport | SelfEvaluationReport
+            doc, _report = monitoring_document(unit_with_projects(code, year), year, as_of)
             stem = f"{code}-{year}-绩效运行监控-{as_of.isoformat()}"
         else:
-            doc = evaluation_document(code, year)
+            try:
+                doc, _report = evaluation_document(unit_with_projects(code, year), year)
+            except ScoringError as exc:
+                raise CommandError(str(exc)) from None
             stem = f"{code}-{year}-绩效自评"
         project_id = None
         if options.get("project"):
