@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jixiao.core.policy import Policy, PolicyError
+from jixiao.core.policy import Policy
 from jixiao.core.reports import MonitoringReport, SelfEvaluationReport
 from jixiao.core.scoring import ScoringError
 from jixiao.rounds import build
@@ -173,17 +173,6 @@ def report_for(round_: Round, unit: Unit, *, actor: Actor) -> Report:
 # --- reading -----------------------------------------------------------------------------
 
 
-def policy_of(report: Report) -> Policy:
-    """The settings the report is computed with (a snapshot keeps the ones it used)."""
-    submission = report.latest_submission()
-    if submission is not None and not report.editable:
-        try:
-            return Policy.from_mapping(submission.snapshot.get("settings") or {})
-        except PolicyError:
-            pass
-    return report.unit.policy
-
-
 def live_document(report: Report) -> Document:
     """The report computed now from the ledgers and the unit's inputs."""
     round_ = report.round
@@ -203,7 +192,9 @@ def document(report: Report) -> Document:
         return live_document(report)
     if report.round.kind == RoundKind.SELF_EVALUATION:
         frozen = SelfEvaluationReport.from_json(submission.snapshot)
-        return build.apply_overrides(frozen, build.overrides_in_force(report), policy_of(report))
+        # Totals are recomputed with the settings the snapshot was scored with.
+        policy = Policy.from_mapping(frozen.settings)
+        return build.apply_overrides(frozen, build.overrides_in_force(report), policy)
     return MonitoringReport.from_json(submission.snapshot)
 
 
