@@ -10,7 +10,6 @@ the light from the printed number. ``docs/monitoring.md`` explains the rules wit
 from __future__ import annotations
 
 import calendar
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from itertools import pairwise
 from jixiao.core.document import ParsedTarget
 from jixiao.core.policy import DEFAULT, MET, PARTIAL, UNMET, Policy
 from jixiao.core.reports import BLUE, GREEN, LIKELIHOODS, RED, YELLOW
-from jixiao.core.scoring import grade_of
+from jixiao.core.scoring import actual_number, grade_of
 from jixiao.core.targets import (
     DEADLINE,
     NOT_APPLICABLE,
@@ -63,8 +62,6 @@ _RATE_UNITS = ("%", "‰")
 
 
 _GRADE_LIGHTS = {MET: GREEN, PARTIAL: YELLOW, UNMET: RED}
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?", re.ASCII)
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})", re.ASCII)
 
 
 # --- the year and the spending plan ----------------------------------------------------------
@@ -239,7 +236,7 @@ def _monitor_quantitative(
 
     if current is None or (isinstance(current, str) and not current.strip()):
         return IndicatorStatus(expected, None, None, None, METHOD_NONE, None, False)
-    raw = current if isinstance(current, Decimal) else _number(current)
+    raw = current if isinstance(current, Decimal) else actual_number(current)
     if raw is None:
         return IndicatorStatus(expected, None, None, None, METHOD_UNREADABLE, None, False)
 
@@ -353,15 +350,6 @@ def monitor_budget(
 def _grade(text: str) -> str | None:
     """MET / PARTIAL / UNMET from a current value's words (the scoring's word lists)."""
     return grade_of(unicodedata.normalize("NFKC", text).rstrip("."))
-
-
-def _number(text: str) -> Decimal | None:
-    """The one number in a text such as ``"93"``, ``"98%"``, ``"0.5年"``, ``"1,000条"``."""
-    s = _THOUSANDS.sub("", unicodedata.normalize("NFKC", text))
-    numbers = _NUMBER.findall(s)
-    if len(numbers) != 1:
-        return None
-    return _decimal(numbers[0])
 
 
 def _decimal(value: str | None) -> Decimal | None:
