@@ -298,7 +298,8 @@ def save_indicator_entry(
     _check_entry(report, project, values, INDICATOR_FIELDS, _("该绩效指标不属于本单位本年度。"))
     entry, _created = IndicatorEntry.objects.get_or_create(report=report, indicator=indicator)
     changed = _apply(entry, values, actor, nullable="score", exclude=["report", "indicator"])
-    _check_scores(report)
+    if "score" in values:
+        _check_scores(report)
     _record(report, actor, changed, indicator.level3, indicator=indicator.pk)
     return entry
 
