@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -433,21 +434,44 @@ def save_indicator(request: HttpRequest, pk: int, indicator_id: int) -> HttpResp
     if found is None:
         raise Http404(_("本填报中没有这个绩效指标。"))
     form = entry_form(found[1].row, request.POST)
+    errors, page = _save_form(
+        request,
+        form,
+        lambda values: services.save_indicator_entry(
+            report, indicator, actor=request.user, **values
+        ),
+        indicator.level3,
+        _report_url(report, f"row-{indicator.pk}"),
+    )
+    if page is not None:
+        return page
+    return _row_response(request, report, indicator.pk, form if errors else None, errors)
+
+
+def _save_form(
+    request: HttpRequest,
+    form: EntryForm,
+    save: Callable[[dict[str, Any]], object],
+    label: str,
+    back: str,
+) -> tuple[list[str], HttpResponse | None]:
+    """Validate and save a row's or a project's form: its errors, and, for a page without
+    htmx, the redirect back with the outcome as messages (None with htmx)."""
     errors: list[str] = []
     if form.is_valid():
         try:
-            services.save_indicator_entry(report, indicator, actor=request.user, **form.values())
+            save(form.values())
         except ValidationError as exc:
             errors = _messages_of(exc)
     else:
         errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
-    if not _is_htmx(request):
-        for error in errors:
-            messages.error(request, f"{indicator.level3}：{error}")
-        if not errors:
-            messages.success(request, _("已保存“%(name)s”。") % {"name": indicator.level3})
-        return redirect(_report_url(report, f"row-{indicator.pk}"))
-    return _row_response(request, report, indicator.pk, form if errors else None, errors)
+    if _is_htmx(request):
+        return errors, None
+    for error in errors:
+        messages.error(request, f"{label}：{error}")
+    if not errors:
+        messages.success(request, _("已保存“%(name)s”。") % {"name": label})
+    return errors, redirect(back)
 
 
 def _row_response(
@@ -491,20 +515,15 @@ def save_project(request: HttpRequest, pk: int, project_id: int) -> HttpResponse
     if table is None:
         raise Http404(_("本填报中没有这个预算项目。"))
     form = project_form(table, request.POST)
-    errors: list[str] = []
-    if form.is_valid():
-        try:
-            services.save_project_entry(report, project, actor=request.user, **form.values())
-        except ValidationError as exc:
-            errors = _messages_of(exc)
-    else:
-        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
-    if not _is_htmx(request):
-        for error in errors:
-            messages.error(request, f"{project.label}：{error}")
-        if not errors:
-            messages.success(request, _("已保存“%(name)s”。") % {"name": project.label})
-        return redirect(_report_url(report, f"project-{project.pk}"))
+    errors, page = _save_form(
+        request,
+        form,
+        lambda values: services.save_project_entry(report, project, actor=request.user, **values),
+        project.label,
+        _report_url(report, f"project-{project.pk}"),
+    )
+    if page is not None:
+        return page
     # Redrawn from the saved state: a manual executed amount moves the budget block and scores.
     doc = services.document(report)
     table = next(t for t in doc.projects if t.project_id == project.pk)
