@@ -193,6 +193,13 @@ def _current(actual: Actual | None) -> Decimal | str | None:
     return actual.text or None
 
 
+def _actual_shown(actual: Actual | None, unit: str | None) -> str | None:
+    """An actual as a cell shows it: its text as kept, a bare number with the target's unit."""
+    if actual is None:
+        return None
+    return shown(actual.text or actual.value, unit)
+
+
 def _executed(
     entry: ProjectEntry | None, monthly: dict[int, int], money_unit: str
 ) -> tuple[Decimal, str]:
@@ -264,7 +271,7 @@ def _monitoring_row(
         level2=indicator.level2,
         level3=indicator.level3,
         target=indicator.target,
-        current=shown(actual.text if actual is not None and actual.text else current, unit),
+        current=_actual_shown(actual, unit),
         expected=shown(status.expected, unit),
         projected=shown(status.projected, unit),
         projection_method=status.projection_method,
@@ -437,13 +444,7 @@ def _evaluation_row(
     entry: IndicatorEntry | None,
     score: scoring.IndicatorScore,
 ) -> EvaluationRow:
-    unit = indicator.parsed.unit
-    if score.not_applicable:
-        shown_actual = None
-    elif actual is not None and actual.text:
-        shown_actual = shown(actual.text, unit)
-    else:
-        shown_actual = shown(actual.value, unit) if actual is not None else None
+    shown_actual = None if score.not_applicable else _actual_shown(actual, indicator.parsed.unit)
     return EvaluationRow(
         indicator_id=indicator.pk,
         level1=indicator.level1,
