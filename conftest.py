@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 
+from jixiao.accounts.choices import Role
+from jixiao.accounts.models import Membership
+from jixiao.accounts.services import create_account
 from jixiao.core.document import (
     Budget,
     Checkpoint,
@@ -20,6 +24,9 @@ from jixiao.core.document import (
     UnitGoalPart,
     UnitRef,
 )
+from jixiao.lib.actor import Actor
+from jixiao.units.models import FinanceBureau, Unit
+from jixiao.units.services import create_bureau, create_unit
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses database access
 # from such a thread unless told it is safe (it is: the loop only drives the browser).
@@ -148,10 +155,100 @@ def demo_document() -> TargetDocument:
     )
 
 
+PERSONA_PASSWORD = "Jx-persona-2026!"
+
+
+@dataclass
+class Org:
+    """Two finance bureaus and their units, as the permission tests need them.
+
+    昌黎县财政局 reviews unit A (224001, the seed's unit) and unit B (224002); 卢龙县财政局
+    reviews a third unit (324001).
+    """
+
+    bureau: FinanceBureau
+    other_bureau: FinanceBureau
+    unit: Unit
+    unit_b: Unit
+    other_unit: Unit
+
+
 @pytest.fixture
-def officer(db: None) -> User:
-    """A unit officer (单位经办人) who imports and maintains the unit's targets."""
-    return User.objects.create_user("officer", password="officer-pass", first_name="经办人")
+def org(db: None) -> Org:
+    """The bureaus and units of the personas (created through the services)."""
+    system = Actor.system("测试")
+    bureau = create_bureau(name="昌黎县财政局", actor=system)
+    other_bureau = create_bureau(name="卢龙县财政局", actor=system)
+    return Org(
+        bureau=bureau,
+        other_bureau=other_bureau,
+        unit=create_unit(
+            code="224001",
+            name="中共昌黎县委网络安全和信息化委员会办公室本级",
+            bureau=bureau,
+            actor=system,
+        ),
+        unit_b=create_unit(code="224002", name="昌黎县档案馆", bureau=bureau, actor=system),
+        other_unit=create_unit(
+            code="324001", name="卢龙县委网信办", bureau=other_bureau, actor=system
+        ),
+    )
+
+
+def make_person(username: str, organisation: Unit | FinanceBureau, role: str, name: str) -> User:
+    """An account with a role, ready to log in (its first password already changed)."""
+    user = create_account(
+        username=username,
+        password=PERSONA_PASSWORD,
+        organisation=organisation,
+        role=role,
+        full_name=name,
+        actor=Actor.system("测试"),
+    )
+    Membership.objects.filter(user=user).update(must_change_password=False)
+    return user
+
+
+@pytest.fixture
+def officer(org: Org) -> User:
+    """A unit officer (填报员) of unit A, who keeps its targets, ledgers and reports."""
+    return make_person("officer", org.unit, Role.OFFICER, "经办人")
+
+
+@pytest.fixture
+def head(org: Org) -> User:
+    """The head (单位负责人) of unit A, who approves its reports before the bureau."""
+    return make_person("head", org.unit, Role.HEAD, "单位负责人")
+
+
+@pytest.fixture
+def officer_b(org: Org) -> User:
+    """An officer of unit B (same bureau): sees nothing of unit A."""
+    return make_person("officer_b", org.unit_b, Role.OFFICER, "乙单位经办人")
+
+
+@pytest.fixture
+def reviewer(org: Org) -> User:
+    """A reviewer (财政审核员) of unit A's bureau."""
+    return make_person("reviewer", org.bureau, Role.REVIEWER, "财政审核员")
+
+
+@pytest.fixture
+def bureau_admin(org: Org) -> User:
+    """The administrator (财政管理员) of unit A's bureau."""
+    return make_person("bureau_admin", org.bureau, Role.ADMIN, "财政管理员")
+
+
+@pytest.fixture
+def other_reviewer(org: Org) -> User:
+    """A reviewer of another bureau: sees nothing of unit A."""
+    return make_person("other_reviewer", org.other_bureau, Role.REVIEWER, "外局审核员")
+
+
+@pytest.fixture
+def auditor(org: Org) -> User:
+    """An auditor (审计) of unit A's bureau: reads everything there, changes nothing."""
+    return make_person("auditor", org.bureau, Role.AUDITOR, "审计人员")
 
 
 @pytest.fixture(scope="session")

@@ -76,15 +76,21 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rules",
     "jixiao.units",
+    "jixiao.accounts",
+    "jixiao.access",
+    "jixiao.audit",
     "jixiao.targets",
     "jixiao.ledgers",
     "jixiao.metrics",
     "jixiao.scoring",
     "jixiao.rounds",
+    "jixiao.system",
 ]
 
 MIDDLEWARE = [
+    "jixiao.system.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -151,6 +157,61 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(envstr("JIXIAO_STATIC_ROOT", str(DATA_DIR / "static")))
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # Object permissions (jixiao.access.perms) for templates' {% has_perm %} and user.has_perm.
+    "rules.permissions.ObjectPermissionBackend",
+]
+
+# A session ends after this many minutes without a request (等保: idle timeout); every request
+# renews it, so an active person is never logged out mid-work.
+SESSION_IDLE_MINUTES = envint("JIXIAO_SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Behind a TLS-terminating proxy that sets X-Forwarded-For, the change log records the client's
+# address from it (docs/deploy.md); off by default, since a client could forge the header.
+JIXIAO_TRUST_X_FORWARDED_FOR = envbool("JIXIAO_TRUST_X_FORWARDED_FOR", False)
+
+# Errors are logged with the request id whether or not DEBUG is on (to stderr, and to a file
+# when JIXIAO_LOG_FILE is set); the 500 page shows the id so a user can quote it.
+LOG_FILE = envstr("JIXIAO_LOG_FILE", "")
+LOGGING: dict[str, object] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "jixiao.system.middleware.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        },
+        **(
+            {
+                "file": {
+                    "class": "logging.handlers.WatchedFileHandler",
+                    "filename": LOG_FILE,
+                    "filters": ["request_id"],
+                    "formatter": "plain",
+                    "encoding": "utf-8",
+                }
+            }
+            if LOG_FILE
+            else {}
+        ),
+    },
+    "root": {"handlers": ["console", *(["file"] if LOG_FILE else [])], "level": "WARNING"},
+    "loggers": {
+        # django.request logs every 500 with its traceback; keep it even with DEBUG off.
+        "django.request": {"level": "ERROR", "propagate": True},
+        "jixiao": {"level": "INFO", "propagate": True},
+    },
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "targets:index"

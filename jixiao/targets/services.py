@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from jixiao.core import document as doc
 from jixiao.core.revisions import Change, describe_change, indicator_identities, revision_diff
+from jixiao.lib.actor import Actor
 from jixiao.targets.choices import ImportStatus, RevisionKind, TargetKind
 from jixiao.targets.models import (
     Indicator,
@@ -330,15 +331,15 @@ def _indicator(position: int, row: doc.IndicatorRow) -> Indicator | None:
     )
 
 
-def import_document(
-    document: doc.TargetDocument, *, actor: User | None, source: str
-) -> ImportResult:
+def import_document(document: doc.TargetDocument, *, actor: Actor, source: str) -> ImportResult:
     """Write a document into the register and record a revision for each object that changed."""
     plan = _plan(document)  # every row is checked before the first write
     # One transaction: a document lands whole or not at all, its revisions with it.
     with transaction.atomic():
-        unit, unit_created = find_or_create_unit(code=plan.unit_code, name=plan.unit_name)
-        recorder = _Recorder(unit=unit, year=plan.year, actor=actor, source=source)
+        unit, unit_created = find_or_create_unit(
+            code=plan.unit_code, name=plan.unit_name, actor=actor
+        )
+        recorder = _Recorder(unit=unit, year=plan.year, actor=actor.user, source=source)
         objects = []
         if plan.unit_goal is not None:
             objects.append(_import_unit_goal(unit, plan, recorder))

@@ -21,6 +21,7 @@ from jixiao import importers
 from jixiao.core.document import TargetDocument
 from jixiao.exporters import CONTENT_TYPES, LABELS, SUFFIXES, export_targets
 from jixiao.exporters.targets_layout import document_title
+from jixiao.lib.actor import Actor
 from jixiao.targets import uploads
 from jixiao.targets.choices import ImportStatus
 from jixiao.targets.forms import (
@@ -197,7 +198,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("上传的文件已过期，请重新上传。"))
         return redirect("targets:import")
     try:
-        result = import_document(document, actor=request.user, source=name)  # type: ignore[arg-type]
+        result = import_document(document, actor=Actor.from_request(request), source=name)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -8,6 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from jixiao.checks import check_secret_key
+from jixiao.lib.actor import Actor
 from jixiao.settings import envbool, envint
 from jixiao.targets.models import Indicator, Project, Revision, UnitGoal
 from jixiao.units.models import Unit
@@ -50,7 +51,7 @@ def test_env_bool_refuses_a_typo(monkeypatch):
 def test_admin_lists_and_forms_render_in_chinese(admin_client, demo_document, model):
     from jixiao.targets.services import import_document
 
-    import_document(demo_document, actor=None, source="seed.txt")
+    import_document(demo_document, actor=Actor.system(), source="seed.txt")
     opts = model._meta
     changelist = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
     obj = model.objects.first()
@@ -66,7 +67,7 @@ def test_admin_lists_and_forms_render_in_chinese(admin_client, demo_document, mo
 def test_revision_admin_is_read_only(admin_client, demo_document):
     from jixiao.targets.services import import_document
 
-    import_document(demo_document, actor=None, source="seed.txt")
+    import_document(demo_document, actor=Actor.system(), source="seed.txt")
     revision = Revision.objects.first()
 
     assert admin_client.get(reverse("admin:targets_revision_add")).status_code == 403

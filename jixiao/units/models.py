@@ -21,6 +21,7 @@ class FinanceBureau(models.Model):
             '只填与默认值不同的设置，如 {"points_output": "40"}；名称见 docs/settings.md。'
         ),
     )
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("财政局")

@@ -1,6 +1,6 @@
 """Hand-built monitoring and self-evaluation reports of the demo unit, shared by the export tests.
 
-The unit 224001 and its two projects are the seed's (jixiao/demo/seed-changli-cac-2021.txt):
+The unit 224001 and its two projects are the seed's (jixiao/system/demo/seed-changli-cac-2021.txt):
 网络安全和信息化经费 (15.00 万元) and 网络宣传管理经费 (5.00 万元), nine indicators each. The
 numbers follow the rules (rules.md §3, §4) and are worked out in the comments.
 """

@@ -1,6 +1,6 @@
 """The seed text (the Changli CAC 2021 target document) imports with every field right.
 
-The packaged copy (jixiao/demo) is preferred so the tests do not depend on ../shared; the
+The packaged copy (jixiao/system/demo) is preferred so the tests do not depend on ../shared; the
 shared corpus copy is the fallback. The same text pasted into the import page (``load_text``)
 must give the same document.
 """

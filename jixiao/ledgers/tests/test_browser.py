@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 
 from jixiao.ledgers import services
 from jixiao.ledgers.models import LedgerEntry, LedgerType
+from jixiao.lib.actor import Actor
 from jixiao.targets.models import Project
 from jixiao.targets.services import import_document
 
@@ -61,7 +62,7 @@ def screenshot(page: Page, name: str) -> None:
 def opinion_year(settings, tmp_path, demo_document) -> None:
     """The seed's unit with its projects, a login, and six 2021 cases (one overdue)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    unit = import_document(demo_document, actor=None, source="seed.txt").unit
+    unit = import_document(demo_document, actor=Actor.system(), source="seed.txt").unit
     user = User.objects.create_user(USERNAME, password=PASSWORD, first_name="舆情专员")
     opinion = LedgerType.objects.get(code="opinion")
     project = Project.objects.get(unit=unit, year=2021, code="13032221C2GKIBLPDEWRQ")

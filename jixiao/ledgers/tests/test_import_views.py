@@ -13,8 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from jixiao.demo.services import seed_document
 from jixiao.ledgers.models import ImportMapping, LedgerEntry, LedgerType
+from jixiao.lib.actor import Actor
+from jixiao.system.demo.services import seed_document
 from jixiao.targets.services import import_document
 from jixiao.units.models import Unit
 
@@ -33,7 +34,7 @@ def uploads_in_tmp(settings, tmp_path):
 
 @pytest.fixture
 def unit(db: None) -> Unit:
-    return import_document(seed_document(), actor=None, source="seed").unit
+    return import_document(seed_document(), actor=Actor.system(), source="seed").unit
 
 
 @pytest.fixture

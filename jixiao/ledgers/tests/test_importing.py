@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet, Sum
 from openpyxl import Workbook, load_workbook
 
-from jixiao.demo.services import load_demo, seed_document
 from jixiao.ledgers.exporting import export_entries
 from jixiao.ledgers.importing import (
     MAX_LISTED_ERRORS,
@@ -27,6 +26,8 @@ from jixiao.ledgers.importing import (
 from jixiao.ledgers.io import Table, read_table
 from jixiao.ledgers.models import ImportMapping, LedgerEntry, LedgerType
 from jixiao.ledgers.services import EntryInput, ledger_type_for, record_transition, upsert_entries
+from jixiao.lib.actor import Actor
+from jixiao.system.demo.services import load_demo, seed_document
 from jixiao.targets.models import Project
 from jixiao.targets.services import import_document
 from jixiao.units.models import Unit
@@ -40,7 +41,7 @@ PUBLICITY = "13032221RDEVGNWRIDTHY"  # 网络宣传管理经费
 @pytest.fixture
 def unit(db: None) -> Unit:
     """The demo unit (224001) with its two 2021 projects, without the demo year's records."""
-    return import_document(seed_document(), actor=None, source="seed").unit
+    return import_document(seed_document(), actor=Actor.system(), source="seed").unit
 
 
 @pytest.fixture

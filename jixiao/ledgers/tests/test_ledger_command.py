@@ -11,10 +11,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from jixiao.demo.services import seed_document
 from jixiao.importers.grid import ImportFailure
 from jixiao.ledgers.management.commands.ledger import Command, RowErrors
 from jixiao.ledgers.models import LedgerEntry
+from jixiao.lib.actor import Actor
+from jixiao.system.demo.services import seed_document
 from jixiao.targets.services import import_document
 from jixiao.units.models import Unit
 
@@ -26,7 +27,7 @@ HEADER = "标题,来源平台,链接,首次发现时间,级别,应处置\n"
 @pytest.fixture
 def unit(db: None) -> Unit:
     """The demo unit with its 2021 projects, the only unit."""
-    return import_document(seed_document(), actor=None, source="seed").unit
+    return import_document(seed_document(), actor=Actor.system(), source="seed").unit
 
 
 def call(*args: str) -> tuple[str, str]:

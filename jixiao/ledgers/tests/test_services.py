@@ -13,6 +13,7 @@ from jixiao.core.document import TargetDocument
 from jixiao.ledgers import services
 from jixiao.ledgers.models import Attachment, LedgerEntry, LedgerTransition, LedgerType
 from jixiao.ledgers.services import EntryInput
+from jixiao.lib.actor import Actor
 from jixiao.targets.models import Project
 from jixiao.targets.services import import_document
 from jixiao.units.models import Unit
@@ -31,7 +32,7 @@ def fast_passwords(settings) -> None:
 @pytest.fixture
 def unit(demo_document: TargetDocument) -> Unit:
     """The seed's unit (224001) with its two 2021 projects."""
-    return import_document(demo_document, actor=None, source="seed.txt").unit
+    return import_document(demo_document, actor=Actor.system(), source="seed.txt").unit
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from jixiao.demo.services import load_demo
 from jixiao.rounds.models import IndicatorEntry, Report
+from jixiao.system.demo.services import load_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from jixiao.demo.services import DEMO_PASSWORD, DEMO_USERNAME, load_demo
 from jixiao.rounds import services
 from jixiao.rounds.choices import RoundKind
 from jixiao.rounds.models import IndicatorEntry, Report
+from jixiao.system.demo.services import DEMO_PASSWORD, DEMO_USERNAME, load_demo
 from jixiao.targets.models import Indicator
 from jixiao.units.models import Unit
 

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from jixiao.demo.services import load_demo
 from jixiao.rounds.management.commands import monitor
+from jixiao.system.demo.services import load_demo
 
 pytestmark = pytest.mark.django_db
 

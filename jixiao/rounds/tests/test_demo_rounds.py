@@ -1,7 +1,7 @@
 """The demo year through rules.md by hand: monitoring at 30 June and the year-end scores.
 
 Every expected number below is worked out in the comment beside it from the demo's actuals
-(``jixiao actuals`` prints them; ``jixiao/demo/tests/test_demo_actuals.py`` checks them
+(``jixiao actuals`` prints them; ``jixiao/system/demo/tests/test_demo_actuals.py`` checks them
 against independent counts) and rules.md §3–§4 with the default settings.
 """
 
@@ -14,11 +14,11 @@ import pytest
 from django.utils import timezone
 
 from jixiao.core.reports import GREEN, RED
-from jixiao.demo.services import load_demo
-from jixiao.demo.year import P1, P2
 from jixiao.rounds import build, services
 from jixiao.rounds.choices import ReportStatus, RoundKind
 from jixiao.rounds.models import Report
+from jixiao.system.demo.services import load_demo
+from jixiao.system.demo.year import P1, P2
 from jixiao.units.models import Unit
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from jixiao.demo.services import load_demo
 from jixiao.importers.selfeval import read_selfeval_xlsx
 from jixiao.rounds import build
+from jixiao.system.demo.services import load_demo
 from jixiao.units.models import Unit
 
 pytestmark = pytest.mark.django_db

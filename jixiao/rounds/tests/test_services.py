@@ -10,11 +10,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
 from jixiao.core.reports import SelfEvaluationReport
-from jixiao.demo.services import load_demo
 from jixiao.ledgers.models import LedgerEntry
 from jixiao.rounds import services
 from jixiao.rounds.choices import Action, Decision, ReportStatus, RoundKind
 from jixiao.rounds.models import Report, ReportEvent, ScoreOverride
+from jixiao.system.demo.services import load_demo
 from jixiao.targets.models import Indicator, Project
 from jixiao.units.models import FinanceBureau, Unit
 

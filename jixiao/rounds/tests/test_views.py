@@ -19,11 +19,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from jixiao.demo.services import load_demo
 from jixiao.importers.selfeval import read_selfeval_xlsx
 from jixiao.rounds import services, views
 from jixiao.rounds.choices import Action, ReportStatus, RoundKind
 from jixiao.rounds.models import IndicatorEntry, Report, Round, ScoreOverride
+from jixiao.system.demo.services import load_demo
 from jixiao.targets.models import Indicator, Project
 from jixiao.units.models import FinanceBureau, Unit
 

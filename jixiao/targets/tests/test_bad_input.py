@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 
 from jixiao.commands import BAD_INPUT
-from jixiao.demo.services import load_demo
+from jixiao.system.demo.services import load_demo
 from jixiao.targets.models import Indicator, Project, Revision, SpendingCheckpoint, UnitGoal
 from jixiao.units.models import Unit
 

@@ -15,7 +15,8 @@ import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
-from jixiao.demo.services import DEMO_PASSWORD, DEMO_USERNAME, load_demo, seed_document
+from jixiao.lib.actor import Actor
+from jixiao.system.demo.services import DEMO_PASSWORD, DEMO_USERNAME, load_demo, seed_document
 from jixiao.targets.services import import_document
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,13 +43,15 @@ def register(settings, tmp_path, demo_document):
     revised = seed_document()
     first = revised.projects[0].indicators[0]
     revised.projects[0].indicators[0] = dataclasses.replace(first, target="≥250条")
-    import_document(revised, actor=None, source="修订稿.docx")
-    import_document(dataclasses.replace(demo_document, year=2020), actor=None, source="a.txt")
+    import_document(revised, actor=Actor.system(), source="修订稿.docx")
+    import_document(
+        dataclasses.replace(demo_document, year=2020), actor=Actor.system(), source="a.txt"
+    )
     other = dataclasses.replace(
         demo_document,
         unit=dataclasses.replace(demo_document.unit, code="224002", name="昌黎县某局"),
     )
-    import_document(other, actor=None, source="b.txt")
+    import_document(other, actor=Actor.system(), source="b.txt")
 
 
 def log_in(page: Page, base: str) -> None:

@@ -16,6 +16,7 @@ from jixiao.core.document import (
     UnitRef,
     Warning,
 )
+from jixiao.lib.actor import Actor
 from jixiao.targets import services
 from jixiao.targets.choices import ImportStatus, RevisionKind
 from jixiao.targets.models import (
@@ -40,7 +41,7 @@ def row_counts() -> dict[str, int]:
 
 
 def test_import_creates_goal_projects_and_indicators_with_exact_values(demo_document, officer):
-    result = import_document(demo_document, actor=officer, source="seed.txt")
+    result = import_document(demo_document, actor=Actor(officer), source="seed.txt")
 
     unit = Unit.objects.get()
     assert (unit.code, unit.name) == ("224001", "中共昌黎县委网络安全和信息化委员会办公室本级")
@@ -109,11 +110,11 @@ def test_import_creates_goal_projects_and_indicators_with_exact_values(demo_docu
 
 
 def test_reimporting_the_same_document_writes_nothing_new(demo_document, officer):
-    import_document(demo_document, actor=officer, source="seed.txt")
+    import_document(demo_document, actor=Actor(officer), source="seed.txt")
     before = row_counts()
     indicator_ids = list(Indicator.objects.values_list("id", flat=True))
 
-    result = import_document(demo_document, actor=officer, source="seed.txt")
+    result = import_document(demo_document, actor=Actor(officer), source="seed.txt")
 
     assert row_counts() == before
     assert list(Indicator.objects.values_list("id", flat=True)) == indicator_ids
@@ -123,12 +124,12 @@ def test_reimporting_the_same_document_writes_nothing_new(demo_document, officer
 
 
 def test_changed_target_creates_revision_2_naming_the_indicator(demo_document, officer):
-    import_document(demo_document, actor=officer, source="seed.txt")
+    import_document(demo_document, actor=Actor(officer), source="seed.txt")
     first = demo_document.projects[0].indicators[0]
     first.target = "≥250条"
     first.parsed = ParsedTarget("quantitative", ">=", "250", "条")
 
-    result = import_document(demo_document, actor=None, source="seed-v2.txt")
+    result = import_document(demo_document, actor=Actor.system(), source="seed-v2.txt")
 
     assert [o.status for o in result.objects] == [
         ImportStatus.UNCHANGED,
@@ -152,7 +153,7 @@ def test_changed_target_creates_revision_2_naming_the_indicator(demo_document, o
 
 
 def test_indicator_ids_survive_a_reimport_with_changes(demo_document):
-    import_document(demo_document, actor=None, source="v1")
+    import_document(demo_document, actor=Actor.system(), source="v1")
     ids = {i.level3: i.id for i in Indicator.objects.all()}
     project = demo_document.projects[0]
     project.indicators[1].description = "处置率=已处置数/应处置数"
@@ -167,7 +168,7 @@ def test_indicator_ids_survive_a_reimport_with_changes(demo_document):
         ),
     )
 
-    import_document(demo_document, actor=None, source="v2")
+    import_document(demo_document, actor=Actor.system(), source="v2")
 
     after = {i.level3: i.id for i in Indicator.objects.all()}
     assert {k: after[k] for k in ids} == ids
@@ -183,10 +184,10 @@ def test_indicator_ids_survive_a_reimport_with_changes(demo_document):
 
 
 def test_removed_indicator_is_deleted_and_reported(demo_document):
-    import_document(demo_document, actor=None, source="v1")
+    import_document(demo_document, actor=Actor.system(), source="v1")
     removed = demo_document.projects[1].indicators.pop(1)
 
-    result = import_document(demo_document, actor=None, source="v2")
+    result = import_document(demo_document, actor=Actor.system(), source="v2")
 
     assert not Indicator.objects.filter(level3=removed.level3).exists()
     assert result.objects[2].changes == [
@@ -207,12 +208,12 @@ def test_repeated_triples_keep_their_own_rows(demo_document):
         rows[0], target="≥600条", parsed=ParsedTarget("quantitative", ">=", "600", "条")
     )
     rows.append(twin)
-    import_document(demo_document, actor=None, source="v1")
+    import_document(demo_document, actor=Actor.system(), source="v1")
     first_id, second_id = Indicator.objects.filter(level3=twin.level3).values_list("id", flat=True)
 
     twin.target = "≥700条"
     twin.parsed = ParsedTarget("quantitative", ">=", "700", "条")
-    result = import_document(demo_document, actor=None, source="v2")
+    result = import_document(demo_document, actor=Actor.system(), source="v2")
 
     assert list(Indicator.objects.filter(level3=twin.level3).values_list("id", "target")) == [
         (first_id, "≥500条"),
@@ -234,7 +235,9 @@ def test_document_without_unit_or_year_is_rejected_and_nothing_written(
     demo_document, change, message
 ):
     with pytest.raises(ImportRejected) as rejected:
-        import_document(dataclasses.replace(demo_document, **change), actor=None, source="x")
+        import_document(
+            dataclasses.replace(demo_document, **change), actor=Actor.system(), source="x"
+        )
 
     assert rejected.value.messages == [message]
     assert row_counts() == dict.fromkeys(row_counts(), 0)
@@ -246,7 +249,7 @@ def test_invalid_rows_are_all_reported_with_their_place(demo_document):
     second.budget = Budget("千元", Decimal("5"), None, None)
 
     with pytest.raises(ImportRejected) as rejected:
-        import_document(demo_document, actor=None, source="x")
+        import_document(demo_document, actor=Actor.system(), source="x")
 
     assert rejected.value.messages == [
         "项目「网络宣传管理经费」金额单位：值 '千元' 不是有效选项。",
@@ -258,7 +261,9 @@ def test_invalid_rows_are_all_reported_with_their_place(demo_document):
 
 def test_implausible_year_is_reported_once(demo_document):
     with pytest.raises(ImportRejected) as rejected:
-        import_document(dataclasses.replace(demo_document, year=1921), actor=None, source="x")
+        import_document(
+            dataclasses.replace(demo_document, year=1921), actor=Actor.system(), source="x"
+        )
 
     assert rejected.value.messages == ["预算年度：确保该值大于或等于2000。"]
 
@@ -267,7 +272,7 @@ def test_duplicate_project_in_one_document_is_rejected(demo_document):
     demo_document.projects.append(dataclasses.replace(demo_document.projects[0]))
 
     with pytest.raises(ImportRejected, match="网络安全和信息化经费」在文件中出现了不止一次"):
-        import_document(demo_document, actor=None, source="x")
+        import_document(demo_document, actor=Actor.system(), source="x")
 
 
 def test_unusable_parsed_value_is_rejected(demo_document):
@@ -276,7 +281,7 @@ def test_unusable_parsed_value_is_rejected(demo_document):
     )
 
     with pytest.raises(ImportRejected, match="指标值：无法识别解析结果「二百」"):
-        import_document(demo_document, actor=None, source="x")
+        import_document(demo_document, actor=Actor.system(), source="x")
 
 
 def test_failure_while_writing_the_second_project_rolls_back_everything(demo_document, monkeypatch):
@@ -292,7 +297,7 @@ def test_failure_while_writing_the_second_project_rolls_back_everything(demo_doc
     monkeypatch.setattr(services, "_sync_indicators", failing)
 
     with pytest.raises(RuntimeError):
-        import_document(demo_document, actor=None, source="x")
+        import_document(demo_document, actor=Actor.system(), source="x")
 
     assert len(calls) == 2
     assert row_counts() == dict.fromkeys(row_counts(), 0)
@@ -300,10 +305,10 @@ def test_failure_while_writing_the_second_project_rolls_back_everything(demo_doc
 
 def test_project_without_code_is_identified_by_name(demo_document):
     demo_document.projects[1].code = None
-    import_document(demo_document, actor=None, source="v1")
+    import_document(demo_document, actor=Actor.system(), source="v1")
     demo_document.projects[1].goal = "新的绩效目标"
 
-    result = import_document(demo_document, actor=None, source="v2")
+    result = import_document(demo_document, actor=Actor.system(), source="v2")
 
     project = Project.objects.get(name="网络宣传管理经费")
     assert (project.code, project.goal) == (None, "新的绩效目标")
@@ -312,10 +317,10 @@ def test_project_without_code_is_identified_by_name(demo_document):
 
 
 def test_unit_is_found_by_code_and_its_name_updated(demo_document):
-    import_document(demo_document, actor=None, source="v1")
+    import_document(demo_document, actor=Actor.system(), source="v1")
     demo_document.unit = UnitRef("224001", "中共昌黎县委网信办")
 
-    result = import_document(demo_document, actor=None, source="v2")
+    result = import_document(demo_document, actor=Actor.system(), source="v2")
 
     assert not result.unit_created
     assert list(Unit.objects.values_list("code", "name")) == [("224001", "中共昌黎县委网信办")]
@@ -339,7 +344,7 @@ def test_money_in_yuan_and_fractional_wan_yuan_stays_exact():
         ],
     )
 
-    import_document(document, actor=None, source="x")
+    import_document(document, actor=Actor.system(), source="x")
 
     assert document_for(Unit.objects.get(), 2023) == document
     yuan = Project.objects.get(code="P1")
@@ -363,7 +368,7 @@ def test_deadline_target_keeps_its_date(demo_document):
     )
     demo_document.projects[0].indicators.append(row)
 
-    import_document(demo_document, actor=None, source="x")
+    import_document(demo_document, actor=Actor.system(), source="x")
 
     indicator = Indicator.objects.get(level3="完成时间")
     assert (indicator.target_date, indicator.target_value) == (date(2021, 12, 31), None)
@@ -372,7 +377,7 @@ def test_deadline_target_keeps_its_date(demo_document):
 
 def test_document_for_reads_back_what_was_imported(demo_document):
     demo_document.warnings.append(Warning("表格 2，第 5 行", "指标值为空"))
-    import_document(demo_document, actor=None, source="x")
+    import_document(demo_document, actor=Actor.system(), source="x")
 
     document = document_for(Unit.objects.get(code="224001"), 2021)
 
@@ -381,7 +386,7 @@ def test_document_for_reads_back_what_was_imported(demo_document):
 
 
 def test_document_for_costs_the_same_queries_for_any_size(demo_document, django_assert_num_queries):
-    import_document(demo_document, actor=None, source="x")
+    import_document(demo_document, actor=Actor.system(), source="x")
     unit = Unit.objects.get()
 
     with django_assert_num_queries(6):
@@ -389,7 +394,7 @@ def test_document_for_costs_the_same_queries_for_any_size(demo_document, django_
 
 
 def test_document_for_a_year_without_targets_is_empty(demo_document):
-    import_document(demo_document, actor=None, source="x")
+    import_document(demo_document, actor=Actor.system(), source="x")
 
     document = document_for(Unit.objects.get(), 2022)
 
@@ -397,12 +402,12 @@ def test_document_for_a_year_without_targets_is_empty(demo_document):
 
 
 def test_changed_plan_and_safeguards_are_replaced_and_recorded(demo_document):
-    import_document(demo_document, actor=None, source="v1")
+    import_document(demo_document, actor=Actor.system(), source="v1")
     sub_goal_ids = list(SubGoal.objects.values_list("id", flat=True))
     demo_document.projects[0].spending_plan[1] = Checkpoint(6, Decimal("60"))
     demo_document.unit_goal.safeguards[1] = "（二）加强支出管理，确保支出进度达标。"
 
-    result = import_document(demo_document, actor=None, source="v2")
+    result = import_document(demo_document, actor=Actor.system(), source="v2")
 
     assert list(SubGoal.objects.values_list("id", flat=True)) == sub_goal_ids  # untouched
     assert list(Safeguard.objects.values_list("text", flat=True)) == [

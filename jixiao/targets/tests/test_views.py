@@ -21,8 +21,9 @@ from django.utils.html import escape
 
 from jixiao import importers
 from jixiao.core.document import TargetDocument
-from jixiao.demo.services import DEMO_PASSWORD, DEMO_USERNAME, load_demo, seed_document
 from jixiao.exporters import CONTENT_TYPES
+from jixiao.lib.actor import Actor
+from jixiao.system.demo.services import DEMO_PASSWORD, DEMO_USERNAME, load_demo, seed_document
 from jixiao.targets import uploads
 from jixiao.targets.models import (
     Indicator,
@@ -198,7 +199,9 @@ def test_each_project_links_to_its_history(demo_client):
 
 
 def test_picker_defaults_to_the_first_unit_and_its_latest_year(demo_client, demo_document):
-    import_document(dataclasses.replace(demo_document, year=2020), actor=None, source="x.txt")
+    import_document(
+        dataclasses.replace(demo_document, year=2020), actor=Actor.system(), source="x.txt"
+    )
 
     html = demo_client.get("/").text
 
@@ -208,7 +211,9 @@ def test_picker_defaults_to_the_first_unit_and_its_latest_year(demo_client, demo
 
 
 def test_picker_switches_year(demo_client, demo_document):
-    import_document(dataclasses.replace(demo_document, year=2020), actor=None, source="x.txt")
+    import_document(
+        dataclasses.replace(demo_document, year=2020), actor=Actor.system(), source="x.txt"
+    )
 
     html = demo_client.get(index_url(year=2020)).text
 
@@ -297,7 +302,7 @@ def test_export_of_unit_without_code_uses_its_name(demo_client, demo_document):
     nameless = dataclasses.replace(
         demo_document, unit=dataclasses.replace(demo_document.unit, code=None, name="某/单位")
     )
-    import_document(nameless, actor=None, source="x.txt")
+    import_document(nameless, actor=Actor.system(), source="x.txt")
     url = reverse("targets:export", args=["某/单位", 2021, "xlsx"])
 
     response = demo_client.get(url)
@@ -496,7 +501,7 @@ def changed_seed(target: str) -> TargetDocument:
 
 
 def test_history_lists_changes_after_a_reimport(demo_client, officer):
-    import_document(changed_seed("≥250条"), actor=officer, source="目标表-修订.docx")
+    import_document(changed_seed("≥250条"), actor=Actor(officer), source="目标表-修订.docx")
     project = Project.objects.get(code="13032221C2GKIBLPDEWRQ")
 
     response = demo_client.get(reverse("targets:history", args=[project.pk]))

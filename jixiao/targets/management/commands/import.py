@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from jixiao import importers
 from jixiao.commands import JixiaoCommand, check_migrated, error_line
 from jixiao.core.document import TargetDocument, UnitRef
+from jixiao.lib.actor import Actor
 from jixiao.targets.services import import_document, validate_document
 
 
@@ -109,13 +109,14 @@ class Command(JixiaoCommand):
         document.year = document.year or year
         return document
 
-    def _actor(self, username: str | None) -> User | None:
+    def _actor(self, username: str | None) -> Actor:
+        # The operator acts; --user names whom the revision is recorded under.
         if username is None:
-            return None
+            return Actor.command_line()
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(_("找不到用户：%(name)s") % {"name": username})
-        return user
+        return Actor.command_line(user)
 
     def _warn(self, path: Path, document: TargetDocument) -> None:
         for warning in document.warnings:

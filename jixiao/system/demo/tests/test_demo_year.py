@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from jixiao.demo.services import load_demo
-from jixiao.demo.year import P1, P2, generate
 from jixiao.ledgers.models import LedgerEntry
 from jixiao.metrics.models import ManualActual, Metric
+from jixiao.system.demo.services import load_demo
+from jixiao.system.demo.year import P1, P2, generate
 
 YEAR_END = "2021-12-31"
 

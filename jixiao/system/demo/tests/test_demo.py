@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from jixiao.demo.services import DEMO_PASSWORD, DEMO_USERNAME, load_demo
+from jixiao.system.demo.services import DEMO_PASSWORD, DEMO_USERNAME, load_demo
 from jixiao.targets.models import Indicator, Project, Revision, SubGoal, UnitGoal
 from jixiao.units.models import Unit
 

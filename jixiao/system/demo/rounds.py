@@ -16,10 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixiao.core.reports import MonitoringReport, ProjectEvaluation, SelfEvaluationReport
-from jixiao.demo.year import YEAR
 from jixiao.rounds import services
 from jixiao.rounds.choices import Action, RoundKind
 from jixiao.rounds.models import Report, Round
+from jixiao.system.demo.year import YEAR
 from jixiao.targets.models import Indicator, Project
 from jixiao.units.models import FinanceBureau, Unit
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from jixiao.commands import JixiaoCommand, check_migrated
-from jixiao.demo.services import load_demo
+from jixiao.system.demo.services import load_demo
 
 
 class Command(JixiaoCommand):

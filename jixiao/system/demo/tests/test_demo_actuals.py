@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from jixiao.demo.bindings import MANUAL, MANUAL_DATES
-from jixiao.demo.services import load_demo
-from jixiao.demo.year import P1, P2
 from jixiao.ledgers.models import LedgerEntry
+from jixiao.system.demo.bindings import MANUAL, MANUAL_DATES
+from jixiao.system.demo.services import load_demo
+from jixiao.system.demo.year import P1, P2
 from jixiao.targets.models import Project
 
 pytestmark = pytest.mark.django_db

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from jixiao import importers
 from jixiao.core.document import TargetDocument
-from jixiao.demo.bindings import BindResult, bind_demo
-from jixiao.demo.rounds import RoundsResult, clear_rounds, load_rounds
-from jixiao.demo.year import YEAR, YearResult, load_year
 from jixiao.ledgers.models import LedgerEntry
+from jixiao.lib.actor import Actor
+from jixiao.system.demo.bindings import BindResult, bind_demo
+from jixiao.system.demo.rounds import RoundsResult, clear_rounds, load_rounds
+from jixiao.system.demo.year import YEAR, YearResult, load_year
 from jixiao.targets.models import Project, Revision, UnitGoal
 from jixiao.targets.services import ImportResult, import_document
 from jixiao.units.models import Unit
@@ -97,7 +98,7 @@ class DemoResult:
 
 def seed_document() -> TargetDocument:
     """The seed target document, read by the same importer users use."""
-    with resources.as_file(resources.files("jixiao.demo") / SEED_FILE) as path:
+    with resources.as_file(resources.files("jixiao.system.demo") / SEED_FILE) as path:
         return importers.load_document(path)
 
 
@@ -115,7 +116,7 @@ def load_demo(*, reset: bool = False) -> DemoResult:
             clear_rounds(unit)  # first: reports point at the projects about to go
         _clear_records(document)  # first: records point at the projects about to go
         _clear_targets(document)
-    targets = import_document(document, actor=user, source=SEED_FILE)
+    targets = import_document(document, actor=Actor.system(), source=SEED_FILE)
     year = load_year(targets.unit, actor=user)
     bindings = bind_demo(targets.unit, actor=user)
     rounds = load_rounds(targets.unit, actor=user)

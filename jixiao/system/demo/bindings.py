@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from jixiao.core import metrics as core
-from jixiao.demo.year import P1, P2, YEAR
 from jixiao.metrics.models import ManualActual, Metric
 from jixiao.metrics.services import bind_metric, enter_manual_actual
+from jixiao.system.demo.year import P1, P2, YEAR
 from jixiao.targets.models import Indicator
 from jixiao.units.models import Unit
 

@@ -1,0 +1,1 @@
+"""Accounts: who a person is in the unit tree (organisation and role)."""

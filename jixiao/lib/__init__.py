@@ -1,0 +1,1 @@
+"""Small helpers the whole system shares: the acting person, query-string parsing."""

@@ -1,0 +1,47 @@
+"""Request ids: every request gets one, its log lines carry it, its response names it."""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import re
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+# A proxy's id is kept when it looks like one (letters, digits, dashes), else we make our own.
+_SAFE_ID = re.compile(r"^[A-Za-z0-9-]{8,32}$")
+
+
+def current_request_id() -> str:
+    """The id of the request being served in this thread, '-' outside one."""
+    return _request_id.get()
+
+
+class RequestIdMiddleware:
+    """Gives each request an id (``request.request_id``, the ``X-Request-ID`` header)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = _request_id.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_id.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class RequestIdFilter(logging.Filter):
+    """Adds ``request_id`` to every log record (the logging format prints it)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current_request_id()
+        return True
