@@ -36,7 +36,7 @@ from jixiao.ledgers.models import (
     LedgerField,
     LedgerType,
 )
-from jixiao.targets.forms import UnitYearForm, unit_key
+from jixiao.lib.picker import UnitYearForm, unit_key
 from jixiao.targets.models import Project
 from jixiao.units.models import Unit
 

@@ -40,8 +40,9 @@ from jixiao.ledgers.importing import (
 from jixiao.ledgers.io import Table, read_table
 from jixiao.ledgers.models import ImportMapping, LedgerType
 from jixiao.ledgers.values import is_blank
+from jixiao.lib.picker import unit_key
 from jixiao.targets import uploads
-from jixiao.targets.forms import unit_for_key, unit_key
+from jixiao.targets.forms import unit_for_key
 from jixiao.units.models import Unit
 
 logger = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.targets.forms import UnitYearForm
+from jixiao.lib.picker import UnitYearForm
 
 
 class DateInput(forms.DateInput):

@@ -22,12 +22,12 @@ from django.utils.translation import gettext as _
 
 from jixiao.core import metrics as m
 from jixiao.ledgers.models import FieldKind, LedgerEntry, LedgerType
+from jixiao.lib.picker import choose_unit_year, project_years_by_unit, unit_key
 from jixiao.metrics.evaluate import catalog_for, evaluate, records_for
 from jixiao.metrics.forms import ActualsForm, ManualActualForm
 from jixiao.metrics.models import Evidence, Metric
 from jixiao.metrics.services import enter_manual_actual
 from jixiao.metrics.tables import SOURCE_LABELS, actual_tables
-from jixiao.targets.forms import choose_unit_year, project_years_by_unit, unit_key
 from jixiao.targets.models import Indicator
 from jixiao.units.models import Unit
 
@@ -62,7 +62,7 @@ def _page_url(unit: Unit, year: int, as_of: dt.date) -> str:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """Pick a unit, year and date; see every project's indicators with their actuals."""
-    choice = choose_unit_year(request.GET, project_years_by_unit())
+    choice = choose_unit_year(request.GET, project_years_by_unit(request.user), who=request.user)
     units, unit, years, asked, year = (
         choice.units,
         choice.unit,

@@ -19,9 +19,9 @@ from jixiao.core.reports import (
     ProjectEvaluation,
     ProjectMonitoring,
 )
+from jixiao.lib.picker import UnitYearForm
 from jixiao.metrics.forms import DateInput
 from jixiao.rounds.choices import RoundKind
-from jixiao.targets.forms import UnitYearForm
 from jixiao.targets.models import YEAR_VALIDATORS
 from jixiao.units.models import FinanceBureau
 

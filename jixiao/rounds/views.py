@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST
 from jixiao import exporters
 from jixiao.core.reports import MonitoringReport, SelfEvaluationReport
 from jixiao.core.scoring import ScoringError
+from jixiao.lib.picker import UnitYearForm, choose_unit_year, project_years_by_unit, unit_key
 from jixiao.rounds import services
 from jixiao.rounds.choices import ReportStatus, RoundKind
 from jixiao.rounds.forms import (
@@ -54,7 +55,6 @@ from jixiao.rounds.tables import (
     report_views,
     row_views,
 )
-from jixiao.targets.forms import UnitYearForm, choose_unit_year, project_years_by_unit, unit_key
 from jixiao.targets.models import Indicator, Project
 from jixiao.units.models import Unit
 
@@ -148,7 +148,7 @@ def _query(**params: object) -> str:
 
 def _unit_year(request: HttpRequest, context: dict[str, Any]) -> tuple[Unit | None, int | None]:
     """The picked unit and year into the context (with a notice when the year was missing)."""
-    choice = choose_unit_year(request.GET, project_years_by_unit())
+    choice = choose_unit_year(request.GET, project_years_by_unit(request.user), who=request.user)
     context.update(unit=choice.unit, year=choice.year, units=choice.units, years=choice.years)
     if choice.unit is not None:
         context["unit_key"] = unit_key(choice.unit)
@@ -223,8 +223,8 @@ def monitoring_download(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def _picked(request: HttpRequest) -> tuple[Unit, int]:
     """The unit and year a download names; 404 when either does not exist."""
-    years = project_years_by_unit()
-    choice = choose_unit_year(request.GET, years)
+    years = project_years_by_unit(request.user)
+    choice = choose_unit_year(request.GET, years, who=request.user)
     if (
         choice.unit is None
         or unit_key(choice.unit) != request.GET.get("unit")

@@ -1,10 +1,8 @@
-"""Forms of the target pages: the unit and year picker, the upload, the confirmation."""
+"""Forms of the target pages: the upload and the confirmation (the picker is jixiao.lib.picker)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -12,59 +10,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from jixiao import importers
-from jixiao.targets.models import Project
 from jixiao.units.models import Unit
 
 ACCEPTED_SUFFIXES = ".docx,.xlsx,.pdf,.txt,.doc"
 PASTED_NAME = "粘贴文本.txt"
-
-
-def unit_key(unit: Unit) -> str:
-    """How URLs name a unit: its budget code, or its name when it has none."""
-    return unit.code or unit.name
-
-
-@dataclass
-class UnitYearChoice:
-    """A page's unit and year, from the query string or the defaults, and what was asked."""
-
-    units: list[Unit]
-    unit: Unit | None
-    years: list[int]
-    asked: int | None  # the year the query string asked for (it may not exist for the unit)
-    year: int | None
-
-
-def project_years_by_unit() -> dict[int, list[int]]:
-    """Each unit's years with projects, latest first (what the report pages offer)."""
-    years: dict[int, list[int]] = defaultdict(list)
-    pairs = Project.objects.values_list("unit_id", "year").distinct().order_by("-year")
-    for unit_id, year in pairs:
-        if year not in years[unit_id]:
-            years[unit_id].append(year)
-    return years
-
-
-def choose_unit_year(
-    query: Mapping[str, str], years_by_unit: Mapping[int, list[int]]
-) -> UnitYearChoice:
-    """The unit named in ``query`` (else the first unit with years) and its asked or latest year.
-
-    ``years_by_unit`` gives each unit's years, latest first; pages differ in what makes a year.
-    """
-    units = list(Unit.objects.all())
-    key = query.get("unit", "")
-    unit = next((u for u in units if unit_key(u) == key), None)
-    if unit is None:
-        # Without a choice (or with a stale one), start from the first unit that has data.
-        unit = next((u for u in units if u.pk in years_by_unit), units[0] if units else None)
-    years = list(years_by_unit.get(unit.pk, [])) if unit else []
-    try:
-        asked: int | None = int(query.get("year", ""))
-    except ValueError:
-        asked = None
-    year = asked if asked in years else (years[0] if years else None)
-    return UnitYearChoice(units, unit, years, asked, year)
 
 
 def unit_for_key(key: str) -> Unit | None:
@@ -75,18 +24,6 @@ def unit_for_key(key: str) -> Unit | None:
         Unit.objects.filter(code=key).first()
         or Unit.objects.filter(code__isnull=True, name=key).first()
     )
-
-
-class UnitYearForm(forms.Form):
-    """Pick a unit and a year (a GET form; the view decides what a missing choice means)."""
-
-    unit = forms.ChoiceField(label=_("预算单位"))
-    year = forms.TypedChoiceField(label=_("预算年度"), coerce=int)
-
-    def __init__(self, units: list[Unit], years: list[int], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.fields["unit"].choices = [(unit_key(u), str(u)) for u in units]
-        self.fields["year"].choices = [(y, f"{y} 年") for y in years]
 
 
 def _megabytes(size: int) -> str:

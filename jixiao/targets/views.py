@@ -22,16 +22,10 @@ from jixiao.core.document import TargetDocument
 from jixiao.exporters import CONTENT_TYPES, LABELS, SUFFIXES, export_targets
 from jixiao.exporters.targets_layout import document_title
 from jixiao.lib.actor import Actor
+from jixiao.lib.picker import UnitYearForm, choose_unit_year, unit_key
 from jixiao.targets import uploads
 from jixiao.targets.choices import ImportStatus
-from jixiao.targets.forms import (
-    ConfirmForm,
-    UnitYearForm,
-    UploadForm,
-    choose_unit_year,
-    unit_for_key,
-    unit_key,
-)
+from jixiao.targets.forms import ConfirmForm, UploadForm, unit_for_key
 from jixiao.targets.models import Project, UnitGoal
 from jixiao.targets.services import ImportResult, document_for, import_document, validate_document
 from jixiao.targets.tables import change_line, project_blocks
@@ -58,7 +52,7 @@ def _page_url(key: str, year: int) -> str:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """Pick a unit and year; see its department-wide goal and every project's target table."""
-    choice = choose_unit_year(request.GET, _years_by_unit())
+    choice = choose_unit_year(request.GET, _years_by_unit(), who=request.user)
     units, unit, years, asked, year = (
         choice.units,
         choice.unit,
