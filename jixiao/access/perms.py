@@ -206,3 +206,18 @@ def require(who: Any, name: str, obj: Any) -> None:
     """Raise ``PermissionDenied`` (a Chinese message) unless ``who`` holds the permission."""
     if not can(who, name, obj):
         raise PermissionDenied(DENIED[name])
+
+
+def is_system(who: Any) -> bool:
+    """The server operator at the command line, or a superuser: may do what no role may
+    (create bureaus, move units between bureaus, manage accounts outside any organisation)."""
+    if isinstance(who, Actor) and who.operator:
+        return True
+    user = user_of(who)
+    return bool(user is not None and user.is_active and user.is_superuser)
+
+
+def require_system(who: Any, message: str) -> None:
+    """Raise ``PermissionDenied`` with the message unless ``who`` is the operator or a superuser."""
+    if not is_system(who):
+        raise PermissionDenied(message)

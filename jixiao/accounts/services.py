@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jixiao.access.perms import require
+from jixiao.access.perms import require, require_system
 from jixiao.accounts.choices import Role
 from jixiao.accounts.models import Membership
 from jixiao.audit.choices import Action
@@ -100,8 +100,7 @@ def create_account(
 def _require_manage(actor: Actor, user: User) -> Membership | None:
     membership = Membership.objects.filter(user=user).select_related("unit", "bureau").first()
     if membership is None:
-        if not (actor.operator or (actor.user is not None and actor.user.is_superuser)):
-            raise PermissionDenied(_("只有系统管理员可以管理不属于任何单位的账号。"))
+        require_system(actor, _("只有系统管理员可以管理不属于任何单位的账号。"))
         return None
     require(actor, "manage_accounts", membership.organisation)
     return membership

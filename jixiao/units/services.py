@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jixiao.access.perms import require
+from jixiao.access.perms import is_system, require, require_system
 from jixiao.audit.choices import Action
 from jixiao.audit.log import record, snapshot
 from jixiao.audit.versions import bump, check_version
@@ -41,11 +41,11 @@ def find_or_create_unit(*, code: str | None, name: str | None, actor: Actor) -> 
             )
         unit = matches[0] if matches else None
     if unit is None:
-        if not (actor.operator or (actor.user is not None and actor.user.is_superuser)):
-            raise PermissionDenied(
-                _("系统中没有预算单位「%(unit)s」；新建单位请联系财政管理员。")
-                % {"unit": code or name}
-            )
+        require_system(
+            actor,
+            _("系统中没有预算单位「%(unit)s」；新建单位请联系财政管理员。")
+            % {"unit": code or name},
+        )
         unit = Unit(code=code, name=name)
         unit.full_clean(exclude=["parent", "finance_bureau"])
         unit.save()
@@ -65,8 +65,7 @@ def create_bureau(
     *, name: str, actor: Actor, settings: Mapping[str, Any] | None = None
 ) -> FinanceBureau:
     """A new finance bureau (the server operator's or a superuser's)."""
-    if not (actor.operator or (actor.user is not None and actor.user.is_superuser)):
-        raise PermissionDenied(_("只有系统管理员可以新建财政局。"))
+    require_system(actor, _("只有系统管理员可以新建财政局。"))
     bureau = FinanceBureau(name=(name or "").strip(), settings=dict(settings or {}))
     bureau.full_clean()
     bureau.save()
@@ -88,7 +87,7 @@ def create_unit(
     """A new budget unit under a bureau (its administrator's) or under a parent unit."""
     owner = bureau or (parent.bureau if parent is not None else None)
     if owner is None:
-        if not (actor.operator or (actor.user is not None and actor.user.is_superuser)):
+        if not is_system(actor):
             raise ValidationError(_("请选择新单位所属的财政局或主管部门。"))
     else:
         require(actor, "manage_accounts", owner)
@@ -130,4 +129,17 @@ def update_bureau_settings(
         before=before,
         after={"settings": locked.settings},
     )
+    return locked
+
+
+@transaction.atomic
+def set_unit_bureau(unit: Unit, bureau: FinanceBureau | None, *, actor: Actor) -> Unit:
+    """Put a unit under a finance bureau (or take it from one): the server operator's or a
+    superuser's, since it moves the unit from one bureau's reach to another's."""
+    require_system(actor, _("只有系统管理员可以调整单位所属的财政局。"))
+    locked = Unit.objects.select_for_update().get(pk=unit.pk)
+    before = snapshot(locked, UNIT_FIELDS)
+    locked.finance_bureau = bureau
+    locked.save(update_fields=["finance_bureau"])
+    record(actor, Action.UPDATE, locked, before=before, after=snapshot(locked, UNIT_FIELDS))
     return locked

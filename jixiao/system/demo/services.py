@@ -6,24 +6,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jixiao import importers
 from jixiao.core.document import TargetDocument
 from jixiao.ledgers.models import LedgerEntry
-from jixiao.lib.actor import Actor
 from jixiao.system.demo.bindings import BindResult, bind_demo
+from jixiao.system.demo.people import DEMO_PASSWORD, SYSTEM, DemoPeople, ensure_people
 from jixiao.system.demo.rounds import RoundsResult, clear_rounds, load_rounds
 from jixiao.system.demo.year import YEAR, YearResult, load_year
 from jixiao.targets.models import Project, Revision, UnitGoal
 from jixiao.targets.services import ImportResult, import_document
 from jixiao.units.models import Unit
+from jixiao.units.services import find_or_create_unit
 
 DEMO_USERNAME = "demo"
-DEMO_PASSWORD = "jixiao-demo"
 SEED_FILE = "seed-changli-cac-2021.txt"
 
 
@@ -32,7 +30,7 @@ class DemoResult:
     """What loading the demo did."""
 
     targets: ImportResult
-    user_created: bool
+    people: DemoPeople
     year: YearResult
     bindings: BindResult
     rounds: RoundsResult
@@ -85,14 +83,13 @@ class DemoResult:
                     )
                     % {"year": YEAR}
                 )
-        state = _("新建") if self.user_created else _("已存在")
+        state = _("新建") if self.people.created else _("已存在")
         lines.append(
-            _("演示账号（%(state)s）：用户名 %(user)s，密码 %(password)s")
-            % {"state": state, "user": DEMO_USERNAME, "password": DEMO_PASSWORD}
+            _("演示账号（%(state)s，密码均为 %(password)s）：")
+            % {"state": state, "password": DEMO_PASSWORD}
         )
-        lines.append(
-            _("运行 jixiao runserver 后打开 http://127.0.0.1:8000/ 登录（管理后台在 /admin/）。")
-        )
+        for username, role, organisation in self.people.accounts():
+            lines.append(f"  {username:<9}{role}　{organisation}")
         return lines
 
 
@@ -104,38 +101,28 @@ def seed_document() -> TargetDocument:
 
 @transaction.atomic
 def load_demo(*, reset: bool = False) -> DemoResult:
-    """Load the demo targets, year of records, metrics and login; a second run changes nothing.
-
-    ``reset`` first clears the demo unit's records and targets and reloads them.
+    """Load the demo targets, year of records, metrics, rounds and accounts; a second run
+    changes nothing. ``reset`` first clears the demo unit's records and targets and reloads
+    them, and restores the demo accounts.
     """
     document = seed_document()
-    user, user_created = _ensure_login(reset=reset)
+    assert document.unit is not None  # the seed names its unit
     if reset:
-        unit = Unit.objects.filter(code=document.unit.code if document.unit else None).first()
+        unit = Unit.objects.filter(code=document.unit.code).first()
         if unit is not None:
             clear_rounds(unit)  # first: reports point at the projects about to go
         _clear_records(document)  # first: records point at the projects about to go
         _clear_targets(document)
-    targets = import_document(document, actor=Actor.system(), source=SEED_FILE)
+    unit, _created = find_or_create_unit(
+        code=document.unit.code, name=document.unit.name, actor=SYSTEM
+    )
+    people = ensure_people(unit, reset=reset)
+    targets = import_document(document, actor=people.officer, source=SEED_FILE)
+    user = people.officer.user
     year = load_year(targets.unit, actor=user)
     bindings = bind_demo(targets.unit, actor=user)
     rounds = load_rounds(targets.unit, actor=user)
-    return DemoResult(
-        targets=targets, user_created=user_created, year=year, bindings=bindings, rounds=rounds
-    )
-
-
-def _ensure_login(*, reset: bool) -> tuple[User, bool]:
-    """The demo superuser, created if absent; ``reset`` restores its password and rights."""
-    users = get_user_model()
-    user = users.objects.filter(username=DEMO_USERNAME).first()
-    if user is None:
-        return users.objects.create_superuser(DEMO_USERNAME, "", DEMO_PASSWORD), True
-    if reset:
-        user.set_password(DEMO_PASSWORD)
-        user.is_active = user.is_staff = user.is_superuser = True
-        user.save()
-    return user, False
+    return DemoResult(targets=targets, people=people, year=year, bindings=bindings, rounds=rounds)
 
 
 def _clear_records(document: TargetDocument) -> None:

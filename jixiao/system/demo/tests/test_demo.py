@@ -8,7 +8,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from jixiao.system.demo.services import DEMO_PASSWORD, DEMO_USERNAME, load_demo
+from jixiao.accounts.models import Membership
+from jixiao.system.demo.people import DEMO_PASSWORD
+from jixiao.system.demo.services import DEMO_USERNAME, load_demo
 from jixiao.targets.models import Indicator, Project, Revision, SubGoal, UnitGoal
 from jixiao.units.models import Unit
 
@@ -35,12 +37,13 @@ def test_demo_command_is_idempotent():
     second = run_demo()
 
     assert snapshot() == rows
-    assert "演示账号（新建）：用户名 demo，密码 jixiao-demo" in first
-    assert second.splitlines()[:2] == [
+    assert "演示账号（新建，密码均为 jixiao-demo-2021）：" in first
+    assert second.splitlines()[:3] == [
         "演示数据已是最新，无变化。",
-        "演示账号（已存在）：用户名 demo，密码 jixiao-demo",
+        "演示账号（已存在，密码均为 jixiao-demo-2021）：",
+        "  demo     填报员　224001 中共昌黎县委网络安全和信息化委员会办公室本级",
     ]
-    unit = Unit.objects.get()
+    unit = Unit.objects.get(code="224001")
     assert (unit.code, unit.name) == ("224001", "中共昌黎县委网络安全和信息化委员会办公室本级")
     assert list(Project.objects.values_list("code", "name")) == [
         ("13032221C2GKIBLPDEWRQ", "网络安全和信息化经费"),
@@ -48,11 +51,21 @@ def test_demo_command_is_idempotent():
     ]
     assert Revision.objects.count() == 3
     user = get_user_model().objects.get(username=DEMO_USERNAME)
-    assert (user.is_staff, user.is_superuser, user.check_password(DEMO_PASSWORD)) == (
-        True,
-        True,
+    assert (user.is_superuser, user.membership.role, user.check_password(DEMO_PASSWORD)) == (
+        False,
+        "officer",
         True,
     )
+    roles = dict(Membership.objects.values_list("user__username", "role"))
+    assert roles == {
+        "demo": "officer",
+        "fuzeren": "head",
+        "shenhe": "reviewer",
+        "caizheng": "admin",
+        "shenji": "auditor",
+        "dangan": "officer",
+    }
+    assert get_user_model().objects.get(username="admin").is_superuser
 
 
 def test_demo_reset_reloads_targets_and_restores_the_login():
@@ -66,6 +79,6 @@ def test_demo_reset_reloads_targets_and_restores_the_login():
 
     assert Project.objects.get(code="13032221RDEVGNWRIDTHY").goal.startswith("1.充分利用微博")
     assert list(Revision.objects.values_list("number", flat=True)) == [1, 1, 1]
-    assert not result.user_created
+    assert not result.people.created
     user.refresh_from_db()
     assert user.check_password(DEMO_PASSWORD)
