@@ -3,7 +3,8 @@
 A snapshot is the object's part of a ``jixiao.targets/1`` document: ``ProjectTargets.to_dict()``
 or ``UnitGoalPart.to_dict()``. A change is a plain dict stored as JSON with each revision, e.g.
 ``{"field": "指标值", "indicator": "舆情监测预警、研判分析数", "path": "产出指标 / 数量指标 / …",
-"before": "≥200条", "after": "≥250条"}``.
+"before": "≥200条", "after": "≥250条"}``. A removed indicator's change may say what it
+held (``"held": "口径 1 个、手工填报实际完成值 3 条"``): the row is kept and can be restored.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ K = TypeVar("K", bound=Hashable)
 
 ADDED_INDICATOR = "新增指标"
 REMOVED_INDICATOR = "删除指标"
+# An indicator removed earlier and back in the table (restored by hand or by a re-import).
+RESTORED_INDICATOR = "恢复指标"
 ADDED_SUB_GOAL = "新增分项绩效目标"
 REMOVED_SUB_GOAL = "删除分项绩效目标"
 
@@ -61,9 +64,12 @@ def describe_change(change: Change, width: int = 60) -> str:
     """One change as a Chinese sentence, long texts shortened to ``width`` characters."""
     field = change["field"] or ""
     before, after = _excerpts(change.get("before"), change.get("after"), width)
-    if field in (ADDED_INDICATOR, REMOVED_INDICATOR):
-        value = after if field == ADDED_INDICATOR else before
-        return f"{field}「{change.get('indicator')}」：{value or '（空）'}"
+    if field in (ADDED_INDICATOR, REMOVED_INDICATOR, RESTORED_INDICATOR):
+        value = before if field == REMOVED_INDICATOR else after
+        text = f"{field}「{change.get('indicator')}」：{value or '（空）'}"
+        if change.get("held"):
+            text += f"（带有{change['held']}，已保留，可恢复）"
+        return text
     if field in (ADDED_SUB_GOAL, REMOVED_SUB_GOAL):
         return f"{field}「{change.get('sub_goal')}」"
     if change.get("indicator"):

@@ -1,17 +1,19 @@
-"""The target register in the admin; revisions are history and can only be read."""
+"""The target register in the admin, read-only: targets change only through an import (or a
+restore), which parses the target, writes a revision and the change log."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.revisions import describe_change
+from jixiao.lib.admin import ReadOnlyAdmin, ReadOnlyInline
 from jixiao.targets.models import (
     Indicator,
     Project,
@@ -23,65 +25,62 @@ from jixiao.targets.models import (
 )
 
 
-class SubGoalInline(admin.StackedInline):
+class SubGoalInline(ReadOnlyInline):
     model = SubGoal
-    extra = 0
 
 
-class SafeguardInline(admin.TabularInline):
+class SafeguardInline(ReadOnlyInline):
     model = Safeguard
-    extra = 0
 
 
 @admin.register(UnitGoal)
-class UnitGoalAdmin(admin.ModelAdmin):
+class UnitGoalAdmin(ReadOnlyAdmin):
     """Department-wide goals with their sub-goals and safeguards."""
 
     list_display = ["unit", "year"]
     list_filter = ["year", "unit"]
     search_fields = ["unit__code", "unit__name", "overall"]
     list_select_related = ["unit"]
-    autocomplete_fields = ["unit"]
     inlines = [SubGoalInline, SafeguardInline]
 
 
-class SpendingCheckpointInline(admin.TabularInline):
+class SpendingCheckpointInline(ReadOnlyInline):
     model = SpendingCheckpoint
-    extra = 0
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(ReadOnlyInline):
     model = Indicator
-    extra = 0
     fields = ["position", "level1", "level2", "level3", "target", "weight"]
     show_change_link = True
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ReadOnlyAdmin):
     """Budget projects with their spending plan and indicator table."""
 
     list_display = ["name", "code", "unit", "year", "budget_total", "money_unit"]
     list_filter = ["year", "unit"]
     search_fields = ["code", "name", "unit__code", "unit__name"]
     list_select_related = ["unit"]
-    autocomplete_fields = ["unit"]
     inlines = [SpendingCheckpointInline, IndicatorInline]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
-    """Indicators across projects, to find one by name."""
+class IndicatorAdmin(ReadOnlyAdmin):
+    """Indicators across projects, to find one by name; removed ones too, marked."""
 
-    list_display = ["level3", "level2", "level1", "target", "project"]
+    list_display = ["level3", "level2", "level1", "target", "project", "removed_at"]
     list_filter = ["project__year", "project__unit", "level1", "target_kind"]
     search_fields = ["level3", "description", "project__name", "project__code"]
     list_select_related = ["project"]
-    autocomplete_fields = ["project"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Indicator]:
+        # The history shows what a re-import removed; the pages show only what is in force.
+        return Indicator.all_objects.select_related("project")
 
 
 @admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
+class RevisionAdmin(ReadOnlyAdmin):
     """Imported versions: who imported what and when, and what changed."""
 
     list_display = ["__str__", "unit", "year", "kind", "created_at", "created_by", "source"]
@@ -116,13 +115,3 @@ class RevisionAdmin(admin.ModelAdmin):
         return format_html(
             "<pre>{}</pre>", json.dumps(revision.snapshot, ensure_ascii=False, indent=2)
         )
-
-    # History is written only by imports: nobody adds, edits or deletes it by hand.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

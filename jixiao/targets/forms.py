@@ -17,7 +17,11 @@ PASTED_NAME = "粘贴文本.txt"
 
 
 def unit_for_key(key: str) -> Unit | None:
-    """The unit a URL names (see unit_key), None when there is none."""
+    """The unit a URL names (see unit_key), None when there is none.
+
+    Not scoped to what anybody may reach: pages and commands use
+    ``jixiao.access.lookups.get_unit_for_user``. Kept for the ledger pages until they move.
+    """
     if not key:
         return None
     return (
@@ -95,6 +99,11 @@ class UploadForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    """Confirm the import of a previewed upload, named by its token."""
+    """Confirm the import of a previewed upload, named by its token; and, when it removes
+    indicators holding data, that they may go (they are kept and can be restored)."""
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    confirm_removals = forms.BooleanField(
+        label=_("确认移除以上指标（指标及其口径、实际完成值、佐证材料和填报内容仍保留，可恢复）"),
+        required=False,
+    )

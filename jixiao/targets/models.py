@@ -231,11 +231,21 @@ class SpendingCheckpoint(models.Model):
         return doc.Checkpoint(self.month, percent)
 
 
+class LiveIndicatorManager(models.Manager["Indicator"]):
+    """Indicators in force: those a re-import removed are hidden (``Indicator.all_objects``
+    has them)."""
+
+    def get_queryset(self) -> models.QuerySet[Indicator]:
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class Indicator(models.Model):
     """A row of a project's indicator table (绩效指标), with its target as written and parsed.
 
     Re-imports update rows in place, matched by (level1, level2, level3) and the occurrence
-    among equal triples, so an indicator keeps its id across revisions of the table.
+    among equal triples, so an indicator keeps its id across revisions of the table. A row
+    the table no longer has is kept, marked removed (with its metric, actuals, evidence and
+    report entries), until it is restored or a later table brings it back.
     """
 
     project = models.ForeignKey(
@@ -256,6 +266,32 @@ class Indicator(models.Model):
     target_unit = models.CharField(_("计量单位"), max_length=32, blank=True)
     basis = models.TextField(_("指标值确定依据"), blank=True)
     weight = models.DecimalField(_("权重"), max_digits=9, decimal_places=4, null=True, blank=True)
+    removed_at = models.DateTimeField(_("移除时间"), null=True, blank=True, editable=False)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("移除人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    removed_in_revision = models.ForeignKey(
+        "Revision",
+        verbose_name=_("移除于版本"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="removed_indicators",
+    )
+
+    # The default manager hides removed rows, so every list, report, export and evaluation
+    # (and ``project.indicators``) sees only the table in force; history reads all_objects.
+    # Django reaches a row through a foreign key (a report entry's indicator) with the plain
+    # base manager, so such links keep working while the indicator is removed.
+    objects = LiveIndicatorManager()
+    all_objects = models.Manager()
 
     class Meta:
         verbose_name = _("绩效指标")
@@ -264,6 +300,11 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.level3
+
+    @property
+    def removed(self) -> bool:
+        """True while a re-import has removed the indicator (it can be restored)."""
+        return self.removed_at is not None
 
     @property
     def triple(self) -> tuple[str, str, str]:

@@ -1,21 +1,37 @@
-"""Writes to the target register: importing a document with its revisions; reading it back."""
+"""Writes to the target register: importing a document with its revisions, restoring a
+removed indicator; reading it back. Each write checks permission and writes its change-log rows.
+"""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jixiao.access.perms import require
+from jixiao.audit.choices import Action
+from jixiao.audit.log import Entry, jsonable, record, record_many
 from jixiao.core import document as doc
-from jixiao.core.revisions import Change, describe_change, indicator_identities, revision_diff
+from jixiao.core.revisions import (
+    ADDED_INDICATOR,
+    REMOVED_INDICATOR,
+    RESTORED_INDICATOR,
+    Change,
+    describe_change,
+    indicator_identities,
+    revision_diff,
+)
 from jixiao.lib.actor import Actor
 from jixiao.targets.choices import ImportStatus, RevisionKind, TargetKind
+from jixiao.targets.holdings import Holdings, holdings_of
 from jixiao.targets.models import (
     Indicator,
     Project,
@@ -24,19 +40,24 @@ from jixiao.targets.models import (
     SpendingCheckpoint,
     SubGoal,
     UnitGoal,
+    plain,
 )
 from jixiao.units.models import Unit
 from jixiao.units.services import find_or_create_unit
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
 __all__ = [
     "ImportRejected",
     "ImportResult",
     "ObjectResult",
+    "Removal",
+    "RemovalNeedsConfirmation",
+    "RemovedIndicator",
     "document_for",
     "import_document",
+    "pending_removals",
+    "removed_indicators",
+    "restore_indicator",
+    "unit_of_document",
     "validate_document",
 ]
 
@@ -331,20 +352,116 @@ def _indicator(position: int, row: doc.IndicatorRow) -> Indicator | None:
     )
 
 
-def import_document(document: doc.TargetDocument, *, actor: Actor, source: str) -> ImportResult:
-    """Write a document into the register and record a revision for each object that changed."""
+def unit_of_document(document: doc.TargetDocument) -> Unit | None:
+    """The registered unit a document names (by code, else by name), None when there is none."""
+    ref = document.unit
+    code = ((ref.code if ref else None) or "").strip()
+    name = ((ref.name if ref else None) or "").strip()
+    if code:
+        return Unit.objects.filter(code=code).first()
+    if name:
+        matches = list(Unit.objects.filter(name=name)[:2])
+        return matches[0] if len(matches) == 1 else None
+    return None
+
+
+@dataclass
+class Removal:
+    """An indicator a re-import would remove, and what it holds (kept with it)."""
+
+    project: str
+    indicator: str
+    indicator_id: int
+    path: str
+    holdings: Holdings
+
+    @property
+    def text(self) -> str:
+        """``舆情监测预警、研判分析数：口径 1 个、手工填报实际完成值 3 条``."""
+        if not self.holdings:
+            return self.indicator
+        return f"{self.indicator}：{self.holdings.text}"
+
+    @property
+    def line(self) -> str:
+        """The text with its project: ``「网络安全和信息化经费」舆情监测预警…：口径 1 个``."""
+        return f"「{self.project}」{self.text}"
+
+
+class RemovalNeedsConfirmation(ValidationError):
+    """A re-import would remove indicators holding data; nothing was written.
+
+    ``removals`` lists every indicator the import would remove; the messages name those that
+    hold something, with what they hold.
+    """
+
+    def __init__(self, removals: list[Removal]) -> None:
+        self.removals = removals
+        lines = [r.line for r in removals if r.holdings]
+        head = _(
+            "导入将移除以下带有数据的绩效指标（移除后指标及其数据仍保留，可在项目的修改记录页恢复），"
+            "请确认后再导入："
+        )
+        super().__init__([head, *lines], code="removal_needs_confirmation")
+
+
+def pending_removals(document: doc.TargetDocument) -> list[Removal]:
+    """The indicators importing the document would remove, each with what it holds.
+
+    Reads only; the document must be valid (see :func:`validate_document`).
+    """
+    plan = _plan(document)
+    unit = unit_of_document(document)
+    return [] if unit is None else _removals(unit, plan)
+
+
+def _removals(unit: Unit, plan: _Plan) -> list[Removal]:
+    found: list[tuple[Project, Indicator]] = []
+    for project_plan in plan.projects:
+        project = _find_project(unit, plan.year, project_plan.project)
+        if project is not None:
+            found += [(project, i) for i in _match(project, project_plan.indicators).removed]
+    holdings = holdings_of(i.pk for _p, i in found)
+    return [
+        Removal(p.label, i.level3, i.pk, _path(i), holdings.get(i.pk, Holdings())) for p, i in found
+    ]
+
+
+def import_document(
+    document: doc.TargetDocument,
+    *,
+    actor: Actor,
+    source: str,
+    confirm_removals: bool = False,
+) -> ImportResult:
+    """Write a document into the register and record a revision for each object that changed.
+
+    Only the unit's officer or head (or a superuser, or the operator at the command line) may
+    import into a unit; creating a unit is the operator's or a superuser's. Indicators the
+    document no longer has are removed but kept, with everything they hold, and can be
+    restored; when any of them holds data, the import is refused with
+    :class:`RemovalNeedsConfirmation` unless ``confirm_removals``.
+    """
     plan = _plan(document)  # every row is checked before the first write
-    # One transaction: a document lands whole or not at all, its revisions with it.
+    # One transaction: a document lands whole or not at all, with its revisions and log rows.
     with transaction.atomic():
         unit, unit_created = find_or_create_unit(
             code=plan.unit_code, name=plan.unit_name, actor=actor
         )
-        recorder = _Recorder(unit=unit, year=plan.year, actor=actor.user, source=source)
+        require(actor, "edit", unit)
+        # Lock the unit-year's projects first, so what is counted below is what is removed.
+        list(Project.objects.select_for_update().filter(unit=unit, year=plan.year))
+        if not confirm_removals:
+            removals = _removals(unit, plan)
+            if any(r.holdings for r in removals):
+                raise RemovalNeedsConfirmation(removals)
+        recorder = _Recorder(unit=unit, year=plan.year, actor=actor, source=source)
         objects = []
         if plan.unit_goal is not None:
             objects.append(_import_unit_goal(unit, plan, recorder))
         for project_plan in plan.projects:
             objects.append(_import_project(unit, project_plan, recorder))
+        record_many(actor, recorder.entries)
     return ImportResult(
         source=source,
         unit=unit,
@@ -366,6 +483,15 @@ def _assign(target: models.Model, source: models.Model, fields: list[str]) -> li
     return changed
 
 
+def _values(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """Field values as the change log keeps them; decimals without their padding zeros."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        value = getattr(obj, obj._meta.get_field(name).attname)
+        values[name] = jsonable(plain(value) if isinstance(value, Decimal) else value)
+    return values
+
+
 def _replace_rows(related: Any, planned: Sequence[models.Model], fields: list[str]) -> None:
     """Replace a parent's rows by the planned ones, in order, unless they are the same already."""
 
@@ -382,81 +508,201 @@ def _replace_rows(related: Any, planned: Sequence[models.Model], fields: list[st
     related.model.objects.bulk_create(planned)
 
 
+# What the change log keeps of a department-wide goal: its text and, as texts, its parts.
+SUB_GOALS_KEY = "分项绩效目标"
+SAFEGUARDS_KEY = "工作保障措施"
+PLAN_KEY = "资金支出计划"
+
+
+def _goal_values(goal: UnitGoal) -> dict[str, Any]:
+    subs = [
+        "".join(
+            [
+                s.title,
+                f"：{s.goal}" if s.goal else "",
+                f"（绩效指标：{s.indicators}）" if s.indicators else "",
+            ]
+        )
+        for s in goal.sub_goals.all()
+    ]
+    return {
+        "overall": goal.overall,
+        SUB_GOALS_KEY: "\n".join(subs),
+        SAFEGUARDS_KEY: "\n".join(s.text for s in goal.safeguards.all()),
+    }
+
+
+def _project_values(project: Project) -> dict[str, Any]:
+    plan = "、".join(f"{c.month}月底{plain(c.percent)}%" for c in project.checkpoints.all())
+    return {**_values(project, ["code", *PROJECT_FIELDS]), PLAN_KEY: plan}
+
+
 def _import_unit_goal(unit: Unit, plan: _Plan, recorder: _Recorder) -> ObjectResult:
     assert plan.unit_goal is not None
     goal, created = UnitGoal.objects.select_for_update().get_or_create(
         unit=unit, year=plan.year, defaults={"overall": plan.unit_goal.overall}
     )
+    before = None if created else _goal_values(goal)
     if _assign(goal, plan.unit_goal, ["overall"]):
         goal.save(update_fields=["overall"])
     _replace_rows(goal.sub_goals, plan.sub_goals, ["title", "goal", "indicators"])
     _replace_rows(goal.safeguards, plan.safeguards, ["text"])
-    return recorder.record(
+    result, revision = recorder.record(
         kind=RevisionKind.UNIT_GOAL,
         project=None,
         label=str(RevisionKind.UNIT_GOAL.label),
         snapshot=goal.as_part().to_dict(),
         created=created,
     )
+    if revision is not None:
+        recorder.log(
+            Action.CREATE if created else Action.UPDATE,
+            goal,
+            before=before,
+            after=_goal_values(goal),
+            comment=recorder.revision_note(revision),
+        )
+    return result
+
+
+def _find_project(unit: Unit, year: int, planned: Project) -> Project | None:
+    projects = Project.objects.filter(unit=unit, year=year)
+    if planned.code:
+        return projects.filter(code=planned.code).first()
+    return projects.filter(code__isnull=True, name=planned.name).first()
 
 
 def _import_project(unit: Unit, plan: _ProjectPlan, recorder: _Recorder) -> ObjectResult:
     planned = plan.project
-    projects = Project.objects.select_for_update().filter(unit=unit, year=recorder.year)
-    if planned.code:
-        project = projects.filter(code=planned.code).first()
-    else:
-        project = projects.filter(code__isnull=True, name=planned.name).first()
+    project = _find_project(unit, recorder.year, planned)
     created = project is None
+    before = None
     if project is None:
         planned.unit = unit
         planned.save()
         project = planned
-    elif changed := _assign(project, planned, PROJECT_FIELDS):
-        project.save(update_fields=changed)
+    else:
+        before = _project_values(project)
+        if changed := _assign(project, planned, PROJECT_FIELDS):
+            project.save(update_fields=changed)
 
     _replace_rows(project.checkpoints, plan.checkpoints, ["month", "percent"])
-    _sync_indicators(project, plan.indicators)
-    return recorder.record(
+    synced = _sync_indicators(project, plan.indicators, actor=recorder.actor)
+    result, revision = recorder.record(
         kind=RevisionKind.PROJECT,
         project=project,
         label=project.label,
         snapshot=project.as_targets().to_dict(),
         created=created,
+        removed=[(_path(i), held.text) for i, held in synced.removed],
+        restored=[_path(i) for i, _before in synced.revived],
     )
+    if revision is not None and synced.removed:
+        ids = [i.pk for i, _held in synced.removed]
+        Indicator.all_objects.filter(pk__in=ids).update(removed_in_revision=revision)
+        for indicator, _held in synced.removed:
+            indicator.removed_in_revision = revision
+    after = _project_values(project)
+    if revision is not None or (before is not None and before != after):
+        recorder.log(
+            Action.CREATE if created else Action.UPDATE,
+            project,
+            before=before,
+            after=after,
+            comment=recorder.revision_note(revision),
+        )
+    recorder.log_indicators(project, synced)
+    return result
 
 
-def _sync_indicators(project: Project, planned: list[Indicator]) -> None:
-    """Update indicators in place by identity, create new ones, delete those gone."""
-    # Updating in place keeps ids stable, so whatever refers to an indicator survives a re-import.
-    existing = list(project.indicators.all())
-    current = dict(zip(indicator_identities(i.triple for i in existing), existing, strict=True))
+def _path(indicator: Indicator) -> str:
+    return " / ".join(level for level in indicator.triple if level)
+
+
+@dataclass
+class _Match:
+    """Planned indicator rows paired with the registered row of the same identity (live or
+    removed, None for a new one), and the live rows the table no longer has."""
+
+    pairs: list[tuple[Indicator, Indicator | None]]
+    removed: list[Indicator]
+
+
+def _match(project: Project, planned: Sequence[Indicator]) -> _Match:
+    """Match by ``indicator_identities``: the rows in force come first, then removed rows,
+    so a removed indicator comes back only when the table holds one more of its kind."""
+    rows = list(Indicator.all_objects.filter(project=project).order_by("position", "id"))
+    ordered = [i for i in rows if not i.removed] + [i for i in rows if i.removed]
+    current = dict(zip(indicator_identities(i.triple for i in ordered), ordered, strict=True))
+    pairs = [
+        (indicator, current.pop(key, None))
+        for key, indicator in zip(
+            indicator_identities(i.triple for i in planned), planned, strict=True
+        )
+    ]
+    return _Match(pairs, [i for i in current.values() if not i.removed])
+
+
+@dataclass
+class _Synced:
+    """What syncing a project's indicators did, with the values before each change."""
+
+    created: list[Indicator] = field(default_factory=list)
+    updated: list[tuple[Indicator, dict[str, Any]]] = field(default_factory=list)
+    revived: list[tuple[Indicator, dict[str, Any]]] = field(default_factory=list)
+    removed: list[tuple[Indicator, Holdings]] = field(default_factory=list)
+
+
+REMOVAL_FIELDS = ["removed_at", "removed_by", "removed_in_revision"]
+LOGGED_INDICATOR_FIELDS = [*INDICATOR_FIELDS, "removed_at"]
+
+
+def _sync_indicators(project: Project, planned: list[Indicator], *, actor: Actor) -> _Synced:
+    """Update indicators in place by identity, create new ones, bring back removed ones of
+    the same identity, and mark those gone as removed."""
+    # Updating in place keeps ids stable, so whatever refers to an indicator survives a
+    # re-import; removing softly keeps it (with its metric, actuals and evidence) restorable.
+    match = _match(project, planned)
+    synced = _Synced()
     to_update, to_create = [], []
-    for key, indicator in zip(
-        indicator_identities(i.triple for i in planned), planned, strict=True
-    ):
-        match = current.pop(key, None)
-        if match is None:
+    for indicator, existing in match.pairs:
+        if existing is None:
             indicator.project = project
             to_create.append(indicator)
-        elif _assign(match, indicator, INDICATOR_FIELDS):
-            to_update.append(match)
-    if current:
-        Indicator.objects.filter(pk__in=[i.pk for i in current.values()]).delete()
+            continue
+        before = _values(existing, LOGGED_INDICATOR_FIELDS)
+        changed = _assign(existing, indicator, INDICATOR_FIELDS)
+        if existing.removed:
+            existing.removed_at = existing.removed_by = existing.removed_in_revision = None
+            synced.revived.append((existing, before))
+            to_update.append(existing)
+        elif changed:
+            synced.updated.append((existing, before))
+            to_update.append(existing)
+    if match.removed:
+        holdings = holdings_of(i.pk for i in match.removed)
+        now = timezone.now()
+        for indicator in match.removed:
+            indicator.removed_at, indicator.removed_by = now, actor.user
+            synced.removed.append((indicator, holdings.get(indicator.pk, Holdings())))
+            to_update.append(indicator)
     if to_update:
-        Indicator.objects.bulk_update(to_update, INDICATOR_FIELDS)
+        Indicator.all_objects.bulk_update(to_update, [*INDICATOR_FIELDS, *REMOVAL_FIELDS])
     if to_create:
-        Indicator.objects.bulk_create(to_create)
+        synced.created = Indicator.objects.bulk_create(to_create)
+    return synced
 
 
 @dataclass
 class _Recorder:
-    """Writes a revision for an object whose snapshot differs from its latest revision."""
+    """Writes a revision for an object whose snapshot differs from its latest revision, and
+    gathers the change-log rows the import appends at its end."""
 
     unit: Unit
     year: int
-    actor: User | None
+    actor: Actor
     source: str
+    entries: list[Entry] = field(default_factory=list)
 
     def record(
         self,
@@ -466,28 +712,168 @@ class _Recorder:
         label: str,
         snapshot: dict[str, Any],
         created: bool,
-    ) -> ObjectResult:
+        removed: Sequence[tuple[str, str]] = (),
+        restored: Sequence[str] = (),
+    ) -> tuple[ObjectResult, Revision | None]:
+        """``removed``: (path, what it held) of indicators removed; ``restored``: paths of
+        indicators brought back — their changes say so."""
         if project is not None:
             history = Revision.objects.filter(kind=kind, project=project)
         else:
             history = Revision.objects.filter(kind=kind, unit=self.unit, year=self.year)
         latest = history.order_by("-number").first()
         if not created and latest is not None and latest.snapshot == snapshot:
-            return ObjectResult(kind, label, ImportStatus.UNCHANGED)
+            return ObjectResult(kind, label, ImportStatus.UNCHANGED), None
         changes = [] if latest is None else revision_diff(latest.snapshot, snapshot)
+        _annotate(changes, removed, restored)
         revision = Revision.objects.create(
             unit=self.unit,
             year=self.year,
             kind=kind,
             project=project,
             number=1 if latest is None else latest.number + 1,
-            created_by=self.actor,
+            created_by=self.actor.user,
             source=self.source[:255],
             snapshot=snapshot,
             changes=changes,
         )
         status = ImportStatus.CREATED if created else ImportStatus.UPDATED
-        return ObjectResult(kind, label, status, revision.number, changes)
+        return ObjectResult(kind, label, status, revision.number, changes), revision
+
+    def revision_note(self, revision: Revision | None) -> str:
+        """The comment of a change-log row: the source and the revision it wrote."""
+        note = _("导入「%(source)s」") % {"source": self.source}
+        if revision is not None:
+            note += _("，第 %(number)s 版") % {"number": revision.number}
+        return note
+
+    def log(self, action: str, obj: models.Model, **kwargs: Any) -> None:
+        self.entries.append(Entry.of(action, obj, unit=self.unit, **kwargs))
+
+    def log_indicators(self, project: Project, synced: _Synced) -> None:
+        """One change-log row per indicator created, changed, brought back or removed."""
+        note = _("导入「%(source)s」") % {"source": self.source}
+
+        def where(indicator: Indicator) -> str:
+            return f"{project.label} / {indicator.level3}"[:300]
+
+        for indicator in synced.created:
+            after = _values(indicator, INDICATOR_FIELDS)
+            self.log(
+                Action.CREATE, indicator, after=after, comment=note, object_repr=where(indicator)
+            )
+        for indicator, before in synced.updated:
+            after = _values(indicator, LOGGED_INDICATOR_FIELDS)
+            self.log(
+                Action.UPDATE,
+                indicator,
+                before=before,
+                after=after,
+                comment=note,
+                object_repr=where(indicator),
+            )
+        for indicator, before in synced.revived:
+            after = _values(indicator, LOGGED_INDICATOR_FIELDS)
+            self.log(
+                Action.RESTORE,
+                indicator,
+                before=before,
+                after=after,
+                comment=_("%(note)s：表中再次出现，恢复") % {"note": note},
+                object_repr=where(indicator),
+            )
+        for indicator, held in synced.removed:
+            revision = indicator.removed_in_revision
+            comment = _("%(note)s：表中没有该指标，移除（保留，可恢复）") % {"note": note}
+            if revision is not None:
+                comment += _("，第 %(number)s 版") % {"number": revision.number}
+            if held:
+                comment += _("；带有%(held)s") % {"held": held.text}
+            self.log(
+                Action.REMOVE,
+                indicator,
+                before={name: None for name in REMOVAL_FIELDS},
+                after=_values(indicator, REMOVAL_FIELDS),
+                comment=comment,
+                object_repr=where(indicator),
+            )
+
+
+def _annotate(
+    changes: list[Change], removed: Sequence[tuple[str, str]], restored: Sequence[str]
+) -> None:
+    """Say in a revision's changes what removed indicators held, and which additions are
+    indicators coming back."""
+    held = defaultdict(list)
+    for path, text in removed:
+        held[path].append(text)
+    back = Counter(restored)
+    for change in changes:
+        path = change.get("path") or ""
+        if change["field"] == REMOVED_INDICATOR and held.get(path):
+            text = held[path].pop(0)
+            if text:
+                change["held"] = text
+        elif change["field"] == ADDED_INDICATOR and back[path] > 0:
+            back[path] -= 1
+            change["field"] = RESTORED_INDICATOR
+
+
+@transaction.atomic
+def restore_indicator(indicator: Indicator, *, actor: Actor) -> Indicator:
+    """Bring back a removed indicator with everything it held; records a revision of its
+    project and a change-log row."""
+    require(actor, "edit", indicator)
+    locked = Indicator.all_objects.select_for_update().get(pk=indicator.pk)
+    if not locked.removed:
+        raise ValidationError(_("指标「%(name)s」没有被移除，无需恢复。") % {"name": locked.level3})
+    project = Project.objects.select_for_update().select_related("unit").get(pk=locked.project_id)
+    before = _values(locked, REMOVAL_FIELDS)
+    locked.removed_at = locked.removed_by = locked.removed_in_revision = None
+    locked.save(update_fields=REMOVAL_FIELDS)
+    source = _("恢复指标「%(name)s」") % {"name": locked.level3}
+    recorder = _Recorder(unit=project.unit, year=project.year, actor=actor, source=source)
+    _result, revision = recorder.record(
+        kind=RevisionKind.PROJECT,
+        project=project,
+        label=project.label,
+        snapshot=project.as_targets().to_dict(),
+        created=False,
+        restored=[_path(locked)],
+    )
+    comment = _("恢复被移除的指标")
+    if revision is not None:
+        comment += _("，第 %(number)s 版") % {"number": revision.number}
+    record(
+        actor,
+        Action.RESTORE,
+        locked,
+        unit=project.unit,
+        before=before,
+        after=_values(locked, REMOVAL_FIELDS),
+        comment=comment,
+        object_repr=f"{project.label} / {locked.level3}"[:300],
+    )
+    return locked
+
+
+@dataclass
+class RemovedIndicator:
+    """A removed indicator as the history page lists it: when, by whom, what it holds."""
+
+    indicator: Indicator
+    holdings: Holdings
+
+
+def removed_indicators(project: Project) -> list[RemovedIndicator]:
+    """A project's removed indicators, latest removal first, with what each holds."""
+    rows = list(
+        Indicator.all_objects.filter(project=project, removed_at__isnull=False)
+        .select_related("removed_by", "removed_in_revision")
+        .order_by("-removed_at", "position", "id")
+    )
+    holdings = holdings_of(i.pk for i in rows)
+    return [RemovedIndicator(i, holdings.get(i.pk, Holdings())) for i in rows]
 
 
 def document_for(unit: Unit, year: int) -> doc.TargetDocument:

@@ -16,6 +16,7 @@ from jixiao.core.revisions import (
     ADDED_SUB_GOAL,
     REMOVED_INDICATOR,
     REMOVED_SUB_GOAL,
+    RESTORED_INDICATOR,
     Change,
 )
 from jixiao.exporters.targets_layout import Cell, project_label, project_table
@@ -113,7 +114,12 @@ class ChangeLine:
 def change_line(change: Change) -> ChangeLine:
     """A stored change as a line of the history page, texts in full."""
     field = change.get("field") or ""
-    if field in (ADDED_INDICATOR, REMOVED_INDICATOR):
+    after = change.get("after")
+    if field == REMOVED_INDICATOR:
+        what = f"{field}「{change.get('path') or change.get('indicator')}」"
+        # The row is kept: say so, and what it held, where the new value would be.
+        after = "已移除，可恢复" + (f"；带有{change['held']}" if change.get("held") else "")
+    elif field in (ADDED_INDICATOR, RESTORED_INDICATOR):
         what = f"{field}「{change.get('path') or change.get('indicator')}」"
     elif field in (ADDED_SUB_GOAL, REMOVED_SUB_GOAL):
         what = f"{field}「{change.get('sub_goal')}」"
@@ -125,4 +131,4 @@ def change_line(change: Change) -> ChangeLine:
         what = f"{field}{change['item']}"
     else:
         what = field
-    return ChangeLine(what, change.get("before"), change.get("after"))
+    return ChangeLine(what, change.get("before"), after)

@@ -3,7 +3,8 @@
 Each upload gets a directory ``UPLOAD_DIR/<token>/`` holding the file under its own name (the
 importers name it in their messages, so a random file name would show up there) and the
 document parsed from it as JSON, so the confirmation imports exactly what the preview showed.
-The token is 128 random bits: knowing it is what lets a user confirm.
+The token is 128 random bits; an upload made by a logged-in person also records who made it,
+and only that person may preview or confirm it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from jixiao.core.document import TargetDocument
 # A preview left open over lunch can still be confirmed; older uploads are swept away.
 MAX_AGE_SECONDS = 6 * 3600
 DOCUMENT_FILE = "document.json"
+OWNER_FILE = "owner"
 _TOKEN = re.compile(r"[0-9a-f]{32}")
 # Characters that are unsafe or invalid in file names on the systems we run on.
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
@@ -48,12 +50,15 @@ def safe_name(name: str, default: str = "上传文件") -> str:
     return f"{stem}.{suffix}" if suffix else stem
 
 
-def save(name: str, chunks: Iterable[bytes]) -> tuple[str, Path]:
-    """Store an upload under a new token; returns the token and the stored file."""
+def save(name: str, chunks: Iterable[bytes], *, owner: int | None = None) -> tuple[str, Path]:
+    """Store an upload under a new token (for ``owner``, a user id, when given); returns the
+    token and the stored file."""
     purge_expired()
     token = secrets.token_hex(16)
     folder = _root() / token
     folder.mkdir(parents=True)
+    if owner is not None:
+        (folder / OWNER_FILE).write_text(str(owner), encoding="ascii")
     path = folder / safe_name(name)
     with path.open("wb") as out:
         for chunk in chunks:
@@ -67,19 +72,30 @@ def keep_document(token: str, document: TargetDocument) -> None:
     (_folder(token) / DOCUMENT_FILE).write_text(text, encoding="utf-8")
 
 
-def load(token: str) -> tuple[str, TargetDocument]:
-    """The uploaded file's name and its parsed document; UploadExpired when gone or too old."""
+def load(token: str, *, owner: int | None = None) -> tuple[str, TargetDocument]:
+    """The uploaded file's name and its parsed document; UploadExpired when gone, too old, or
+    (``owner`` given) uploaded by somebody else — the same answer, so a token found in a log
+    is of no use to another person."""
     folder = _folder(token)
     document_path = folder / DOCUMENT_FILE
     try:
         if time.time() - document_path.stat().st_mtime > MAX_AGE_SECONDS:
             raise UploadExpired(token)
+        if owner is not None and _owner(folder) != str(owner):
+            raise UploadExpired(token)
         data = json.loads(document_path.read_text(encoding="utf-8"))
         document = TargetDocument.from_dict(data)
     except (OSError, ValueError, KeyError) as exc:
         raise UploadExpired(token) from exc
-    names = [p.name for p in folder.iterdir() if p.name != DOCUMENT_FILE]
+    names = [p.name for p in folder.iterdir() if p.name not in (DOCUMENT_FILE, OWNER_FILE)]
     return (names[0] if names else DOCUMENT_FILE), document
+
+
+def _owner(folder: Path) -> str | None:
+    try:
+        return (folder / OWNER_FILE).read_text(encoding="ascii").strip()
+    except OSError:
+        return None
 
 
 def discard(token: str) -> None:

@@ -20,4 +20,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("import/preview/<str:token>/", views.preview, name="preview"),
     path("import/confirm/", views.confirm, name="confirm"),
     path("project/<int:pk>/history/", views.history, name="history"),
+    path("indicator/<int:pk>/restore/", views.restore, name="restore"),
 ]

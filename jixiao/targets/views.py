@@ -1,43 +1,103 @@
 """The target pages: a unit's targets for a year, the downloads, the import with its preview,
-and each project's revision history. Thin adapters over services and the importers."""
+and each project's revision history. Thin adapters over services and the importers.
+
+Every page reaches units and projects through the access seam (404 outside reach); the import
+is for the people who keep a unit's data (others get 403), and only into a unit they keep.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jixiao import importers
+from jixiao.access.lookups import (
+    get_for_user,
+    get_project_for_user,
+    get_unit_for_user,
+)
+from jixiao.access.perms import can, is_system
+from jixiao.access.scope import reach, units_for
+from jixiao.audit.history import history_context
 from jixiao.core.document import TargetDocument
 from jixiao.exporters import CONTENT_TYPES, LABELS, SUFFIXES, export_targets
 from jixiao.exporters.targets_layout import document_title
 from jixiao.lib.actor import Actor
+from jixiao.lib.params import require_choice, require_id, require_year
 from jixiao.lib.picker import UnitYearForm, choose_unit_year, unit_key
 from jixiao.targets import uploads
 from jixiao.targets.choices import ImportStatus
-from jixiao.targets.forms import ConfirmForm, UploadForm, unit_for_key
-from jixiao.targets.models import Project, UnitGoal
-from jixiao.targets.services import ImportResult, document_for, import_document, validate_document
+from jixiao.targets.forms import ConfirmForm, UploadForm
+from jixiao.targets.models import Indicator, Project, UnitGoal
+from jixiao.targets.services import (
+    ImportResult,
+    RemovalNeedsConfirmation,
+    document_for,
+    import_document,
+    pending_removals,
+    removed_indicators,
+    restore_indicator,
+    unit_of_document,
+    validate_document,
+)
 from jixiao.targets.tables import change_line, project_blocks
-from jixiao.units.models import Unit
 
 logger = logging.getLogger(__name__)
 
+NOT_AN_EDITOR = _("只有预算单位的填报员或单位负责人可以导入绩效目标。")
 
-def _years_by_unit() -> dict[int, list[int]]:
-    """Each unit's years with projects or a department-wide goal, latest first."""
-    pairs = set(Project.objects.values_list("unit_id", "year").distinct())
-    pairs |= set(UnitGoal.objects.values_list("unit_id", "year"))
+
+def may_import(user: Any) -> bool:
+    """Whether the person keeps some unit's data (its officer or head), or is a superuser."""
+    found = reach(user)
+    if found.superuser:
+        return True
+    if found.unit_id is None:
+        return False
+    unit = units_for(user).filter(pk=found.unit_id).first()
+    return unit is not None and can(user, "edit", unit)
+
+
+def _require_importer(request: HttpRequest) -> None:
+    if not may_import(request.user):
+        raise PermissionDenied(NOT_AN_EDITOR)
+
+
+def _may_import_into(user: Any, document: TargetDocument) -> bool:
+    """Whether the person may import this document: into a unit they keep (a new unit only
+    for a superuser). The same answer whether or not the unit exists, so nothing leaks."""
+    if is_system(user):
+        return True
+    unit = unit_of_document(document)
+    return unit is not None and can(user, "edit", unit)
+
+
+def _refusal(document: TargetDocument) -> str:
+    ref = document.unit
+    name = " ".join(p for p in ((ref.code, ref.name) if ref else ()) if p) or _("（无单位）")
+    return _("您只能导入本单位的绩效目标：文件中的预算单位「%(unit)s」不是您可以修改的单位。") % {
+        "unit": name
+    }
+
+
+def _years_by_unit(who: Any) -> dict[int, list[int]]:
+    """Each reachable unit's years with projects or a department-wide goal, latest first."""
+    units = units_for(who)
+    pairs = set(Project.objects.filter(unit__in=units).values_list("unit_id", "year").distinct())
+    pairs |= set(UnitGoal.objects.filter(unit__in=units).values_list("unit_id", "year"))
     years: dict[int, list[int]] = defaultdict(list)
     for unit_id, year in sorted(pairs, key=lambda pair: -pair[1]):
         years[unit_id].append(year)
@@ -52,7 +112,7 @@ def _page_url(key: str, year: int) -> str:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """Pick a unit and year; see its department-wide goal and every project's target table."""
-    choice = choose_unit_year(request.GET, _years_by_unit(), who=request.user)
+    choice = choose_unit_year(request.GET, _years_by_unit(request.user), who=request.user)
     units, unit, years, asked, year = (
         choice.units,
         choice.unit,
@@ -60,7 +120,12 @@ def index(request: HttpRequest) -> HttpResponse:
         choice.asked,
         choice.year,
     )
-    context: dict[str, object] = {"unit": unit, "year": year, "has_units": bool(units)}
+    context: dict[str, object] = {
+        "unit": unit,
+        "year": year,
+        "has_units": bool(units),
+        "may_import": may_import(request.user),
+    }
     if unit is not None:
         context["form"] = UnitYearForm(units, years, initial={"unit": unit_key(unit), "year": year})
     if asked is not None and year is not None and asked != year:
@@ -90,16 +155,14 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest, unit: str, year: int, fmt: str) -> HttpResponse:
+def export(request: HttpRequest, unit: str, year: str, fmt: str) -> HttpResponse:
     """A unit's target tables for a year as an xlsx, docx or pdf download."""
-    if fmt not in CONTENT_TYPES:
-        raise Http404(_("不支持的格式：%(fmt)s") % {"fmt": fmt})
-    found = unit_for_key(unit)
-    if found is None:
-        raise Http404(_("找不到预算单位：%(unit)s") % {"unit": unit})
-    document = document_for(found, int(year))
+    fmt = require_choice(fmt, CONTENT_TYPES)
+    number = require_year({"year": year})
+    found = get_unit_for_user(request.user, unit)
+    document = document_for(found, number)
     if document.unit_goal is None and not document.projects:
-        raise Http404(_("该单位没有 %(year)s 年的绩效目标。") % {"year": year})
+        raise Http404(_("该单位没有 %(year)s 年的绩效目标。") % {"year": number})
     try:
         data = export_targets(document, fmt)
     except (ImportError, OSError):
@@ -108,7 +171,7 @@ def export(request: HttpRequest, unit: str, year: int, fmt: str) -> HttpResponse
         # WeasyPrint loads Pango and friends when it is first imported; without them the other
         # formats still work, so say so instead of failing the whole request.
         logger.exception("PDF export unavailable")
-        back = _page_url(unit, int(year))
+        back = _page_url(unit_key(found), number)
         return render(request, "targets/pdf_unavailable.html", {"back": back}, status=503)
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     # Chinese file names need RFC 5987's filename*=utf-8''…, which this helper writes.
@@ -121,11 +184,12 @@ def export(request: HttpRequest, unit: str, year: int, fmt: str) -> HttpResponse
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
     """Step 1 of an import: read the upload and keep it for the preview; nothing is saved."""
+    _require_importer(request)
     if request.method != "POST":
         return render(request, "targets/import.html", {"form": UploadForm()})
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
-        token, path = uploads.save(form.upload_name(), form.upload_chunks())
+        token, path = uploads.save(form.upload_name(), form.upload_chunks(), owner=request.user.pk)
         try:
             document = importers.load_document(path)
         except importers.ImportFailure as exc:
@@ -148,51 +212,70 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def preview(request: HttpRequest, token: str) -> HttpResponse:
-    """The parsed upload as it would be imported, with its warnings and problems."""
+    """The parsed upload as it would be imported, with its warnings and problems, and the
+    indicators the import would remove (to be confirmed when they hold data)."""
+    _require_importer(request)
     try:
-        name, document = uploads.load(token)
+        name, document = uploads.load(token, owner=request.user.pk)
     except uploads.UploadExpired:
         messages.error(request, _("上传的文件已过期，请重新上传。"))
         return redirect("targets:import")
+    problems: list[str] = []
+    removals = []
+    allowed = _may_import_into(request.user, document)
     try:
         validate_document(document)
-        problems: list[str] = []
     except ValidationError as exc:
         problems = exc.messages
+    if not allowed:
+        problems.append(_refusal(document))
+    elif not problems:
+        removals = pending_removals(document)
     context = {
         "name": name,
         "document": document,
         "title": document_title(document),
         "blocks": project_blocks(document),
         "problems": problems,
+        "removals": removals,
+        "removals_held": any(r.holdings for r in removals),
         "confirm_form": ConfirmForm(initial={"token": token}),
-        "target_unit": _target_unit(document),
+        # Which unit the document lands in is said only to someone who may import into it.
+        "target_unit": unit_of_document(document) if allowed else None,
+        "allowed": allowed,
     }
     return render(request, "targets/preview.html", context)
-
-
-def _target_unit(document: TargetDocument) -> Unit | None:
-    """The registered unit a document would be imported into, None for a new one."""
-    ref = document.unit
-    if ref is None:
-        return None
-    if ref.code:
-        return Unit.objects.filter(code=ref.code).first()
-    return Unit.objects.filter(name=ref.name).first() if ref.name else None
 
 
 @login_required
 @require_POST
 def confirm(request: HttpRequest) -> HttpResponse:
     """Step 2 of an import: write the previewed document, then show the unit and year."""
-    token = ConfirmForm(request.POST).data.get("token", "")
+    _require_importer(request)
+    form = ConfirmForm(request.POST)
+    form.is_valid()
+    token = str(form.data.get("token", ""))
     try:
-        name, document = uploads.load(token)
+        name, document = uploads.load(token, owner=request.user.pk)
     except uploads.UploadExpired:
         messages.error(request, _("上传的文件已过期，请重新上传。"))
         return redirect("targets:import")
+    if not _may_import_into(request.user, document):
+        messages.error(request, _refusal(document))
+        return redirect("targets:preview", token=token)
     try:
-        result = import_document(document, actor=Actor.from_request(request), source=name)
+        result = import_document(
+            document,
+            actor=Actor.from_request(request),
+            source=name,
+            confirm_removals=bool(form.cleaned_data.get("confirm_removals")),
+        )
+    except RemovalNeedsConfirmation as exc:
+        messages.error(request, _("请勾选“确认移除”后再导入：") + "；".join(exc.messages[1:]))
+        return redirect("targets:preview", token=token)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or NOT_AN_EDITOR)
+        return redirect("targets:preview", token=token)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -223,11 +306,44 @@ def _summary(result: ImportResult) -> str:
 
 
 @login_required
-def history(request: HttpRequest, pk: int) -> HttpResponse:
-    """A project's revisions, newest first, each with what changed."""
-    project = get_object_or_404(Project.objects.select_related("unit"), pk=pk)
+def history(request: HttpRequest, pk: str) -> HttpResponse:
+    """A project's revisions, newest first, each with what changed; its removed indicators
+    (with a restore button for the unit's keepers); and its change log."""
+    project = get_project_for_user(request.user, pk)
     revisions = project.revisions.select_related("created_by").order_by("-number")
     entries = [(rev, [change_line(c) for c in rev.changes]) for rev in revisions]
     back = _page_url(unit_key(project.unit), project.year)
-    context = {"project": project, "entries": entries, "back": back}
+    indicator_ids = [
+        str(i) for i in Indicator.all_objects.filter(project=project).values_list("pk", flat=True)
+    ]
+    log = Q(object_type="targets.indicator", object_id__in=indicator_ids)
+    context = {
+        "project": project,
+        "entries": entries,
+        "back": back,
+        "removed": removed_indicators(project),
+        "may_edit": can(request.user, "edit", project),
+        **history_context(project, extra=log),
+    }
     return render(request, "targets/history.html", context)
+
+
+@login_required
+@require_POST
+def restore(request: HttpRequest, pk: str) -> HttpResponse:
+    """Bring back a removed indicator (with its metric, actuals and evidence)."""
+    indicator = get_for_user(
+        Indicator.all_objects.select_related("project__unit"), request.user, pk=require_id(pk)
+    )
+    try:
+        restored = restore_indicator(indicator, actor=Actor.from_request(request))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("已恢复指标「%(name)s」，其口径、实际完成值和佐证材料一并恢复。")
+            % {"name": restored.level3},
+        )
+    return redirect("targets:history", pk=indicator.project_id)

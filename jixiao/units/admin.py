@@ -1,25 +1,26 @@
-"""Budget units in the admin."""
+"""Budget units and finance bureaus in the admin, read-only: they change through the services
+(the accounts pages, ``jixiao`` commands), which check permissions and write the change log."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
+from jixiao.lib.admin import ReadOnlyAdmin
 from jixiao.units.models import FinanceBureau, Unit
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(ReadOnlyAdmin):
     """Units, searchable by code and name."""
 
     list_display = ["code", "name", "parent", "finance_bureau"]
     search_fields = ["code", "name"]
-    autocomplete_fields = ["parent", "finance_bureau"]
-    list_select_related = ["parent"]
+    list_select_related = ["parent", "finance_bureau"]
 
 
 @admin.register(FinanceBureau)
-class FinanceBureauAdmin(admin.ModelAdmin):
-    """Finance bureaus and their rule settings (checked when saved)."""
+class FinanceBureauAdmin(ReadOnlyAdmin):
+    """Finance bureaus and their rule settings."""
 
     list_display = ["name"]
     search_fields = ["name"]

@@ -21,7 +21,7 @@ from jixiao.targets.services import import_document
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SEED_PATH = Path(__file__).resolve().parents[2] / "demo" / "seed-changli-cac-2021.txt"
+SEED_PATH = Path(__file__).resolve().parents[2] / "system" / "demo" / "seed-changli-cac-2021.txt"
 SCREENSHOTS = os.environ.get("JIXIAO_WEB_CHECK_DIR")
 
 

@@ -106,7 +106,7 @@ def test_import_writes_and_prints_a_summary_per_file(files, officer):
     out, _ = call("import", "a.txt", "--user", "officer")
 
     assert out.splitlines() == [
-        "a.txt：224001 中共昌黎县委网络安全和信息化委员会办公室本级 2021 年（新建单位）",
+        "a.txt：224001 中共昌黎县委网络安全和信息化委员会办公室本级 2021 年",
         "  部门整体绩效目标：新建，第 1 版",
         "  网络安全和信息化经费：新建，第 1 版",
         "  网络宣传管理经费：新建，第 1 版",

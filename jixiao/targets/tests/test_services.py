@@ -43,9 +43,9 @@ def row_counts() -> dict[str, int]:
 def test_import_creates_goal_projects_and_indicators_with_exact_values(demo_document, officer):
     result = import_document(demo_document, actor=Actor(officer), source="seed.txt")
 
-    unit = Unit.objects.get()
-    assert (unit.code, unit.name) == ("224001", "中共昌黎县委网络安全和信息化委员会办公室本级")
-    assert result.unit_created
+    unit = Unit.objects.get(code="224001")  # the officer's unit, made by the org fixture
+    assert unit.name == "中共昌黎县委网络安全和信息化委员会办公室本级"
+    assert not result.unit_created
     assert [(o.label, o.status, o.revision) for o in result.objects] == [
         ("部门整体绩效目标", ImportStatus.CREATED, 1),
         ("网络安全和信息化经费", ImportStatus.CREATED, 1),
@@ -288,11 +288,11 @@ def test_failure_while_writing_the_second_project_rolls_back_everything(demo_doc
     real = services._sync_indicators
     calls = []
 
-    def failing(project, planned):
+    def failing(project, planned, **kwargs):
         calls.append(project)
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        real(project, planned)
+        return real(project, planned, **kwargs)
 
     monkeypatch.setattr(services, "_sync_indicators", failing)
 

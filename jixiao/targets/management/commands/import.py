@@ -19,7 +19,11 @@ from jixiao import importers
 from jixiao.commands import JixiaoCommand, check_migrated, error_line
 from jixiao.core.document import TargetDocument, UnitRef
 from jixiao.lib.actor import Actor
-from jixiao.targets.services import import_document, validate_document
+from jixiao.targets.services import (
+    RemovalNeedsConfirmation,
+    import_document,
+    validate_document,
+)
 
 
 def _json_line(data: Any) -> str:
@@ -31,6 +35,15 @@ def _in_file(path: Path) -> Iterator[None]:
     """Name the file in a rejection, so a user importing many knows which one to fix."""
     try:
         yield
+    except RemovalNeedsConfirmation as exc:
+        lines = "；".join(r.line for r in exc.removals if r.holdings)
+        raise CommandError(
+            _(
+                "%(file)s：导入将移除以下带有数据的绩效指标：%(lines)s。"
+                "确认移除请加 --confirm-removals（移除的指标及其数据仍保留，可恢复）。"
+            )
+            % {"file": path.name, "lines": lines}
+        ) from exc
     except ValidationError as exc:
         raise CommandError(f"{path.name}：{error_line(exc)}") from exc
 
@@ -38,7 +51,9 @@ def _in_file(path: Path) -> Iterator[None]:
 class Command(JixiaoCommand):
     help = _(
         "导入绩效目标文件（Word、Excel、PDF 或文本）。所有文件在一个事务中导入："
-        "任何一个文件出错，则都不写入。"
+        "任何一个文件出错，则都不写入。文件中没有的已有指标会被移除（保留，可在网页上恢复）；"
+        "其中带有口径、实际完成值、佐证材料或填报内容的，须加 --confirm-removals 确认。"
+        "命令行是服务器管理员的工具，可导入任何单位。"
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -48,6 +63,14 @@ class Command(JixiaoCommand):
         )
         parser.add_argument("--json", action="store_true", help=_("以 JSON 输出，每个文件一行"))
         parser.add_argument("--user", metavar="USERNAME", help=_("记为导入人的用户名"))
+        parser.add_argument(
+            "--confirm-removals",
+            action="store_true",
+            help=_(
+                "确认移除文件中没有、但带有口径、实际完成值、佐证材料或填报内容的指标"
+                "（移除的指标连同其数据保留，可恢复）"
+            ),
+        )
         parser.add_argument(
             "--unit", metavar="CODE", help=_("文件中没有单位编码时使用的预算单位编码")
         )
@@ -81,7 +104,14 @@ class Command(JixiaoCommand):
             results = []
             for path, document in documents:
                 with _in_file(path):
-                    results.append(import_document(document, actor=actor, source=path.name))
+                    results.append(
+                        import_document(
+                            document,
+                            actor=actor,
+                            source=path.name,
+                            confirm_removals=options["confirm_removals"],
+                        )
+                    )
         for (path, document), result in zip(documents, results, strict=True):
             self._warn(path, document)
             if as_json:
