@@ -16,7 +16,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jixiao.access.perms import require
+from jixiao.access.perms import can, require
+from jixiao.access.scope import reach, units_for
 from jixiao.audit.choices import Action
 from jixiao.audit.log import Entry, jsonable, record, record_many
 from jixiao.core import document as doc
@@ -54,6 +55,7 @@ __all__ = [
     "RemovedIndicator",
     "document_for",
     "import_document",
+    "may_import",
     "pending_removals",
     "removed_indicators",
     "restore_indicator",
@@ -350,6 +352,18 @@ def _indicator(position: int, row: doc.IndicatorRow) -> Indicator | None:
         basis=row.basis or "",
         weight=row.weight,
     )
+
+
+def may_import(who: Any) -> bool:
+    """Whether the person keeps some unit's data (its officer or head), or is a superuser or
+    the operator: who is offered the import pages."""
+    found = reach(who)
+    if found.everything:
+        return True
+    if found.unit_id is None:
+        return False
+    unit = units_for(who).filter(pk=found.unit_id).first()
+    return unit is not None and can(who, "edit", unit)
 
 
 def unit_of_document(document: doc.TargetDocument) -> Unit | None:
@@ -751,36 +765,25 @@ class _Recorder:
         self.entries.append(Entry.of(action, obj, unit=self.unit, **kwargs))
 
     def log_indicators(self, project: Project, synced: _Synced) -> None:
-        """One change-log row per indicator created, changed, brought back or removed."""
+        """One change-log row per indicator created, changed or brought back (in table order),
+        then one per indicator removed."""
         note = _("导入「%(source)s」") % {"source": self.source}
-
-        def where(indicator: Indicator) -> str:
-            return f"{project.label} / {indicator.level3}"[:300]
-
-        for indicator in synced.created:
-            after = _values(indicator, INDICATOR_FIELDS)
+        revived = _("%(note)s：表中再次出现，恢复") % {"note": note}
+        rows: list[tuple[int, str, Indicator, dict[str, Any] | None, str]] = [
+            (i.position, Action.CREATE, i, None, note) for i in synced.created
+        ]
+        rows += [(i.position, Action.UPDATE, i, before, note) for i, before in synced.updated]
+        rows += [(i.position, Action.RESTORE, i, before, revived) for i, before in synced.revived]
+        rows.sort(key=lambda row: row[0])
+        for _position, action, indicator, before, comment in rows:
+            fields = INDICATOR_FIELDS if before is None else LOGGED_INDICATOR_FIELDS
             self.log(
-                Action.CREATE, indicator, after=after, comment=note, object_repr=where(indicator)
-            )
-        for indicator, before in synced.updated:
-            after = _values(indicator, LOGGED_INDICATOR_FIELDS)
-            self.log(
-                Action.UPDATE,
+                action,
                 indicator,
                 before=before,
-                after=after,
-                comment=note,
-                object_repr=where(indicator),
-            )
-        for indicator, before in synced.revived:
-            after = _values(indicator, LOGGED_INDICATOR_FIELDS)
-            self.log(
-                Action.RESTORE,
-                indicator,
-                before=before,
-                after=after,
-                comment=_("%(note)s：表中再次出现，恢复") % {"note": note},
-                object_repr=where(indicator),
+                after=_values(indicator, fields),
+                comment=comment,
+                object_repr=_where(project, indicator),
             )
         for indicator, held in synced.removed:
             revision = indicator.removed_in_revision
@@ -792,11 +795,16 @@ class _Recorder:
             self.log(
                 Action.REMOVE,
                 indicator,
-                before={name: None for name in REMOVAL_FIELDS},
+                before=dict.fromkeys(REMOVAL_FIELDS),
                 after=_values(indicator, REMOVAL_FIELDS),
                 comment=comment,
-                object_repr=where(indicator),
+                object_repr=_where(project, indicator),
             )
+
+
+def _where(project: Project, indicator: Indicator) -> str:
+    """How the change log names an indicator: its project and its name."""
+    return f"{project.label} / {indicator.level3}"[:300]
 
 
 def _annotate(
@@ -852,7 +860,7 @@ def restore_indicator(indicator: Indicator, *, actor: Actor) -> Indicator:
         before=before,
         after=_values(locked, REMOVAL_FIELDS),
         comment=comment,
-        object_repr=f"{project.label} / {locked.level3}"[:300],
+        object_repr=_where(project, locked),
     )
     return locked
 

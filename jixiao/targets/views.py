@@ -30,7 +30,7 @@ from jixiao.access.lookups import (
     get_unit_for_user,
 )
 from jixiao.access.perms import can, is_system
-from jixiao.access.scope import reach, units_for
+from jixiao.access.scope import units_for
 from jixiao.audit.history import history_context
 from jixiao.core.document import TargetDocument
 from jixiao.exporters import CONTENT_TYPES, LABELS, SUFFIXES, export_targets
@@ -47,6 +47,7 @@ from jixiao.targets.services import (
     RemovalNeedsConfirmation,
     document_for,
     import_document,
+    may_import,
     pending_removals,
     removed_indicators,
     restore_indicator,
@@ -58,17 +59,6 @@ from jixiao.targets.tables import change_line, project_blocks
 logger = logging.getLogger(__name__)
 
 NOT_AN_EDITOR = _("只有预算单位的填报员或单位负责人可以导入绩效目标。")
-
-
-def may_import(user: Any) -> bool:
-    """Whether the person keeps some unit's data (its officer or head), or is a superuser."""
-    found = reach(user)
-    if found.superuser:
-        return True
-    if found.unit_id is None:
-        return False
-    unit = units_for(user).filter(pk=found.unit_id).first()
-    return unit is not None and can(user, "edit", unit)
 
 
 def _require_importer(request: HttpRequest) -> None:
@@ -306,7 +296,7 @@ def _summary(result: ImportResult) -> str:
 
 
 @login_required
-def history(request: HttpRequest, pk: str) -> HttpResponse:
+def history(request: HttpRequest, pk: int) -> HttpResponse:
     """A project's revisions, newest first, each with what changed; its removed indicators
     (with a restore button for the unit's keepers); and its change log."""
     project = get_project_for_user(request.user, pk)
@@ -330,10 +320,10 @@ def history(request: HttpRequest, pk: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def restore(request: HttpRequest, pk: str) -> HttpResponse:
+def restore(request: HttpRequest, pk: int) -> HttpResponse:
     """Bring back a removed indicator (with its metric, actuals and evidence)."""
     indicator = get_for_user(
-        Indicator.all_objects.select_related("project__unit"), request.user, pk=require_id(pk)
+        Indicator.all_objects.select_related("project__unit"), request.user, pk=require_id(str(pk))
     )
     try:
         restored = restore_indicator(indicator, actor=Actor.from_request(request))
