@@ -14,7 +14,7 @@ from jixiao.exporters import SUFFIXES, export_targets
 from jixiao.importers import load_document
 from jixiao.importers.doc import soffice_path
 
-SEED = Path(__file__).parents[2] / "jixiao" / "demo" / "seed-changli-cac-2021.txt"
+SEED = Path(__file__).parents[2] / "jixiao" / "system" / "demo" / "seed-changli-cac-2021.txt"
 
 
 def content(doc: TargetDocument) -> dict[str, object]:

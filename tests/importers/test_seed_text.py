@@ -24,7 +24,7 @@ from jixiao.importers import load_document, load_text
 
 REPO = Path(__file__).resolve().parents[2]
 NAME = "seed-changli-cac-2021.txt"
-PACKAGED = REPO / "jixiao" / "demo" / NAME
+PACKAGED = REPO / "jixiao" / "system" / "demo" / NAME
 SHARED = REPO.parent / "shared" / "corpus" / NAME
 SEED = PACKAGED if PACKAGED.is_file() else SHARED
 
