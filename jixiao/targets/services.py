@@ -501,7 +501,7 @@ def _values(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """Field values as the change log keeps them; decimals without their padding zeros."""
     values: dict[str, Any] = {}
     for name in fields:
-        value = getattr(obj, obj._meta.get_field(name).attname)
+        value = getattr(obj, getattr(obj._meta.get_field(name), "attname", name))
         values[name] = jsonable(plain(value) if isinstance(value, Decimal) else value)
     return values
 
@@ -832,7 +832,7 @@ def restore_indicator(indicator: Indicator, *, actor: Actor) -> Indicator:
     """Bring back a removed indicator with everything it held; records a revision of its
     project and a change-log row."""
     require(actor, "edit", indicator)
-    locked = Indicator.all_objects.select_for_update().get(pk=indicator.pk)
+    locked: Indicator = Indicator.all_objects.select_for_update().get(pk=indicator.pk)
     if not locked.removed:
         raise ValidationError(_("指标「%(name)s」没有被移除，无需恢复。") % {"name": locked.level3})
     project = Project.objects.select_for_update().select_related("unit").get(pk=locked.project_id)
