@@ -96,8 +96,8 @@ def test_create_entry_refuses_a_second_record_with_the_same_key(unit, opinion):
     assert LedgerEntry.objects.count() == 1
 
 
-def test_create_entry_refuses_another_units_project(unit, opinion):
-    other = Unit.objects.create(code="224002", name="昌黎县某局")
+def test_create_entry_refuses_another_units_project(unit, opinion, org):
+    other = org.unit_b
     project = Project.objects.filter(unit=unit).first()
 
     with pytest.raises(ValidationError) as caught:
@@ -308,18 +308,28 @@ def test_add_attachment_refuses_a_file_over_the_limit(unit, opinion, media, sett
     assert not media.exists()
 
 
-def test_remove_attachment_deletes_the_file_once_committed(
-    unit, opinion, media, django_capture_on_commit_callbacks
+def test_remove_attachment_keeps_row_and_file_and_restore_brings_it_back(
+    unit, opinion, media, officer, django_capture_on_commit_callbacks
 ):
     entry = services.create_entry(opinion, unit, case(), actor=SYSTEM)
     attachment = services.add_attachment(entry, SimpleUploadedFile("a.txt", b"abc"), actor=SYSTEM)
     stored = media / attachment.file.name
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.remove_attachment(attachment, actor=SYSTEM)
+        services.remove_attachment(attachment, actor=Actor(officer))
 
-    assert not Attachment.objects.exists()
-    assert not stored.exists()
+    removed = Attachment.objects.get()
+    assert removed.removed_by == officer and removed.removed_at is not None
+    assert list(entry.attachments.kept()) == []
+    assert stored.read_bytes() == b"abc"  # the evidence stays on disk
+    with pytest.raises(ValidationError) as twice:
+        services.remove_attachment(removed, actor=Actor(officer))
+    assert twice.value.messages == ["附件“a.txt”已被删除"]
+
+    services.restore_attachment(removed, actor=Actor(officer))
+
+    assert list(entry.attachments.kept()) == [removed]
+    assert Attachment.objects.get().removed_by is None
 
 
 def test_bulk_written_cases_get_the_step_history_of_their_state_dates(unit, opinion, officer):

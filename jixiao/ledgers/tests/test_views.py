@@ -113,16 +113,20 @@ def test_index_lists_presets_with_counts_for_the_year(client_in, unit, opinion):
     assert client_in.get("/ledgers/?year=2020").context["rows"][0]["count"] == 1
 
 
-def test_index_shows_a_units_own_type_only_to_that_unit(client_in, unit):
-    other = Unit.objects.create(code="224002", name="昌黎县某局")
-    LedgerType.objects.create(unit=other, code="complaint", name="信访件", date_field="received")
+def test_index_shows_a_units_own_type_only_to_that_unit(client_in, unit, org, officer_b):
+    LedgerType.objects.create(
+        unit=org.unit_b, code="complaint", name="信访件", date_field="received"
+    )
+    other = Client()
+    other.force_login(officer_b)
 
     mine = client_in.get("/ledgers/?unit=224001").context["rows"]
-    theirs = client_in.get("/ledgers/?unit=224002").context["rows"]
+    theirs = other.get("/ledgers/?unit=224002").context["rows"]
 
     assert "信访件" not in [r["type"].name for r in mine]
     assert [r["type"].name for r in theirs if r["type"].unit_id] == ["信访件"]
     assert len(theirs) == len(mine) + 1 == 11
+    assert client_in.get("/ledgers/?unit=224002").status_code == 404  # not in reach
 
 
 def test_unknown_type_and_reserved_words_are_not_ledgers(client_in, unit):
@@ -299,12 +303,14 @@ def test_edit_form_is_filled_and_saves(client_in, unit, opinion):
 
     form = text(client_in.get(f"/ledgers/entry/{entry.pk}/edit/"))
     response = client_in.post(
-        f"/ledgers/entry/{entry.pk}/edit/", {**case(), "must_handle": "false", "grade": "重大"}
+        f"/ledgers/entry/{entry.pk}/edit/",
+        {**case(), "must_handle": "false", "grade": "重大", "_version": "1"},
     )
 
     assert 'value="2021-03-01"' in field_block(form, "first_seen")
     assert 'value="true" id="id_must_handle_0" checked' in field_block(form, "must_handle")
     assert '<option value="一般" selected>' in field_block(form, "grade")
+    assert '<input type="hidden" name="_version" value="1"' in form
     assert response.status_code == 302
     entry.refresh_from_db()
     assert (entry.data["grade"], entry.data["must_handle"]) == ("重大", False)
@@ -345,6 +351,7 @@ def test_transition_moves_the_record_and_fills_the_steps_field(client_in, cases,
             "to-预警-on": "2021-03-04",
             "to-预警-note": "报分管领导",
             "to-预警-alert_note": "预警单 2021-07 号",
+            "to-预警-_version": "1",
         },
     )
 
@@ -370,7 +377,7 @@ def test_transition_errors_reopen_the_steps_form(client_in, cases):
 
     response = client_in.post(
         f"/ledgers/entry/{entry.pk}/transition/",
-        {"to_state": "预警", "to-预警-on": "2021-02-01"},
+        {"to_state": "预警", "to-预警-on": "2021-02-01", "to-预警-_version": "1"},
     )
 
     html = text(response)
@@ -415,7 +422,12 @@ def test_attachment_upload_download_and_delete(client_in, cases, media):
         "attachment; filename*=utf-8''%E7%A0%94%E5%88%A4%E6%8A%A5%E5%91%8A.txt"
     )
     assert deleted.status_code == 302
-    assert not Attachment.objects.exists()
+    attachment.refresh_from_db()
+    assert attachment.removed_at is not None  # kept, no longer listed
+    after = client_in.get(f"/ledgers/entry/{entry.pk}/")
+    assert [a for a, _size in after.context["attachments"]] == []
+    assert after.context["removed_attachments"] == [attachment]
+    assert "已删除的附件（1）" in text(after)
 
 
 def test_attachment_over_the_limit_is_refused_in_chinese(client_in, cases, settings):
