@@ -270,7 +270,9 @@ def test_5000_rows_with_3_bad_import_nothing_then_all_then_nothing_new(unit, tmp
 def test_errors_listed_are_capped_and_counted(unit):
     rows = [opinion_row(n, 级别="特大") for n in range(MAX_LISTED_ERRORS + 5)]
 
-    report = import_table(ledger(unit, "opinion"), unit, table(OPINION_HEADERS, *rows), actor=SYSTEM)
+    report = import_table(
+        ledger(unit, "opinion"), unit, table(OPINION_HEADERS, *rows), actor=SYSTEM
+    )
 
     assert (len(report.errors), report.error_count) == (MAX_LISTED_ERRORS, MAX_LISTED_ERRORS + 5)
     assert report.error_lines()[-1] == "……另有 5 处问题未列出"

@@ -76,7 +76,9 @@ def test_create_entry_starts_in_the_initial_state_on_its_own_date(unit, opinion,
 
 def test_create_entry_reports_every_bad_field_by_code(unit, opinion):
     with pytest.raises(ValidationError) as caught:
-        services.create_entry(opinion, unit, case(title="", grade="特大", link="weibo"), actor=SYSTEM)
+        services.create_entry(
+            opinion, unit, case(title="", grade="特大", link="weibo"), actor=SYSTEM
+        )
 
     assert caught.value.message_dict == {
         "title": ["“标题”必填"],
