@@ -14,9 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
+from jixiao.audit.models import ChangeLog
 from jixiao.core.document import TargetDocument
 from jixiao.ledgers import services
-from jixiao.ledgers.models import Attachment, LedgerEntry, LedgerType
+from jixiao.ledgers.models import Attachment, ImportMapping, LedgerEntry, LedgerType
 from jixiao.ledgers.services import EntryInput
 from jixiao.lib.actor import Actor
 from jixiao.targets.models import Project
@@ -562,6 +563,46 @@ def test_admin_defines_a_ledger_that_the_pages_then_use(admin_client, unit):
     assert [f.state for f in detail.context["transition_forms"]] == ["办理"]
     assert detail.context["overdue"] is True
 
+    # The admin saved it through the service: one change-log row, from the admin.
+    row = ChangeLog.objects.get(object_type="ledgers.ledgertype", object_id=str(petition.pk))
+    assert (row.action, row.via, row.username, row.unit_id) == ("create", "admin", "admin", unit.pk)
+    assert row.after["name"] == "信访件"
+    assert row.after["字段 channel"] == "2. 来源（单选，必填，选项：来信、来访、网上）"
+
+
+def test_admin_changes_a_ledger_type_through_the_service(admin_client, unit):
+    admin_client.post(reverse("admin:ledgers_ledgertype_add"), type_post(unit, PETITION_FLOW))
+    petition = LedgerType.objects.get(code="petition")
+    fields = list(petition.fields.all())
+    post = type_post(unit, PETITION_FLOW, name="信访事项")
+    post["fields-INITIAL_FORMS"] = str(len(fields))
+    for n, f in enumerate(fields):
+        post[f"fields-{n}-id"] = str(f.pk)
+        post[f"fields-{n}-ledger_type"] = str(petition.pk)
+    post["fields-5-DELETE"] = "on"  # 涉及事项
+
+    response = admin_client.post(
+        reverse("admin:ledgers_ledgertype_change", args=[petition.pk]), post
+    )
+
+    assert response.status_code == 302, response.context["errors"]
+    petition.refresh_from_db()
+    assert petition.name == "信访事项"
+    assert [f.code for f in petition.fields.all()] == [
+        "title",
+        "received",
+        "channel",
+        "reply_by",
+        "people",
+    ]
+    row = ChangeLog.objects.filter(object_type="ledgers.ledgertype").latest("seq")
+    assert (row.action, row.before["name"], row.after["name"]) == ("update", "信访件", "信访事项")
+    assert row.before["字段 topics"] == "5. 涉及事项（多选，选项：征地、工资、环境）"
+    assert row.after["字段 topics"] is None
+    assert (
+        admin_client.get(reverse("admin:ledgers_ledgertype_delete", args=[petition.pk]))
+    ).status_code == 403
+
 
 @pytest.mark.parametrize(
     ("workflow", "changes", "message"),
@@ -611,6 +652,19 @@ def test_admin_entry_pages_are_read_only_and_searchable(admin_client, cases):
         ("监测", "预警"),
     ]
     assert admin_client.get(reverse("admin:ledgers_ledgerentry_add")).status_code == 403
+    # Read-only: no save, no delete, for records and the saved mappings alike.
+    assert "_save" not in text(change)
+    changed = admin_client.post(
+        reverse("admin:ledgers_ledgerentry_change", args=[entry.pk]), {"state": "办结"}
+    )
+    assert changed.status_code == 403
+    assert LedgerEntry.objects.get(pk=entry.pk).state == "预警"
+    delete = reverse("admin:ledgers_ledgerentry_delete", args=[entry.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    mapping = ImportMapping.objects.get(name="舆情监测服务导出")
+    mapping_url = reverse("admin:ledgers_importmapping_change", args=[mapping.pk])
+    assert admin_client.post(mapping_url, {"name": "改名"}).status_code == 403
+    assert ImportMapping.objects.filter(name="舆情监测服务导出").exists()
 
 
 def test_records_list_queries_do_not_grow_with_rows(
