@@ -59,7 +59,7 @@ def version_field() -> forms.IntegerField:
 def carry_version(form: forms.Form, version: int) -> None:
     """After a stale save was refused, the form carries the record's current version: the
     person reads what changed, and saving again (their typed text kept) is their choice."""
-    data = form.data.copy()
+    data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict: lists kept
     data[form.add_prefix(VERSION)] = str(version)
     form.data = data
 

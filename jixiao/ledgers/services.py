@@ -366,19 +366,18 @@ def update_entry(
     require(actor, "edit", entry)
     locked = _locked(entry)
     check_version(locked, version)
-    if isinstance(project, _Keep):
-        project = locked.project
+    chosen: Project | None = locked.project if isinstance(project, _Keep) else project
     ledger_type = locked.ledger_type
     labels = field_labels(ledger_type)
     before = audit_values(locked, labels)
     data, errors = _prepare(
-        ledger_type, locked.unit, EntryInput(values, project, locked.state), specs(ledger_type)
+        ledger_type, locked.unit, EntryInput(values, chosen, locked.state), specs(ledger_type)
     )
     if errors:
         raise ValidationError(errors)
     old_day = locked.date
     locked.data = data
-    locked.project = project
+    locked.project = chosen
     for name, value in _columns(ledger_type, data).items():
         setattr(locked, name, value)
     if locked.date != old_day:

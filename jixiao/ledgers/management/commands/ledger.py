@@ -12,7 +12,6 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.management.base import CommandError
 from django.http import Http404
@@ -159,7 +158,7 @@ def _ledger_type(unit: Unit | None, code: str) -> LedgerType:
 def _user(username: str | None) -> User | None:
     if username is None:
         return None
-    user = get_user_model().objects.filter(username=username).first()
+    user = User.objects.filter(username=username).first()
     if user is None:
         raise CommandError(_("找不到用户：%(name)s") % {"name": username})
     return user
