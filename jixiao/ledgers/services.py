@@ -375,6 +375,9 @@ def update_entry(
     )
     if errors:
         raise ValidationError(errors)
+    if data == locked.data and chosen == locked.project:
+        _copy_back(locked, entry)
+        return locked  # saved unchanged: no new version, no log row, nobody's form goes stale
     old_day = locked.date
     locked.data = data
     locked.project = chosen

@@ -431,3 +431,12 @@ def test_a_save_at_the_current_version_goes_through(unit, opinion, officer):
     services.update_entry(entry, case(grade="重大"), actor=Actor(officer), version=2)
 
     assert LedgerEntry.objects.get().data["grade"] == "重大"
+
+
+def test_saving_a_record_unchanged_writes_nothing(unit, opinion, officer):
+    entry = services.create_entry(opinion, unit, case(), actor=SYSTEM)
+
+    services.update_entry(entry, case(), actor=Actor(officer), version=1)
+
+    assert LedgerEntry.objects.get().version == 1
+    assert [r.action for r in rows_of(entry)] == ["create"]
