@@ -1,5 +1,7 @@
 """Ledgers in the admin: an administrator defines a unit's own record types (fields, choices,
-workflow) without code; records and their workflow steps are shown, not edited, here."""
+workflow) without code, saved through ``services.save_ledger_type`` (permission checked,
+change-logged); records, their workflow steps, attachments and import mappings are shown,
+not edited, here (the pages and imports change them through the services)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from jixiao.ledgers import services
 from jixiao.ledgers.forms import config_problems, workflow_problems
 from jixiao.ledgers.models import (
     Attachment,
@@ -25,6 +28,8 @@ from jixiao.ledgers.models import (
     LedgerTransition,
     LedgerType,
 )
+from jixiao.lib.actor import ADMIN, Actor
+from jixiao.lib.admin import ReadOnlyAdmin, ReadOnlyInline
 
 WORKFLOW_HELP = _(
     "不需要流程时留空 {}。格式："
@@ -192,30 +197,41 @@ class LedgerTypeAdmin(admin.ModelAdmin):
     def field_count(self, obj: LedgerType) -> int:
         return int(getattr(obj, "n_fields", 0))
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # records point at their type; a type is never deleted from under them
 
-class LedgerTransitionInline(admin.TabularInline):
+    def save_model(self, request: HttpRequest, obj: LedgerType, form: Any, change: bool) -> None:
+        """Nothing yet: the type is written with its fields in ``save_related``, by the service."""
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """The type and its field rows, written by ``services.save_ledger_type`` in one go."""
+        save_fields: list[LedgerField] = []
+        delete_fields: list[LedgerField] = []
+        for formset in formsets:
+            save_fields += formset.save(commit=False)
+            delete_fields += formset.deleted_objects
+        services.save_ledger_type(
+            form.instance,
+            actor=Actor.from_request(request, via=ADMIN),
+            save_fields=save_fields,
+            delete_fields=delete_fields,
+        )
+
+
+class LedgerTransitionInline(ReadOnlyInline):
     model = LedgerTransition
-    extra = 0
     fields = ["from_state", "to_state", "on", "by", "note", "at"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(ReadOnlyInline):
     model = Attachment
-    extra = 0
-    fields = ["name", "uploaded_at", "uploaded_by"]
+    fields = ["name", "uploaded_at", "uploaded_by", "removed_at", "removed_by"]
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
+class LedgerEntryAdmin(ReadOnlyAdmin):
     """Records, to find and inspect; they are written through the ledger pages and imports."""
 
     list_display = ["__str__", "ledger_type", "unit", "project", "date", "state"]
@@ -237,11 +253,9 @@ class LedgerEntryAdmin(admin.ModelAdmin):
         "created_at",
         "created_by",
         "updated_at",
+        "version",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[LedgerEntry], search_term: str
@@ -270,10 +284,11 @@ class LedgerEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportMapping)
-class ImportMappingAdmin(admin.ModelAdmin):
-    """Saved column mappings for importing vendor and system exports into a ledger."""
+class ImportMappingAdmin(ReadOnlyAdmin):
+    """Saved column mappings for importing vendor and system exports into a ledger; they are
+    saved on the import pages (``importing.save_mapping``), each change in the change log."""
 
-    list_display = ["name", "ledger_type", "header_row", "preset"]
+    list_display = ["name", "ledger_type", "unit", "header_row", "preset"]
     list_filter = ["ledger_type", "preset"]
     search_fields = ["name"]
-    list_select_related = ["ledger_type"]
+    list_select_related = ["ledger_type", "unit"]

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
+
 from jixiao.ledgers.io import FORMATS, write_table
 from jixiao.ledgers.models import LedgerEntry, LedgerType
 from jixiao.ledgers.values import FieldSpec
@@ -48,11 +50,16 @@ def _cell(spec: FieldSpec, value: Any) -> Any:
 
 
 def export_table(
-    ledger_type: LedgerType, *, unit: Unit | None = None, year: int | None = None
+    ledger_type: LedgerType,
+    *,
+    unit: Unit | None = None,
+    year: int | None = None,
+    units: QuerySet[Unit] | None = None,
 ) -> tuple[list[str], Iterator[list[Any]]]:
     """The headers and the rows (a lazy iterator) of a type's records, oldest first.
 
-    Without a unit, records of every unit, with a 预算单位 column.
+    Without a unit, records of every unit (of ``units``, those the person reaches, when
+    given), with a 预算单位 column.
     """
     field_specs = [FieldSpec.of(f) for f in ledger_type.fields.all()]
     headers = [s.label for s in field_specs]
@@ -65,6 +72,8 @@ def export_table(
     entries = LedgerEntry.objects.filter(ledger_type=ledger_type).select_related("project")
     # Across units each row names its unit, so the unit is fetched with it.
     entries = entries.filter(unit=unit) if unit is not None else entries.select_related("unit")
+    if unit is None and units is not None:
+        entries = entries.filter(unit__in=units)
     if year is not None:
         entries = entries.filter(date__year=year)
 
@@ -83,10 +92,15 @@ def export_table(
 
 
 def export_entries(
-    ledger_type: LedgerType, fmt: str, *, unit: Unit | None = None, year: int | None = None
+    ledger_type: LedgerType,
+    fmt: str,
+    *,
+    unit: Unit | None = None,
+    year: int | None = None,
+    units: QuerySet[Unit] | None = None,
 ) -> bytes:
-    """A type's records as an ``xlsx`` or ``csv`` file's bytes."""
-    headers, rows = export_table(ledger_type, unit=unit, year=year)
+    """A type's records as an ``xlsx`` or ``csv`` file's bytes (see :func:`export_table`)."""
+    headers, rows = export_table(ledger_type, unit=unit, year=year, units=units)
     return write_table(headers, rows, fmt)
 
 

@@ -33,6 +33,35 @@ PRESET_STEP_FIELDS = {
 }
 WORKFLOW_KEYS = {"states", "initial", "transitions", "final", "overdue_field", "step_fields"}
 STATE_MAX_LENGTH = 20  # LedgerEntry.state's column width
+# The hidden field carrying the version a record was read at; a ledger field's code is a slug
+# and never starts with "_", so the names cannot meet.
+VERSION = "_version"
+VERSION_MAX = 2_147_483_647
+
+
+def version_field() -> forms.IntegerField:
+    """The hidden field holding the version a record was read at (no lost work)."""
+    expired = _("页面内容已过期，请刷新页面后重新填写。")
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=VERSION_MAX,
+        required=True,
+        error_messages={
+            "required": expired,
+            "invalid": expired,
+            "min_value": expired,
+            "max_value": expired,
+        },
+    )
+
+
+def carry_version(form: forms.Form, version: int) -> None:
+    """After a stale save was refused, the form carries the record's current version: the
+    person reads what changed, and saving again (their typed text kept) is their choice."""
+    data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict: lists kept
+    data[form.add_prefix(VERSION)] = str(version)
+    form.data = data
 
 
 def step_fields(ledger_type: LedgerType) -> dict[str, str]:
@@ -125,6 +154,7 @@ class EntryForm(forms.Form):
         ledger_type: LedgerType,
         projects: Iterable[Project] = (),
         *args: Any,
+        versioned: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -132,6 +162,8 @@ class EntryForm(forms.Form):
         self.ledger_fields = list(ledger_type.fields.all())
         for field in self.ledger_fields:
             self.fields[field.code] = form_field(field)
+        if versioned:  # an edit: the version the record was read at
+            self.fields[VERSION] = version_field()
         if ledger_type.has_project:
             self.project_choices = {str(p.pk): p for p in projects}
             self.fields["project"] = forms.ChoiceField(
@@ -161,6 +193,11 @@ class EntryForm(forms.Form):
         key = self.cleaned_data.get("project") or ""
         return self.project_choices.get(key) if self.ledger_type.has_project else None
 
+    def version(self) -> int | None:
+        """The version the record was read at (None for a new record)."""
+        value = self.cleaned_data.get(VERSION)
+        return int(value) if value is not None else None
+
 
 class TransitionForm(forms.Form):
     """Move a record into one state: the day, a note, and the field the step fills."""
@@ -182,10 +219,16 @@ class TransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.state = to_state
         self.step_field = step_field
+        self.fields[VERSION] = version_field()
         if step_field is not None:
             # The step's product (the 预警单, the 研判报告) comes before the note.
             self.fields[step_field.code] = form_field(step_field)
             self.order_fields(["on", step_field.code, "note"])
+
+    @property
+    def version(self) -> int:
+        """The version the record was read at."""
+        return int(self.cleaned_data[VERSION])
 
     def step_values(self) -> dict[str, Any] | None:
         """The step's field value for record_transition, None when left empty."""

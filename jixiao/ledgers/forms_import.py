@@ -7,14 +7,23 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q, QuerySet
 
 from jixiao import importers
-from jixiao.ledgers.importing import Plan, target_choices
-from jixiao.ledgers.models import ImportMapping, LedgerType
+from jixiao.access.perms import can
+from jixiao.access.scope import units_for
+from jixiao.ledgers.importing import Plan, mappings_for, target_choices
+from jixiao.ledgers.models import LedgerType
 from jixiao.units.models import Unit
 
 ACCEPTED_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt", ".tsv")
 AUTO = ""
+
+
+def editable_units(who: Any) -> QuerySet[Unit]:
+    """The units in reach whose records ``who`` may write (import into, add to)."""
+    ids = [u.pk for u in units_for(who) if can(who, "edit", u)]
+    return Unit.objects.filter(pk__in=ids)
 
 
 class UploadForm(forms.Form):
@@ -35,16 +44,26 @@ class UploadForm(forms.Form):
         help_text="其他系统导出的文件（如舆情监测服务、财务软件）请选择对应的映射。",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Only the units the person keeps, their ledger types and the mappings they may use.
+        units = editable_units(user)
+        unit_field: Any = self.fields["unit"]
+        unit_field.queryset = units
         ledger_field: Any = self.fields["ledger_type"]
+        ledger_field.queryset = LedgerType.objects.filter(
+            Q(unit__isnull=True) | Q(unit__in=units)
+        ).select_related("unit")
         ledger_field.label_from_instance = lambda t: f"{t.name}（{t.unit}）" if t.unit else t.name
-        mappings = ImportMapping.objects.select_related("ledger_type").order_by(
-            "ledger_type__position", "ledger_type__code", "name"
-        )
+        self.mappings = {
+            str(m.pk): m
+            for m in mappings_for(user)
+            .select_related("ledger_type")
+            .order_by("ledger_type__position", "ledger_type__code", "name")
+        }
         mapping_field: Any = self.fields["mapping"]
         mapping_field.choices = [(AUTO, "按表头自动对应")] + [
-            (str(m.pk), f"{m.ledger_type.name} · {m.name}") for m in mappings
+            (key, f"{m.ledger_type.name} · {m.name}") for key, m in self.mappings.items()
         ]
 
     def clean_file(self) -> UploadedFile:
@@ -64,7 +83,7 @@ class UploadForm(forms.Form):
                 self.add_error("ledger_type", f"“{ledger_type.name}”台账属于其他单位。")
             chosen = data.get("mapping") or AUTO
             if chosen != AUTO:
-                mapping = ImportMapping.objects.filter(pk=chosen).first()
+                mapping = self.mappings.get(chosen)
                 if mapping is None or mapping.ledger_type_id != ledger_type.pk:
                     self.add_error("mapping", f"所选映射不是“{ledger_type.name}”台账的映射。")
         return data

@@ -17,21 +17,24 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
+from jixiao.access.perms import require, require_system
+from jixiao.access.scope import units_for
+from jixiao.audit.choices import Action
+from jixiao.audit.log import record, snapshot
 from jixiao.importers.grid import ImportFailure
 from jixiao.ledgers.io import Table, find_header_row, normalize_header, read_table
 from jixiao.ledgers.models import ImportMapping, LedgerEntry, LedgerType
 from jixiao.ledgers.services import EntryInput, RowError, specs, upsert_entries
 from jixiao.ledgers.values import FieldSpec, clean_value, is_blank, natural_key
+from jixiao.lib.actor import Actor
 from jixiao.targets.models import Project
 from jixiao.units.models import Unit
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
 __all__ = [
     "IGNORE",
@@ -42,9 +45,11 @@ __all__ = [
     "ImportFailure",
     "ImportReport",
     "Plan",
+    "delete_mapping",
     "find_mapping",
     "import_file",
     "import_table",
+    "mappings_for",
     "missing_message",
     "plan_columns",
     "save_mapping",
@@ -373,7 +378,7 @@ def import_table(
     table: Table,
     column_map: ColumnMap | None = None,
     *,
-    actor: User | None,
+    actor: Actor,
     dry_run: bool = False,
 ) -> ImportReport:
     """Validate every row of a table and write them all, or nothing when any row is bad.
@@ -381,8 +386,10 @@ def import_table(
     ``dry_run`` checks and counts (created, updated, unchanged) without writing. A record
     that already exists keeps the values of fields the file does not have (staff fill in a
     case's handling after the vendor's export brought it in). ImportFailure when the file
-    cannot be mapped at all (no header, required fields missing).
+    cannot be mapped at all (no header, required fields missing). Importing into a unit
+    takes ``edit`` on it; each record written gets its change-log row.
     """
+    require(actor, "edit", unit)
     if ledger_type.unit_id is not None and ledger_type.unit_id != unit.pk:
         raise ImportFailure(f"台账类型“{ledger_type.name}”属于其他单位")
     plan = plan_columns(ledger_type, table, column_map)
@@ -404,10 +411,16 @@ def import_table(
     own_errors = _find_projects(ledger_type, unit, rows, plan, field_specs)
     items = _entry_inputs(ledger_type, unit, rows, plan, field_specs)
     with transaction.atomic():
-        result = upsert_entries(ledger_type, unit, items, actor=actor)
+        result = upsert_entries(
+            ledger_type,
+            unit,
+            items,
+            actor=actor,
+            dry_run=dry_run or bool(own_errors),
+            comment=f"导入“{table.name}”",
+        )
         if own_errors or result.errors or dry_run:
-            # Validation needs the database (keys already stored); what it wrote goes back.
-            transaction.set_rollback(True)
+            transaction.set_rollback(True)  # belt and braces: nothing of a refused import stays
     names = _column_names(plan, field_specs)
     errors = own_errors + [_named(e, names) for e in result.errors]
     order = {c.header: c.index for c in plan.columns}
@@ -563,7 +576,7 @@ def import_file(
     path: Path,
     column_map: ColumnMap | None = None,
     *,
-    actor: User | None,
+    actor: Actor,
     dry_run: bool = False,
     name: str | None = None,
 ) -> ImportReport:
@@ -581,25 +594,68 @@ def find_mapping(ledger_type: LedgerType, name: str) -> ImportMapping:
     return mapping
 
 
+def mappings_for(who: Any, ledger_type: LedgerType | None = None) -> QuerySet[ImportMapping]:
+    """The saved mappings a person may choose: the presets, and those of units in reach."""
+    found = ImportMapping.objects.filter(Q(unit__isnull=True) | Q(unit__in=units_for(who)))
+    if ledger_type is not None:
+        found = found.filter(ledger_type=ledger_type)
+    return found
+
+
+MAPPING_FIELDS = ["ledger_type", "unit", "name", "header_row", "columns", "values"]
+
+
+def _require_mapping(actor: Actor, unit: Unit | None) -> None:
+    if unit is None:
+        require_system(actor, "只有系统管理员可以修改公用的导入映射。")
+    else:
+        require(actor, "edit", unit)
+
+
 @transaction.atomic
 def save_mapping(
-    ledger_type: LedgerType, name: str, column_map: ColumnMap, *, actor: User | None
+    ledger_type: LedgerType,
+    name: str,
+    column_map: ColumnMap,
+    *,
+    actor: Actor,
+    unit: Unit | None = None,
 ) -> ImportMapping:
-    """Save a column map under a name for the ledger type (a preset's name is refused)."""
+    """Save a column map under a name for the ledger type, owned by ``unit`` (whose people
+    may change it again); a preset's name, or another unit's, is refused.
+
+    A unit's own ledger type keeps its mappings in that unit.
+    """
+    if ledger_type.unit_id is not None:
+        unit = ledger_type.unit
+    _require_mapping(actor, unit)
     name = name.strip()
     if not name or len(name) > 60:
         raise ValidationError("映射名称不能为空，最多 60 个字")
-    found = ledger_type.mappings.filter(name=name).first()
+    found = ledger_type.mappings.select_for_update().filter(name=name).first()
     if found is not None and found.preset:
         raise ValidationError(f"“{name}”是预置映射，不能覆盖，请换一个名称")
-    mapping, _created = ImportMapping.objects.update_or_create(
-        ledger_type=ledger_type,
-        name=name,
-        defaults={
-            "header_row": column_map.header_row or 1,
-            "columns": column_map.columns,
-            "values": column_map.values,
-            "preset": False,
-        },
-    )
+    if found is not None and found.unit_id != (unit.pk if unit else None):
+        raise ValidationError(f"“{name}”是其他单位保存的映射，不能覆盖，请换一个名称")
+    before = snapshot(found, MAPPING_FIELDS) if found is not None else None
+    mapping = found or ImportMapping(ledger_type=ledger_type, name=name, unit=unit)
+    mapping.header_row = column_map.header_row or 1
+    mapping.columns = column_map.columns
+    mapping.values = column_map.values
+    mapping.preset = False
+    mapping.save()
+    after = snapshot(mapping, MAPPING_FIELDS)
+    action = Action.CREATE if before is None else Action.UPDATE
+    record(actor, action, mapping, before=before, after=after)
     return mapping
+
+
+@transaction.atomic
+def delete_mapping(mapping: ImportMapping, *, actor: Actor) -> None:
+    """Delete a saved mapping (not a preset); its last content stays in the change log."""
+    _require_mapping(actor, mapping.unit)
+    if mapping.preset:
+        raise ValidationError(f"“{mapping.name}”是预置映射，不能删除")
+    before = snapshot(mapping, MAPPING_FIELDS)
+    record(actor, Action.DELETE, mapping, before=before)
+    mapping.delete()

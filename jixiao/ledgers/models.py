@@ -170,6 +170,8 @@ class LedgerEntry(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # No lost work: an edit names the version it was read at (jixiao.audit.versions).
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("台账记录")
@@ -233,8 +235,24 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"attachments/{instance.entry.unit_id}/{instance.entry_id}/{filename}"
 
 
+class AttachmentQuerySet(models.QuerySet["Attachment"]):
+    """Attachments, of which a removed one is kept (file and row) until restored."""
+
+    def kept(self) -> AttachmentQuerySet:
+        """The attachments a record lists: not removed."""
+        return self.filter(removed_at__isnull=True)
+
+    def removed(self) -> AttachmentQuerySet:
+        """The removed attachments, which can be restored."""
+        return self.filter(removed_at__isnull=False)
+
+
 class Attachment(models.Model):
-    """A file attached to a record (a report, a screenshot, a voucher scan)."""
+    """A file attached to a record (a report, a screenshot, a voucher scan).
+
+    Removing one keeps its row and its file (evidence is never lost silently): the record
+    stops listing it, and ``services.restore_attachment`` brings it back.
+    """
 
     entry = models.ForeignKey(
         LedgerEntry,
@@ -253,6 +271,17 @@ class Attachment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    removed_at = models.DateTimeField(_("删除时间"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("删除人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("附件")
@@ -279,6 +308,15 @@ class ImportMapping(models.Model):
     columns = models.JSONField(_("列对应"), default=dict)
     values = models.JSONField(_("值对应"), default=dict, blank=True)
     preset = models.BooleanField(_("预置"), default=False)
+    # The unit whose person saved it (its people may change it); empty for the presets.
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("预算单位"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="import_mappings",
+    )
 
     class Meta:
         verbose_name = _("导入映射")

@@ -36,6 +36,7 @@ urlpatterns: list[URLPattern] = [
     path("entry/<int:pk>/attachments/", views.attach, name="attach"),
     path("attachment/<int:pk>/", views.attachment_download, name="attachment"),
     path("attachment/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
+    path("attachment/<int:pk>/restore/", views.attachment_restore, name="attachment_restore"),
     path("<ledger_code:code>/", views.records, name="records"),
     path("<ledger_code:code>/new/", views.new, name="new"),
 ]

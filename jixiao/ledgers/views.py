@@ -1,5 +1,12 @@
 """The record pages: a unit's ledgers, a ledger's records, one record with its workflow and
-attachments, and the record form. Thin adapters over ``jixiao.ledgers.services``."""
+attachments, and the record form. Thin adapters over ``jixiao.ledgers.services``.
+
+Everything goes through the permission seam: units come from ``units_for`` (a unit outside
+reach is 404), records and attachments from ``get_entry_for_user`` and
+``get_attachment_for_user``; writing takes ``edit`` on the unit (403 otherwise, and the
+buttons are hidden from people who may not use them). Query parameters are parsed with
+``jixiao.lib.params``: a malformed one shows the default with a notice, never a 500.
+"""
 
 from __future__ import annotations
 
@@ -15,18 +22,30 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from jixiao.access.lookups import (
+    NOT_FOUND,
+    get_attachment_for_user,
+    get_entry_for_user,
+    scoped,
+)
+from jixiao.access.perms import can, require
+from jixiao.access.scope import units_for
+from jixiao.audit.history import history_context
+from jixiao.audit.versions import StaleEdit
 from jixiao.ledgers import services
 from jixiao.ledgers.forms import (
     TEXT_KINDS,
+    VERSION,
     AttachmentForm,
     EntryForm,
     TransitionForm,
     add_service_errors,
+    carry_version,
     step_fields,
 )
 from jixiao.ledgers.models import (
@@ -36,6 +55,8 @@ from jixiao.ledgers.models import (
     LedgerField,
     LedgerType,
 )
+from jixiao.lib.actor import Actor
+from jixiao.lib.params import int_or_none, year_or_none
 from jixiao.lib.picker import UnitYearForm, unit_key
 from jixiao.targets.models import Project
 from jixiao.units.models import Unit
@@ -44,19 +65,27 @@ PAGE_SIZE = 50
 KEY_COLUMNS = 4  # fields shown on the list besides the date, project and state
 HERE = "ledgers"  # tells the navigation which section is open
 NUMBER_KINDS = {FieldKind.INTEGER, FieldKind.DECIMAL, FieldKind.MONEY}
-
-
-def _int_or_none(text: str | None) -> int | None:
-    try:
-        return int(text or "")
-    except ValueError:
-        return None
+SEARCH_MAX = 100  # characters of the search box that are searched for
+STALE = 409  # a save refused because someone else saved the record meanwhile
 
 
 def _pick_unit(request: HttpRequest, units: list[Unit]) -> Unit | None:
-    """The unit the query names (by unit_key), else the first unit."""
+    """The unit the query names (by unit_key) among those in reach, else the first one.
+
+    A unit named that is outside reach (or does not exist) is 404, the same answer either way.
+    """
     key = request.GET.get("unit", "")
-    return next((u for u in units if unit_key(u) == key), units[0] if units else None)
+    if not key:
+        return units[0] if units else None
+    found = next((u for u in units if unit_key(u) == key), None)
+    if found is None:
+        raise Http404(NOT_FOUND)
+    return found
+
+
+def _notice(request: HttpRequest, text: str) -> None:
+    """A malformed query parameter was ignored: say so on the page shown instead."""
+    messages.warning(request, text)
 
 
 def _years(unit: Unit) -> tuple[list[int], int]:
@@ -69,9 +98,15 @@ def _years(unit: Unit) -> tuple[list[int], int]:
 
 
 def _pick_year(request: HttpRequest, unit: Unit) -> tuple[list[int], int]:
+    """The year the query asks for if the unit has it, else the default (with a notice)."""
     years, default = _years(unit)
-    asked = _int_or_none(request.GET.get("year"))
-    return years, asked if asked in years else default
+    text = request.GET.get("year", "")
+    asked = year_or_none(text)
+    if asked in years:
+        return years, asked
+    if text.strip():
+        _notice(request, f"没有“{text.strip()[:20]}”年度的台账，已显示 {default} 年。")
+    return years, default
 
 
 def _year_q(year: int) -> Q:
@@ -152,7 +187,7 @@ def _key_fields(ledger_type: LedgerType, fields: list[LedgerField]) -> list[Ledg
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """A unit's ledger types with their record counts for a year."""
-    units = list(Unit.objects.all())
+    units = list(units_for(request.user))
     unit = _pick_unit(request, units)
     context: dict[str, Any] = {"here": HERE, "unit": unit}
     if unit is None:
@@ -160,7 +195,7 @@ def index(request: HttpRequest) -> HttpResponse:
     years, year = _pick_year(request, unit)
     types = types_for(unit)
     counts = dict(
-        LedgerEntry.objects.filter(unit=unit, ledger_type__in=types)
+        scoped(LedgerEntry.objects.filter(unit=unit, ledger_type__in=types), request.user)
         .filter(_year_q(year))
         .values_list("ledger_type")
         .annotate(n=Count("id"))
@@ -168,6 +203,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
     context.update(
         year=year,
+        can_edit=can(request.user, "edit", unit),
         form=UnitYearForm(units, years, initial={"unit": unit_key(unit), "year": year}),
         rows=[
             {
@@ -185,10 +221,10 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _type_and_unit(request: HttpRequest, code: str) -> tuple[LedgerType, Unit, list[Unit]]:
-    units = list(Unit.objects.all())
+    units = list(units_for(request.user))
     unit = _pick_unit(request, units)
     if unit is None:
-        raise Http404("还没有预算单位")
+        raise Http404(NOT_FOUND)
     try:
         ledger_type = services.ledger_type_for(unit, code)
     except ValidationError as exc:
@@ -214,7 +250,7 @@ def _filtered(
     if params["project"] == "none":
         entries = entries.filter(project__isnull=True)
     elif params["project"]:
-        entries = entries.filter(project_id=_int_or_none(params["project"]))
+        entries = entries.filter(project_id=int(params["project"]))
     if params["overdue"]:
         entries = entries.filter(services.overdue_q(ledger_type, today))
     return entries
@@ -227,15 +263,10 @@ def records(request: HttpRequest, code: str) -> HttpResponse:
     years, year = _pick_year(request, unit)
     today = timezone.localdate()
     fields = list(ledger_type.fields.all())
-    params = {
-        "q": request.GET.get("q", "").strip(),
-        "state": request.GET.get("state", ""),
-        "project": request.GET.get("project", ""),
-        "overdue": "1" if request.GET.get("overdue") else "",
-    }
-    year_entries = LedgerEntry.objects.filter(ledger_type=ledger_type, unit=unit).filter(
-        _year_q(year)
-    )
+    params = _list_params(request, ledger_type)
+    year_entries = scoped(
+        LedgerEntry.objects.filter(ledger_type=ledger_type, unit=unit), request.user
+    ).filter(_year_q(year))
     state_counts = dict(
         year_entries.values_list("state").annotate(n=Count("id")).values_list("state", "n")
     )
@@ -244,9 +275,14 @@ def records(request: HttpRequest, code: str) -> HttpResponse:
         year_entries.filter(services.overdue_q(ledger_type, today)).count() if has_overdue else 0
     )
     entries = _filtered(year_entries, ledger_type, fields, params, today)
+    page_text = request.GET.get("page", "")
+    page_number = int_or_none(page_text, lo=1)
+    if page_text and page_number is None:
+        _notice(request, "页码不正确，已显示第 1 页。")
+    # A page past the last shows the last one (Paginator.get_page), never an error.
     page = Paginator(
         entries.select_related("project", "ledger_type").order_by("-date", "-id"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    ).get_page(page_number or 1)
     key_fields = _key_fields(ledger_type, fields)
     date_label = next((f.label for f in fields if f.code == ledger_type.date_field), "日期")
     base = {"unit": unit_key(unit), "year": year}
@@ -264,6 +300,7 @@ def records(request: HttpRequest, code: str) -> HttpResponse:
         "ledger_type": ledger_type,
         "unit": unit,
         "unit_key": unit_key(unit),
+        "can_edit": can(request.user, "edit", unit),
         "year": year,
         "form": UnitYearForm(units, years, initial={"unit": unit_key(unit), "year": year}),
         "params": params,
@@ -305,6 +342,27 @@ def records(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "ledgers/records.html", context)
 
 
+def _list_params(request: HttpRequest, ledger_type: LedgerType) -> dict[str, str]:
+    """The list's filters from the query string; a malformed one is dropped with a notice."""
+    query = request.GET
+    state = query.get("state", "")
+    project = query.get("project", "")
+    overdue = query.get("overdue", "")
+    params = {
+        "q": query.get("q", "").strip()[:SEARCH_MAX],
+        "state": state if state in ledger_type.states else "",
+        "project": project if project == "none" or int_or_none(project, lo=1) else "",
+        "overdue": "1" if overdue in ("1", "on", "true") else "",
+    }
+    if (
+        (state and not params["state"])
+        or (project and not params["project"])
+        or (overdue and not params["overdue"])
+    ):
+        _notice(request, "筛选条件不正确，已忽略。")
+    return params
+
+
 def _projects_for(unit: Unit, year: int, current: Project | None = None) -> list[Project]:
     projects = list(Project.objects.filter(unit=unit, year=year).order_by("position", "id"))
     if current is not None and current not in projects:
@@ -313,7 +371,13 @@ def _projects_for(unit: Unit, year: int, current: Project | None = None) -> list
 
 
 def _render_form(
-    request: HttpRequest, form: EntryForm, *, entry: LedgerEntry | None, unit: Unit, back: str
+    request: HttpRequest,
+    form: EntryForm,
+    *,
+    entry: LedgerEntry | None,
+    unit: Unit,
+    back: str,
+    status: int | None = None,
 ) -> HttpResponse:
     context = {
         "here": HERE,
@@ -324,13 +388,16 @@ def _render_form(
         "unit": unit,
         "back": back,
     }
-    return render(request, "ledgers/entry_form.html", context, status=400 if form.errors else 200)
+    if status is None:
+        status = 400 if form.errors else 200
+    return render(request, "ledgers/entry_form.html", context, status=status)
 
 
 @login_required
 def new(request: HttpRequest, code: str) -> HttpResponse:
     """A new record of a ledger type for a unit; the project list is the unit's for the year."""
     ledger_type, unit, _units = _type_and_unit(request, code)
+    require(request.user, "edit", unit)
     _years_list, year = _pick_year(request, unit)
     projects = _projects_for(unit, year)
     back = _list_url(ledger_type, unit, year)
@@ -345,7 +412,7 @@ def new(request: HttpRequest, code: str) -> HttpResponse:
                 ledger_type,
                 unit,
                 form.values(),
-                actor=request.user,  # type: ignore[arg-type]
+                actor=Actor.from_request(request),
                 project=form.project(),
             )
         except ValidationError as exc:
@@ -356,40 +423,52 @@ def new(request: HttpRequest, code: str) -> HttpResponse:
     return _render_form(request, form, entry=None, unit=unit, back=back)
 
 
-def _entry(pk: int) -> LedgerEntry:
-    return get_object_or_404(
-        LedgerEntry.objects.select_related("ledger_type", "unit", "project", "created_by"), pk=pk
-    )
+def _entry(request: HttpRequest, pk: int) -> LedgerEntry:
+    """The record within the person's reach, else 404."""
+    entry: LedgerEntry = get_entry_for_user(request.user, pk)
+    return entry
 
 
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Change a record's field values and project (its workflow state is moved on its page)."""
-    entry = _entry(pk)
+    """Change a record's field values and project (its workflow state is moved on its page).
+
+    The form carries the version it was read at: a save after someone else's is refused
+    with what they changed, and the typed values stay in the form.
+    """
+    entry = _entry(request, pk)
+    require(request.user, "edit", entry)
     ledger_type = entry.ledger_type
     projects = _projects_for(entry.unit, _entry_year(entry), entry.project)
     back = reverse("ledgers:entry", args=[entry.pk])
     if request.method != "POST":
         initial = EntryForm.initial_for(ledger_type, entry.data)
         initial["project"] = str(entry.project_id or "")
-        form = EntryForm(ledger_type, projects, initial=initial)
+        initial[VERSION] = entry.version
+        form = EntryForm(ledger_type, projects, initial=initial, versioned=True)
         return _render_form(request, form, entry=entry, unit=entry.unit, back=back)
-    form = EntryForm(ledger_type, projects, request.POST)
+    form = EntryForm(ledger_type, projects, request.POST, versioned=True)
+    status = None
     if form.is_valid():
         try:
             services.update_entry(
                 entry,
                 form.values(),
-                actor=request.user,  # type: ignore[arg-type]
+                actor=Actor.from_request(request),
                 project=form.project(),
+                version=form.version(),
             )
+        except StaleEdit as exc:
+            add_service_errors(form, exc)
+            carry_version(form, exc.current_version)
+            status = STALE
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, "已保存修改。")
             return redirect("ledgers:entry", pk=entry.pk)
-        entry = _entry(pk)  # the failed update may have touched the object in memory
-    return _render_form(request, form, entry=entry, unit=entry.unit, back=back)
+        entry = _entry(request, pk)  # the failed update may have touched the object in memory
+    return _render_form(request, form, entry=entry, unit=entry.unit, back=back, status=status)
 
 
 def _next_states(entry: LedgerEntry) -> list[str]:
@@ -408,10 +487,13 @@ def _transition_forms(
             forms_.append(bound)
             continue
         step_field = fields.get(steps.get(state, ""))
-        initial = {}
+        initial: dict[str, Any] = {VERSION: entry.version}
         if step_field is not None and step_field.code in entry.data:
             initial[step_field.code] = entry.data[step_field.code]
         forms_.append(TransitionForm(state, step_field, initial=initial))
+    if bound is not None and bound.state not in _next_states(entry):
+        # Someone moved the record meanwhile: the refused form stays, with what was typed.
+        forms_.append(bound)
     return forms_
 
 
@@ -443,6 +525,7 @@ def _render_entry(
     *,
     transition: TransitionForm | None = None,
     attachment_form: AttachmentForm | None = None,
+    status: int | None = None,
 ) -> HttpResponse:
     ledger_type = entry.ledger_type
     fields = list(ledger_type.fields.all())
@@ -450,6 +533,7 @@ def _render_entry(
     overdue_field = (ledger_type.workflow or {}).get("overdue_field")
     deadline_label = next((f.label for f in fields if f.code == overdue_field), "")
     cells = _cells(fields, entry)
+    attachments = list(entry.attachments.select_related("uploaded_by", "removed_by"))
     context = {
         "here": HERE,
         "entry": entry,
@@ -457,73 +541,101 @@ def _render_entry(
         "heading": next((c["text"] for c in cells if c["field"].kind == FieldKind.TEXT), ""),
         "cells": cells,
         "steps": _steps(entry),
-        "history": entry.transitions.select_related("by").order_by("on", "id"),
+        "transitions": entry.transitions.select_related("by").order_by("on", "id"),
         "transition_forms": _transition_forms(entry, transition),
         "open_state": transition.state if transition is not None else "",
-        "attachments": [
-            (a, _file_size(a)) for a in entry.attachments.select_related("uploaded_by")
-        ],
+        "attachments": [(a, _file_size(a)) for a in attachments if a.removed_at is None],
+        "removed_attachments": [a for a in attachments if a.removed_at is not None],
         "attachment_form": attachment_form or AttachmentForm(),
+        "can_edit": can(request.user, "edit", entry),
         "overdue": services.is_overdue(entry, today),
         "deadline": entry.data.get(overdue_field) if overdue_field else None,
         "deadline_label": deadline_label,
         "back": _list_url(ledger_type, entry.unit, _entry_year(entry)),
     }
+    # The record's own change history, with its attachments' (removed ones too).
+    context.update(
+        history_context(
+            entry,
+            extra=Q(
+                object_type=Attachment._meta.label_lower,
+                object_id__in=[str(a.pk) for a in attachments],
+            ),
+        )
+    )
     failed = (transition is not None and transition.errors) or (
         attachment_form is not None and attachment_form.errors
     )
-    return render(request, "ledgers/entry.html", context, status=400 if failed else 200)
+    if status is None:
+        status = 400 if failed else 200
+    return render(request, "ledgers/entry.html", context, status=status)
 
 
 @login_required
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One record: its values, its workflow and history, the next steps, the attachments."""
-    return _render_entry(request, _entry(pk))
+    return _render_entry(request, _entry(request, pk))
 
 
 @login_required
 @require_POST
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
-    """Move a record into one of its allowed next states."""
-    entry = _entry(pk)
+    """Move a record into one of its allowed next states.
+
+    The form carries the version the record was read at: if someone moved or edited it
+    since, the step is refused with what they changed, and the typed note stays.
+    """
+    entry = _entry(request, pk)
+    require(request.user, "edit", entry)
     to_state = request.POST.get("to_state", "")
-    if to_state not in _next_states(entry):
-        messages.error(request, f"“{entry.state or '—'}”之后不能转到“{to_state}”。")
+    if to_state not in entry.ledger_type.states:
+        messages.error(request, f"“{entry.state or '—'}”之后不能转到“{to_state[:20]}”。")
         return redirect("ledgers:entry", pk=entry.pk)
     fields = {f.code: f for f in entry.ledger_type.fields.all()}
     step_field = fields.get(step_fields(entry.ledger_type).get(to_state, ""))
     form = TransitionForm(to_state, step_field, request.POST)
+    status = None
     if form.is_valid():
         try:
             services.record_transition(
                 entry,
                 to_state,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=Actor.from_request(request),
                 on=form.day,
                 note=form.cleaned_data["note"],
                 values=form.step_values(),
+                version=form.version,
             )
+        except StaleEdit as exc:
+            add_service_errors(form, exc)
+            carry_version(form, exc.current_version)
+            status = STALE
         except ValidationError as exc:
+            if to_state not in _next_states(entry):
+                messages.error(request, f"“{entry.state or '—'}”之后不能转到“{to_state}”。")
+                return redirect("ledgers:entry", pk=entry.pk)
             add_service_errors(form, exc)
         else:
             messages.success(request, f"已转到“{to_state}”。")
             return redirect("ledgers:entry", pk=entry.pk)
-        entry = _entry(pk)
-    return _render_entry(request, entry, transition=form)
+        entry = _entry(request, pk)
+    elif to_state not in _next_states(entry):
+        messages.error(request, f"“{entry.state or '—'}”之后不能转到“{to_state}”。")
+        return redirect("ledgers:entry", pk=entry.pk)
+    return _render_entry(request, entry, transition=form, status=status)
 
 
 @login_required
 @require_POST
 def attach(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload an attachment to a record."""
-    entry = _entry(pk)
+    entry = _entry(request, pk)
+    require(request.user, "edit", entry)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             attachment = services.add_attachment(
-                entry,
-                form.cleaned_data["file"],
-                actor=request.user,  # type: ignore[arg-type]
+                entry, form.cleaned_data["file"], actor=Actor.from_request(request)
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -535,8 +647,11 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    """An attachment's file, for logged-in users only (files are never public media)."""
-    attachment = get_object_or_404(Attachment, pk=pk)
+    """An attachment's file, for people who reach its record (files are never public media).
+
+    A removed attachment can still be read (its record lists it under 已删除的附件).
+    """
+    attachment: Attachment = get_attachment_for_user(request.user, pk)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
@@ -547,9 +662,26 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_POST
 def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    """Remove an attachment from its record."""
-    attachment = get_object_or_404(Attachment, pk=pk)
-    entry_id, name = attachment.entry_id, attachment.name
-    services.remove_attachment(attachment, actor=request.user)  # type: ignore[arg-type]
-    messages.success(request, f"已删除附件“{name}”。")
-    return redirect(reverse("ledgers:entry", args=[entry_id]) + "#attachments")
+    """Remove an attachment from its record (kept, and restorable from the record's page)."""
+    attachment: Attachment = get_attachment_for_user(request.user, pk)
+    try:
+        services.remove_attachment(attachment, actor=Actor.from_request(request))
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"已删除附件“{attachment.name}”，可在下方“已删除的附件”中恢复。")
+    return redirect(reverse("ledgers:entry", args=[attachment.entry_id]) + "#attachments")
+
+
+@login_required
+@require_POST
+def attachment_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    """Bring a removed attachment back to its record."""
+    attachment: Attachment = get_attachment_for_user(request.user, pk)
+    try:
+        services.restore_attachment(attachment, actor=Actor.from_request(request))
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"已恢复附件“{attachment.name}”。")
+    return redirect(reverse("ledgers:entry", args=[attachment.entry_id]) + "#attachments")

@@ -2,7 +2,9 @@
 confirm (all rows written or none); and the CSV/Excel download of a ledger.
 
 The upload waits under ``UPLOAD_DIR/<token>/`` (``jixiao.targets.uploads``) beside a small
-JSON file holding the choices made so far, so every step reads the file the user sent.
+JSON file holding the choices made so far, so every step reads the file the user sent. An
+upload belongs to the person who sent it: anybody else's token is 404. Importing takes
+``edit`` on the unit (403 otherwise); exporting, reaching it.
 """
 
 from __future__ import annotations
@@ -19,30 +21,36 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from jixiao.access.lookups import NOT_FOUND, get_unit_for_user
+from jixiao.access.perms import DENIED, can, require
+from jixiao.access.scope import units_for
 from jixiao.importers.grid import ImportFailure
 from jixiao.ledgers.exporting import FORMATS, export_entries, export_filename
-from jixiao.ledgers.forms_import import MappingForm, UploadForm
+from jixiao.ledgers.forms_import import MappingForm, UploadForm, editable_units
 from jixiao.ledgers.importing import (
     ColumnMap,
     Plan,
     import_table,
+    mappings_for,
     missing_message,
     plan_columns,
     save_mapping,
 )
 from jixiao.ledgers.io import Table, read_table
-from jixiao.ledgers.models import ImportMapping, LedgerType
+from jixiao.ledgers.models import LedgerType
 from jixiao.ledgers.values import is_blank
+from jixiao.lib.actor import Actor
+from jixiao.lib.params import year_or_none
 from jixiao.lib.picker import unit_key
 from jixiao.targets import uploads
-from jixiao.targets.forms import unit_for_key
 from jixiao.units.models import Unit
 
 logger = logging.getLogger(__name__)
@@ -51,6 +59,7 @@ HERE = "ledgers"  # tells the navigation which section is open
 STATE_FILE = "ledger-import.json"
 SAMPLES = 3  # example values shown beside each source column
 _TOKEN = re.compile(r"[0-9a-f]{32}")
+_CODE = re.compile(r"[-a-zA-Z0-9_]{1,40}")
 
 
 @dataclass
@@ -62,6 +71,7 @@ class _Upload:
     state: dict[str, Any]
     unit: Unit
     ledger_type: LedgerType
+    user: Any  # who uploaded it
 
     def column_map(self) -> ColumnMap | None:
         """The mapping chosen so far: the columns as confirmed, a saved one, or automatic."""
@@ -72,7 +82,8 @@ class _Upload:
                 header_row=self.state.get("header_row"),
                 name=self.state.get("mapping_name", ""),
             )
-        mapping = ImportMapping.objects.filter(pk=self.state.get("mapping")).first()
+        chosen = self.state.get("mapping")
+        mapping = mappings_for(self.user).filter(pk=chosen).first() if chosen else None
         return ColumnMap.of(mapping) if mapping else None
 
     def table(self) -> Table:
@@ -89,8 +100,9 @@ def _write_state(folder: Path, state: dict[str, Any]) -> None:
     (folder / STATE_FILE).write_text(text, encoding="utf-8")
 
 
-def _load(token: str) -> _Upload:
-    """The upload a token names; UploadExpired when gone, too old or no longer importable."""
+def _load(request: HttpRequest, token: str) -> _Upload:
+    """The upload a token names, if the person sent it (else 404) and still keeps the unit
+    (else 403); UploadExpired when gone, too old or no longer importable."""
     # The token comes from the URL: anything but our own hex names could point elsewhere.
     if not _TOKEN.fullmatch(token or ""):
         raise uploads.UploadExpired(token)
@@ -100,12 +112,29 @@ def _load(token: str) -> _Upload:
         if time.time() - state_path.stat().st_mtime > uploads.MAX_AGE_SECONDS:
             raise uploads.UploadExpired(token)
         state = json.loads(state_path.read_text(encoding="utf-8"))
-        unit = Unit.objects.get(pk=state["unit"])
-        ledger_type = LedgerType.objects.get(pk=state["ledger_type"])
-        path = folder / uploads.safe_name(state["file"])
-    except (OSError, ValueError, KeyError, Unit.DoesNotExist, LedgerType.DoesNotExist) as exc:
+        owner = state["user"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         raise uploads.UploadExpired(token) from exc
-    return _Upload(token, path, state, unit, ledger_type)
+    if owner != request.user.pk:
+        raise Http404(NOT_FOUND)  # somebody else's upload: as if there were none
+    try:
+        unit = units_for(request.user).get(pk=state["unit"])
+        ledger_type = LedgerType.objects.get(
+            Q(unit__isnull=True) | Q(unit=unit), pk=state["ledger_type"]
+        )
+        path = folder / uploads.safe_name(state["file"])
+    except (OSError, ValueError, KeyError, TypeError, LedgerType.DoesNotExist) as exc:
+        raise uploads.UploadExpired(token) from exc
+    except Unit.DoesNotExist:
+        raise Http404(NOT_FOUND) from None
+    require(request.user, "edit", unit)
+    return _Upload(token, path, state, unit, ledger_type, request.user)
+
+
+def _require_some_unit(request: HttpRequest) -> None:
+    """Importing is for people who keep a unit's records: 403 for the others."""
+    if not editable_units(request.user).exists():
+        raise PermissionDenied(DENIED["edit"])
 
 
 def _expired(request: HttpRequest) -> HttpResponse:
@@ -116,14 +145,16 @@ def _expired(request: HttpRequest) -> HttpResponse:
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
     """Step 1: the file, the unit, the ledger and the mapping; the file is read, not imported."""
+    _require_some_unit(request)
     if request.method != "POST":
-        form = UploadForm(initial=_upload_initial(request))
-        return render(request, "ledgers/import_upload.html", _upload_context(form))
-    form = UploadForm(request.POST, request.FILES)
+        form = UploadForm(initial=_upload_initial(request), user=request.user)
+        return render(request, "ledgers/import_upload.html", _upload_context(request, form))
+    form = UploadForm(request.POST, request.FILES, user=request.user)
     if form.is_valid():
         upload_file = form.cleaned_data["file"]
         token, path = uploads.save(upload_file.name, upload_file.chunks())
         state = {
+            "user": request.user.pk,
             "unit": form.cleaned_data["unit"].pk,
             "ledger_type": form.cleaned_data["ledger_type"].pk,
             "file": path.name,
@@ -132,7 +163,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         }
         _write_state(path.parent, state)
         try:
-            found = _load(token)
+            found = _load(request, token)
             plan_columns(found.ledger_type, found.table(), found.column_map())
         except ImportFailure as exc:
             uploads.discard(token)
@@ -144,18 +175,26 @@ def upload(request: HttpRequest) -> HttpResponse:
             form.add_error(None, f"无法读取文件“{path.name}”，请检查文件内容后重试。")
         else:
             return redirect("ledgers:import_mapping", token=token)
-    return render(request, "ledgers/import_upload.html", _upload_context(form))
+    return render(request, "ledgers/import_upload.html", _upload_context(request, form))
 
 
 def _upload_initial(request: HttpRequest) -> dict[str, Any]:
-    """Preselect the unit and ledger a link names (?unit=224001&type=opinion)."""
+    """Preselect the unit and ledger a link names (?unit=224001&type=opinion).
+
+    A unit outside reach is 404; a ledger code that names nothing is not preselected.
+    """
     initial: dict[str, Any] = {}
-    units = list(Unit.objects.all()[:2])
-    unit = unit_for_key(request.GET.get("unit", "")) or (units[0] if len(units) == 1 else None)
+    key = request.GET.get("unit", "")
+    editable = list(editable_units(request.user)[:2])
+    unit = get_unit_for_user(request.user, key) if key else None
+    if unit is not None and not can(request.user, "edit", unit):
+        unit = None  # in reach, not kept by this person: nothing to preselect
+    if unit is None and len(editable) == 1:
+        unit = editable[0]
     if unit is not None:
         initial["unit"] = unit.pk
     code = request.GET.get("type", "")
-    if code:
+    if code and _CODE.fullmatch(code):
         types = LedgerType.objects.filter(code=code)
         found = (types.filter(unit=unit).first() if unit else None) or types.filter(
             unit__isnull=True
@@ -165,12 +204,12 @@ def _upload_initial(request: HttpRequest) -> dict[str, Any]:
     return initial
 
 
-def _upload_context(form: UploadForm) -> dict[str, Any]:
+def _upload_context(request: HttpRequest, form: UploadForm) -> dict[str, Any]:
     return {
         "here": HERE,
         "form": form,
         "export_types": LedgerType.objects.filter(unit__isnull=True),
-        "units": Unit.objects.all(),
+        "units": units_for(request.user),
         "formats": list(FORMATS),
     }
 
@@ -179,7 +218,7 @@ def _upload_context(form: UploadForm) -> dict[str, Any]:
 def mapping(request: HttpRequest, token: str) -> HttpResponse:
     """Step 2: what each source column becomes, prefilled; optionally saved under a name."""
     try:
-        found = _load(token)
+        found = _load(request, token)
         table = found.table()
         base = found.column_map()
         plan = plan_columns(found.ledger_type, table, base)
@@ -202,7 +241,11 @@ def mapping(request: HttpRequest, token: str) -> HttpResponse:
                 raise ImportFailure(missing_message(found.ledger_type, checked))
             if form.cleaned_data["save_as"].strip():
                 save_mapping(
-                    found.ledger_type, form.cleaned_data["save_as"], chosen, actor=request.user
+                    found.ledger_type,
+                    form.cleaned_data["save_as"],
+                    chosen,
+                    actor=Actor.from_request(request),
+                    unit=found.unit,
                 )
                 messages.success(request, f"已保存映射“{chosen.name}”。")
         except ImportFailure as exc:
@@ -247,13 +290,13 @@ def _samples(table: Table, plan: Plan, index: int) -> list[str]:
 def check(request: HttpRequest, token: str) -> HttpResponse:
     """Step 3: every row validated and counted, with its problems; nothing is written."""
     try:
-        found = _load(token)
+        found = _load(request, token)
         report = import_table(
             found.ledger_type,
             found.unit,
             found.table(),
             found.column_map(),
-            actor=request.user,  # type: ignore[arg-type]
+            actor=Actor.from_request(request),
             dry_run=True,
         )
     except uploads.UploadExpired:
@@ -270,13 +313,13 @@ def check(request: HttpRequest, token: str) -> HttpResponse:
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """Step 4: write every row, or none when any is bad (the data may have changed since)."""
     try:
-        found = _load(token)
+        found = _load(request, token)
         report = import_table(
             found.ledger_type,
             found.unit,
             found.table(),
             found.column_map(),
-            actor=request.user,  # type: ignore[arg-type]
+            actor=Actor.from_request(request),
         )
     except uploads.UploadExpired:
         return _expired(request)
@@ -305,33 +348,37 @@ def export_pick(request: HttpRequest) -> HttpResponse:
     """The export form's target: the download URL of the ledger, format, unit and year chosen."""
     code = request.GET.get("type", "")
     fmt = request.GET.get("format", "xlsx")
-    if not code or fmt not in FORMATS:
+    if not _CODE.fullmatch(code) or fmt not in FORMATS:
         raise Http404("请选择台账和文件格式")
-    query = {k: request.GET[k] for k in ("unit", "year") if request.GET.get(k, "").strip()}
+    query = {k: request.GET[k].strip() for k in ("unit", "year") if request.GET.get(k, "").strip()}
+    if "year" in query and year_or_none(query["year"]) is None:
+        raise Http404(f"年度不正确：{query['year'][:20]}")
     url = reverse("ledgers:export", args=[code, fmt])
     return redirect(f"{url}?{urlencode(query)}" if query else url)
 
 
 @login_required
 def export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    """A ledger's records as an xlsx or csv download, optionally one unit's, one year's."""
+    """A ledger's records as an xlsx or csv download, optionally one unit's, one year's.
+
+    Without a unit, the records of every unit the person reaches.
+    """
     if fmt not in FORMATS:
         raise Http404(f"不支持的格式：{fmt}")
     key = request.GET.get("unit", "")
-    unit = unit_for_key(key) if key else None
-    if key and unit is None:
-        raise Http404(f"找不到预算单位：{key}")
+    unit = get_unit_for_user(request.user, key) if key else None
     year_text = request.GET.get("year", "").strip()
-    if year_text and not year_text.isdigit():
-        raise Http404(f"年度应为数字：{year_text}")
-    year = int(year_text) if year_text else None
+    year = year_or_none(year_text)
+    if year_text and year is None:
+        raise Http404(f"年度不正确：{year_text[:20]}")
     types = LedgerType.objects.filter(code=code)
     ledger_type = (types.filter(unit=unit).first() if unit else None) or types.filter(
         unit__isnull=True
     ).first()
     if ledger_type is None:
         raise Http404(f"没有代码为“{code}”的台账")
-    data = export_entries(ledger_type, fmt, unit=unit, year=year)
+    within = None if unit is not None else units_for(request.user)
+    data = export_entries(ledger_type, fmt, unit=unit, year=year, units=within)
     response = HttpResponse(data, content_type=FORMATS[fmt])
     # Chinese file names need RFC 5987's filename*=utf-8''…, which this helper writes.
     response["Content-Disposition"] = content_disposition_header(

@@ -12,9 +12,10 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
+from conftest import PERSONA_PASSWORD, make_person
+from jixiao.accounts.choices import Role
 from jixiao.ledgers import services
 from jixiao.ledgers.models import LedgerEntry, LedgerType
 from jixiao.lib.actor import Actor
@@ -24,7 +25,7 @@ from jixiao.targets.services import import_document
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = os.environ.get("JIXIAO_WEB_CHECK_DIR")
-USERNAME, PASSWORD = "yuqing", "yuqing-pass-2021"
+USERNAME, PASSWORD = "yuqing", PERSONA_PASSWORD
 OVERDUE_TITLE = "某景区游客投诉乱收费"
 
 # (title, platform, grade, first seen, deadline, steps taken after 监测 with their days)
@@ -59,11 +60,12 @@ def screenshot(page: Page, name: str) -> None:
 
 
 @pytest.fixture
-def opinion_year(settings, tmp_path, demo_document) -> None:
-    """The seed's unit with its projects, a login, and six 2021 cases (one overdue)."""
+def opinion_year(settings, tmp_path, demo_document, org) -> None:
+    """The seed's unit with its projects, its officer's login, and six 2021 cases (one
+    overdue)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     unit = import_document(demo_document, actor=Actor.system(), source="seed.txt").unit
-    user = User.objects.create_user(USERNAME, password=PASSWORD, first_name="舆情专员")
+    user = Actor(make_person(USERNAME, org.unit, Role.OFFICER, "舆情专员"))
     opinion = LedgerType.objects.get(code="opinion")
     project = Project.objects.get(unit=unit, year=2021, code="13032221C2GKIBLPDEWRQ")
     for n, (title, platform, grade, seen, deadline, steps) in enumerate(CASES):
@@ -135,6 +137,12 @@ def test_create_a_case_move_it_to_alert_and_see_overdue(page: Page, live_server,
     expect(history.nth(1)).to_contain_text("舆情专员")
     expect(history.nth(1)).to_contain_text("已报分管领导")
     expect(page.locator("table.fields")).to_contain_text("建议立即核实")
+    # The change log's own history of the record: created, then moved on.
+    changes = page.locator("table.history-table tbody tr")
+    expect(changes).to_have_count(2)
+    expect(changes.nth(0)).to_contain_text("流程流转")
+    expect(changes.nth(0)).to_contain_text("状态：监测 → 预警")
+    expect(changes.nth(1)).to_contain_text("新建")
     screenshot(page, "detail")
     entry = LedgerEntry.objects.get(natural_key="https://weibo.com/7001/abc")
     assert (entry.state, entry.state_dates["预警"]) == ("预警", "2021-04-07")

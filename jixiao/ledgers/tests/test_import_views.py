@@ -33,7 +33,7 @@ def uploads_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture
-def unit(db: None) -> Unit:
+def unit(org: object) -> Unit:
     return import_document(seed_document(), actor=Actor.system(), source="seed").unit
 
 

@@ -33,21 +33,34 @@ from jixiao.targets.services import import_document
 from jixiao.units.models import Unit
 
 FIXTURES = Path(__file__).parent / "fixtures"
+SYSTEM = Actor.system("测试")  # the test writes data as the operator would
 OPINION_HEADERS = ["标题", "来源平台", "链接", "首次发现时间", "级别", "应处置"]
 SECURITY = "13032221C2GKIBLPDEWRQ"  # 网络安全和信息化经费
 PUBLICITY = "13032221RDEVGNWRIDTHY"  # 网络宣传管理经费
 
 
 @pytest.fixture
-def unit(db: None) -> Unit:
+def unit(org: object) -> Unit:
     """The demo unit (224001) with its two 2021 projects, without the demo year's records."""
-    return import_document(seed_document(), actor=Actor.system(), source="seed").unit
+    return import_document(seed_document(), actor=SYSTEM, source="seed").unit
 
 
 @pytest.fixture
-def demo_unit(db: None) -> Unit:
-    """The demo unit with the demo year's records, as a user finds it after ``jixiao demo``."""
-    return load_demo().targets.unit
+def demo(db: None) -> Any:
+    """The demo as a user finds it after ``jixiao demo``: its unit, records and people."""
+    return load_demo()
+
+
+@pytest.fixture
+def demo_unit(demo: Any) -> Unit:
+    """The demo unit with the demo year's records."""
+    return demo.targets.unit
+
+
+@pytest.fixture
+def importer(demo: Any) -> Actor:
+    """The demo unit's head, who imports here (the demo year's records are the officer's)."""
+    return demo.people.head
 
 
 def ledger(unit: Unit, code: str) -> LedgerType:
@@ -94,14 +107,14 @@ def vendor_import(unit: Unit, code: str, file: str, mapping: str, actor: Any) ->
     return import_file(ledger_type, unit, FIXTURES / file, column_map, actor=actor)
 
 
-def imported(ledger_type: LedgerType, actor: Any) -> QuerySet[LedgerEntry]:
-    """The records the actor imported (the demo year's are the demo user's)."""
-    return LedgerEntry.objects.filter(ledger_type=ledger_type, created_by=actor)
+def imported(ledger_type: LedgerType, actor: Actor) -> QuerySet[LedgerEntry]:
+    """The records the actor imported (the demo year's are the demo officer's)."""
+    return LedgerEntry.objects.filter(ledger_type=ledger_type, created_by=actor.user)
 
 
-def test_opinion_vendor_export_imports_every_row_with_its_mapping(demo_unit, officer):
+def test_opinion_vendor_export_imports_every_row_with_its_mapping(demo_unit, importer):
     report = vendor_import(
-        demo_unit, "opinion", "opinion-vendor-export-2021Q2.xlsx", "舆情监测服务导出", officer
+        demo_unit, "opinion", "opinion-vendor-export-2021Q2.xlsx", "舆情监测服务导出", importer
     )
 
     assert report.error_lines() == []
@@ -124,16 +137,16 @@ def test_opinion_vendor_export_imports_every_row_with_its_mapping(demo_unit, off
         "较大",
         True,
     )
-    entries = imported(opinion, officer)
+    entries = imported(opinion, importer)
     assert entries.count() == 400
     assert entries.filter(data__grade="重大").count() == 43
     assert entries.filter(data__must_handle=True).count() == 164  # 负面
     assert entries.filter(data__platform="微信").count() == 57  # 微信公众号
 
 
-def test_expenditure_ledger_export_imports_with_projects_and_economic_classes(demo_unit, officer):
+def test_expenditure_ledger_export_imports_with_projects_and_economic_classes(demo_unit, importer):
     report = vendor_import(
-        demo_unit, "expenditure", "expenditure-ledger-export-2021.xlsx", "财务软件明细账", officer
+        demo_unit, "expenditure", "expenditure-ledger-export-2021.xlsx", "财务软件明细账", importer
     )
 
     assert report.error_lines() == []
@@ -150,21 +163,21 @@ def test_expenditure_ledger_export_imports_with_projects_and_economic_classes(de
     assert (camera.project.code, camera.amount_cents) == (PUBLICITY, 460728)
     assert entry(expenditure, natural_key="记-0001").data["economic_class"] == "委托业务费"
     sums = dict(
-        imported(expenditure, officer)
+        imported(expenditure, importer)
         .values_list("project__code")
         .annotate(cents=Sum("amount_cents"))
     )
     assert sums == {SECURITY: 12000614, PUBLICITY: 5569917}
 
 
-def test_publicity_posts_csv_imports_both_posts_of_one_headline(demo_unit, officer):
+def test_publicity_posts_csv_imports_both_posts_of_one_headline(demo_unit, importer):
     report = vendor_import(
-        demo_unit, "post", "publicity-posts-2021H1.csv", "网宣平台发布记录", officer
+        demo_unit, "post", "publicity-posts-2021H1.csv", "网宣平台发布记录", importer
     )
 
     assert report.error_lines() == []
     assert (report.rows, report.created, report.updated) == (248, 248, 0)
-    posts = imported(ledger(demo_unit, "post"), officer)
+    posts = imported(ledger(demo_unit, "post"), importer)
     # Rows 166 and 167: same channel, day and title, two links, two posts.
     twice = posts.filter(data__title="黄金海岸推进葡萄产业发展", date=dt.date(2021, 4, 24))
     assert sorted(e.data["reads"] for e in twice) == [15511, 18106]
@@ -182,9 +195,9 @@ def test_publicity_posts_csv_imports_both_posts_of_one_headline(demo_unit, offic
 
 def test_vendor_export_imported_twice_changes_nothing(unit):
     file, name = "opinion-vendor-export-2021Q2.xlsx", "舆情监测服务导出"
-    vendor_import(unit, "opinion", file, name, None)
+    vendor_import(unit, "opinion", file, name, SYSTEM)
 
-    again = vendor_import(unit, "opinion", file, name, None)
+    again = vendor_import(unit, "opinion", file, name, SYSTEM)
 
     assert (again.created, again.updated, again.unchanged) == (0, 0, 400)
     assert LedgerEntry.objects.count() == 400
@@ -192,7 +205,7 @@ def test_vendor_export_imported_twice_changes_nothing(unit):
 
 def test_reimport_keeps_what_staff_added_to_fields_the_file_lacks(unit):
     file, name = "opinion-vendor-export-2021Q2.xlsx", "舆情监测服务导出"
-    vendor_import(unit, "opinion", file, name, None)
+    vendor_import(unit, "opinion", file, name, SYSTEM)
     opinion = ledger(unit, "opinion")
     case = entry(opinion, natural_key="https://douyin.com/p/823471275")
     project = Project.objects.get(code=SECURITY)
@@ -200,12 +213,12 @@ def test_reimport_keeps_what_staff_added_to_fields_the_file_lacks(unit):
         opinion,
         unit,
         [EntryInput({**case.data, "assignee": "张三", "handling": "已回复网民"}, project)],
-        actor=None,
+        actor=SYSTEM,
     )
     case.refresh_from_db()
-    record_transition(case, "预警", actor=None, on=dt.date(2021, 6, 16))
+    record_transition(case, "预警", actor=SYSTEM, on=dt.date(2021, 6, 16))
 
-    again = vendor_import(unit, "opinion", file, name, None)
+    again = vendor_import(unit, "opinion", file, name, SYSTEM)
 
     assert (again.updated, again.unchanged) == (0, 400)
     case.refresh_from_db()
@@ -229,7 +242,7 @@ def test_5000_rows_with_3_bad_import_nothing_then_all_then_nothing_new(unit, tmp
     title = ["昌黎县网络舆情台账（2021年）"]
     bad = write_xlsx(tmp_path / "bad.xlsx", [title, OPINION_HEADERS, *rows])
 
-    report = import_file(opinion, unit, bad, actor=None)
+    report = import_file(opinion, unit, bad, actor=SYSTEM)
 
     # The title is row 1 and the header row 2, so data row n sits on spreadsheet row n + 3.
     assert [(e.row, e.column) for e in report.errors] == [
@@ -246,10 +259,10 @@ def test_5000_rows_with_3_bad_import_nothing_then_all_then_nothing_new(unit, tmp
 
     rows[100], rows[2001], rows[4002] = opinion_row(100), opinion_row(2001), opinion_row(4002)
     fixed = write_xlsx(tmp_path / "fixed.xlsx", [title, OPINION_HEADERS, *rows])
-    report = import_file(opinion, unit, fixed, actor=None)
+    report = import_file(opinion, unit, fixed, actor=SYSTEM)
     assert (report.error_count, report.created, LedgerEntry.objects.count()) == (0, 5000, 5000)
 
-    again = import_file(opinion, unit, fixed, actor=None)
+    again = import_file(opinion, unit, fixed, actor=SYSTEM)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 5000)
     assert LedgerEntry.objects.count() == 5000
 
@@ -257,7 +270,9 @@ def test_5000_rows_with_3_bad_import_nothing_then_all_then_nothing_new(unit, tmp
 def test_errors_listed_are_capped_and_counted(unit):
     rows = [opinion_row(n, 级别="特大") for n in range(MAX_LISTED_ERRORS + 5)]
 
-    report = import_table(ledger(unit, "opinion"), unit, table(OPINION_HEADERS, *rows), actor=None)
+    report = import_table(
+        ledger(unit, "opinion"), unit, table(OPINION_HEADERS, *rows), actor=SYSTEM
+    )
 
     assert (len(report.errors), report.error_count) == (MAX_LISTED_ERRORS, MAX_LISTED_ERRORS + 5)
     assert report.error_lines()[-1] == "……另有 5 处问题未列出"
@@ -265,10 +280,10 @@ def test_errors_listed_are_capped_and_counted(unit):
 
 def test_dry_run_counts_without_writing(unit):
     opinion = ledger(unit, "opinion")
-    import_table(opinion, unit, table(OPINION_HEADERS, opinion_row(1)), actor=None)
+    import_table(opinion, unit, table(OPINION_HEADERS, opinion_row(1)), actor=SYSTEM)
     rows = table(OPINION_HEADERS, opinion_row(1, 级别="重大"), opinion_row(2), opinion_row(3))
 
-    report = import_table(opinion, unit, rows, actor=None, dry_run=True)
+    report = import_table(opinion, unit, rows, actor=SYSTEM, dry_run=True)
 
     assert (report.created, report.updated, report.unchanged, report.written) == (2, 1, 0, False)
     assert report.summary() == "检查通过：共 3 行，将新建 2 条，更新 1 条，0 条无变化；尚未写入。"
@@ -313,7 +328,7 @@ def test_missing_required_fields_are_named_before_any_row_is_read(unit):
     rows = table(["标题", "链接", "发布时间", "预警级别"], ["t", "x", "y", "z"])
 
     with pytest.raises(ImportFailure) as failure:
-        import_table(ledger(unit, "opinion"), unit, rows, actor=None)
+        import_table(ledger(unit, "opinion"), unit, rows, actor=SYSTEM)
 
     assert str(failure.value) == (
         "文件第 1 行的表头中找不到“舆情”台账的必填字段：来源平台、首次发现时间、级别、应处置。"
@@ -339,7 +354,7 @@ def test_header_row_found_below_a_title_when_the_saved_one_moved(unit):
         ],
     )
 
-    report = import_table(opinion, unit, rows, column_map, actor=None)
+    report = import_table(opinion, unit, rows, column_map, actor=SYSTEM)
 
     assert (report.header_row, report.created) == (3, 1)
     assert entry(opinion, natural_key="https://weibo.com/p/1").data == {
@@ -374,7 +389,7 @@ def test_a_blank_value_and_an_unmapped_field_take_the_mappings_default(unit):
     )
     rows = table(["标题", "平台", "链接", "日期"], ["t", None, "https://a.cn/1", "2021-02-03"])
 
-    report = import_table(opinion, unit, rows, column_map, actor=None)
+    report = import_table(opinion, unit, rows, column_map, actor=SYSTEM)
 
     assert report.created == 1
     data = entry(opinion, natural_key="https://a.cn/1").data
@@ -390,7 +405,7 @@ def test_a_choice_is_found_by_the_last_part_of_a_path_and_by_width(unit):
         ["2021-03-03", "300", "差旅", "v3"],
     )
 
-    report = import_table(expenditure, unit, rows, actor=None)
+    report = import_table(expenditure, unit, rows, actor=SYSTEM)
 
     assert report.error_lines() == [
         "第 4 行，列“经济分类”：“经济分类”的值“差旅”不在选项中（办公费、印刷费、邮电费、差旅费、"
@@ -398,7 +413,7 @@ def test_a_choice_is_found_by_the_last_part_of_a_path_and_by_width(unit):
         "信息网络及软件购置更新、其他商品和服务支出）"
     ]
     rows.rows.pop()
-    import_table(expenditure, unit, rows, actor=None)
+    import_table(expenditure, unit, rows, actor=SYSTEM)
     classes = LedgerEntry.objects.order_by("date").values_list("data__economic_class", flat=True)
     assert list(classes) == ["差旅费", "维修（护）费"]
 
@@ -417,13 +432,13 @@ def test_state_column_takes_vendor_words_through_the_mapping(unit):
         [*opinion_row(3), "挂起"],
     )
 
-    report = import_table(opinion, unit, rows, column_map, actor=None)
+    report = import_table(opinion, unit, rows, column_map, actor=SYSTEM)
 
     assert report.error_lines() == [
         "第 4 行，列“办理状态”：状态“挂起”不在流程中（监测、预警、研判、处置、办结）"
     ]
     rows.rows.pop()
-    import_table(opinion, unit, rows, column_map, actor=None)
+    import_table(opinion, unit, rows, column_map, actor=SYSTEM)
     assert entry(opinion, natural_key="https://weibo.com/p/1").state == "办结"
     assert entry(opinion, natural_key="https://weibo.com/p/2").state_dates == {
         "监测": "2021-01-03",
@@ -450,7 +465,7 @@ def test_a_project_cell_may_hold_its_code_its_name_or_both(unit, cell):
         ["支付日期", "金额", "经济分类", "凭证号", "项目"], ["2021-03-01", 10, "办公费", "v", cell]
     )
 
-    report = import_table(expenditure, unit, rows, actor=None)
+    report = import_table(expenditure, unit, rows, actor=SYSTEM)
 
     assert report.created == 1
     assert entry(expenditure, natural_key="v").project.code == SECURITY
@@ -464,7 +479,7 @@ def test_an_unknown_project_or_one_of_another_year_is_a_row_error(unit):
         ["2021-03-01", 10, "办公费", "v3", SECURITY],
     )
 
-    report = import_table(ledger(unit, "expenditure"), unit, rows, actor=None)
+    report = import_table(ledger(unit, "expenditure"), unit, rows, actor=SYSTEM)
 
     assert report.error_lines() == [
         f"第 2 行，列“项目”：找不到 2021 年的项目“{SECURITY}X 网络安全和信息化经费”"
@@ -492,7 +507,7 @@ def test_totals_and_blank_rows_are_left_out(unit):
         ["合计", 10, None, None, None],
     )
 
-    report = import_table(ledger(unit, "expenditure"), unit, rows, actor=None)
+    report = import_table(ledger(unit, "expenditure"), unit, rows, actor=SYSTEM)
 
     assert (report.rows, report.created, report.skipped) == (1, 1, [4])
     assert report.summary() == (
@@ -510,7 +525,7 @@ def test_csv_in_gbk_with_semicolons_is_read(unit, tmp_path):
     path = tmp_path / "gbk.csv"
     path.write_bytes(text.encode("gbk"))
 
-    report = import_file(ledger(unit, "expenditure"), unit, path, actor=None)
+    report = import_file(ledger(unit, "expenditure"), unit, path, actor=SYSTEM)
 
     assert report.created == 1
     assert entry(ledger(unit, "expenditure"), natural_key="记-1").data["amount"] == "1234.50"
@@ -586,7 +601,7 @@ def records(unit):
             }
         ),
     ]
-    upsert_entries(opinion, unit, items, actor=None)
+    upsert_entries(opinion, unit, items, actor=SYSTEM)
     return opinion
 
 
@@ -596,7 +611,7 @@ def test_an_export_imports_back_unchanged(unit, records, tmp_path, fmt):
     path.write_bytes(export_entries(records, fmt, unit=unit))
     before = list(LedgerEntry.objects.order_by("id").values_list("data", "state", "project"))
 
-    report = import_file(records, unit, path, actor=None)
+    report = import_file(records, unit, path, actor=SYSTEM)
 
     assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
     after = list(LedgerEntry.objects.order_by("id").values_list("data", "state", "project"))
@@ -667,8 +682,8 @@ def test_save_mapping_stores_and_updates_but_never_overwrites_a_preset(unit):
     opinion = ledger(unit, "opinion")
     column_map = ColumnMap(columns={"题目": "title"}, values={"grade": {"": "一般"}}, header_row=3)
 
-    saved = save_mapping(opinion, " 我的映射 ", column_map, actor=None)
-    save_mapping(opinion, "我的映射", ColumnMap(columns={"标题": "title"}), actor=None)
+    saved = save_mapping(opinion, " 我的映射 ", column_map, actor=SYSTEM)
+    save_mapping(opinion, "我的映射", ColumnMap(columns={"标题": "title"}), actor=SYSTEM)
 
     saved.refresh_from_db()
     assert (saved.name, saved.columns, saved.values, saved.header_row) == (
@@ -678,7 +693,7 @@ def test_save_mapping_stores_and_updates_but_never_overwrites_a_preset(unit):
         1,
     )
     with pytest.raises(ValidationError, match="“舆情监测服务导出”是预置映射"):
-        save_mapping(opinion, "舆情监测服务导出", column_map, actor=None)
+        save_mapping(opinion, "舆情监测服务导出", column_map, actor=SYSTEM)
 
 
 def test_an_unknown_mapping_name_lists_the_known_ones(unit):

@@ -6,11 +6,13 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
+from jixiao.audit.models import ChangeLog
 from jixiao.importers.grid import ImportFailure
 from jixiao.ledgers.management.commands.ledger import Command, RowErrors
 from jixiao.ledgers.models import LedgerEntry
@@ -171,3 +173,30 @@ def test_export_without_output_names_the_file_after_the_ledger(unit, tmp_path, m
 
     assert out == "已导出 0 条记录：224001-2021-支出台账.xlsx\n"
     assert (tmp_path / "224001-2021-支出台账.xlsx").is_file()
+
+
+def test_an_import_is_logged_as_the_operator_at_the_command_line(unit):
+    call("import", "opinion", str(OPINION), "--mapping", "舆情监测服务导出")
+
+    rows = ChangeLog.objects.filter(object_type="ledgers.ledgerentry")
+    assert rows.count() == 400
+    assert set(rows.values_list("via", "action", "unit_id")) == {("cli", "import", unit.pk)}
+    assert rows.first().username.startswith("命令行（")
+    assert rows.first().comment == "新建：导入“opinion-vendor-export-2021Q2.xlsx”"
+
+
+def test_user_option_names_the_person_beside_the_operator(unit, tmp_path):
+    clerk = User.objects.create_user("clerk", first_name="录入员")
+    path = tmp_path / "cases.csv"
+    path.write_text(HEADER + "甲,微博,https://a.cn/1,2021-03-01,一般,是\n", encoding="utf-8")
+
+    call("import", "opinion", str(path), "--user", "clerk")
+
+    entry = LedgerEntry.objects.get()
+    row = ChangeLog.objects.get(object_type="ledgers.ledgerentry")
+    assert (entry.created_by, row.user_id, row.username, row.via) == (
+        clerk,
+        clerk.pk,
+        "录入员（clerk）",
+        "cli",
+    )

@@ -14,9 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
+from jixiao.audit.models import ChangeLog
 from jixiao.core.document import TargetDocument
 from jixiao.ledgers import services
-from jixiao.ledgers.models import Attachment, LedgerEntry, LedgerType
+from jixiao.ledgers.models import Attachment, ImportMapping, LedgerEntry, LedgerType
 from jixiao.ledgers.services import EntryInput
 from jixiao.lib.actor import Actor
 from jixiao.targets.models import Project
@@ -24,12 +25,13 @@ from jixiao.targets.services import import_document
 from jixiao.units.models import Unit
 
 pytestmark = pytest.mark.django_db
+SYSTEM = Actor.system("测试")  # the test writes data as the operator would
 
 
 @pytest.fixture
-def unit(demo_document: TargetDocument) -> Unit:
-    """The seed's unit (224001) with its two 2021 projects."""
-    return import_document(demo_document, actor=Actor.system(), source="seed.txt").unit
+def unit(org: object, demo_document: TargetDocument) -> Unit:
+    """The seed's unit (224001, unit A of the personas' bureau) with its two 2021 projects."""
+    return import_document(demo_document, actor=SYSTEM, source="seed.txt").unit
 
 
 @pytest.fixture
@@ -82,7 +84,7 @@ def text(response) -> str:
 
 
 def test_pages_need_a_login(client: Client, unit, opinion):
-    entry = services.create_entry(opinion, unit, case(), actor=None)
+    entry = services.create_entry(opinion, unit, case(), actor=SYSTEM)
     for url in ["/ledgers/", "/ledgers/opinion/", f"/ledgers/entry/{entry.pk}/"]:
         response = client.get(url)
         assert response.status_code == 302
@@ -90,9 +92,9 @@ def test_pages_need_a_login(client: Client, unit, opinion):
 
 
 def test_index_lists_presets_with_counts_for_the_year(client_in, unit, opinion):
-    services.create_entry(opinion, unit, case(1), actor=None)
-    services.create_entry(opinion, unit, case(2), actor=None)
-    services.create_entry(opinion, unit, case(3, first_seen="2020-12-30"), actor=None)
+    services.create_entry(opinion, unit, case(1), actor=SYSTEM)
+    services.create_entry(opinion, unit, case(2), actor=SYSTEM)
+    services.create_entry(opinion, unit, case(3, first_seen="2020-12-30"), actor=SYSTEM)
 
     response = client_in.get("/ledgers/")
 
@@ -112,16 +114,20 @@ def test_index_lists_presets_with_counts_for_the_year(client_in, unit, opinion):
     assert client_in.get("/ledgers/?year=2020").context["rows"][0]["count"] == 1
 
 
-def test_index_shows_a_units_own_type_only_to_that_unit(client_in, unit):
-    other = Unit.objects.create(code="224002", name="昌黎县某局")
-    LedgerType.objects.create(unit=other, code="complaint", name="信访件", date_field="received")
+def test_index_shows_a_units_own_type_only_to_that_unit(client_in, unit, org, officer_b):
+    LedgerType.objects.create(
+        unit=org.unit_b, code="complaint", name="信访件", date_field="received"
+    )
+    other = Client()
+    other.force_login(officer_b)
 
     mine = client_in.get("/ledgers/?unit=224001").context["rows"]
-    theirs = client_in.get("/ledgers/?unit=224002").context["rows"]
+    theirs = other.get("/ledgers/?unit=224002").context["rows"]
 
     assert "信访件" not in [r["type"].name for r in mine]
     assert [r["type"].name for r in theirs if r["type"].unit_id] == ["信访件"]
     assert len(theirs) == len(mine) + 1 == 11
+    assert client_in.get("/ledgers/?unit=224002").status_code == 404  # not in reach
 
 
 def test_unknown_type_and_reserved_words_are_not_ledgers(client_in, unit):
@@ -138,18 +144,18 @@ def cases(unit, opinion) -> dict[str, LedgerEntry]:
     """Four 2021 cases: one overdue, one alerted, one closed, one on a project; and a 2020 one."""
     project = Project.objects.get(unit=unit, year=2021, code="13032221C2GKIBLPDEWRQ")
     late = services.create_entry(
-        opinion, unit, case(1, title="停水投诉", deadline="2021-03-05"), actor=None
+        opinion, unit, case(1, title="停水投诉", deadline="2021-03-05"), actor=SYSTEM
     )
     alerted = services.create_entry(
-        opinion, unit, case(2, title="道路施工扰民"), actor=None, project=project
+        opinion, unit, case(2, title="道路施工扰民"), actor=SYSTEM, project=project
     )
-    services.record_transition(alerted, "预警", actor=None, on=dt.date(2021, 3, 2))
+    services.record_transition(alerted, "预警", actor=SYSTEM, on=dt.date(2021, 3, 2))
     closed = services.create_entry(
-        opinion, unit, case(3, title="景区门票", deadline="2021-03-05"), actor=None
+        opinion, unit, case(3, title="景区门票", deadline="2021-03-05"), actor=SYSTEM
     )
-    services.record_transition(closed, "办结", actor=None, on=dt.date(2021, 3, 3))
-    fresh = services.create_entry(opinion, unit, case(4, title="停电求助"), actor=None)
-    services.create_entry(opinion, unit, case(5, first_seen="2020-05-01"), actor=None)
+    services.record_transition(closed, "办结", actor=SYSTEM, on=dt.date(2021, 3, 3))
+    fresh = services.create_entry(opinion, unit, case(4, title="停电求助"), actor=SYSTEM)
+    services.create_entry(opinion, unit, case(5, first_seen="2020-05-01"), actor=SYSTEM)
     return {"late": late, "alerted": alerted, "closed": closed, "fresh": fresh}
 
 
@@ -203,7 +209,7 @@ def test_records_list_filters_by_project(client_in, cases):
 
 def test_records_list_pages_by_fifty(client_in, unit, opinion):
     rows = [EntryInput(case(n, first_seen=f"2021-01-{1 + n % 28:02d}")) for n in range(51)]
-    services.upsert_entries(opinion, unit, rows, actor=None)
+    services.upsert_entries(opinion, unit, rows, actor=SYSTEM)
 
     first = client_in.get("/ledgers/opinion/?unit=224001&year=2021")
     second = client_in.get("/ledgers/opinion/?unit=224001&year=2021&page=2")
@@ -229,7 +235,7 @@ def test_records_list_links_to_new_import_and_export(client_in, unit):
 def test_records_list_shows_money_with_separators(client_in, unit):
     expenditure = LedgerType.objects.get(code="expenditure")
     values = {"paid_on": "2021-04-02", "amount": "12345.6", "economic_class": "办公费"}
-    services.create_entry(expenditure, unit, {**values, "voucher": "记-1"}, actor=None)
+    services.create_entry(expenditure, unit, {**values, "voucher": "记-1"}, actor=SYSTEM)
 
     html = text(client_in.get("/ledgers/expenditure/?unit=224001&year=2021"))
 
@@ -283,7 +289,7 @@ def test_new_record_errors_are_shown_beside_their_fields(client_in, unit):
 
 
 def test_duplicate_record_is_refused_above_the_form(client_in, unit, opinion):
-    services.create_entry(opinion, unit, case(), actor=None)
+    services.create_entry(opinion, unit, case(), actor=SYSTEM)
 
     post = {**case(), "title": "再报", "must_handle": "true"}
     response = client_in.post("/ledgers/opinion/new/?unit=224001", post)
@@ -294,16 +300,18 @@ def test_duplicate_record_is_refused_above_the_form(client_in, unit, opinion):
 
 
 def test_edit_form_is_filled_and_saves(client_in, unit, opinion):
-    entry = services.create_entry(opinion, unit, case(), actor=None)
+    entry = services.create_entry(opinion, unit, case(), actor=SYSTEM)
 
     form = text(client_in.get(f"/ledgers/entry/{entry.pk}/edit/"))
     response = client_in.post(
-        f"/ledgers/entry/{entry.pk}/edit/", {**case(), "must_handle": "false", "grade": "重大"}
+        f"/ledgers/entry/{entry.pk}/edit/",
+        {**case(), "must_handle": "false", "grade": "重大", "_version": "1"},
     )
 
     assert 'value="2021-03-01"' in field_block(form, "first_seen")
     assert 'value="true" id="id_must_handle_0" checked' in field_block(form, "must_handle")
     assert '<option value="一般" selected>' in field_block(form, "grade")
+    assert '<input type="hidden" name="_version" value="1"' in form
     assert response.status_code == 302
     entry.refresh_from_db()
     assert (entry.data["grade"], entry.data["must_handle"]) == ("重大", False)
@@ -344,6 +352,7 @@ def test_transition_moves_the_record_and_fills_the_steps_field(client_in, cases,
             "to-预警-on": "2021-03-04",
             "to-预警-note": "报分管领导",
             "to-预警-alert_note": "预警单 2021-07 号",
+            "to-预警-_version": "1",
         },
     )
 
@@ -369,7 +378,7 @@ def test_transition_errors_reopen_the_steps_form(client_in, cases):
 
     response = client_in.post(
         f"/ledgers/entry/{entry.pk}/transition/",
-        {"to_state": "预警", "to-预警-on": "2021-02-01"},
+        {"to_state": "预警", "to-预警-on": "2021-02-01", "to-预警-_version": "1"},
     )
 
     html = text(response)
@@ -414,7 +423,12 @@ def test_attachment_upload_download_and_delete(client_in, cases, media):
         "attachment; filename*=utf-8''%E7%A0%94%E5%88%A4%E6%8A%A5%E5%91%8A.txt"
     )
     assert deleted.status_code == 302
-    assert not Attachment.objects.exists()
+    attachment.refresh_from_db()
+    assert attachment.removed_at is not None  # kept, no longer listed
+    after = client_in.get(f"/ledgers/entry/{entry.pk}/")
+    assert [a for a, _size in after.context["attachments"]] == []
+    assert after.context["removed_attachments"] == [attachment]
+    assert "已删除的附件（1）" in text(after)
 
 
 def test_attachment_over_the_limit_is_refused_in_chinese(client_in, cases, settings):
@@ -431,7 +445,7 @@ def test_attachment_over_the_limit_is_refused_in_chinese(client_in, cases, setti
 
 def test_attachment_download_needs_a_login(client, cases):
     attachment = services.add_attachment(
-        cases["fresh"], SimpleUploadedFile("a.txt", b"secret"), actor=None
+        cases["fresh"], SimpleUploadedFile("a.txt", b"secret"), actor=SYSTEM
     )
 
     response = client.get(f"/ledgers/attachment/{attachment.pk}/")
@@ -549,6 +563,46 @@ def test_admin_defines_a_ledger_that_the_pages_then_use(admin_client, unit):
     assert [f.state for f in detail.context["transition_forms"]] == ["办理"]
     assert detail.context["overdue"] is True
 
+    # The admin saved it through the service: one change-log row, from the admin.
+    row = ChangeLog.objects.get(object_type="ledgers.ledgertype", object_id=str(petition.pk))
+    assert (row.action, row.via, row.username, row.unit_id) == ("create", "admin", "admin", unit.pk)
+    assert row.after["name"] == "信访件"
+    assert row.after["字段 channel"] == "2. 来源（单选，必填，选项：来信、来访、网上）"
+
+
+def test_admin_changes_a_ledger_type_through_the_service(admin_client, unit):
+    admin_client.post(reverse("admin:ledgers_ledgertype_add"), type_post(unit, PETITION_FLOW))
+    petition = LedgerType.objects.get(code="petition")
+    fields = list(petition.fields.all())
+    post = type_post(unit, PETITION_FLOW, name="信访事项")
+    post["fields-INITIAL_FORMS"] = str(len(fields))
+    for n, f in enumerate(fields):
+        post[f"fields-{n}-id"] = str(f.pk)
+        post[f"fields-{n}-ledger_type"] = str(petition.pk)
+    post["fields-5-DELETE"] = "on"  # 涉及事项
+
+    response = admin_client.post(
+        reverse("admin:ledgers_ledgertype_change", args=[petition.pk]), post
+    )
+
+    assert response.status_code == 302, response.context["errors"]
+    petition.refresh_from_db()
+    assert petition.name == "信访事项"
+    assert [f.code for f in petition.fields.all()] == [
+        "title",
+        "received",
+        "channel",
+        "reply_by",
+        "people",
+    ]
+    row = ChangeLog.objects.filter(object_type="ledgers.ledgertype").latest("seq")
+    assert (row.action, row.before["name"], row.after["name"]) == ("update", "信访件", "信访事项")
+    assert row.before["字段 topics"] == "5. 涉及事项（多选，选项：征地、工资、环境）"
+    assert row.after["字段 topics"] is None
+    assert (
+        admin_client.get(reverse("admin:ledgers_ledgertype_delete", args=[petition.pk]))
+    ).status_code == 403
+
 
 @pytest.mark.parametrize(
     ("workflow", "changes", "message"),
@@ -598,6 +652,19 @@ def test_admin_entry_pages_are_read_only_and_searchable(admin_client, cases):
         ("监测", "预警"),
     ]
     assert admin_client.get(reverse("admin:ledgers_ledgerentry_add")).status_code == 403
+    # Read-only: no save, no delete, for records and the saved mappings alike.
+    assert "_save" not in text(change)
+    changed = admin_client.post(
+        reverse("admin:ledgers_ledgerentry_change", args=[entry.pk]), {"state": "办结"}
+    )
+    assert changed.status_code == 403
+    assert LedgerEntry.objects.get(pk=entry.pk).state == "预警"
+    delete = reverse("admin:ledgers_ledgerentry_delete", args=[entry.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    mapping = ImportMapping.objects.get(name="舆情监测服务导出")
+    mapping_url = reverse("admin:ledgers_importmapping_change", args=[mapping.pk])
+    assert admin_client.post(mapping_url, {"name": "改名"}).status_code == 403
+    assert ImportMapping.objects.filter(name="舆情监测服务导出").exists()
 
 
 def test_records_list_queries_do_not_grow_with_rows(
@@ -605,9 +672,11 @@ def test_records_list_queries_do_not_grow_with_rows(
 ):
     project = Project.objects.filter(unit=unit).first()
     rows = [EntryInput(case(n), project=project) for n in range(60)]
-    services.upsert_entries(opinion, unit, rows, actor=None)
+    services.upsert_entries(opinion, unit, rows, actor=SYSTEM)
 
-    with django_assert_max_num_queries(13):
+    # Besides the page's own: the session (read, and saved for the idle timeout: 3), the
+    # person's membership and the unit tree (their reach, once per request).
+    with django_assert_max_num_queries(18):
         response = client_in.get("/ledgers/opinion/?unit=224001&year=2021")
 
     assert len(response.context["rows"]) == 50

@@ -14,7 +14,7 @@ import datetime as dt
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,11 +28,9 @@ from jixiao.ledgers.services import (
     ledger_type_for,
     upsert_entries,
 )
+from jixiao.lib.actor import Actor
 from jixiao.targets.models import Project
 from jixiao.units.models import Unit
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
 __all__ = [
     "LEDGER_ORDER",
@@ -998,8 +996,11 @@ class YearResult:
 
 
 @transaction.atomic
-def load_year(unit: Unit, *, actor: User | None) -> YearResult:
-    """Write the demo year for the seed's unit; records already there are left as they are."""
+def load_year(unit: Unit, *, actor: Actor) -> YearResult:
+    """Write the demo year for the seed's unit; records already there are left as they are.
+
+    The records are written as ``actor`` (the demo's officer), each with its change-log row.
+    """
     projects = {p.code: p for p in Project.objects.filter(unit=unit, year=YEAR, code__in=[P1, P2])}
     if set(projects) != {P1, P2}:
         raise ValidationError("演示年度需要先载入种子文件中的两个预算项目")
@@ -1023,7 +1024,9 @@ def load_year(unit: Unit, *, actor: User | None) -> YearResult:
             for r in rows
             if r.ledger == code
         ]
-        result = upsert_entries(ledger_type_for(unit, code), unit, items, actor=actor)
+        result = upsert_entries(
+            ledger_type_for(unit, code), unit, items, actor=actor, comment="演示年度数据"
+        )
         if result.errors:  # a bug in the generator, not a user's mistake
             first = result.errors[0]
             raise ValidationError(

@@ -1,4 +1,9 @@
-"""``jixiao ledger import|export``: ledger records from and to CSV and Excel files."""
+"""``jixiao ledger import|export``: ledger records from and to CSV and Excel files.
+
+The command line is the server operator's tool: it acts as ``Actor.command_line()`` (``--user``
+names the person the change log records beside the operator) and finds units through the
+permission seam like every page does.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,19 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.management.base import CommandError
+from django.http import Http404
 from django.utils.translation import gettext as _
 
+from jixiao.access.lookups import get_unit_for_user
+from jixiao.access.scope import units_for
 from jixiao.commands import EXIT_BAD_INPUT, JixiaoCommand, check_migrated, write_atomic
 from jixiao.ledgers.exporting import FORMATS, export_entries, export_filename
 from jixiao.ledgers.importing import ColumnMap, ImportReport, find_mapping, import_file
 from jixiao.ledgers.models import LedgerEntry, LedgerType
 from jixiao.ledgers.services import ledger_type_for
-from jixiao.targets.forms import unit_for_key
+from jixiao.lib.actor import Actor
 from jixiao.units.models import Unit
 
 DEFAULT_FORMAT = "xlsx"
@@ -74,7 +81,8 @@ class Command(JixiaoCommand):
 
     def import_(self, options: dict[str, Any]) -> None:
         """Import a file; bad rows are listed on stderr and nothing is written."""
-        unit = _unit(options["unit"], required=True)
+        actor = Actor.command_line(_user(options["user"]))
+        unit = _unit(actor, options["unit"], required=True)
         assert unit is not None
         ledger_type = _ledger_type(unit, options["type"])
         column_map = (
@@ -87,7 +95,7 @@ class Command(JixiaoCommand):
             unit,
             options["file"],
             column_map,
-            actor=_actor(options["user"]),
+            actor=actor,
             dry_run=options["dry_run"],
         )
         if not report.ok:
@@ -101,7 +109,7 @@ class Command(JixiaoCommand):
 
     def export(self, options: dict[str, Any]) -> None:
         """Write a ledger's records to a file."""
-        unit = _unit(options["unit"], required=False)
+        unit = _unit(Actor.command_line(), options["unit"], required=False)
         ledger_type = _ledger_type(unit, options["type"])
         output: Path | None = options["output"]
         fmt = options["format"]
@@ -121,14 +129,14 @@ class Command(JixiaoCommand):
         )
 
 
-def _unit(key: str | None, *, required: bool) -> Unit | None:
+def _unit(actor: Actor, key: str | None, *, required: bool) -> Unit | None:
     """The unit --unit names; without it the only unit, else an error (or all, for exports)."""
     if key:
-        unit = unit_for_key(key)
-        if unit is None:
-            raise CommandError(_("找不到预算单位：%(code)s") % {"code": key})
-        return unit
-    units = list(Unit.objects.all()[:2])
+        try:
+            return get_unit_for_user(actor, key)
+        except Http404:
+            raise CommandError(_("找不到预算单位：%(code)s") % {"code": key}) from None
+    units = list(units_for(actor)[:2])
     if len(units) == 1:
         return units[0]
     if not required:
@@ -147,10 +155,10 @@ def _ledger_type(unit: Unit | None, code: str) -> LedgerType:
     return found
 
 
-def _actor(username: str | None) -> User | None:
+def _user(username: str | None) -> User | None:
     if username is None:
         return None
-    user = get_user_model().objects.filter(username=username).first()
+    user = User.objects.filter(username=username).first()
     if user is None:
         raise CommandError(_("找不到用户：%(name)s") % {"name": username})
     return user
