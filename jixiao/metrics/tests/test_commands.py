@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 
 from jixiao.metrics.management.commands.actuals import Command
 from jixiao.metrics.services import enter_manual_actual
-from jixiao.metrics.tests.conftest import Builder
+from jixiao.metrics.tests.conftest import SYSTEM, Builder
 from jixiao.metrics.tests.definitions import ALERTS, BUDGET, DISPOSAL, MANUAL, POSTS
 
 D = dt.date
@@ -34,8 +34,8 @@ def seeded(build: Builder) -> None:
     build.opinion(cyber, D(2021, 3, 1), ("预警", D(2021, 3, 1)), ("研判", D(2021, 3, 2)))
     build.entry("post", published_on=D(2021, 1, 4))
     build.entry("expenditure", publicity, paid_on=D(2021, 3, 1), amount="12345.67")
-    enter_manual_actual(space, as_of=D(2021, 6, 1), value="达成", evidence="总结", actor=None)
-    enter_manual_actual(term, as_of=D(2021, 6, 1), value="1年", evidence="运营记录", actor=None)
+    enter_manual_actual(space, as_of=D(2021, 6, 1), value="达成", evidence="总结", actor=SYSTEM)
+    enter_manual_actual(term, as_of=D(2021, 6, 1), value="1年", evidence="运营记录", actor=SYSTEM)
 
 
 def run(*args: str) -> str:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from jixiao.metrics.models import ManualActual
 from jixiao.metrics.services import enter_manual_actual
-from jixiao.metrics.tests.conftest import Builder
+from jixiao.metrics.tests.conftest import SYSTEM, Builder
 from jixiao.metrics.tests.definitions import ALERTS, BUDGET, DISPOSAL, MANUAL, POSTS
 from jixiao.targets.models import Indicator
 
@@ -136,7 +136,7 @@ def test_index_shows_the_hand_entry_and_its_evidence(
         value="达成",
         evidence="开展清朗专项行动 3 次",
         files=[SimpleUploadedFile("专项行动总结.pdf", b"%PDF")],
-        actor=None,
+        actor=SYSTEM,
     )
     html = page(client_in, INDEX, unit="224001", year=2021, as_of="2021-06-30")
     assert row_of(html, seeded["space"]) == (
