@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.management import call_command
@@ -15,6 +15,9 @@ from jixiao.metrics.management.commands.actuals import Command
 from jixiao.metrics.services import enter_manual_actual
 from jixiao.metrics.tests.conftest import SYSTEM, Builder
 from jixiao.metrics.tests.definitions import ALERTS, BUDGET, DISPOSAL, MANUAL, POSTS
+
+if TYPE_CHECKING:
+    from conftest import Org
 
 D = dt.date
 
@@ -162,3 +165,14 @@ def test_called_from_code_the_error_propagates(seeded: None) -> None:
 def test_help_is_chinese(capsys: Any) -> None:
     parser = Command().create_parser("jixiao", "actuals")
     assert "统计日" in parser.format_help()
+
+
+def test_the_operator_reaches_every_bureaus_units(org: Org) -> None:
+    other = Builder(org.other_unit)
+    project = other.project("LL1")
+    other.indicator(project, "舆情数", ALERTS)
+    text = run("--unit", "324001", "--year", "2021", "--as-of", "2021-06-30")
+    assert text.splitlines() == [
+        "项目LL1（LL1）",
+        "  舆情数：指标值 ≥200条，实际完成值 0（按口径计算，0 条记录）",
+    ]
