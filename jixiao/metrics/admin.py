@@ -36,7 +36,12 @@ def _actor(request: HttpRequest) -> Actor:
     return Actor.from_request(request, via=ADMIN)
 
 
-class MetricForm(forms.ModelForm):
+def _with_user(form: type[Any], request: HttpRequest) -> type[Any]:
+    """The admin's form class for this request, knowing who saves (for its permission check)."""
+    return type(form.__name__, (form,), {"user": request.user})
+
+
+class MetricForm(forms.ModelForm):  # type: ignore[type-arg]
     """The definition as JSON, checked against the ledgers of the indicator's unit.
 
     ``seen_version`` carries the version the page was read at (0 for a new binding), so a
@@ -87,7 +92,7 @@ class MetricForm(forms.ModelForm):
 
 
 @admin.register(Metric)
-class MetricAdmin(admin.ModelAdmin):
+class MetricAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """The metric (口径) bound to each indicator, with what it counts in words."""
 
     form = MetricForm
@@ -115,10 +120,10 @@ class MetricAdmin(admin.ModelAdmin):
         # A binding belongs to its indicator: moving it would rebind another indicator.
         return base if obj is None else [*base, "indicator"]
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):  # type: ignore[no-untyped-def]
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.user = request.user
-        return form
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        return _with_user(super().get_form(request, obj, change=change, **kwargs), request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         allowed = super().has_change_permission(request, obj)
@@ -167,7 +172,7 @@ class MetricAdmin(admin.ModelAdmin):
             unbind_metric(metric.indicator, actor=actor)
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(admin.TabularInline):  # type: ignore[type-arg]
     """The entry's files; a file is added here, removed (kept, restorable) on the entry's page."""
 
     model = Evidence
@@ -177,7 +182,7 @@ class EvidenceInline(admin.TabularInline):
     readonly_fields = ["name", "uploaded_at", "removed_at"]
 
 
-class ManualActualForm(forms.ModelForm):
+class ManualActualForm(forms.ModelForm):  # type: ignore[type-arg]
     """A hand entry, checked by the same rules as the service."""
 
     user: Any = None
@@ -201,7 +206,7 @@ class ManualActualForm(forms.ModelForm):
 
 
 @admin.register(ManualActual)
-class ManualActualAdmin(admin.ModelAdmin):
+class ManualActualAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Hand-entered actuals; an entry is history, corrected by a newer one, never edited."""
 
     form = ManualActualForm
@@ -220,10 +225,10 @@ class ManualActualAdmin(admin.ModelAdmin):
         base = ["number", "entered_by", "entered_at"]
         return base if obj is None else [*base, "indicator", "as_of", "value", "evidence"]
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):  # type: ignore[no-untyped-def]
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.user = request.user
-        return form
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        return _with_user(super().get_form(request, obj, change=change, **kwargs), request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Changing an entry only adds evidence files to it.

@@ -176,7 +176,6 @@ def records(request: HttpRequest, indicator_id: int) -> HttpResponse:
         "back": _page_url(project.unit, project.year, as_of),
         "window": m.window(project.year, as_of),
         "source_label": SOURCE_LABELS[actual.source],
-        "can_edit": can(request.user, "edit", indicator),
         **indicator_history(indicator),
     }
     if actual.metric is not None and actual.error is None:
