@@ -23,6 +23,8 @@ class Metric(models.Model):
     )
     definition = models.JSONField(_("口径定义"))
     note = models.TextField(_("口径说明"), blank=True)
+    # Rebinding edits the row in place: a form names the version it read (no lost work).
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     updated_at = models.DateTimeField(_("修改时间"), default=timezone.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -49,6 +51,18 @@ class Metric(models.Model):
 
 def evidence_path(instance: Evidence, filename: str) -> str:
     return f"evidence/{instance.actual.indicator_id}/{filename}"
+
+
+class EvidenceQuerySet(models.QuerySet["Evidence"]):
+    """Evidence files; removed ones are kept (and restorable) but not shown with the entry."""
+
+    def live(self) -> EvidenceQuerySet:
+        """The files not removed."""
+        return self.filter(removed_at__isnull=True)
+
+    def removed(self) -> EvidenceQuerySet:
+        """The files removed (kept, restorable)."""
+        return self.filter(removed_at__isnull=False)
 
 
 class ManualActual(models.Model):
@@ -99,6 +113,18 @@ class Evidence(models.Model):
     file = models.FileField(_("文件"), upload_to=evidence_path, max_length=300)
     name = models.CharField(_("文件名"), max_length=200)
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    # Evidence is never deleted: removing one hides it and keeps the file, and it can be restored.
+    removed_at = models.DateTimeField(_("移除时间"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("移除人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("佐证材料")
@@ -107,3 +133,8 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def removed(self) -> bool:
+        """True when the file was removed (hidden, kept, restorable)."""
+        return self.removed_at is not None

@@ -1,4 +1,10 @@
-"""Writes to metrics: bind or unbind a metric (口径), enter an actual by hand with evidence."""
+"""Writes to metrics: bind or unbind a metric (口径), enter an actual by hand with evidence.
+
+Every write needs ``edit`` on the indicator's unit (its officer or head; the command line's
+operator) and appends its change-log row in the same transaction. Hand entries are history
+(a newer one corrects an older one) and evidence files are never deleted: removing one hides
+it, keeps the file and can be undone.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +12,25 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from jixiao.access.perms import require
+from jixiao.audit.choices import Action
+from jixiao.audit.log import record, snapshot
+from jixiao.audit.versions import StaleEdit, bump, check_version
 from jixiao.core import metrics as m
 from jixiao.core.targets import QUANTITATIVE, parse_target
+from jixiao.lib.actor import Actor
 from jixiao.metrics.evaluate import catalog_for
 from jixiao.metrics.models import Evidence, ManualActual, Metric
 from jixiao.targets.choices import TargetKind
 from jixiao.targets.models import Indicator
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-    Actor = AbstractBaseUser | AnonymousUser | None
 
 __all__ = [
     "add_evidence",
@@ -31,10 +38,19 @@ __all__ = [
     "check_definition",
     "enter_manual_actual",
     "manual_entry_errors",
+    "remove_evidence",
+    "restore_evidence",
     "unbind_metric",
 ]
 
 VALUE_MAX = 100
+# What a metric's change-log rows hold. ``indicator`` is in the rows that hold a whole
+# snapshot (binding a new one, unbinding), so an indicator's page finds every metric it had.
+METRIC_FIELDS = ["definition", "note"]
+METRIC_WHOLE = ["indicator", *METRIC_FIELDS]
+ACTUAL_FIELDS = ["indicator", "as_of", "value", "number", "evidence"]
+EVIDENCE_FIELDS = ["actual", "name", "file"]
+REMOVAL_FIELDS = ["removed_at", "removed_by"]
 
 
 def check_definition(indicator: Indicator, definition: Any) -> m.Definition:
@@ -48,32 +64,93 @@ def check_definition(indicator: Indicator, definition: Any) -> m.Definition:
         raise ValidationError(str(exc), code="metric") from None
 
 
-def _user(actor: Actor) -> Any:
-    # Anonymous users (and None) are recorded as nobody.
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+def _unit_id(indicator: Indicator) -> int:
+    return int(indicator.project.unit_id)
 
 
 @transaction.atomic
-def bind_metric(indicator: Indicator, definition: Any, *, actor: Actor, note: str = "") -> Metric:
-    """Bind a metric to an indicator, replacing any it had; the definition is checked first."""
+def bind_metric(
+    indicator: Indicator,
+    definition: Any,
+    *,
+    actor: Actor,
+    note: str = "",
+    version: int | None = None,
+) -> Metric:
+    """Bind a metric to an indicator, replacing any it had; the definition is checked first.
+
+    ``version`` is the version of the binding the form was read at (0: the form saw none;
+    None: no check, for the command line and the demo). A binding changed or removed since is
+    refused with ``StaleEdit``. Binding what is already bound changes nothing and logs nothing.
+    """
+    require(actor, "edit", indicator)
     check_definition(indicator, definition)
-    metric, _created = Metric.objects.update_or_create(
-        indicator=indicator,
-        defaults={
-            "definition": definition,
-            "note": note,
-            "updated_at": timezone.now(),
-            "updated_by": _user(actor),
-        },
+    locked = Metric.objects.select_for_update().filter(indicator=indicator).first()
+    if locked is None:
+        if version:
+            raise StaleEdit(
+                [
+                    _("“%(name)s”的口径在你打开之后已被他人解除，你的修改没有保存。")
+                    % {"name": indicator}
+                ],
+                current_version=0,
+            )
+        metric = Metric.objects.create(
+            indicator=indicator,
+            definition=definition,
+            note=note,
+            updated_at=timezone.now(),
+            updated_by=actor.user,
+        )
+        # A new binding is a creation: the row holds the whole binding and no "before".
+        record(
+            actor,
+            Action.BIND,
+            metric,
+            after=snapshot(metric, METRIC_WHOLE),
+            unit=_unit_id(indicator),
+        )
+        return metric
+    check_version(locked, version)
+    before = snapshot(locked, METRIC_FIELDS)
+    locked.definition, locked.note = definition, note
+    if snapshot(locked, METRIC_FIELDS) == before:
+        return locked
+    locked.updated_at, locked.updated_by = timezone.now(), actor.user
+    bump(locked)
+    locked.save()
+    record(
+        actor,
+        Action.BIND,
+        locked,
+        before=before,
+        after=snapshot(locked, METRIC_FIELDS),
+        unit=_unit_id(indicator),
     )
-    return metric
+    return locked
 
 
 @transaction.atomic
-def unbind_metric(indicator: Indicator, *, actor: Actor) -> bool:
-    """Remove an indicator's metric; True if it had one. Its actual is then entered by hand."""
-    deleted, _ = Metric.objects.filter(indicator=indicator).delete()
-    return deleted > 0
+def unbind_metric(indicator: Indicator, *, actor: Actor, version: int | None = None) -> bool:
+    """Remove an indicator's metric; True if it had one. Its actual is then entered by hand.
+
+    The change-log row keeps the removed definition in ``before``.
+    """
+    require(actor, "edit", indicator)
+    locked = Metric.objects.select_for_update().filter(indicator=indicator).first()
+    if locked is None:
+        return False
+    check_version(locked, version)
+    # Recorded before the delete: the row names the metric by its id, which delete() clears.
+    record(
+        actor,
+        Action.UNBIND,
+        locked,
+        before=snapshot(locked, METRIC_WHOLE),
+        unit=_unit_id(indicator),
+    )
+    locked.delete()
+    return True
 
 
 def _number(indicator: Indicator, value: str) -> Decimal | None:
@@ -111,7 +188,11 @@ def enter_manual_actual(
     files: Iterable[File[Any]] = (),
     actor: Actor,
 ) -> ManualActual:
-    """Record an actual entered by hand as of a date, with its evidence text and files."""
+    """Record an actual entered by hand as of a date, with its evidence text and files.
+
+    One change-log row records the entry with the names of its files.
+    """
+    require(actor, "edit", indicator)
     value = (value or "").strip()
     evidence = (evidence or "").strip()
     errors = manual_entry_errors(indicator, value, evidence)
@@ -123,18 +204,96 @@ def enter_manual_actual(
         value=value,
         number=_number(indicator, value),
         evidence=evidence,
-        entered_by=_user(actor),
+        entered_by=actor.user,
     )
-    for upload in files:
-        add_evidence(actual, upload, actor=actor)
+    stored = [_store(actual, upload) for upload in files]
+    record(
+        actor,
+        Action.CREATE,
+        actual,
+        after={**snapshot(actual, ACTUAL_FIELDS), "files": [e.name for e in stored]},
+        unit=_unit_id(indicator),
+    )
     return actual
 
 
-@transaction.atomic
-def add_evidence(actual: ManualActual, upload: File[Any], *, actor: Actor) -> Evidence:
-    """Attach a file (佐证材料) to a hand-entered actual."""
+def _store(actual: ManualActual, upload: File[Any]) -> Evidence:
+    """Save an uploaded file as evidence of the entry (the caller logs it)."""
     name = PurePath(upload.name or "佐证材料").name
     evidence = Evidence(actual=actual, name=name[:200])
     evidence.file.save(name, upload, save=False)
     evidence.save()
     return evidence
+
+
+def _evidence_repr(evidence: Evidence) -> str:
+    return f"{evidence.actual.indicator.level3}：{evidence.name}"
+
+
+@transaction.atomic
+def add_evidence(actual: ManualActual, upload: File[Any], *, actor: Actor) -> Evidence:
+    """Attach a file (佐证材料) to a hand-entered actual."""
+    require(actor, "edit", actual)
+    evidence = _store(actual, upload)
+    record(
+        actor,
+        Action.ATTACH,
+        evidence,
+        after=snapshot(evidence, EVIDENCE_FIELDS),
+        unit=_unit_id(actual.indicator),
+        object_repr=_evidence_repr(evidence),
+    )
+    return evidence
+
+
+def _locked_evidence(evidence: Evidence) -> Evidence:
+    return (
+        Evidence.objects.select_for_update()
+        .select_related("actual__indicator__project")
+        .get(pk=evidence.pk)
+    )
+
+
+@transaction.atomic
+def remove_evidence(evidence: Evidence, *, actor: Actor, reason: str = "") -> Evidence:
+    """Remove an evidence file from its entry: hidden from the pages, the file kept, restorable."""
+    require(actor, "edit", evidence)
+    locked = _locked_evidence(evidence)
+    if locked.removed:
+        raise ValidationError(_("佐证材料“%(name)s”已被移除。") % {"name": locked.name})
+    before = snapshot(locked, REMOVAL_FIELDS)
+    locked.removed_at, locked.removed_by = timezone.now(), actor.user
+    locked.save(update_fields=REMOVAL_FIELDS)
+    record(
+        actor,
+        Action.REMOVE,
+        locked,
+        before=before,
+        after=snapshot(locked, REMOVAL_FIELDS),
+        unit=_unit_id(locked.actual.indicator),
+        object_repr=_evidence_repr(locked),
+        comment=reason.strip(),
+    )
+    return locked
+
+
+@transaction.atomic
+def restore_evidence(evidence: Evidence, *, actor: Actor) -> Evidence:
+    """Put a removed evidence file back on its entry."""
+    require(actor, "edit", evidence)
+    locked = _locked_evidence(evidence)
+    if not locked.removed:
+        raise ValidationError(_("佐证材料“%(name)s”没有被移除。") % {"name": locked.name})
+    before = snapshot(locked, REMOVAL_FIELDS)
+    locked.removed_at, locked.removed_by = None, None
+    locked.save(update_fields=REMOVAL_FIELDS)
+    record(
+        actor,
+        Action.RESTORE,
+        locked,
+        before=before,
+        after=snapshot(locked, REMOVAL_FIELDS),
+        unit=_unit_id(locked.actual.indicator),
+        object_repr=_evidence_repr(locked),
+    )
+    return locked

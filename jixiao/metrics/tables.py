@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 
 from jixiao.core import metrics as m
 from jixiao.metrics.evaluate import Actual, catalog_for, evaluate
-from jixiao.metrics.models import ManualActual
+from jixiao.metrics.models import Evidence, ManualActual
 from jixiao.targets.models import Indicator, Project
 from jixiao.units.models import Unit
 
@@ -95,7 +95,9 @@ class ProjectActuals:
 
 def actual_tables(unit: Unit, year: int, as_of: dt.date) -> list[ProjectActuals]:
     """Every project of the unit-year with its indicators' actuals at ``as_of``."""
-    latest = ManualActual.objects.filter(as_of__lte=as_of).prefetch_related("files")
+    # Removed evidence is kept but not shown with the entry.
+    live = Prefetch("files", Evidence.objects.live().order_by("uploaded_at", "id"))
+    latest = ManualActual.objects.filter(as_of__lte=as_of).prefetch_related(live)
     projects = list(
         Project.objects.filter(unit=unit, year=year)
         .order_by("position", "id")

@@ -13,20 +13,27 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from jixiao.access.lookups import get_evidence_for_user, get_indicator_for_user
+from jixiao.access.perms import can, require
+from jixiao.audit.history import history_context
+from jixiao.audit.models import ChangeLog
 from jixiao.core import metrics as m
 from jixiao.ledgers.models import FieldKind, LedgerEntry, LedgerType
+from jixiao.lib.actor import Actor
+from jixiao.lib.params import date_or_none
 from jixiao.lib.picker import choose_unit_year, project_years_by_unit, unit_key
 from jixiao.metrics.evaluate import catalog_for, evaluate, records_for
 from jixiao.metrics.forms import ActualsForm, ManualActualForm
-from jixiao.metrics.models import Evidence, Metric
-from jixiao.metrics.services import enter_manual_actual
+from jixiao.metrics.models import Evidence, ManualActual, Metric
+from jixiao.metrics.services import enter_manual_actual, remove_evidence, restore_evidence
 from jixiao.metrics.tables import SOURCE_LABELS, actual_tables
 from jixiao.targets.models import Indicator
 from jixiao.units.models import Unit
@@ -47,10 +54,8 @@ def _default_as_of(year: int) -> dt.date:
 def _as_of(text: str | None, year: int) -> tuple[dt.date, bool]:
     """The as-of date asked for, else the default; and whether the text was usable."""
     if text:
-        try:
-            return dt.date.fromisoformat(text), True
-        except ValueError:
-            return _default_as_of(year), False
+        day = date_or_none(text)
+        return (day, True) if day is not None else (_default_as_of(year), False)
     return _default_as_of(year), True
 
 
@@ -77,7 +82,13 @@ def index(request: HttpRequest) -> HttpResponse:
     if not usable:
         context["notices"].append(
             _("日期格式不对：%(text)s，下面是截至 %(as_of)s 的数据。")
-            % {"text": request.GET.get("as_of"), "as_of": as_of}
+            % {"text": (request.GET.get("as_of") or "")[:40], "as_of": as_of}
+        )
+    asked_text = request.GET.get("year", "")
+    if asked_text and asked is None:
+        context["notices"].append(
+            _("预算年度不正确：%(text)s，下面是 %(year)s 年的数据。")
+            % {"text": asked_text[:40], "year": year}
         )
     if asked is not None and asked != year:
         context["notices"].append(
@@ -92,6 +103,7 @@ def index(request: HttpRequest) -> HttpResponse:
             units, years, initial={"unit": unit_key(unit), "year": year, "as_of": as_of}
         ),
         tables=actual_tables(unit, year, as_of),
+        can_edit=can(request.user, "edit", unit),
     )
     return render(request, "metrics/index.html", context)
 
@@ -151,9 +163,7 @@ def _listing(name: str, queryset: QuerySet[LedgerEntry], as_of: dt.date) -> List
 @login_required
 def records(request: HttpRequest, indicator_id: int) -> HttpResponse:
     """The records behind an indicator's actual at a date (for a ratio: 分子 and 分母)."""
-    indicator = get_object_or_404(
-        Indicator.objects.select_related("project__unit"), pk=indicator_id
-    )
+    indicator = get_indicator_for_user(request.user, indicator_id)
     project = indicator.project
     as_of, _usable = _as_of(request.GET.get("as_of"), project.year)
     actual = evaluate([project], as_of)[indicator.pk]
@@ -166,6 +176,7 @@ def records(request: HttpRequest, indicator_id: int) -> HttpResponse:
         "back": _page_url(project.unit, project.year, as_of),
         "window": m.window(project.year, as_of),
         "source_label": SOURCE_LABELS[actual.source],
+        **indicator_history(indicator),
     }
     if actual.metric is not None and actual.error is None:
         definition = m.parse(actual.metric)
@@ -181,56 +192,129 @@ def records(request: HttpRequest, indicator_id: int) -> HttpResponse:
 
 @login_required
 def manual(request: HttpRequest, indicator_id: int) -> HttpResponse:
-    """Enter an indicator's actual by hand with its evidence; see the earlier entries."""
-    indicator = get_object_or_404(
-        Indicator.objects.select_related("project__unit"), pk=indicator_id
-    )
+    """Enter an indicator's actual by hand with its evidence; see the earlier entries.
+
+    Everyone who reaches the indicator reads the page; only its unit's officer or head sees
+    the form, and a post from anybody else is refused (403).
+    """
+    indicator = get_indicator_for_user(request.user, indicator_id)
     project = indicator.project
     metric = Metric.objects.filter(indicator=indicator).first()
     computed = metric is not None and not metric.is_manual
+    can_edit = can(request.user, "edit", indicator)
     as_of, _usable = _as_of(request.GET.get("as_of"), project.year)
     form = ManualActualForm(initial={"as_of": as_of})
-    if request.method == "POST" and not computed:
-        form = ManualActualForm(request.POST, request.FILES)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                enter_manual_actual(
-                    indicator,
-                    as_of=data["as_of"],
-                    value=data["value"],
-                    evidence=data["evidence"],
-                    files=data["files"],
-                    actor=request.user,
-                )
-            except ValidationError as exc:
-                if not hasattr(exc, "error_dict"):
-                    form.add_error(None, exc)
-                for field, errors in getattr(exc, "message_dict", {}).items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-            else:
-                messages.success(
-                    request,
-                    _("已填报“%(name)s”的实际完成值：%(value)s（截至 %(as_of)s）。")
-                    % {"name": indicator.level3, "value": data["value"], "as_of": data["as_of"]},
-                )
-                return redirect(_page_url(project.unit, project.year, data["as_of"]))
-    history = indicator.manual_actuals.select_related("entered_by").prefetch_related("files")
+    if request.method == "POST":
+        actor = Actor.from_request(request)
+        require(actor, "edit", indicator)
+        if not computed:
+            form = ManualActualForm(request.POST, request.FILES)
+            if form.is_valid():
+                done = _enter(request, actor, indicator, form)
+                if done is not None:
+                    return done
+    history = indicator.manual_actuals.select_related("entered_by").prefetch_related(
+        Prefetch("files", Evidence.objects.order_by("uploaded_at", "id"))
+    )
     context = {
         "indicator": indicator,
         "project": project,
         "form": form,
         "computed": computed,
-        "history": history,
+        "can_edit": can_edit,
+        "entries": history,
         "here": "actuals",
         "back": _page_url(project.unit, project.year, as_of),
+        **indicator_history(indicator),
     }
     return render(request, "metrics/manual.html", context)
 
 
+def _enter(
+    request: HttpRequest, actor: Actor, indicator: Indicator, form: ManualActualForm
+) -> HttpResponse | None:
+    """Save a valid hand entry; the redirect on success, None with the errors on the form."""
+    data = form.cleaned_data
+    try:
+        enter_manual_actual(
+            indicator,
+            as_of=data["as_of"],
+            value=data["value"],
+            evidence=data["evidence"],
+            files=data["files"],
+            actor=actor,
+        )
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            form.add_error(None, exc)
+        for field, errors in getattr(exc, "message_dict", {}).items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+        return None
+    project = indicator.project
+    messages.success(
+        request,
+        _("已填报“%(name)s”的实际完成值：%(value)s（截至 %(as_of)s）。")
+        % {"name": indicator.level3, "value": data["value"], "as_of": data["as_of"]},
+    )
+    return redirect(_page_url(project.unit, project.year, data["as_of"]))
+
+
+def indicator_history(indicator: Indicator) -> dict[str, Any]:
+    """The change-log rows of an indicator and of its metrics, hand entries and evidence."""
+    unbound_or_new = ChangeLog.objects.filter(object_type="metrics.metric").filter(
+        Q(after__indicator=indicator.pk) | Q(before__indicator=indicator.pk)
+    )
+    # A metric's rows are found by its id; an unbound metric's id only in the rows that hold
+    # its whole snapshot (its binding and its unbinding), which name the indicator.
+    metric_ids = set(unbound_or_new.values_list("object_id", flat=True))
+    current = Metric.objects.filter(indicator=indicator).values_list("pk", flat=True)
+    metric_ids |= {str(pk) for pk in current}
+    actual_ids = ManualActual.objects.filter(indicator=indicator).values_list("pk", flat=True)
+    evidence_ids = Evidence.objects.filter(actual__indicator=indicator).values_list("pk", flat=True)
+    extra = (
+        Q(object_type="metrics.metric", object_id__in=sorted(metric_ids))
+        | Q(object_type="metrics.manualactual", object_id__in=[str(pk) for pk in actual_ids])
+        | Q(object_type="metrics.evidence", object_id__in=[str(pk) for pk in evidence_ids])
+    )
+    return history_context(indicator, extra=extra)
+
+
 @login_required
 def evidence(request: HttpRequest, pk: int) -> FileResponse:
-    """Download an evidence file (only for logged-in users: files are never public media)."""
-    item = get_object_or_404(Evidence, pk=pk)
+    """Download an evidence file, within reach (files are never public media)."""
+    item = get_evidence_for_user(request.user, pk)
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
+
+
+def _evidence_change(request: HttpRequest, pk: int, *, restore: bool) -> HttpResponseRedirect:
+    item = get_evidence_for_user(request.user, pk)
+    actor = Actor.from_request(request)
+    try:
+        if restore:
+            restore_evidence(item, actor=actor)
+            messages.success(request, _("已恢复佐证材料“%(name)s”。") % {"name": item.name})
+        else:
+            remove_evidence(item, actor=actor)
+            messages.success(
+                request,
+                _("已移除佐证材料“%(name)s”（文件仍保留，可恢复）。") % {"name": item.name},
+            )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("metrics:manual", item.actual.indicator_id)
+
+
+@login_required
+@require_POST
+def evidence_remove(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    """Remove an evidence file from its entry (kept and restorable); the unit's officer or head."""
+    return _evidence_change(request, pk, restore=False)
+
+
+@login_required
+@require_POST
+def evidence_restore(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    """Put a removed evidence file back on its entry; the unit's officer or head."""
+    return _evidence_change(request, pk, restore=True)

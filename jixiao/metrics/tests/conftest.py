@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from jixiao.ledgers.models import LedgerEntry
 from jixiao.ledgers.services import create_entry, ledger_type_for, record_transition
+from jixiao.lib.actor import Actor
 from jixiao.metrics.services import bind_metric
 from jixiao.targets.models import Indicator, Project
 from jixiao.units.models import Unit
 
+if TYPE_CHECKING:
+    from conftest import Org
+
 DAY = dt.date
+# Who builds the fixtures: the system, which holds every permission (the tests of who may
+# write use the personas).
+SYSTEM = Actor.system("测试")
+# The ledger services still take a user (or None) here; when they take an Actor, this is SYSTEM.
+LEDGER_ACTOR: Any = None
 
 
 class Builder:
@@ -64,7 +73,7 @@ class Builder:
             target_kind=kind,
         )
         if definition is not None:
-            bind_metric(indicator, definition, actor=None)
+            bind_metric(indicator, definition, actor=SYSTEM)
         return indicator
 
     def entry(
@@ -79,10 +88,10 @@ class Builder:
         ledger_type = ledger_type_for(self.unit, ledger)
         defaults = _DEFAULTS[ledger](self.count) if ledger in _DEFAULTS else {}
         entry = create_entry(
-            ledger_type, self.unit, {**defaults, **values}, actor=None, project=project
+            ledger_type, self.unit, {**defaults, **values}, actor=LEDGER_ACTOR, project=project
         )
         for state, day in steps:
-            record_transition(entry, state, actor=None, on=day)
+            record_transition(entry, state, actor=LEDGER_ACTOR, on=day)
         return entry
 
     def opinion(
@@ -115,9 +124,9 @@ _DEFAULTS: dict[str, Any] = {
 
 
 @pytest.fixture
-def unit(db: None) -> Unit:
-    """The seed's unit."""
-    return Unit.objects.create(code="224001", name="中共昌黎县委网络安全和信息化委员会办公室本级")
+def unit(org: Org) -> Unit:
+    """The seed's unit (unit A of the personas: 224001, under 昌黎县财政局)."""
+    return org.unit
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.management import call_command
@@ -13,8 +13,11 @@ from django.core.management.base import CommandError
 
 from jixiao.metrics.management.commands.actuals import Command
 from jixiao.metrics.services import enter_manual_actual
-from jixiao.metrics.tests.conftest import Builder
+from jixiao.metrics.tests.conftest import SYSTEM, Builder
 from jixiao.metrics.tests.definitions import ALERTS, BUDGET, DISPOSAL, MANUAL, POSTS
+
+if TYPE_CHECKING:
+    from conftest import Org
 
 D = dt.date
 
@@ -34,8 +37,8 @@ def seeded(build: Builder) -> None:
     build.opinion(cyber, D(2021, 3, 1), ("预警", D(2021, 3, 1)), ("研判", D(2021, 3, 2)))
     build.entry("post", published_on=D(2021, 1, 4))
     build.entry("expenditure", publicity, paid_on=D(2021, 3, 1), amount="12345.67")
-    enter_manual_actual(space, as_of=D(2021, 6, 1), value="达成", evidence="总结", actor=None)
-    enter_manual_actual(term, as_of=D(2021, 6, 1), value="1年", evidence="运营记录", actor=None)
+    enter_manual_actual(space, as_of=D(2021, 6, 1), value="达成", evidence="总结", actor=SYSTEM)
+    enter_manual_actual(term, as_of=D(2021, 6, 1), value="1年", evidence="运营记录", actor=SYSTEM)
 
 
 def run(*args: str) -> str:
@@ -162,3 +165,14 @@ def test_called_from_code_the_error_propagates(seeded: None) -> None:
 def test_help_is_chinese(capsys: Any) -> None:
     parser = Command().create_parser("jixiao", "actuals")
     assert "统计日" in parser.format_help()
+
+
+def test_the_operator_reaches_every_bureaus_units(org: Org) -> None:
+    other = Builder(org.other_unit)
+    project = other.project("LL1")
+    other.indicator(project, "舆情数", ALERTS)
+    text = run("--unit", "324001", "--year", "2021", "--as-of", "2021-06-30")
+    assert text.splitlines() == [
+        "项目LL1（LL1）",
+        "  舆情数：指标值 ≥200条，实际完成值 0（按口径计算，0 条记录）",
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -12,7 +12,7 @@ from jixiao.ledgers.models import LedgerField, LedgerType
 from jixiao.metrics.evaluate import Actual, evaluate, evaluate_unit, records_for
 from jixiao.metrics.models import ManualActual, Metric
 from jixiao.metrics.services import enter_manual_actual, unbind_metric
-from jixiao.metrics.tests.conftest import Builder
+from jixiao.metrics.tests.conftest import SYSTEM, Builder
 from jixiao.metrics.tests.definitions import (
     ADOPTION,
     ALERTS,
@@ -25,6 +25,9 @@ from jixiao.metrics.tests.definitions import (
 )
 from jixiao.targets.models import Indicator, Project
 from jixiao.units.models import Unit
+
+if TYPE_CHECKING:
+    from conftest import Org
 
 D = dt.date
 JUNE = D(2021, 6, 30)
@@ -98,7 +101,7 @@ def test_date_bounds_in_the_scan_never_drop_counted_records(build: Builder) -> N
     build.opinion(p, D(2021, 7, 1), ("预警", D(2021, 7, 1)), ("处置", D(2021, 7, 2)))
     result = evaluate([p], JUNE)
     assert [result[i.pk].value for i in (by_record, by_state, by_field)] == [1, 1, 1]
-    unbind_metric(by_field, actor=None)  # now every window bounds the record's date above
+    unbind_metric(by_field, actor=SYSTEM)  # now every window bounds the record's date above
     result = evaluate([p], JUNE)
     assert [result[i.pk].value for i in (by_record, by_state)] == [1, 1]
 
@@ -312,7 +315,7 @@ def test_distinct_at_project_and_unit_scope(build: Builder) -> None:
 # --- scope -------------------------------------------------------------------------------
 
 
-def test_unit_scope_counts_every_record_of_the_unit(build: Builder) -> None:
+def test_unit_scope_counts_every_record_of_the_unit(build: Builder, org: Org) -> None:
     p, other = build.project("P1"), build.project("P2")
     posts = build.indicator(p, "官方网宣平台信息发布数量", POSTS)
     cases = build.indicator(p, "全县舆情数", count("opinion", scope="unit"))
@@ -321,7 +324,7 @@ def test_unit_scope_counts_every_record_of_the_unit(build: Builder) -> None:
     build.opinion(p, D(2021, 2, 1))
     build.opinion(other, D(2021, 2, 1))
     build.opinion(None, D(2021, 2, 1))
-    stranger = Builder(Unit.objects.create(code="224002", name="别的单位"))
+    stranger = Builder(org.unit_b)
     stranger.entry("post", published_on=D(2021, 2, 1))
     stranger.opinion(None, D(2021, 2, 1))
     result = evaluate([p], JUNE)
@@ -329,14 +332,14 @@ def test_unit_scope_counts_every_record_of_the_unit(build: Builder) -> None:
     assert result[cases.pk].value == 3
 
 
-def test_a_units_own_ledger_type_replaces_the_preset(build: Builder, unit: Unit) -> None:
+def test_a_units_own_ledger_type_replaces_the_preset(build: Builder, unit: Unit, org: Org) -> None:
     own = LedgerType.objects.create(unit=unit, code="post", name="本单位发布", date_field="day")
     LedgerField.objects.create(ledger_type=own, code="day", label="日期", kind="date")
     p = build.project()
     posts = build.indicator(p, "发布数", POSTS)
     build.entry("post", day=D(2021, 2, 1))  # resolves to the unit's own type
     build.entry("post", day=D(2021, 2, 2))
-    other = Builder(Unit.objects.create(code="224002", name="别的单位"))
+    other = Builder(org.unit_b)
     q = other.project("Q1")
     their_posts = other.indicator(q, "发布数", POSTS)
     other.entry("post", published_on=D(2021, 3, 1))
@@ -492,7 +495,7 @@ def test_manual_takes_the_latest_entry_on_or_before_the_as_of_date(build: Builde
     space = build.indicator(p, "构建清朗网络空间", MANUAL, target="是", kind="qualitative")
     entries = [(D(2021, 3, 31), "部分达成"), (D(2021, 6, 30), "达成"), (D(2021, 9, 30), "是")]
     for day, value in entries:
-        enter_manual_actual(space, as_of=day, value=value, evidence="工作总结", actor=None)
+        enter_manual_actual(space, as_of=day, value=value, evidence="工作总结", actor=SYSTEM)
     assert actual_of(space, JUNE).text == "达成"
     assert actual_of(space, D(2021, 5, 1)).text == "部分达成"
     assert actual_of(space, YEAR_END).text == "是"
@@ -508,15 +511,15 @@ def test_manual_takes_the_latest_entry_on_or_before_the_as_of_date(build: Builde
 def test_a_later_entry_for_the_same_day_wins(build: Builder) -> None:
     p = build.project()
     space = build.indicator(p, "构建清朗网络空间", MANUAL, target="是", kind="qualitative")
-    enter_manual_actual(space, as_of=JUNE, value="部分达成", evidence="初报", actor=None)
-    enter_manual_actual(space, as_of=JUNE, value="达成", evidence="更正", actor=None)
+    enter_manual_actual(space, as_of=JUNE, value="部分达成", evidence="初报", actor=SYSTEM)
+    enter_manual_actual(space, as_of=JUNE, value="达成", evidence="更正", actor=SYSTEM)
     assert actual_of(space).text == "达成"
 
 
 def test_manual_quantitative_value_has_its_number(build: Builder) -> None:
     p = build.project()
     term = build.indicator(p, "网络宣传影响力持续期限", MANUAL, target="1年")
-    enter_manual_actual(term, as_of=JUNE, value="1年", evidence="平台运行记录", actor=None)
+    enter_manual_actual(term, as_of=JUNE, value="1年", evidence="平台运行记录", actor=SYSTEM)
     result = actual_of(term)
     assert (result.value, result.text, result.source, result.records) == (
         Decimal(1),
@@ -530,7 +533,7 @@ def test_unbound_indicator_has_no_source_until_entered_by_hand(build: Builder) -
     p = build.project()
     loose = build.indicator(p, "避免经济损失", target="是", kind="qualitative")
     assert actual_of(loose) == Actual(loose.pk, None, None, "none", 0, None, None, None)
-    enter_manual_actual(loose, as_of=JUNE, value="是", evidence="无经济损失事件", actor=None)
+    enter_manual_actual(loose, as_of=JUNE, value="是", evidence="无经济损失事件", actor=SYSTEM)
     assert (actual_of(loose).source, actual_of(loose).text) == ("manual", "是")
     assert records_for(loose, JUNE) == {}
 
@@ -692,6 +695,6 @@ def test_records_are_ordered_by_date(build: Builder) -> None:
 def test_manual_entries_are_history(build: Builder) -> None:
     p = build.project()
     space = build.indicator(p, "构建清朗网络空间", MANUAL, target="是", kind="qualitative")
-    enter_manual_actual(space, as_of=JUNE, value="达成", evidence="总结", actor=None)
-    enter_manual_actual(space, as_of=YEAR_END, value="是", evidence="年终总结", actor=None)
+    enter_manual_actual(space, as_of=JUNE, value="达成", evidence="总结", actor=SYSTEM)
+    enter_manual_actual(space, as_of=YEAR_END, value="是", evidence="年终总结", actor=SYSTEM)
     assert ManualActual.objects.filter(indicator=space).count() == 2

@@ -14,9 +14,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from jixiao.lib.actor import Actor
 from jixiao.metrics.models import ManualActual
-from jixiao.metrics.services import enter_manual_actual
-from jixiao.metrics.tests.conftest import Builder
+from jixiao.metrics.services import add_evidence, bind_metric, enter_manual_actual, unbind_metric
+from jixiao.metrics.tests.conftest import SYSTEM, Builder
 from jixiao.metrics.tests.definitions import ALERTS, BUDGET, DISPOSAL, MANUAL, POSTS
 from jixiao.targets.models import Indicator
 
@@ -136,7 +137,7 @@ def test_index_shows_the_hand_entry_and_its_evidence(
         value="达成",
         evidence="开展清朗专项行动 3 次",
         files=[SimpleUploadedFile("专项行动总结.pdf", b"%PDF")],
-        actor=None,
+        actor=SYSTEM,
     )
     html = page(client_in, INDEX, unit="224001", year=2021, as_of="2021-06-30")
     assert row_of(html, seeded["space"]) == (
@@ -245,3 +246,217 @@ def test_index_costs_the_same_queries_for_more_projects(
         build.indicator(project, "构建清朗网络空间", MANUAL, kind="qualitative")
     with django_assert_max_num_queries(len(few.captured_queries)):
         page(client_in, INDEX, unit="224001", year=2021, as_of="2021-06-30")
+
+
+# --- who sees and who writes ----------------------------------------------------------------
+
+
+@pytest.fixture
+def entered(seeded: dict[str, Indicator]) -> ManualActual:
+    """A hand entry of unit A with one evidence file."""
+    return enter_manual_actual(
+        seeded["space"],
+        as_of=D(2021, 6, 1),
+        value="达成",
+        evidence="开展清朗专项行动 3 次",
+        files=[SimpleUploadedFile("专项行动总结.pdf", b"%PDF")],
+        actor=SYSTEM,
+    )
+
+
+def login(client: Client, user: User) -> Client:
+    client.force_login(user)
+    return client
+
+
+def unit_a_urls(seeded: dict[str, Indicator], entered: ManualActual) -> list[str]:
+    evidence = entered.files.get()
+    return [
+        reverse("metrics:records", args=[seeded["disposal"].pk]),
+        reverse("metrics:records", args=[seeded["space"].pk]),
+        reverse("metrics:manual", args=[seeded["space"].pk]),
+        reverse("metrics:evidence", args=[evidence.pk]),
+    ]
+
+
+@pytest.mark.parametrize("who", ["officer_b", "other_reviewer"])
+def test_unit_a_is_not_found_outside_its_reach(
+    request: pytest.FixtureRequest,
+    client: Client,
+    seeded: dict[str, Indicator],
+    entered: ManualActual,
+    who: str,
+) -> None:
+    login(client, request.getfixturevalue(who))
+    for url in unit_a_urls(seeded, entered):
+        assert client.get(url).status_code == 404, url
+    evidence = entered.files.get()
+    posts = [
+        (reverse("metrics:manual", args=[seeded["space"].pk]), {"as_of": "2021-06-30"}),
+        (reverse("metrics:evidence_remove", args=[evidence.pk]), {}),
+        (reverse("metrics:evidence_restore", args=[evidence.pk]), {}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code == 404, url
+    assert client.get(INDEX, {"unit": "224001"}).status_code == 404
+    assert ManualActual.objects.count() == 1
+    assert entered.files.get().removed_at is None
+
+
+def test_an_officer_of_unit_b_sees_only_unit_b(
+    client: Client, seeded: dict[str, Indicator], officer_b: User
+) -> None:
+    html = page(login(client, officer_b), INDEX)
+    assert "224001" not in html
+    assert "昌黎县档案馆 还没有预算项目" in html
+
+
+@pytest.mark.parametrize("who", ["reviewer", "auditor", "head"])
+def test_the_bureau_and_the_head_read_every_page(
+    request: pytest.FixtureRequest,
+    client: Client,
+    seeded: dict[str, Indicator],
+    entered: ManualActual,
+    who: str,
+) -> None:
+    login(client, request.getfixturevalue(who))
+    html = page(client, INDEX, unit="224001", year=2021, as_of="2021-06-30")
+    assert "截至 2021-06-01：开展清朗专项行动 3 次" in row_of(html, seeded["space"])
+    for url in unit_a_urls(seeded, entered):
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("who", ["reviewer", "auditor"])
+def test_readers_get_no_form_and_403_for_a_post(
+    request: pytest.FixtureRequest,
+    client: Client,
+    seeded: dict[str, Indicator],
+    entered: ManualActual,
+    who: str,
+) -> None:
+    login(client, request.getfixturevalue(who))
+    html = page(client, INDEX, unit="224001", year=2021, as_of="2021-06-30")
+    assert row_of(html, seeded["term"]).endswith("未设置口径 填报记录 —")
+    assert "填报" not in row_of(html, seeded["space"]).replace("填报记录", "").replace(
+        "手工填报", ""
+    )
+    url = reverse("metrics:manual", args=[seeded["space"].pk])
+    html = page(client, url)
+    assert 'class="form manual-form"' not in html
+    assert "实际完成值由本单位的填报员或单位负责人填报" in html
+    assert "移除</button>" not in html
+    response = client.post(url, {"as_of": "2021-06-30", "value": "是", "evidence": "材料"})
+    assert response.status_code == 403
+    evidence = entered.files.get()
+    assert client.post(reverse("metrics:evidence_remove", args=[evidence.pk])).status_code == 403
+    assert ManualActual.objects.count() == 1
+    assert entered.files.get().removed_at is None
+
+
+def test_the_head_enters_an_actual(
+    client: Client, seeded: dict[str, Indicator], head: User
+) -> None:
+    url = reverse("metrics:manual", args=[seeded["term"].pk])
+    response = login(client, head).post(
+        url, {"as_of": "2021-06-30", "value": "1年", "evidence": "平台持续运营"}
+    )
+    assert response.status_code == 302
+    assert ManualActual.objects.get(indicator=seeded["term"]).entered_by == head
+
+
+def test_evidence_is_removed_and_restored_from_the_page(
+    client_in: Client, seeded: dict[str, Indicator], entered: ManualActual, officer: User
+) -> None:
+    evidence = entered.files.get()
+    manual = reverse("metrics:manual", args=[seeded["space"].pk])
+    html = page(client_in, manual)
+    assert f'action="{reverse("metrics:evidence_remove", args=[evidence.pk])}"' in html
+    assert client_in.get(reverse("metrics:evidence_remove", args=[evidence.pk])).status_code == 405
+    response = client_in.post(reverse("metrics:evidence_remove", args=[evidence.pk]))
+    assert (response.status_code, response["Location"]) == (302, manual)
+    html = page(client_in, manual)
+    assert "已移除佐证材料“专项行动总结.pdf”（文件仍保留，可恢复）" in html
+    assert "<del>" in html and "恢复</button>" in html
+    index = page(client_in, INDEX, unit="224001", year=2021, as_of="2021-06-30")
+    assert "专项行动总结.pdf" not in row_of(index, seeded["space"])
+    # Kept: still downloadable by those in reach, and in the history.
+    download = client_in.get(reverse("metrics:evidence", args=[evidence.pk]))
+    assert b"".join(download.streaming_content) == b"%PDF"
+    assert "移除（可恢复）" in html
+    response = client_in.post(reverse("metrics:evidence_restore", args=[evidence.pk]))
+    index = page(client_in, INDEX, unit="224001", year=2021, as_of="2021-06-30")
+    assert "专项行动总结.pdf" in row_of(index, seeded["space"])
+    assert "已恢复佐证材料“专项行动总结.pdf”" in index
+
+
+def test_the_indicator_pages_show_its_history(
+    client_in: Client, seeded: dict[str, Indicator], officer: User
+) -> None:
+    indicator = seeded["term"]
+    actor = Actor(officer)
+    bind_metric(indicator, BUDGET, actor=actor, note="先按预算")
+    bind_metric(indicator, BUDGET, actor=actor, note="预算控制率口径")
+    unbind_metric(indicator, actor=actor)
+    entry = enter_manual_actual(
+        indicator, as_of=D(2021, 6, 30), value="1年", evidence="平台持续运营", actor=actor
+    )
+    add_evidence(entry, SimpleUploadedFile("运营报告.docx", b"doc"), actor=actor)
+    for name in ("manual", "records"):
+        html = page(client_in, reverse(f"metrics:{name}", args=[indicator.pk]))
+        history = html[html.index('id="history-title"') :]
+        cells = re.findall(r"<td>(.*?)</td>", history, re.S)
+        actions = [c for c in cells if c in ("绑定口径", "解除口径", "新建", "上传附件")]
+        assert actions == ["上传附件", "新建", "解除口径", "绑定口径", "绑定口径"], name
+        assert "口径说明：先按预算 → 预算控制率口径" in history
+        assert "实际完成值：（空） → 1年" in history
+        assert history.count("经办人（officer）") == 5
+    # Another indicator's page shows only its own: the binding the fixture made.
+    other = page(client_in, reverse("metrics:manual", args=[seeded["space"].pk]))
+    history = other[other.index('id="history-title"') :]
+    assert re.findall(r"<td>(绑定口径|解除口径|新建|上传附件)</td>", history) == ["绑定口径"]
+    assert "经办人（officer）" not in history
+
+
+# --- hostile query strings ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "notice"),
+    [
+        ({"unit": "224001", "year": "9" * 40}, "预算年度不正确：" + "9" * 40),
+        ({"unit": "224001", "year": "二〇二一"}, "预算年度不正确：二〇二一"),
+        ({"unit": "224001", "year": "1999"}, "预算年度不正确：1999"),
+        ({"unit": "224001", "year": "2030"}, "没有 2030 年的预算项目，下面是 2021 年的"),
+        ({"unit": "224001", "as_of": "9" * 40}, "日期格式不对：" + "9" * 40),
+        ({"unit": "224001", "as_of": "2021-02-30"}, "日期格式不对：2021-02-30"),
+        ({"unit": "224001", "as_of": "x" * 500}, "日期格式不对：" + "x" * 40 + "，"),
+    ],
+)
+def test_a_malformed_query_falls_back_with_a_notice(
+    client_in: Client, seeded: dict[str, Indicator], params: dict[str, str], notice: str
+) -> None:
+    html = page(client_in, INDEX, **params)
+    assert notice in html
+    assert "2021 年绩效指标实际完成值" in html
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01", "9999-12-31", "2021-06-30"])
+def test_any_real_date_answers(client_in: Client, seeded: dict[str, Indicator], as_of: str) -> None:
+    page(client_in, INDEX, unit="224001", year=2021, as_of=as_of)
+    page(client_in, reverse("metrics:records", args=[seeded["disposal"].pk]), as_of=as_of)
+    page(client_in, reverse("metrics:manual", args=[seeded["space"].pk]), as_of=as_of)
+
+
+@pytest.mark.parametrize("key", ["999999", "x" * 300, "224002", "324001"])
+def test_a_unit_not_in_reach_is_not_found(
+    client_in: Client, seeded: dict[str, Indicator], key: str
+) -> None:
+    assert client_in.get(INDEX, {"unit": key}).status_code == 404
+
+
+def test_ids_too_large_for_the_database_are_not_found(client_in: Client) -> None:
+    huge = "9" * 40
+    for name in ("records", "manual", "evidence", "evidence_remove"):
+        url = reverse(f"metrics:{name}", args=[1]).replace("/1/", f"/{huge}/")
+        method = client_in.post if name == "evidence_remove" else client_in.get
+        assert method(url).status_code == 404, url

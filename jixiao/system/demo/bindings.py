@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 
 from jixiao.core import metrics as core
+from jixiao.lib.actor import Actor
 from jixiao.metrics.models import ManualActual, Metric
 from jixiao.metrics.services import bind_metric, enter_manual_actual
 from jixiao.system.demo.year import P1, P2, YEAR
 from jixiao.targets.models import Indicator
 from jixiao.units.models import Unit
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
 __all__ = ["COUNTED", "MANUAL", "MANUAL_DATES", "BindResult", "bind_demo"]
 
@@ -234,8 +232,12 @@ def _indicator(unit: Unit, project_code: str, level3: str) -> Indicator:
 
 
 @transaction.atomic
-def bind_demo(unit: Unit, *, actor: User | None) -> BindResult:
-    """Bind all 18 seed indicators and enter the manual actuals; writes only what differs."""
+def bind_demo(unit: Unit, *, actor: Actor) -> BindResult:
+    """Bind all 18 seed indicators and enter the manual actuals; writes only what differs.
+
+    ``actor`` is the demo's officer of the unit: the bindings and entries are in its name and
+    change log, as if entered on the pages.
+    """
     result = BindResult()
     wanted = dict(COUNTED)
     for key in MANUAL:
