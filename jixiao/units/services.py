@@ -97,7 +97,15 @@ def create_unit(
     unit.finance_bureau = bureau
     unit.full_clean()
     unit.save()
-    record(actor, Action.CREATE, unit, after=snapshot(unit, UNIT_FIELDS))
+    # The row sits in the new unit and its bureau, so the bureau's people see it in the log.
+    record(
+        actor,
+        Action.CREATE,
+        unit,
+        unit=unit,
+        bureau=unit.bureau,
+        after=snapshot(unit, UNIT_FIELDS),
+    )
     return unit
 
 
