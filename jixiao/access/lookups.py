@@ -230,3 +230,11 @@ def reads_log(who: Any) -> bool:
     if found.bureau_id is not None:
         return found.role in (Role.REVIEWER, Role.ADMIN, Role.AUDITOR)
     return found.unit_id is not None and found.role in (Role.HEAD, Role.AUDITOR)
+
+
+def manages_accounts(who: Any) -> bool:
+    """Whether the person manages accounts at all: a bureau's administrator or a superuser."""
+    from jixiao.accounts.choices import Role
+
+    found = reach(who)
+    return found.everything or (found.role == Role.ADMIN and found.bureau_id is not None)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from jixiao.access.lookups import get_bureau_for_user, get_unit_by_pk_for_user
-from jixiao.access.scope import bureaus_for, reach, units_for
+from jixiao.access.scope import bureaus_for, units_for
 from jixiao.accounts.choices import BUREAU_ROLES, UNIT_ROLES, Role
 from jixiao.accounts.passwords import policy_lines
 from jixiao.core.policy import DEFAULT, LINEAR, PROPORTIONAL, RATIO, TO_OUTPUT, Policy
@@ -484,9 +484,3 @@ class BureauSettingsForm(forms.Form):
         """Show the values without letting them change (reviewers and auditors)."""
         for field in self.fields.values():
             field.disabled = True
-
-
-def account_roles_for(who: Any) -> bool:
-    """Whether the person manages accounts at all (a bureau administrator or a superuser)."""
-    found = reach(who)
-    return found.everything or (found.role == Role.ADMIN and found.bureau_id is not None)

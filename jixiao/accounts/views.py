@@ -28,6 +28,7 @@ from jixiao.access.lookups import (
     accounts_for,
     get_account_for_user,
     get_bureau_for_user,
+    manages_accounts,
 )
 from jixiao.access.perms import DENIED, can, is_system, require
 from jixiao.access.scope import bureaus_for, units_for
@@ -41,7 +42,6 @@ from jixiao.accounts.forms import (
     ChangeOwnPasswordForm,
     ResetPasswordForm,
     UnitCreateForm,
-    account_roles_for,
     apply_errors,
     resolve_organisation,
 )
@@ -58,7 +58,7 @@ ACCOUNTS_PER_PAGE = 100
 
 def _require_manager(request: HttpRequest) -> None:
     """Account and unit pages are a bureau administrator's (and a superuser's)."""
-    if not account_roles_for(request.user):
+    if not manages_accounts(request.user):
         raise PermissionDenied(DENIED["manage_accounts"])
 
 
@@ -331,7 +331,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 def settings_index(request: HttpRequest) -> HttpResponse:
     """The person's bureau's settings; a superuser picks a bureau."""
     bureaus = list(bureaus_for(request.user))
-    if not bureaus:
+    if not bureaus and not is_system(request.user):
         raise PermissionDenied(_("只有财政局的人员可以查看绩效规则设置。"))
     if len(bureaus) == 1 and not is_system(request.user):
         return redirect("accounts:settings", pk=bureaus[0].pk)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from jixiao.access.lookups import changelog_for, reads_log
+from jixiao.access.lookups import changelog_for, manages_accounts, reads_log
 from jixiao.access.perms import DENIED
 from jixiao.audit.forms import LogFilterForm
 from jixiao.audit.history import HistoryRow, describe
@@ -44,8 +44,11 @@ OBJECT_PAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def object_url(row: ChangeLog) -> str:
-    """The page of the object a row names, or "" when it has none."""
+def object_url(row: ChangeLog, *, accounts: bool = False) -> str:
+    """The page of the object a row names, or "" when it has none (or the reader may not
+    open it: accounts are pages of their administrators)."""
+    if row.object_type == "auth.user" and not accounts:
+        return ""
     target = OBJECT_PAGES.get(row.object_type)
     object_id = int_or_none(row.object_id, lo=1)
     if target is None or object_id is None:
@@ -95,7 +98,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     for key in ("before", "after", "format"):
         query.pop(key, None)
-    items = [(describe(row), object_url(row)) for row in page]
+    manages = manages_accounts(request.user)
+    items = [(describe(row), object_url(row, accounts=manages)) for row in page]
     return render(
         request,
         "audit/log.html",

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from jixiao.access.lookups import reads_log
+from jixiao.access.lookups import manages_accounts, reads_log
 from jixiao.access.scope import reach
 from jixiao.accounts.choices import Role
 
@@ -44,7 +44,7 @@ def nav_for(user: Any) -> Nav:
     return Nav(
         organisation=organisation,
         role=role,
-        manages=found.superuser or (found.role == Role.ADMIN and found.bureau_id is not None),
+        manages=manages_accounts(user),
         settings=found.superuser or found.bureau_id is not None,
         reads_log=reads_log(user),
         edits=found.superuser or found.role in (Role.OFFICER, Role.HEAD),

@@ -75,6 +75,26 @@ def test_the_bureau_admin_and_auditor_see_the_same(persona, rows, request):
     assert shown & NAMES == {"甲单位的项目", "乙单位的项目", "本局的轮次"}
 
 
+def test_a_units_auditor_sees_its_units_rows(rows, org):
+    from conftest import make_person
+    from jixiao.accounts.choices import Role
+
+    unit_auditor = make_person("unit_auditor", org.unit_b, Role.AUDITOR, "乙单位审计")
+
+    assert _shown(_as(unit_auditor)) & NAMES == {"乙单位的项目"}
+
+
+def test_account_rows_link_to_the_account_page_for_its_administrator_only(
+    reviewer, bureau_admin, officer
+):
+    query = {"action": "create", "object_type": "auth.user", "object_id": str(officer.pk)}
+
+    [(_item, admin_url)] = _as(bureau_admin).get(LOG, query).context["items"]
+    [(_item, reviewer_url)] = _as(reviewer).get(LOG, query).context["items"]
+
+    assert (admin_url, reviewer_url) == (reverse("accounts:detail", args=[officer.pk]), "")
+
+
 def test_another_bureaus_reviewer_sees_none_of_as_rows(other_reviewer, rows):
     assert _shown(_as(other_reviewer)) & NAMES == {"外局单位的项目"}
 
