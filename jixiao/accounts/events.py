@@ -11,6 +11,7 @@ first (``jixiao.accounts.middleware``), so no request after it pays a query for 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from axes.signals import user_locked_out
@@ -31,7 +32,7 @@ ANONYMOUS = "未登录用户"
 USERNAME_MAX = 150
 
 
-def _account(username: str) -> dict[str, Any] | None:
+def _account(username: str) -> Mapping[str, Any] | None:
     """The account with this username: its id, organisation and password flag (one query)."""
     if not username:
         return None
@@ -48,7 +49,7 @@ def _account(username: str) -> dict[str, Any] | None:
     )
 
 
-def _place(account: dict[str, Any] | None) -> dict[str, Any]:
+def _place(account: Mapping[str, Any] | None) -> dict[str, Any]:
     if account is None:
         return {}
     return {"unit": account["membership__unit_id"], "bureau": account["membership__bureau_id"]}

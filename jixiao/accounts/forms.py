@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -147,7 +147,9 @@ class AccountCreateForm(ResetPasswordForm):
     role = forms.ChoiceField(label=_lazy("角色"), choices=Role.choices, help_text=ROLE_HELP)
     field_order = ["username", "full_name", "organisation", "role", "password", "password2"]
 
-    def __init__(self, *args: Any, who: Any, organisation: Organisation | None = None, **kwargs):
+    def __init__(
+        self, *args: Any, who: Any, organisation: Organisation | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.who = who
         self.fields["organisation"].widget.choices = [
@@ -156,7 +158,7 @@ class AccountCreateForm(ResetPasswordForm):
         ]
         if organisation is not None:
             self.fields["organisation"].initial = organisation_value(organisation)
-            self.fields["role"].choices = role_choices(organisation)
+            cast(forms.ChoiceField, self.fields["role"]).choices = role_choices(organisation)
 
     def clean_organisation(self) -> Organisation:
         """The organisation, looked up within reach: one outside it is 404."""
@@ -177,7 +179,7 @@ class AccountEditForm(forms.Form):
         if organisation is None:
             del self.fields["role"]  # an account outside any organisation has no role
         else:
-            self.fields["role"].choices = role_choices(organisation)
+            cast(forms.ChoiceField, self.fields["role"]).choices = role_choices(organisation)
 
 
 class AccountFilterForm(forms.Form):

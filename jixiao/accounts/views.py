@@ -221,10 +221,12 @@ def account_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("密码已重置。请把临时密码告诉本人，下次登录时须修改密码。"))
             return redirect("accounts:detail", pk=user.pk)
-    for error in [*form.non_field_errors(), *form.errors.get("password", [])]:
-        messages.error(request, error)
-    for error in form.errors.get("password2", []):
-        messages.error(request, error)
+    for error in [
+        *form.non_field_errors(),
+        *form.errors.get("password", []),
+        *form.errors.get("password2", []),
+    ]:
+        messages.error(request, str(error))
     return redirect("accounts:detail", pk=user.pk)
 
 

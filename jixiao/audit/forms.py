@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.apps import apps
@@ -60,7 +60,10 @@ class LogFilterForm(forms.Form):
             ("", "全部"),
             *[(str(u.pk), str(u)) for u in units],
         ]
-        self.fields["object_type"].choices = [("", "全部"), *object_types()]
+        cast(forms.ChoiceField, self.fields["object_type"]).choices = [
+            ("", "全部"),
+            *object_types(),
+        ]
 
     def clean_unit(self) -> Unit | None:
         value = self.cleaned_data.get("unit")
