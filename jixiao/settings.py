@@ -5,6 +5,7 @@ SQLite under ``JIXIAO_DATA_DIR`` by default; set ``DATABASE_URL`` for PostgreSQL
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "jixiao.scoring",
     "jixiao.rounds",
     "jixiao.system",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +99,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "jixiao.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a locked-out login into the Chinese lockout page (jixiao.accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jixiao.urls"
@@ -142,9 +147,16 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The password policy (等保 2.0: 口令复杂度): at least 10 characters of at least 3 of the 4 kinds
+# (upper case, lower case, digits, symbols), not like the account's names, not a common
+# password, not only digits. The password pages state these rules (jixiao.accounts.passwords).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "jixiao.accounts.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "jixiao.accounts.passwords.CharacterKindsValidator", "OPTIONS": {"min_kinds": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -159,6 +171,8 @@ STATIC_ROOT = Path(envstr("JIXIAO_STATIC_ROOT", str(DATA_DIR / "static")))
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 
 AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out username or address before its password is tried (django-axes).
+    "jixiao.accounts.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     # Object permissions (jixiao.access.perms) for templates' {% has_perm %} and user.has_perm.
     "rules.permissions.ObjectPermissionBackend",
@@ -170,6 +184,21 @@ SESSION_IDLE_MINUTES = envint("JIXIAO_SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Login lockout (等保: 登录失败处理, django-axes): this many failed logins in a row lock the
+# username, and the address, for JIXIAO_LOGIN_COOLOFF_MINUTES after the last failure. Offices
+# behind one NAT address may lock by username only (JIXIAO_LOGIN_LOCKOUT_BY=username). Bureau
+# administrators unlock accounts on the account page; the change log records each step.
+AXES_FAILURE_LIMIT = envint("JIXIAO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("JIXIAO_LOGIN_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = envlist("JIXIAO_LOGIN_LOCKOUT_BY", "username,ip_address")
+AXES_CLIENT_IP_CALLABLE = "jixiao.lib.actor.client_ip"
+AXES_LOCKOUT_CALLABLE = "jixiao.accounts.lockout.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
+# The change log records logins; the account pages show attempts (the admin, read-only).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
 
 # Behind a TLS-terminating proxy that sets X-Forwarded-For, the change log records the client's
 # address from it (docs/deploy.md); off by default, since a client could forge the header.

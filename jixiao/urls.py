@@ -7,14 +7,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from jixiao.accounts.views import LoginView
+
 admin.site.site_header = _("绩效管理系统 管理后台")
 admin.site.site_title = _("绩效管理系统")
 admin.site.index_title = _("数据管理")
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("jixiao.accounts.urls")),
+    path("audit/", include("jixiao.audit.urls")),
     path("ledgers/", include("jixiao.ledgers.urls")),
     path("actuals/", include("jixiao.metrics.urls")),
     path("rounds/", include("jixiao.rounds.urls")),

@@ -166,3 +166,75 @@ def get_round_for_user(who: Any, pk: Any) -> Any:
         return rounds_for(who).get(pk=_pk(pk))
     except rounds_for(who).model.DoesNotExist:
         raise Http404(NOT_FOUND) from None
+
+
+def accounts_for(who: Any) -> QuerySet[Any]:
+    """The accounts a person manages: a bureau administrator's bureau and the units in its
+    reach; every account for superusers and the operator; none for anybody else."""
+    from django.contrib.auth import get_user_model
+
+    from jixiao.accounts.choices import Role
+
+    users = get_user_model().objects.all()
+    found = reach(who)
+    if found.everything:
+        return users
+    if found.role != Role.ADMIN or found.bureau_id is None:
+        return users.none()
+    return users.filter(
+        Q(membership__bureau_id=found.bureau_id) | Q(membership__unit_id__in=found.unit_ids)
+    )
+
+
+def get_account_for_user(who: Any, pk: Any) -> Any:
+    """An account the person manages (404 for any other, existing or not)."""
+    return get_for_user_in(accounts_for(who).select_related("membership"), pk)
+
+
+def get_for_user_in(queryset: QuerySet[M], pk: Any) -> M:
+    """One object of an already narrowed queryset by id, else Http404."""
+    try:
+        return queryset.get(pk=_pk(pk))
+    except queryset.model.DoesNotExist:
+        raise Http404(NOT_FOUND) from None
+
+
+def changelog_for(who: Any) -> QuerySet[Any]:
+    """The change-log rows a person may read (docs/permissions.md):
+
+    superusers and the operator every row; a bureau's reviewers, administrators and auditors
+    the rows of the units in reach and of their bureau; a unit's head (or auditor) the rows
+    of their unit and the units under it; anybody else none.
+    """
+    from jixiao.accounts.choices import Role
+    from jixiao.audit.models import ChangeLog
+
+    rows = ChangeLog.objects.all()
+    found = reach(who)
+    if found.everything:
+        return rows
+    if found.bureau_id is not None and found.role in (Role.REVIEWER, Role.ADMIN, Role.AUDITOR):
+        return rows.filter(Q(unit_id__in=found.unit_ids) | Q(bureau_id=found.bureau_id))
+    if found.unit_id is not None and found.role in (Role.HEAD, Role.AUDITOR):
+        return rows.filter(unit_id__in=found.unit_ids)
+    return rows.none()
+
+
+def reads_log(who: Any) -> bool:
+    """Whether the person may open the audit log at all (heads, bureau people, auditors)."""
+    from jixiao.accounts.choices import Role
+
+    found = reach(who)
+    if found.everything:
+        return True
+    if found.bureau_id is not None:
+        return found.role in (Role.REVIEWER, Role.ADMIN, Role.AUDITOR)
+    return found.unit_id is not None and found.role in (Role.HEAD, Role.AUDITOR)
+
+
+def manages_accounts(who: Any) -> bool:
+    """Whether the person manages accounts at all: a bureau's administrator or a superuser."""
+    from jixiao.accounts.choices import Role
+
+    found = reach(who)
+    return found.everything or (found.role == Role.ADMIN and found.bureau_id is not None)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jixiao.access.perms import require, require_system
+from jixiao.accounts import lockout
 from jixiao.accounts.choices import Role
 from jixiao.accounts.models import Membership
 from jixiao.audit.choices import Action
@@ -209,3 +210,47 @@ def change_own_password(user: User, old: str, new: str, *, actor: Actor) -> User
         membership.save(update_fields=["must_change_password", "password_changed_at"])
     record(actor, Action.PASSWORD_CHANGE, user, object_repr=user.username, **_scope_of(membership))
     return user
+
+
+@transaction.atomic
+def unlock_account(user: User, *, actor: Actor) -> int:
+    """Lift a login lockout of the account (its failed logins from every address are forgotten).
+
+    Returns how many failure records were removed; nothing is logged when there were none.
+    """
+    membership = _require_manage(actor, user)
+    failures = lockout.failures_of(user.username)
+    removed = lockout.clear_username(user.username)
+    if removed:
+        record(
+            actor,
+            Action.UNLOCK,
+            user,
+            object_repr=user.username,
+            before={"failures": failures},
+            after={"failures": 0},
+            comment=_("解除账号“%(name)s”的登录锁定。") % {"name": user.username},
+            **_scope_of(membership),
+        )
+    return removed
+
+
+@transaction.atomic
+def unlock_address(ip_address: str, *, actor: Actor) -> int:
+    """Lift the lockout of an address (every username's failed logins from it are forgotten).
+
+    An address is shared by everyone behind it, so this is the server's superuser's (or the
+    operator's) to do.
+    """
+    require_system(actor, _("只有系统管理员可以解除来源地址的锁定。"))
+    removed = lockout.clear_address(ip_address)
+    if removed:
+        record(
+            actor,
+            Action.UNLOCK,
+            object_type="axes.accessattempt",
+            object_id=ip_address,
+            object_repr=ip_address,
+            comment=_("解除来源地址 %(ip)s 的登录锁定。") % {"ip": ip_address},
+        )
+    return removed

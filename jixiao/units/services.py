@@ -49,15 +49,14 @@ def find_or_create_unit(*, code: str | None, name: str | None, actor: Actor) -> 
         unit = Unit(code=code, name=name)
         unit.full_clean(exclude=["parent", "finance_bureau"])
         unit.save()
-        record(actor, Action.CREATE, unit, unit=unit, after=snapshot(unit, UNIT_FIELDS))
+        record(actor, Action.CREATE, unit, after=snapshot(unit, UNIT_FIELDS))
         return unit, True
     require(actor, "edit", unit)
     if code is not None and name and unit.name != name:
         before = snapshot(unit, UNIT_FIELDS)
         unit.name = name
         unit.save(update_fields=["name"])
-        after = snapshot(unit, UNIT_FIELDS)
-        record(actor, Action.UPDATE, unit, unit=unit, before=before, after=after)
+        record(actor, Action.UPDATE, unit, before=before, after=snapshot(unit, UNIT_FIELDS))
     return unit, False
 
 
@@ -98,8 +97,15 @@ def create_unit(
     unit.finance_bureau = bureau
     unit.full_clean()
     unit.save()
-    # The row belongs to the unit (and its bureau), so the log page's scopes find it.
-    record(actor, Action.CREATE, unit, unit=unit, bureau=owner, after=snapshot(unit, UNIT_FIELDS))
+    # The row sits in the new unit and its bureau, so the bureau's people see it in the log.
+    record(
+        actor,
+        Action.CREATE,
+        unit,
+        unit=unit,
+        bureau=unit.bureau,
+        after=snapshot(unit, UNIT_FIELDS),
+    )
     return unit
 
 
@@ -143,6 +149,5 @@ def set_unit_bureau(unit: Unit, bureau: FinanceBureau | None, *, actor: Actor) -
     before = snapshot(locked, UNIT_FIELDS)
     locked.finance_bureau = bureau
     locked.save(update_fields=["finance_bureau"])
-    after = snapshot(locked, UNIT_FIELDS)
-    record(actor, Action.UPDATE, locked, unit=locked, bureau=bureau, before=before, after=after)
+    record(actor, Action.UPDATE, locked, before=before, after=snapshot(locked, UNIT_FIELDS))
     return locked
