@@ -8,7 +8,6 @@ from django import template
 
 from jixiao.exporters.targets_layout import chinese_numeral, format_weight
 from jixiao.targets.choices import TargetKind
-from jixiao.targets.services import may_import
 
 register = template.Library()
 
@@ -38,9 +37,3 @@ def percent_width(width: float) -> str:
 def weight(value: Decimal | None) -> str:
     """A weight as the exports print it: 10, 12.5; empty when there is none."""
     return format_weight(value)
-
-
-@register.filter
-def may_import_targets(user: object) -> bool:
-    """Whether to offer the person the import (only to those who keep a unit's data)."""
-    return may_import(user)
