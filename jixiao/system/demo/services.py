@@ -121,7 +121,7 @@ def load_demo(*, reset: bool = False) -> DemoResult:
     user = people.officer.user
     year = load_year(targets.unit, actor=user)
     bindings = bind_demo(targets.unit, actor=user)
-    rounds = load_rounds(targets.unit, actor=user)
+    rounds = load_rounds(targets.unit, people=people)
     return DemoResult(targets=targets, people=people, year=year, bindings=bindings, rounds=rounds)
 
 
