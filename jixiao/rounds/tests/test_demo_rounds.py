@@ -13,9 +13,9 @@ from decimal import Decimal as D
 import pytest
 from django.utils import timezone
 
+from jixiao.audit.models import ChangeLog
 from jixiao.core.reports import GREEN, RED
 from jixiao.rounds import build, services
-from jixiao.audit.models import ChangeLog
 from jixiao.rounds.choices import Action, ReportStatus, RoundKind
 from jixiao.rounds.models import Report
 from jixiao.system.demo.services import load_demo
