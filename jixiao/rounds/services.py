@@ -32,7 +32,12 @@ from jixiao.audit.choices import Action as Log
 from jixiao.audit.log import Entry, record, record_many, snapshot
 from jixiao.audit.versions import StaleEdit, bump, check_version
 from jixiao.core.policy import Policy
-from jixiao.core.reports import MonitoringReport, SelfEvaluationReport
+from jixiao.core.reports import (
+    EvaluationRow,
+    ExecutionScore,
+    MonitoringReport,
+    SelfEvaluationReport,
+)
 from jixiao.core.scoring import ScoringError
 from jixiao.lib.actor import Actor
 from jixiao.rounds import build
@@ -285,19 +290,19 @@ def missing_inputs(doc: Document) -> list[str]:
                         % {"p": project.name, "i": row.level3}
                     )
         return missing
-    for project in doc.projects:
-        if not project.achievement:
-            missing.append(_("%(p)s：需填写年度总体目标实际完成情况") % {"p": project.name})
-        if project.execution.explanation_required and not project.execution.explanation:
+    for scored in doc.projects:
+        if not scored.achievement:
+            missing.append(_("%(p)s：需填写年度总体目标实际完成情况") % {"p": scored.name})
+        if scored.execution.explanation_required and not scored.execution.explanation:
             missing.append(
                 _("%(p)s：预算执行率 %(r)s%% 低于要求，需填写原因分析及改进措施")
-                % {"p": project.name, "r": project.execution.rate}
+                % {"p": scored.name, "r": scored.execution.rate}
             )
-        for row in project.rows:
-            if row.explanation_required and not row.explanation:
+        for graded in scored.rows:
+            if graded.explanation_required and not graded.explanation:
                 missing.append(
                     _("%(p)s“%(i)s”：未完全达成，需填写偏差原因分析及改进措施")
-                    % {"p": project.name, "i": row.level3}
+                    % {"p": scored.name, "i": graded.level3}
                 )
     return missing
 
@@ -426,16 +431,16 @@ def save_report_inputs(
     log: list[Entry] = []
     for key, given in indicators.items():
         indicator = found_indicators[key]
-        entry = locked_indicators.get(key) or IndicatorEntry(report=report, indicator=indicator)
+        row = locked_indicators.get(key) or IndicatorEntry(report=report, indicator=indicator)
         values = _clean_values(given.values, nullable="score")
-        if _write(entry, values, report, actor, indicator.level3, log, indicator=key):
-            saved.indicators.append(entry)
+        if _write(row, values, report, actor, indicator.level3, log, indicator=key):
+            saved.indicators.append(row)
     for key, given in projects.items():
         project = found_projects[key]
-        entry = locked_projects.get(key) or ProjectEntry(report=report, project=project)
+        block = locked_projects.get(key) or ProjectEntry(report=report, project=project)
         values = _clean_values(given.values, nullable="executed")
-        if _write(entry, values, report, actor, project.label, log, project=key):
-            saved.projects.append(entry)
+        if _write(block, values, report, actor, project.label, log, project=key):
+            saved.projects.append(block)
     if any("score" in indicators[e.indicator_id].values for e in saved.indicators):
         _check_scores(report)
     if saved.count:
@@ -793,6 +798,7 @@ def override_score(
     table = next((p for p in doc.projects if p.project_id == project.pk), None)
     if table is None:
         raise ValidationError(_("自评表中没有这个预算项目。"))
+    scored: ExecutionScore | EvaluationRow
     if indicator is None:
         scored, points, label = table.execution, table.execution.points, "预算执行率"
     else:

@@ -174,11 +174,11 @@ def report_views(
             view.form = project_form(
                 table,
                 _posted(data, f"p{table.project_id}"),
-                version=versions[1].get(table.project_id, 0),
+                version=versions[1].get(table.project_id or 0, 0),
             )
         if overriding and isinstance(table, ProjectEvaluation):
             view.override = override_form(table, None)
-        view.comments = on_projects.get(table.project_id, [])
+        view.comments = on_projects.get(table.project_id or 0, [])
         if deciding:
             view.comment_box = comment_name(project_id=table.project_id)
             view.comment_text = typed.get(view.comment_box, "")
@@ -214,7 +214,7 @@ def forms_of(views: list[ProjectView]) -> list[tuple[str, int, EntryForm]]:
     """Every input form of a report page: ("indicator" or "project", its id, the form)."""
     found: list[tuple[str, int, EntryForm]] = []
     for view in views:
-        if view.form is not None:
+        if view.form is not None and view.table.project_id is not None:
             found.append(("project", view.table.project_id, view.form))
         for item in view.rows:
             if item.form is not None and item.row.indicator_id is not None:

@@ -339,16 +339,14 @@ def index(request: HttpRequest) -> HttpResponse:
     )
     scope: services.Scope | None = None
     by_year: dict[int, list[Round]] = defaultdict(list)
-    for round_ in rounds:
-        round_.may_join = (  # type: ignore[attr-defined]
-            can(who, "open_round", round_.bureau) if round_.bureau else for_all
-        )
-        round_.missing = 0  # type: ignore[attr-defined]
-        if round_.may_join:  # type: ignore[attr-defined]
+    for round_ in rounds:  # (rounds_for gives untyped rounds: the marks below are the page's)
+        round_.may_join = can(who, "open_round", round_.bureau) if round_.bureau else for_all
+        round_.missing = 0
+        if round_.may_join:
             scope = scope or services.Scope()
             present = {r.unit_id for r in round_.reports.all()}
             # Units that got projects (or a bureau) after the round opened: offered a report.
-            round_.missing = len(scope.unit_ids(round_.bureau_id, round_.year) - present)  # type: ignore[attr-defined]
+            round_.missing = len(scope.unit_ids(round_.bureau_id, round_.year) - present)
         by_year[round_.year].append(round_)
     context = {"form": form, "by_year": sorted(by_year.items(), reverse=True), "here": "rounds"}
     return render(request, "rounds/index.html", context)
@@ -413,8 +411,8 @@ def _history(report: Report) -> tuple[list[Any], list[Submission]]:
     """The report's events (each with what it changed) and submissions, latest first."""
     events = list(report.events.select_related("actor").order_by("-at", "-id"))
     for event in events:
-        event.fields = _changed_fields(event.detail)
-        event.lines = _changed_lines(event.detail)
+        event.fields = _changed_fields(event.detail)  # type: ignore[attr-defined]
+        event.lines = _changed_lines(event.detail)  # type: ignore[attr-defined]
     submissions = list(
         report.submissions.select_related("submitted_by", "endorsed_by", "decided_by").order_by(
             "-number"
@@ -585,7 +583,9 @@ def _save_all(request: HttpRequest, report: Report) -> HttpResponse | None:
         for message in exc.messages:
             messages.error(request, message)
         report.refresh_from_db()
-        return _render_report(request, report, data=_refreshed(report, posted), dirty=True)
+        return _render_report(
+            request, report, data=_refreshed(report, request.POST, posted), dirty=True
+        )
     except ValidationError as exc:
         messages.error(request, _("没有保存："))
         for message in _messages_of(exc):
@@ -597,16 +597,18 @@ def _save_all(request: HttpRequest, report: Report) -> HttpResponse | None:
     return None
 
 
-def _refreshed(report: Report, posted: list[tuple[str, int, EntryForm]]) -> QueryDict:
+def _refreshed(
+    report: Report, sent: QueryDict, posted: list[tuple[str, int, EntryForm]]
+) -> QueryDict:
     """The posted data after a stale save, ready for the person to look at and save again:
     rows they changed keep what they typed, the others show what the report holds now; every
     row carries its current version."""
     touched = {(kind, key): form for kind, key, form in posted if form.touched()}
     data = QueryDict(mutable=True)
-    for _kind, _key, form in posted:
-        for name, value in form.data.lists():
-            if name.startswith(form.prefix + "-"):
-                data.setlist(name, value)
+    prefixes = tuple(f"{form.prefix}-" for _kind, _key, form in posted)
+    for name, value in sent.lists():
+        if name.startswith(prefixes):
+            data.setlist(name, value)
     current = report_views(report, services.document(report), editing=True)
     for kind, key, fresh in forms_of(current):
         if (kind, key) not in {(k, i) for k, i, _f in posted}:
@@ -656,7 +658,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_report_url(report))
 
 
-DECISIONS = ("endorse", "return", "approve")
+DECISIONS = frozenset({"endorse", "return", "approve"})
 
 
 def _require_decider(actor: Actor, report: Report, decision: str) -> None:

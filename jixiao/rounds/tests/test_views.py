@@ -778,7 +778,7 @@ def test_submit_endorse_return_with_a_row_comment_correct_resubmit_approve(
     html = get(client_in, url("report", report))
     assert "财政审核意见： 请写明截至6月30日的运行天数。 （财政审核员）" in row_text(html, period)
     assert "财政审核意见" not in row_text(html, influence)
-    assert "另有 1 条逐行意见" in text_of(html)
+    assert "财政局退回意见： 1 条逐行意见，标在对应的行旁。" in text_of(html)
     data = {**page_data(report), **reasons(period, "全年期限指标，6月30日已运行181天。")}
     response = client_in.post(url("submit", report), data, follow=True)
     assert "已提交（第 2 次提交），等待单位负责人审核。" in messages_of(response)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -180,7 +180,7 @@ def fill_self_evaluation(report: Report, *, actor: Actor) -> None:
     assert isinstance(doc, SelfEvaluationReport)
     for table in doc.projects:
         project = Project.objects.get(pk=table.project_id)
-        values = {"achievement": achievement(table)}
+        values: dict[str, Any] = {"achievement": achievement(table)}
         if table.execution.explanation_required:
             values["explanation"] = "部分合同款项跨年支付。改进措施：提前谋划采购，加快支付进度。"
         services.save_project_entry(report, project, actor=actor, **values)
