@@ -4,11 +4,13 @@ and its change-log row, before → after), separation of duties, and no lost wor
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal as D
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from conftest import Org, make_person
 from jixiao.accounts.choices import Role
@@ -738,3 +740,64 @@ def test_every_comment_is_kept_with_its_submission(
         for c in ReviewComment.objects.select_related("submission")
     }
     assert by_submission == {(1, Stage.BUREAU, "第一次"), (2, Stage.UNIT, "第二次")}
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="SQLite's test database is in memory (shared cache): a second writer fails at once "
+    "instead of waiting; the sequential stale-save tests above cover SQLite",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_people_saving_the_same_row_at_once_one_is_refused(
+    org: Org, officer: User, head: User
+) -> None:
+    """Both read the row with nothing saved (version 0) and press 保存全部 at the same moment:
+    one save is written, the other refused as stale — never both, never a database error.
+    (The report's row lock orders them on PostgreSQL; SQLite's write lock on its own.)"""
+    project = Project.objects.create(
+        unit=org.unit, year=2021, name="并发项目", budget_total=D("10"), money_unit="万元"
+    )
+    row = Indicator.objects.create(
+        project=project, level1="产出指标", level2="数量指标", level3="并发指标", target="≥1项"
+    )
+    round_ = services.open_round(
+        kind=RoundKind.MONITORING,
+        year=2021,
+        as_of=JUNE_30,
+        due_on=dt.date(2021, 7, 20),
+        bureau=org.bureau,
+        actor=Actor.system("测试"),
+    )
+    report = round_.reports.get()
+    start = threading.Barrier(2)
+    outcome: dict[str, str] = {}
+
+    def save(person: User, text: str) -> None:
+        try:
+            start.wait()
+            services.save_report_inputs(
+                Report.objects.get(pk=report.pk),
+                {row.pk: EntryInput({"deviation_reason": text}, 0)},
+                actor=Actor(person),
+            )
+            outcome[person.username] = "saved"
+        except StaleEdit:
+            outcome[person.username] = "stale"
+        except Exception as exc:  # any other outcome fails the test below
+            outcome[person.username] = repr(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=save, args=(officer, "经办人的原因")),
+        threading.Thread(target=save, args=(head, "负责人的原因")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcome.values()) == ["saved", "stale"], outcome
+    winner = next(name for name, result in outcome.items() if result == "saved")
+    entry = IndicatorEntry.objects.get(report=report, indicator=row)
+    assert entry.version == 1
+    assert entry.deviation_reason == {"officer": "经办人的原因", "head": "负责人的原因"}[winner]
