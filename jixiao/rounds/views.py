@@ -342,6 +342,9 @@ def index(request: HttpRequest) -> HttpResponse:
     for round_ in rounds:  # (rounds_for gives untyped rounds: the marks below are the page's)
         round_.may_join = can(who, "open_round", round_.bureau) if round_.bureau else for_all
         round_.missing = 0
+        for report in round_.reports.all():
+            # 填报 for those who fill it now, 查看 for everyone else.
+            report.may_fill = report.editable and can(who, "edit", report)
         if round_.may_join:
             scope = scope or services.Scope()
             present = {r.unit_id for r in round_.reports.all()}

@@ -591,6 +591,8 @@ def test_buttons_show_only_to_those_who_may_use_them(
         html = get(client_as(person), url("report", report))
         assert ("保存全部" in html) is sees_inputs, person
         assert ('name="i' in html) is sees_inputs, person
+        link = f'<a href="{url("report", report)}">{"填报" if sees_inputs else "查看"}</a>'
+        assert link in get(client_as(person), INDEX), person
     evaluation = evaluation_report(unit)  # 待财政审核
     reviewer_page = get(client_as(reviewer), url("report", evaluation))
     assert "财政审核" in reviewer_page and "调整得分" in reviewer_page
