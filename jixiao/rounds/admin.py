@@ -1,17 +1,18 @@
-"""Rounds and reports in the admin: read mostly; the loop itself runs through the pages."""
+"""Rounds and reports in the admin, read only: the loop runs through the pages and services,
+which check who may act and write the change log (an approved round's cut-off date moved here
+once left no trace)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from jixiao.lib.admin import ReadOnlyAdmin, ReadOnlyInline
 from jixiao.rounds.models import (
     IndicatorEntry,
     ProjectEntry,
     Report,
     ReportEvent,
+    ReviewComment,
     Round,
     ScoreOverride,
     Submission,
@@ -19,30 +20,26 @@ from jixiao.rounds.models import (
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(ReadOnlyAdmin):
     """Rounds opened by finance bureaus."""
 
     list_display = ["__str__", "kind", "year", "as_of", "due_on", "bureau"]
     list_filter = ["kind", "year", "bureau"]
-    readonly_fields = ["opened_at", "opened_by"]
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """History rows: shown, never edited here."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class SubmissionInline(ReadOnlyInline):
     model = Submission
-    fields = ["number", "submitted_at", "submitted_by", "decision", "comment", "decided_by"]
+    fields = [
+        "number",
+        "submitted_at",
+        "submitted_by",
+        "endorsed_at",
+        "endorsed_by",
+        "decision",
+        "decided_stage",
+        "comment",
+        "decided_by",
+    ]
 
 
 class OverrideInline(ReadOnlyInline):
@@ -56,38 +53,17 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdmin):
     """Units' reports with their submissions, score overrides and history."""
 
     list_display = ["unit", "round", "status", "updated_at"]
     list_filter = ["status", "round__kind", "round__year"]
     search_fields = ["unit__code", "unit__name"]
-    readonly_fields = ["round", "unit", "status", "updated_at"]
     inlines = [SubmissionInline, OverrideInline, EventInline]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Deleting a report would take its submissions, overrides and history with it.
-        return False
-
-
-class EntryAdmin(admin.ModelAdmin):
-    """What units wrote, shown only: edits go through the report page, which records them."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(IndicatorEntry)
-class IndicatorEntryAdmin(EntryAdmin):
+class IndicatorEntryAdmin(ReadOnlyAdmin):
     """Units' reasons and explanations per indicator."""
 
     list_display = ["indicator", "report", "likelihood", "deviation_category", "updated_at"]
@@ -95,8 +71,16 @@ class IndicatorEntryAdmin(EntryAdmin):
 
 
 @admin.register(ProjectEntry)
-class ProjectEntryAdmin(EntryAdmin):
+class ProjectEntryAdmin(ReadOnlyAdmin):
     """Units' budget notes and achievements per project."""
 
     list_display = ["project", "report", "executed", "updated_at"]
     list_filter = ["report__round"]
+
+
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(ReadOnlyAdmin):
+    """Comments on single rows made when a submission was returned."""
+
+    list_display = ["__str__", "submission", "stage", "created_by", "created_at"]
+    list_filter = ["stage"]

@@ -17,7 +17,10 @@ class ReportStatus(models.TextChoices):
     """Where a unit's report is in the loop."""
 
     DRAFT = "draft", _("填报中")
-    SUBMITTED = "submitted", _("已提交待审核")
+    # Submitted by the officer: the unit's head reviews it before it goes to the bureau.
+    UNIT_REVIEW = "unit_review", _("待单位审核")
+    # Endorsed by the unit's head: the bureau's reviewer returns or approves it.
+    SUBMITTED = "submitted", _("待财政审核")
     RETURNED = "returned", _("已退回修改")
     APPROVED = "approved", _("已审核通过")
 
@@ -35,10 +38,21 @@ class Action(models.TextChoices):
     OPENED = "opened", _("开启填报")
     SAVED = "saved", _("保存填报内容")
     SUBMITTED = "submitted", _("提交")
-    RETURNED = "returned", _("退回")
-    APPROVED = "approved", _("审核通过")
+    ENDORSED = "endorsed", _("单位审核通过")
+    UNIT_RETURNED = "unit_returned", _("单位退回")
+    RETURNED = "returned", _("财政退回")
+    APPROVED = "approved", _("财政审核通过")
     OVERRIDDEN = "overridden", _("调整得分")
     OVERRIDE_WITHDRAWN = "override_withdrawn", _("撤销得分调整")
 
 
+class Stage(models.TextChoices):
+    """Who decides on a submission: the unit's head first, then the finance bureau."""
+
+    UNIT = "unit", _("单位审核")
+    BUREAU = "bureau", _("财政审核")
+
+
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+# The status a submission waits in at each stage of review.
+AWAITING = {Stage.UNIT: ReportStatus.UNIT_REVIEW, Stage.BUREAU: ReportStatus.SUBMITTED}

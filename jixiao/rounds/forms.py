@@ -6,9 +6,14 @@ allowed) is the services' to check, so the pages and the command line refuse the
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.reports import (
@@ -29,10 +34,36 @@ BLANK = [("", "—")]
 LIKELIHOOD_CHOICES = BLANK + [(v, v) for v in LIKELIHOODS]
 CATEGORY_CHOICES = BLANK + [(v, v) for v in DEVIATION_CATEGORIES]
 TEXT_ROWS = 2
+# The one <form> of a report page: every row's and project's inputs name it (form="…").
+REPORT_FORM = "report-form"
+# The reviewer's (or head's) form: the general comment and a comment per row.
+REVIEW_FORM = "review-form"
+
+
+class TextField(forms.CharField):
+    """A multi-line text; browsers send line ends as CRLF, kept as LF so a resent text is equal."""
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).replace("\r\n", "\n")
 
 
 def _text(label: Any, rows: int = TEXT_ROWS) -> forms.CharField:
-    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}))
+    return TextField(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}))
+
+
+def fingerprint(values: Mapping[str, Any]) -> str:
+    """A short digest of a row's values, to tell on saving whether the person changed the row
+    since the page was read (the page carries the digest of what it showed)."""
+
+    def plain(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f") if value.is_finite() else str(value)
+        return str(value).replace("\r\n", "\n").strip()
+
+    text = json.dumps({k: plain(v) for k, v in sorted(values.items())}, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 class MonitoringForm(UnitYearForm):
@@ -55,7 +86,7 @@ class OpenRoundForm(forms.Form):
     due_on = forms.DateField(label=_("填报截止日期"), widget=DateInput())
     bureau = forms.ModelChoiceField(
         label=_("财政局"),
-        queryset=FinanceBureau.objects.all(),
+        queryset=FinanceBureau.objects.none(),
         required=False,
         empty_label=_("（不限，面向所有单位）"),
     )
@@ -65,6 +96,19 @@ class OpenRoundForm(forms.Form):
         required=False,
         help_text=_("不填时按类别和日期命名。"),
     )
+
+    def __init__(
+        self, *args: Any, bureaus: QuerySet[FinanceBureau], for_all: bool, **kwargs: Any
+    ) -> None:
+        """``bureaus``: those the person administers; ``for_all``: may open a round for every
+        unit (the operator, a superuser)."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["bureau"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = bureaus
+        if not for_all:
+            field.required = True
+            field.empty_label = None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -77,9 +121,18 @@ class OpenRoundForm(forms.Form):
 
 
 class EntryForm(forms.Form):
-    """A form whose inputs may sit in several table cells, tied to one <form> by its id."""
+    """One row's (or project's) inputs: they sit in the table's cells and all name the page's
+    one <form> by its id, so 保存全部 sends every row at once.
 
-    def __init__(self, *args: Any, form_id: str, **kwargs: Any) -> None:
+    ``version`` is the entry's version when the page was read (0: none saved yet); ``loaded``
+    the digest of the values the page showed, to tell which rows the person changed.
+    """
+
+    CONTROL = ("version", "loaded")
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    loaded = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args: Any, form_id: str = REPORT_FORM, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.form_id = form_id
         for field in self.fields.values():
@@ -87,7 +140,21 @@ class EntryForm(forms.Form):
 
     def values(self) -> dict[str, Any]:
         """The cleaned values by service field name (only the fields the form has)."""
-        return {name: self.cleaned_data[name] for name in self.fields}
+        return {name: self.cleaned_data[name] for name in self.fields if name not in self.CONTROL}
+
+    def changed_values(self) -> dict[str, Any]:
+        """The cleaned values that differ from what the report holds now."""
+        return {
+            name: self.cleaned_data[name] for name in self.changed_data if name not in self.CONTROL
+        }
+
+    def touched(self) -> bool:
+        """Whether the person changed anything in this row since the page was read."""
+        return fingerprint(self.values()) != (self.cleaned_data.get("loaded") or "")
+
+    def shown(self) -> dict[str, Any]:
+        """The values this form shows when unbound (what the report holds now)."""
+        return {name: self.initial.get(name) for name in self.fields if name not in self.CONTROL}
 
 
 class MonitoringEntryForm(EntryForm):
@@ -146,11 +213,33 @@ class EvaluationProjectForm(EntryForm):
 
 
 class ReviewForm(forms.Form):
-    """A reviewer's comment on a submission (required to return it, optional to approve)."""
+    """A reviewer's (or the unit head's) comment on a submission: required to return it
+    unless a row has one, optional to approve it. Comments on rows are read by
+    :func:`row_comments`."""
 
-    comment = forms.CharField(
+    comment = TextField(
         label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+def comment_name(indicator_id: int | None = None, project_id: int | None = None) -> str:
+    """The name of a row's (or a project's budget block's) comment box in the review form."""
+    return f"rc-i{indicator_id}" if indicator_id is not None else f"rc-p{project_id}"
+
+
+def row_comments(
+    data: Mapping[str, Any], indicator_ids: list[int], project_ids: list[int]
+) -> tuple[dict[int, str], dict[int, str]]:
+    """The comments typed on rows and on projects' budget blocks (only the report's own)."""
+
+    def text(name: str) -> str:
+        return str(data.get(name) or "").replace("\r\n", "\n").strip()
+
+    on_rows = {i: text(comment_name(i)) for i in indicator_ids if text(comment_name(i))}
+    on_projects = {
+        p: text(comment_name(project_id=p)) for p in project_ids if text(comment_name(project_id=p))
+    }
+    return on_rows, on_projects
 
 
 class OverrideForm(forms.Form):
@@ -173,13 +262,18 @@ class OverrideForm(forms.Form):
 # --- forms filled from a report ------------------------------------------------------------
 
 
-def entry_form(row: MonitoringRow | EvaluationRow, data: Any = None) -> EntryForm:
-    """The unit's form for one row, filled with what the report shows now.
+def _with_control(initial: dict[str, Any], version: int) -> dict[str, Any]:
+    return {**initial, "version": version, "loaded": fingerprint(initial)}
 
-    Its inputs sit in the row's cells and name the row's <form> (``entry-<indicator id>``);
-    the prefix keeps the rows of one page apart.
+
+def entry_form(
+    row: MonitoringRow | EvaluationRow, data: Any = None, *, version: int = 0
+) -> EntryForm:
+    """The unit's inputs for one row, filled with what the report shows now.
+
+    ``version``: the row's saved entry's version (0 when none); the prefix keeps the rows of
+    one page apart.
     """
-    form_id = f"entry-{row.indicator_id}"
     prefix = f"i{row.indicator_id}"
     if isinstance(row, MonitoringRow):
         initial: dict[str, Any] = {
@@ -188,15 +282,20 @@ def entry_form(row: MonitoringRow | EvaluationRow, data: Any = None) -> EntryFor
             "deviation_reason": row.deviation_reason or "",
             "correction": row.correction or "",
         }
-        return MonitoringEntryForm(data, initial=initial, prefix=prefix, form_id=form_id)
+        return MonitoringEntryForm(data, initial=_with_control(initial, version), prefix=prefix)
     graded = row.band is not None
-    initial = {"explanation": row.explanation or "", "score": row.score if graded else None}
-    return EvaluationEntryForm(data, initial=initial, prefix=prefix, form_id=form_id, graded=graded)
+    initial = {"explanation": row.explanation or ""}
+    if graded:
+        initial["score"] = row.score
+    return EvaluationEntryForm(
+        data, initial=_with_control(initial, version), prefix=prefix, graded=graded
+    )
 
 
-def project_form(table: ProjectMonitoring | ProjectEvaluation, data: Any = None) -> EntryForm:
-    """The unit's form for a project, filled with what the report shows now."""
-    form_id = f"project-entry-{table.project_id}"
+def project_form(
+    table: ProjectMonitoring | ProjectEvaluation, data: Any = None, *, version: int = 0
+) -> EntryForm:
+    """The unit's inputs for a project, filled with what the report shows now."""
     prefix = f"p{table.project_id}"
     if isinstance(table, ProjectMonitoring):
         budget = table.budget
@@ -206,12 +305,12 @@ def project_form(table: ProjectMonitoring | ProjectEvaluation, data: Any = None)
             "deviation_reason": budget.deviation_reason or "",
             "correction": budget.correction or "",
         }
-        return MonitoringProjectForm(data, initial=initial, prefix=prefix, form_id=form_id)
+        return MonitoringProjectForm(data, initial=_with_control(initial, version), prefix=prefix)
     initial = {
         "achievement": table.achievement or "",
         "explanation": table.execution.explanation or "",
     }
-    return EvaluationProjectForm(data, initial=initial, prefix=prefix, form_id=form_id)
+    return EvaluationProjectForm(data, initial=_with_control(initial, version), prefix=prefix)
 
 
 def override_form(table: ProjectEvaluation, row: EvaluationRow | None) -> OverrideForm:

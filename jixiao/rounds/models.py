@@ -2,9 +2,11 @@
 
 The finance bureau opens a :class:`Round`; each unit fills a :class:`Report` (reasons per
 indicator in :class:`IndicatorEntry`, budget notes in :class:`ProjectEntry`) and submits it.
-A :class:`Submission` freezes the computed tables as a snapshot; reviewers return or approve it.
-:class:`ScoreOverride` rows and :class:`ReportEvent` rows are only ever added, so the history
-of who changed what and why can always be read back.
+A :class:`Submission` freezes the computed tables as a snapshot; the unit's head endorses or
+returns it, then the bureau's reviewer returns or approves it, with :class:`ReviewComment` rows
+on single rows. :class:`ScoreOverride` rows and :class:`ReportEvent` rows are only ever added,
+so the history of who changed what and why can always be read back (every change also has its
+row in the change log, ``jixiao.audit``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.reports import DEVIATION_CATEGORIES, LIKELIHOODS
-from jixiao.rounds.choices import EDITABLE, Action, Decision, ReportStatus, RoundKind
+from jixiao.rounds.choices import EDITABLE, Action, Decision, ReportStatus, RoundKind, Stage
 from jixiao.targets.models import YEAR_VALIDATORS, Indicator, Project
 from jixiao.units.models import FinanceBureau, Unit
 
@@ -155,6 +157,8 @@ class IndicatorEntry(models.Model):
     )
     updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
     updated_by = _user()
+    # No lost work: a save names the version its page was read at (jixiao.audit.versions).
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("指标填报")
@@ -196,6 +200,7 @@ class ProjectEntry(models.Model):
     explanation = models.TextField(_("预算执行偏差原因分析及改进措施"), blank=True)
     updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
     updated_by = _user()
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("项目填报")
@@ -249,7 +254,13 @@ class ScoreOverride(models.Model):
 
 
 class Submission(models.Model):
-    """A submitted report frozen as the tables the reviewer saw, and the decision on it."""
+    """A submitted report frozen as the tables the reviewers saw, and the decisions on it.
+
+    A submission passes two steps: the unit's head endorses it (``endorsed_*``) or returns it;
+    once endorsed, the bureau's reviewer returns or approves it. ``decision`` is the decision
+    that ended it, at the stage in ``decided_stage``: a submission meets at most one return,
+    so one set of fields per step is enough and the whole path reads from one row.
+    """
 
     report = models.ForeignKey(
         Report, verbose_name=_("单位填报"), on_delete=models.CASCADE, related_name="submissions"
@@ -258,7 +269,18 @@ class Submission(models.Model):
     snapshot = models.JSONField(_("提交内容快照"))
     submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
     submitted_by = _user()
+    endorsed_at = models.DateTimeField(_("单位审核时间"), null=True, blank=True)
+    endorsed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("单位审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    endorse_comment = models.TextField(_("单位审核意见"), blank=True)
     decision = models.CharField(_("审核结果"), max_length=16, choices=Decision.choices, blank=True)
+    decided_stage = models.CharField(_("审核环节"), max_length=8, choices=Stage.choices, blank=True)
     comment = models.TextField(_("审核意见"), blank=True)
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -280,6 +302,57 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} 第 {self.number} 次提交"
+
+    @property
+    def unit_id(self) -> int:
+        """The unit of the report (for the permission seam and the change log)."""
+        return self.report.unit_id
+
+
+class ReviewComment(models.Model):
+    """A comment on one row (or a project's budget block) of a submission, made on returning it.
+
+    Kept with the submission it was made on: the unit sees it beside the row while correcting,
+    and the snapshot of that submission shows it for good.
+    """
+
+    submission = models.ForeignKey(
+        Submission,
+        verbose_name=_("提交记录"),
+        on_delete=models.CASCADE,
+        related_name="row_comments",
+    )
+    stage = models.CharField(_("审核环节"), max_length=8, choices=Stage.choices)
+    project = models.ForeignKey(
+        Project, verbose_name=_("预算项目"), on_delete=models.CASCADE, related_name="+"
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("绩效指标"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("不填时为项目的预算执行。"),
+    )
+    text = models.TextField(_("意见"))
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    created_by = _user()
+
+    class Meta:
+        verbose_name = _("逐行审核意见")
+        verbose_name_plural = _("逐行审核意见")
+        # One comment per row and return: the service writes them all at once.
+        ordering = ["submission_id", "id"]
+
+    def __str__(self) -> str:
+        target = self.indicator or _("预算执行")
+        return f"{target}：{self.text[:40]}"
+
+    @property
+    def unit_id(self) -> int:
+        """The unit of the report (for the permission seam and the change log)."""
+        return self.submission.report.unit_id
 
 
 class ReportEvent(models.Model):

@@ -1,44 +1,59 @@
-"""Writes of the review loop: open a round, fill, submit, return, approve, override a score.
+"""Writes of the review loop: open a round, fill, submit, endorse, return, approve, override.
 
-Every function validates, writes in one transaction and adds its :class:`ReportEvent` row, so
-a report's history is complete. A submitted report is read from its frozen snapshot: later
-ledger changes do not alter what was submitted; a returned one is computed live again.
+Every function checks the acting person's permission (``jixiao.access``), validates, writes in
+one transaction, and adds both its :class:`ReportEvent` row (the report's own timeline) and its
+change-log row (``jixiao.audit``: who, from where, before → after). A submitted report is read
+from its frozen snapshot: later ledger changes do not alter what was submitted; a returned one
+is computed live again.
+
+The loop (rules.md §6, docs/review.md): the bureau's administrator opens a round; the unit's
+officer (or head) fills and submits (待单位审核); the unit's head endorses it (待财政审核) or
+returns it; the bureau's reviewer returns it or approves it, and may override scores. Who may
+take each step, separation of duties included, is decided by the predicates in
+``jixiao.access.perms``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jixiao.access.perms import require, require_system
+from jixiao.audit.choices import Action as Log
+from jixiao.audit.log import Entry, record, record_many, snapshot
+from jixiao.audit.versions import StaleEdit, bump, check_version
 from jixiao.core.policy import Policy
-from jixiao.core.reports import MonitoringReport, SelfEvaluationReport
+from jixiao.core.reports import (
+    EvaluationRow,
+    ExecutionScore,
+    MonitoringReport,
+    SelfEvaluationReport,
+)
 from jixiao.core.scoring import ScoringError
+from jixiao.lib.actor import Actor
 from jixiao.rounds import build
-from jixiao.rounds.choices import Action, Decision, ReportStatus, RoundKind
+from jixiao.rounds.choices import Action, Decision, ReportStatus, RoundKind, Stage
 from jixiao.rounds.models import (
     IndicatorEntry,
     ProjectEntry,
     Report,
     ReportEvent,
+    ReviewComment,
     Round,
     ScoreOverride,
     Submission,
 )
 from jixiao.targets.models import Indicator, Project
 from jixiao.units.models import FinanceBureau, Unit
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-    Actor = AbstractBaseUser | AnonymousUser | None
 
 Document = MonitoringReport | SelfEvaluationReport
 
@@ -60,8 +75,13 @@ PROJECT_FIELDS = (
 )
 
 
+ROUND_FIELDS = ["kind", "year", "as_of", "due_on", "bureau", "title"]
+COMMENT_FIELDS = ["submission", "stage", "project", "indicator", "text"]
+
+
 def _user(actor: Actor) -> Any:
-    return actor if actor is not None and actor.is_authenticated else None
+    """The user a history row names (None for the operator at the command line, the system)."""
+    return actor.user
 
 
 def _event(
@@ -128,7 +148,12 @@ def open_round(
     title: str = "",
     actor: Actor,
 ) -> Round:
-    """Open a round and a draft report for every unit in its scope."""
+    """Open a round and a draft report for every unit in its scope.
+
+    A bureau's round is its administrator's to open; a round for no bureau (every unit) only
+    the server operator's or a superuser's.
+    """
+    _require_opener(actor, bureau)
     if kind == RoundKind.SELF_EVALUATION and as_of is None:
         as_of = dt.date(year, 12, 31)
     if as_of is None:
@@ -144,15 +169,35 @@ def open_round(
     )
     round_.full_clean()
     round_.save()
+    entries = [Entry.of(Log.OPEN, round_, after=snapshot(round_, ROUND_FIELDS))]
     for unit in units_in_scope(bureau, year):
         report = Report.objects.create(round=round_, unit=unit)
         _event(report, Action.OPENED, actor, str(round_))
+        entries.append(_report_created(Log.CREATE, report, round_))
+    record_many(actor, entries)
     return round_
+
+
+def _require_opener(actor: Actor, bureau: FinanceBureau | None) -> None:
+    if bureau is None:
+        require_system(actor, _("只有系统管理员可以开启面向所有单位的填报轮次。"))
+    else:
+        require(actor, "open_round", bureau)
+
+
+def _report_created(action: str, report: Report, round_: Round) -> Entry:
+    return Entry.of(
+        action,
+        report,
+        bureau=round_.bureau_id,
+        after={"round": round_.pk, "unit": report.unit_id, "status": report.status},
+    )
 
 
 @transaction.atomic
 def join_round(round_: Round, *, actor: Actor) -> list[Report]:
     """Draft reports for the units that came into the round's scope after it opened."""
+    _require_opener(actor, round_.bureau)
     present = set(round_.reports.values_list("unit_id", flat=True))
     missing = Scope().unit_ids(round_.bureau_id, round_.year) - present
     return [
@@ -164,9 +209,13 @@ def join_round(round_: Round, *, actor: Actor) -> list[Report]:
 @transaction.atomic
 def report_for(round_: Round, unit: Unit, *, actor: Actor) -> Report:
     """The unit's report in the round, created when the unit joined after the round opened."""
-    report, created = Report.objects.get_or_create(round=round_, unit=unit)
-    if created:
-        _event(report, Action.OPENED, actor, str(round_))
+    report = Report.objects.filter(round=round_, unit=unit).first()
+    if report is not None:
+        return report
+    _require_opener(actor, round_.bureau)
+    report = Report.objects.create(round=round_, unit=unit)
+    _event(report, Action.OPENED, actor, str(round_))
+    record_many(actor, [_report_created(Log.JOIN, report, round_)])
     return report
 
 
@@ -241,24 +290,49 @@ def missing_inputs(doc: Document) -> list[str]:
                         % {"p": project.name, "i": row.level3}
                     )
         return missing
-    for project in doc.projects:
-        if not project.achievement:
-            missing.append(_("%(p)s：需填写年度总体目标实际完成情况") % {"p": project.name})
-        if project.execution.explanation_required and not project.execution.explanation:
+    for scored in doc.projects:
+        if not scored.achievement:
+            missing.append(_("%(p)s：需填写年度总体目标实际完成情况") % {"p": scored.name})
+        if scored.execution.explanation_required and not scored.execution.explanation:
             missing.append(
                 _("%(p)s：预算执行率 %(r)s%% 低于要求，需填写原因分析及改进措施")
-                % {"p": project.name, "r": project.execution.rate}
+                % {"p": scored.name, "r": scored.execution.rate}
             )
-        for row in project.rows:
-            if row.explanation_required and not row.explanation:
+        for graded in scored.rows:
+            if graded.explanation_required and not graded.explanation:
                 missing.append(
                     _("%(p)s“%(i)s”：未完全达成，需填写偏差原因分析及改进措施")
-                    % {"p": project.name, "i": row.level3}
+                    % {"p": scored.name, "i": graded.level3}
                 )
     return missing
 
 
 # --- the unit fills in -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryInput:
+    """What a page sent for one row or project: the fields to change, and the version read.
+
+    ``version`` is the entry's version when the page was read (0: the page showed no saved
+    entry); ``None`` skips the check (the command line, the demo).
+    """
+
+    values: Mapping[str, Any] = field(default_factory=dict)
+    version: int | None = None
+
+
+@dataclass
+class Saved:
+    """What a save wrote: the entries that changed."""
+
+    indicators: list[IndicatorEntry] = field(default_factory=list)
+    projects: list[ProjectEntry] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        """How many rows and projects changed."""
+        return len(self.indicators) + len(self.projects)
 
 
 def _lock(report: Report) -> None:
@@ -290,80 +364,200 @@ def _check_scores(report: Report) -> None:
 
 
 @transaction.atomic
-def save_indicator_entry(
-    report: Report, indicator: Indicator, *, actor: Actor, **values: Any
-) -> IndicatorEntry:
-    """Save what the unit wrote for an indicator (only the fields given change)."""
-    project = indicator.project
-    _check_entry(report, project, values, INDICATOR_FIELDS, _("该绩效指标不属于本单位本年度。"))
-    entry, _created = IndicatorEntry.objects.get_or_create(report=report, indicator=indicator)
-    changed = _apply(entry, values, actor, nullable="score", exclude=["report", "indicator"])
-    if "score" in values:
-        _check_scores(report)
-    _record(report, actor, changed, indicator.level3, indicator=indicator.pk)
-    return entry
+def save_report_inputs(
+    report: Report,
+    indicators: Mapping[int, EntryInput] | None = None,
+    projects: Mapping[int, EntryInput] | None = None,
+    *,
+    actor: Actor,
+) -> Saved:
+    """Save what the unit wrote on its report page, every row and project at once.
 
-
-@transaction.atomic
-def save_project_entry(
-    report: Report, project: Project, *, actor: Actor, **values: Any
-) -> ProjectEntry:
-    """Save what the unit wrote for a project (only the fields given change)."""
-    _check_entry(report, project, values, PROJECT_FIELDS, _("该预算项目不属于本单位本年度。"))
-    if values.get("executed") is not None:
-        try:
-            values["executed"] = Decimal(str(values["executed"]))
-        except ArithmeticError:
-            raise ValidationError({"executed": _("实际执行数应为数字。")}) from None
-        if not values["executed"].is_finite() or values["executed"] < 0:
-            raise ValidationError({"executed": _("实际执行数不能为负数。")})
-    entry, _created = ProjectEntry.objects.get_or_create(report=report, project=project)
-    changed = _apply(entry, values, actor, nullable="executed", exclude=["report", "project"])
-    _record(report, actor, changed, project.label, project=project.pk)
-    return entry
-
-
-def _check_entry(
-    report: Report, project: Project, values: dict[str, Any], allowed: tuple[str, ...], foreign: str
-) -> None:
-    """Lock the report and refuse an entry it may not take."""
+    ``indicators`` and ``projects`` map an indicator's (a project's) id to what the page sent
+    for it. Every entry is checked first: when one of them was saved by someone else since
+    the page was read, nothing is written and :class:`StaleEdit` says who changed what. Then
+    every change is written, or none (a refused value anywhere undoes the whole save).
+    """
+    require(actor, "edit", report)
+    indicators, projects = dict(indicators or {}), dict(projects or {})
     _lock(report)
     _require_editable(report)
-    if project.unit_id != report.unit_id or project.year != report.round.year:
-        raise ValidationError(foreign)
-    unknown = set(values) - set(allowed)
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    for inputs, allowed in ((indicators, INDICATOR_FIELDS), (projects, PROJECT_FIELDS)):
+        for given in inputs.values():
+            unknown = set(given.values) - set(allowed)
+            if unknown:
+                raise ValueError(f"unknown fields: {sorted(unknown)}")
+    year = report.round.year
+    found_indicators = Indicator.objects.filter(
+        pk__in=list(indicators), project__unit_id=report.unit_id, project__year=year
+    ).in_bulk()
+    if set(indicators) - set(found_indicators):
+        raise ValidationError(_("该绩效指标不属于本单位本年度。"))
+    found_projects = Project.objects.filter(
+        pk__in=list(projects), unit_id=report.unit_id, year=year
+    ).in_bulk()
+    if set(projects) - set(found_projects):
+        raise ValidationError(_("该预算项目不属于本单位本年度。"))
+    locked_indicators = {
+        e.indicator_id: e
+        for e in IndicatorEntry.objects.select_for_update().filter(
+            report=report, indicator_id__in=list(indicators)
+        )
+    }
+    locked_projects = {
+        e.project_id: e
+        for e in ProjectEntry.objects.select_for_update().filter(
+            report=report, project_id__in=list(projects)
+        )
+    }
+    stale: list[str] = []
+    for key, given in indicators.items():
+        _check_entry_version(locked_indicators.get(key), given.version, stale)
+    for key, given in projects.items():
+        _check_entry_version(locked_projects.get(key), given.version, stale)
+    if stale:
+        raise StaleEdit(
+            [
+                _(
+                    "没有保存：下面的内容在你打开本页之后已被他人修改。"
+                    "你填写的内容都还在页面上，请核对后再保存。"
+                ),
+                *stale,
+            ],
+            current_version=0,
+        )
+
+    saved = Saved()
+    log: list[Entry] = []
+    for key, given in indicators.items():
+        indicator = found_indicators[key]
+        row = locked_indicators.get(key) or IndicatorEntry(report=report, indicator=indicator)
+        values = _clean_values(given.values, nullable="score")
+        if _write(row, values, report, actor, indicator.level3, log, indicator=key):
+            saved.indicators.append(row)
+    for key, given in projects.items():
+        project = found_projects[key]
+        block = locked_projects.get(key) or ProjectEntry(report=report, project=project)
+        values = _clean_values(given.values, nullable="executed")
+        if _write(block, values, report, actor, project.label, log, project=key):
+            saved.projects.append(block)
+    if any("score" in indicators[e.indicator_id].values for e in saved.indicators):
+        _check_scores(report)
+    if saved.count:
+        _touch(report)
+    record_many(actor, log)
+    return saved
 
 
-def _apply(
+def _check_entry_version(
+    entry: IndicatorEntry | ProjectEntry | None, version: int | None, stale: list[str]
+) -> None:
+    """Add what changed since the page was read to ``stale`` (nothing when it is current)."""
+    if version is None or (entry is None and version == 0):
+        return
+    if entry is None:  # the page had an entry that no longer exists: refuse, say nothing more
+        stale.append(_("有一项填报内容已不存在，请重新打开本页。"))
+        return
+    try:
+        check_version(entry, version)
+    except StaleEdit as exc:
+        stale.extend(exc.messages)
+
+
+def _clean_values(values: Mapping[str, Any], *, nullable: str) -> dict[str, Any]:
+    """Texts keep "" for empty; only the one number field takes None, as a Decimal."""
+    cleaned: dict[str, Any] = {}
+    for name, value in values.items():
+        if name != nullable:
+            cleaned[name] = "" if value is None else value
+            continue
+        if value is None or value == "":
+            cleaned[name] = None
+            continue
+        try:
+            number = Decimal(str(value))
+        except (ArithmeticError, InvalidOperation):
+            raise ValidationError({name: _("应为数字。")}) from None
+        if not number.is_finite():
+            raise ValidationError({name: _("应为数字。")})
+        if name == "executed" and number < 0:
+            raise ValidationError({"executed": _("实际执行数不能为负数。")})
+        cleaned[name] = number
+    return cleaned
+
+
+def _write(
     entry: IndicatorEntry | ProjectEntry,
     values: dict[str, Any],
+    report: Report,
     actor: Actor,
-    *,
-    nullable: str,
-    exclude: list[str],
-) -> dict[str, list[Any]]:
-    """Set and save the fields given; the changes as {field: [before, after]}."""
-    before = {name: _plain(getattr(entry, name)) for name in values}
+    label: str,
+    log: list[Entry],
+    **detail: Any,
+) -> bool:
+    """Set and save the fields given when any differs; its history rows. True when saved."""
+    fields = list(values)
+    before = {name: _plain(getattr(entry, name)) for name in fields}
+    logged_before = snapshot(entry, fields)
     for name, value in values.items():
-        # Texts keep "" for empty; only the one number field takes None.
-        setattr(entry, name, value if value is not None or name == nullable else "")
+        setattr(entry, name, value)
+    after = {name: _plain(getattr(entry, name)) for name in fields}
+    changed = {n: [before[n], after[n]] for n in fields if before[n] != after[n]}
+    if not changed:
+        return False
+    created = entry.pk is None
     entry.updated_by = _user(actor)
     entry.updated_at = timezone.now()
-    entry.full_clean(exclude=exclude)
+    try:
+        entry.full_clean(exclude=["report", "indicator", "project"])
+    except ValidationError as exc:
+        raise ValidationError([f"{label}：{m}" for m in _messages(exc)]) from None
+    if not created:
+        bump(entry)
     entry.save()
-    after = {name: _plain(getattr(entry, name)) for name in values}
-    return {n: [before[n], after[n]] for n in values if before[n] != after[n]}
+    _event(report, Action.SAVED, actor, label, changes=changed, **detail)
+    log.append(
+        Entry.of(
+            Log.SAVE,
+            entry,
+            unit=report.unit_id,
+            before=logged_before,
+            after=snapshot(entry, fields),
+        )
+    )
+    return True
 
 
-def _record(
-    report: Report, actor: Actor, changed: dict[str, list[Any]], label: str, **detail: Any
-) -> None:
-    """The audit row of a save that changed something."""
-    if changed:
-        _touch(report)
-        _event(report, Action.SAVED, actor, label, changes=changed, **detail)
+def _messages(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [m for errors in exc.message_dict.values() for m in errors]
+    return list(exc.messages)
+
+
+def save_indicator_entry(
+    report: Report,
+    indicator: Indicator,
+    *,
+    actor: Actor,
+    version: int | None = None,
+    **values: Any,
+) -> IndicatorEntry | None:
+    """Save what the unit wrote for one indicator (only the fields given change)."""
+    save_report_inputs(report, {indicator.pk: EntryInput(values, version)}, actor=actor)
+    return IndicatorEntry.objects.filter(report=report, indicator=indicator).first()
+
+
+def save_project_entry(
+    report: Report,
+    project: Project,
+    *,
+    actor: Actor,
+    version: int | None = None,
+    **values: Any,
+) -> ProjectEntry | None:
+    """Save what the unit wrote for one project (only the fields given change)."""
+    save_report_inputs(report, projects={project.pk: EntryInput(values, version)}, actor=actor)
+    return ProjectEntry.objects.filter(report=report, project=project).first()
 
 
 def _plain(value: Any) -> Any:
@@ -375,12 +569,37 @@ def _touch(report: Report) -> None:
     report.save(update_fields=["updated_at"])
 
 
+def _set_status(report: Report, status: str) -> str:
+    """Move the report to a status; the status it had."""
+    before = report.status
+    report.status = status
+    report.updated_at = timezone.now()
+    report.save(update_fields=["status", "updated_at"])
+    return before
+
+
+def _log_step(action: str, report: Report, before: str, comment: str = "") -> Entry:
+    """The change-log entry of a step of the loop: the status before → after, and why.
+
+    (Which stage returned a report reads from the status before: 待单位审核 or 待财政审核.)
+    """
+    return Entry.of(
+        action,
+        report,
+        bureau=report.round.bureau_id,
+        before={"status": before},
+        after={"status": report.status},
+        comment=comment,
+    )
+
+
 # --- the loop ----------------------------------------------------------------------------
 
 
 @transaction.atomic
 def submit_report(report: Report, *, actor: Actor) -> Submission:
-    """Freeze the report as computed now and hand it to the reviewers."""
+    """Freeze the report as computed now and hand it to the unit's head (待单位审核)."""
+    require(actor, "edit", report)
     _lock(report)
     _require_editable(report)
     doc = _checked(live_document, report)
@@ -391,50 +610,155 @@ def submit_report(report: Report, *, actor: Actor) -> Submission:
     submission = Submission.objects.create(
         report=report, number=number, snapshot=doc.to_json(), submitted_by=_user(actor)
     )
-    report.status = ReportStatus.SUBMITTED
-    _touch(report)
-    report.save(update_fields=["status"])
+    before = _set_status(report, ReportStatus.UNIT_REVIEW)
     _event(report, Action.SUBMITTED, actor, "", submission=number)
+    record_many(actor, [_log_step(Log.SUBMIT, report, before)])
     return submission
 
 
-def _decide(report: Report, decision: str, comment: str, actor: Actor) -> Submission:
-    if report.status != ReportStatus.SUBMITTED:
-        raise ValidationError(_("只有已提交待审核的填报可以审核。"))
+def _waiting(report: Report, stage: str) -> Submission:
+    """The submission waiting at a stage of review; refused when the report is elsewhere."""
+    expected = ReportStatus.UNIT_REVIEW if stage == Stage.UNIT else ReportStatus.SUBMITTED
+    if report.status != expected:
+        raise ValidationError(
+            _("本填报当前状态为“%(s)s”，不在%(stage)s环节。")
+            % {"s": report.get_status_display(), "stage": Stage(stage).label}
+        )
     submission = report.latest_submission()
-    assert submission is not None  # a submitted report has one
-    submission.decision = decision
-    submission.comment = comment
-    submission.decided_at = timezone.now()
-    submission.decided_by = _user(actor)
-    submission.save(update_fields=["decision", "comment", "decided_at", "decided_by"])
+    assert submission is not None  # a report under review has one
     return submission
 
 
 @transaction.atomic
-def return_report(report: Report, *, actor: Actor, comment: str) -> Submission:
-    """Send the submission back to the unit with comments; the unit edits and submits again."""
+def endorse_report(report: Report, *, actor: Actor, comment: str = "") -> Submission:
+    """The unit's head approves the submission; it goes to the finance bureau (待财政审核)."""
+    require(actor, "endorse_report", report)
     _lock(report)
+    submission = _waiting(report, Stage.UNIT)
     comment = (comment or "").strip()
-    if not comment:
+    submission.endorsed_at = timezone.now()
+    submission.endorsed_by = _user(actor)
+    submission.endorse_comment = comment
+    submission.save(update_fields=["endorsed_at", "endorsed_by", "endorse_comment"])
+    before = _set_status(report, ReportStatus.SUBMITTED)
+    _event(report, Action.ENDORSED, actor, comment, submission=submission.number)
+    record_many(
+        actor,
+        [_log_step(Log.ENDORSE, report, before, comment)],
+    )
+    return submission
+
+
+def _stage_of(report: Report) -> str:
+    if report.status == ReportStatus.UNIT_REVIEW:
+        return Stage.UNIT
+    if report.status == ReportStatus.SUBMITTED:
+        return Stage.BUREAU
+    raise ValidationError(
+        _("本填报当前状态为“%(s)s”，没有待审核的提交。") % {"s": report.get_status_display()}
+    )
+
+
+@transaction.atomic
+def return_report(
+    report: Report,
+    *,
+    actor: Actor,
+    comment: str,
+    indicator_comments: Mapping[int, str] | None = None,
+    project_comments: Mapping[int, str] | None = None,
+) -> Submission:
+    """Send the submission back to the unit's officer with comments; they correct and submit
+    again. The unit's head returns it from 待单位审核, the bureau's reviewer from 待财政审核.
+
+    ``indicator_comments`` (by indicator id) and ``project_comments`` (by project id: its
+    budget block) are kept with this submission; a general comment or one of them is required.
+    """
+    _lock(report)
+    stage = _stage_of(report)
+    require(actor, "endorse_report" if stage == Stage.UNIT else "review_report", report)
+    submission = _waiting(report, stage)
+    comment = (comment or "").strip()
+    on_rows = {k: t.strip() for k, t in (indicator_comments or {}).items() if (t or "").strip()}
+    on_projects = {k: t.strip() for k, t in (project_comments or {}).items() if (t or "").strip()}
+    if not comment and not on_rows and not on_projects:
         raise ValidationError(_("退回时请填写审核意见。"))
-    submission = _decide(report, Decision.RETURNED, comment, actor)
-    report.status = ReportStatus.RETURNED
-    report.save(update_fields=["status"])
-    _touch(report)
-    _event(report, Action.RETURNED, actor, comment, submission=submission.number)
+    year = report.round.year
+    indicators = Indicator.objects.filter(
+        pk__in=list(on_rows), project__unit_id=report.unit_id, project__year=year
+    ).in_bulk()
+    projects = Project.objects.filter(
+        pk__in=list(on_projects), unit_id=report.unit_id, year=year
+    ).in_bulk()
+    if set(on_rows) - set(indicators) or set(on_projects) - set(projects):
+        raise ValidationError(_("意见所在的行不属于本填报。"))
+    now = timezone.now()
+    comments = [
+        ReviewComment(
+            submission=submission,
+            stage=stage,
+            project_id=indicators[key].project_id,
+            indicator=indicators[key],
+            text=text,
+            created_at=now,
+            created_by=_user(actor),
+        )
+        for key, text in on_rows.items()
+    ] + [
+        ReviewComment(
+            submission=submission,
+            stage=stage,
+            project=projects[key],
+            text=text,
+            created_at=now,
+            created_by=_user(actor),
+        )
+        for key, text in on_projects.items()
+    ]
+    for row in comments:
+        row.full_clean(exclude=["submission", "project", "indicator"])
+        row.save()
+    submission.decision = Decision.RETURNED
+    submission.decided_stage = stage
+    submission.comment = comment
+    submission.decided_at = now
+    submission.decided_by = _user(actor)
+    submission.save(
+        update_fields=["decision", "decided_stage", "comment", "decided_at", "decided_by"]
+    )
+    before = _set_status(report, ReportStatus.RETURNED)
+    action = Action.UNIT_RETURNED if stage == Stage.UNIT else Action.RETURNED
+    _event(report, action, actor, comment, submission=submission.number, rows=len(comments))
+    entries = [_log_step(Log.RETURN, report, before, comment)]
+    entries += [
+        Entry.of(Log.CREATE, row, unit=report.unit_id, after=snapshot(row, COMMENT_FIELDS))
+        for row in comments
+    ]
+    record_many(actor, entries)
     return submission
 
 
 @transaction.atomic
 def approve_report(report: Report, *, actor: Actor, comment: str = "") -> Submission:
-    """Approve the submission; the report is final."""
+    """The bureau's reviewer approves the endorsed submission; the report is final."""
+    require(actor, "review_report", report)
     _lock(report)
-    submission = _decide(report, Decision.APPROVED, (comment or "").strip(), actor)
-    report.status = ReportStatus.APPROVED
-    report.save(update_fields=["status"])
-    _touch(report)
+    submission = _waiting(report, Stage.BUREAU)
+    comment = (comment or "").strip()
+    submission.decision = Decision.APPROVED
+    submission.decided_stage = Stage.BUREAU
+    submission.comment = comment
+    submission.decided_at = timezone.now()
+    submission.decided_by = _user(actor)
+    submission.save(
+        update_fields=["decision", "decided_stage", "comment", "decided_at", "decided_by"]
+    )
+    before = _set_status(report, ReportStatus.APPROVED)
     _event(report, Action.APPROVED, actor, comment, submission=submission.number)
+    record_many(
+        actor,
+        [_log_step(Log.APPROVE, report, before, comment)],
+    )
     return submission
 
 
@@ -450,14 +774,18 @@ def override_score(
 ) -> ScoreOverride:
     """Replace a computed score (an indicator's, or budget execution's) with a reviewer's.
 
+    Only the bureau's reviewer, while the self-evaluation awaits the bureau (待财政审核).
     ``score=None`` withdraws the override in force. The reason is required either way; the
     row is kept forever, so the trail shows who changed which score, from what, and why.
     """
+    require(actor, "review_report", report)
     _lock(report)
     if report.round.kind != RoundKind.SELF_EVALUATION:
         raise ValidationError(_("只有绩效自评可以调整得分。"))
     if report.status == ReportStatus.APPROVED:
         raise ValidationError(_("已审核通过的自评不能再调整得分。"))
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(_("只有待财政审核的自评可以调整得分。"))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("调整得分时请填写理由。"))
@@ -470,20 +798,21 @@ def override_score(
     table = next((p for p in doc.projects if p.project_id == project.pk), None)
     if table is None:
         raise ValidationError(_("自评表中没有这个预算项目。"))
+    scored: ExecutionScore | EvaluationRow
     if indicator is None:
-        computed, points, label = table.execution.computed, table.execution.points, "预算执行率"
+        scored, points, label = table.execution, table.execution.points, "预算执行率"
     else:
         row = next((r for r in table.rows if r.indicator_id == indicator.pk), None)
         if row is None:
             raise ValidationError(_("自评表中没有这个绩效指标。"))
-        computed, points, label = row.computed, row.points, row.level3
+        scored, points, label = row, row.points, row.level3
+    computed, in_force = scored.computed, scored.score
     if score is not None:
         score = Decimal(score)
         if not Decimal(0) <= score <= points or score != score.quantize(Decimal("0.01")):
             raise ValidationError(
                 _("“%(l)s”的得分应在 0 到 %(p)s 之间，最多两位小数。") % {"l": label, "p": points}
             )
-    if score is not None:
         score = score.quantize(Decimal("0.01"))
     override = ScoreOverride.objects.create(
         report=report,
@@ -506,6 +835,16 @@ def override_score(
         score=None if score is None else str(score),
     )
     _touch(report)
+    record(
+        actor,
+        Log.OVERRIDE if score is not None else Log.WITHDRAW_OVERRIDE,
+        override,
+        unit=report.unit_id,
+        object_repr=f"{report.unit} · {label}",
+        before={"score": in_force},
+        after={"score": score if score is not None else computed, "computed": computed},
+        comment=reason,
+    )
     return override
 
 

@@ -6,8 +6,9 @@ them for the templates, so a page, a snapshot and a download never disagree.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -24,9 +25,15 @@ from jixiao.core.reports import (
     SelfEvaluationReport,
 )
 from jixiao.exporters.charts import completion_series, spending_series
-from jixiao.rounds.choices import ReportStatus
-from jixiao.rounds.forms import EntryForm, OverrideForm, entry_form, override_form, project_form
-from jixiao.rounds.models import Report
+from jixiao.rounds.forms import (
+    EntryForm,
+    OverrideForm,
+    comment_name,
+    entry_form,
+    override_form,
+    project_form,
+)
+from jixiao.rounds.models import Report, ReviewComment
 from jixiao.targets.tables import level_spans
 
 Document = MonitoringReport | SelfEvaluationReport
@@ -46,6 +53,11 @@ class RowView:
     span2: int
     form: EntryForm | None = None
     override: OverrideForm | None = None
+    # Comments a reviewer (or the unit's head) made on this row when returning the report.
+    comments: list[ReviewComment] = field(default_factory=list)
+    # While deciding: the name of this row's comment box in the review form, and its text.
+    comment_box: str = ""
+    comment_text: str = ""
 
 
 @dataclass
@@ -58,6 +70,10 @@ class ProjectView:
     override: OverrideForm | None = None  # the budget-execution score's
     charts: dict[str, Any] | None = None
     chart_id: str = ""
+    # Comments on the project's budget block, and its comment box while deciding.
+    comments: list[ReviewComment] = field(default_factory=list)
+    comment_box: str = ""
+    comment_text: str = ""
 
     @property
     def light_counts(self) -> list[tuple[str, int]]:
@@ -115,33 +131,95 @@ def project_views(doc: Document, *, charts: bool = False) -> list[ProjectView]:
     return views
 
 
-def report_views(report: Report, doc: Document) -> list[ProjectView]:
-    """The report's projects with the forms its status allows.
+def entry_versions(report: Report) -> tuple[dict[int, int], dict[int, int]]:
+    """The version of each saved entry of the report: by indicator id, and by project id."""
+    rows = dict(report.indicators.values_list("indicator_id", "version"))
+    projects = dict(report.projects.values_list("project_id", "version"))
+    return rows, projects
 
-    While the unit edits (draft, returned): a form per row and per project. While a
-    self-evaluation awaits review: a reviewer's 调整得分 form per score.
+
+def report_views(
+    report: Report,
+    doc: Document,
+    *,
+    editing: bool = False,
+    deciding: bool = False,
+    overriding: bool = False,
+    data: Any = None,
+    comments: Iterable[ReviewComment] = (),
+    typed: Mapping[str, str] | None = None,
+) -> list[ProjectView]:
+    """The report's projects with the inputs the person may use now.
+
+    ``editing``: the unit's inputs per row and per project (bound to ``data`` after a refused
+    save, so nothing typed is lost). ``deciding``: a comment box per row and project for the
+    head or the reviewer (``typed`` keeps their text). ``overriding``: a reviewer's 调整得分
+    form per score. ``comments``: what the last return said about each row, shown beside it.
     """
+    versions: tuple[dict[int, int], dict[int, int]] = (
+        entry_versions(report) if editing else ({}, {})
+    )
+    on_rows: dict[int, list[ReviewComment]] = defaultdict(list)
+    on_projects: dict[int, list[ReviewComment]] = defaultdict(list)
+    for comment in comments:
+        if comment.indicator_id is not None:
+            on_rows[comment.indicator_id].append(comment)
+        else:
+            on_projects[comment.project_id].append(comment)
+    typed = typed or {}
     views = project_views(doc)
-    editable = report.editable
-    reviewing = isinstance(doc, SelfEvaluationReport) and report.status == ReportStatus.SUBMITTED
     for view in views:
         table = view.table
-        if editable:
-            view.form = project_form(table)
-        if reviewing and isinstance(table, ProjectEvaluation):
+        if editing:
+            view.form = project_form(
+                table,
+                _posted(data, f"p{table.project_id}"),
+                version=versions[1].get(table.project_id or 0, 0),
+            )
+        if overriding and isinstance(table, ProjectEvaluation):
             view.override = override_form(table, None)
+        view.comments = on_projects.get(table.project_id or 0, [])
+        if deciding:
+            view.comment_box = comment_name(project_id=table.project_id)
+            view.comment_text = typed.get(view.comment_box, "")
         for item in view.rows:
             row = item.row
-            if editable and row.indicator_id is not None:
-                item.form = entry_form(row)
-            if (
-                reviewing
-                and isinstance(table, ProjectEvaluation)
-                and isinstance(row, EvaluationRow)
-                and not row.not_applicable
-            ):
-                item.override = override_form(table, row)
+            if row.indicator_id is None:
+                continue
+            if editing:
+                item.form = entry_form(
+                    row,
+                    _posted(data, f"i{row.indicator_id}"),
+                    version=versions[0].get(row.indicator_id, 0),
+                )
+            scored = isinstance(row, EvaluationRow) and not row.not_applicable
+            if overriding and scored and isinstance(table, ProjectEvaluation):
+                item.override = override_form(table, row)  # type: ignore[arg-type]
+            item.comments = on_rows.get(row.indicator_id, [])
+            if deciding:
+                item.comment_box = comment_name(row.indicator_id)
+                item.comment_text = typed.get(item.comment_box, "")
     return views
+
+
+def _posted(data: Any, prefix: str) -> Any:
+    """The posted data for a row's form, None when the page did not send that row (a row
+    added since the page was read shows what the report holds)."""
+    if data is None or f"{prefix}-version" not in data:
+        return None
+    return data
+
+
+def forms_of(views: list[ProjectView]) -> list[tuple[str, int, EntryForm]]:
+    """Every input form of a report page: ("indicator" or "project", its id, the form)."""
+    found: list[tuple[str, int, EntryForm]] = []
+    for view in views:
+        if view.form is not None and view.table.project_id is not None:
+            found.append(("project", view.table.project_id, view.form))
+        for item in view.rows:
+            if item.form is not None and item.row.indicator_id is not None:
+                found.append(("indicator", item.row.indicator_id, item.form))
+    return found
 
 
 def find_row(doc: Document, indicator_id: int) -> tuple[Table, RowView] | None:

@@ -16,12 +16,7 @@ urlpatterns = [
     path("evaluation/", views.evaluation, name="evaluation"),
     path("evaluation/download/<str:fmt>/", views.evaluation_download, name="evaluation_download"),
     path("reports/<int:pk>/", views.report, name="report"),
-    path(
-        "reports/<int:pk>/indicators/<int:indicator_id>/",
-        views.save_indicator,
-        name="save_indicator",
-    ),
-    path("reports/<int:pk>/projects/<int:project_id>/", views.save_project, name="save_project"),
+    path("reports/<int:pk>/save/", views.save, name="save"),
     path("reports/<int:pk>/submit/", views.submit, name="submit"),
     path("reports/<int:pk>/review/<str:decision>/", views.decide, name="decide"),
     path("reports/<int:pk>/override/", views.override, name="override"),

@@ -1,8 +1,10 @@
 """The monitoring and self-evaluation pages, the rounds and a unit's report in the review loop.
 
 Thin adapters: the numbers come from ``build`` and ``services.document`` (the same report
-objects the exports and the command line use), every write goes through ``services``. A
-ValidationError becomes a Chinese message or an inline error, never a 500.
+objects the exports and the command line use), every write goes through ``services``, which
+check the person's permission. Every object is reached through ``jixiao.access`` (404 outside
+the person's reach); buttons and forms show only to those who may use them. A ValidationError
+becomes a Chinese message or an inline error, and a malformed parameter a 404, never a 500.
 """
 
 from __future__ import annotations
@@ -10,16 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,35 +29,55 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jixiao import exporters
+from jixiao.access.lookups import (
+    get_indicator_for_user,
+    get_project_for_user,
+    get_report_for_user,
+    get_round_for_user,
+    get_unit_for_user,
+    rounds_for,
+    scoped,
+)
+from jixiao.access.perms import DENIED, can, is_system, require
+from jixiao.access.scope import bureaus_for, units_for
+from jixiao.audit.versions import StaleEdit, change_lines
 from jixiao.core.reports import MonitoringReport, SelfEvaluationReport
 from jixiao.core.scoring import ScoringError
+from jixiao.lib.actor import Actor
+from jixiao.lib.params import date_or_none, require_choice, require_id, require_year
 from jixiao.lib.picker import UnitYearForm, choose_unit_year, project_years_by_unit, unit_key
 from jixiao.rounds import services
 from jixiao.rounds.choices import ReportStatus, RoundKind
 from jixiao.rounds.forms import (
+    REPORT_FORM,
+    REVIEW_FORM,
     EntryForm,
     MonitoringForm,
     OpenRoundForm,
     OverrideForm,
     ReviewForm,
-    entry_form,
-    project_form,
+    row_comments,
 )
-from jixiao.rounds.models import IndicatorEntry, ProjectEntry, Report, Round, Submission
+from jixiao.rounds.models import (
+    IndicatorEntry,
+    ProjectEntry,
+    Report,
+    ReviewComment,
+    Round,
+    Submission,
+)
 from jixiao.rounds.tables import (
     EVALUATION,
     MONITORING,
     Document,
-    ProjectView,
     chart_data,
-    find_row,
+    forms_of,
     kind_of,
     project_views,
     report_views,
-    row_views,
 )
 from jixiao.targets.models import Indicator, Project
-from jixiao.units.models import Unit
+from jixiao.units.models import FinanceBureau, Unit
 
 logger = logging.getLogger(__name__)
 
@@ -77,17 +98,22 @@ def _doc_title(doc: Document) -> str:
 def _project_param(request: HttpRequest, doc: Document) -> int | None:
     """The project a download is narrowed to (``?project=<id>``), 404 if not in the report."""
     raw = request.GET.get("project")
-    if not raw:
+    if raw is None or raw == "":
         return None
-    if not raw.isdigit() or int(raw) not in {p.project_id for p in doc.projects}:
+    project_id = require_id(raw)
+    if project_id not in {p.project_id for p in doc.projects}:
         raise Http404(_("报表中没有这个项目。"))
-    return int(raw)
+    return project_id
+
+
+def _format(fmt: str) -> str:
+    """The download format a URL names (xlsx, docx, pdf); 404 for anything else."""
+    return require_choice(fmt, exporters.CONTENT_TYPES)
 
 
 def _download(doc: Document, fmt: str, back: str, request: HttpRequest) -> HttpResponse:
     """The report as a file, or a page saying why PDF is unavailable on this server."""
-    if fmt not in exporters.CONTENT_TYPES:
-        raise Http404(_("不支持的格式：%(fmt)s") % {"fmt": fmt})
+    fmt = _format(fmt)
     project_id = _project_param(request, doc)
     try:
         if isinstance(doc, MonitoringReport):
@@ -214,25 +240,25 @@ def monitoring(request: HttpRequest) -> HttpResponse:
 @login_required
 def monitoring_download(request: HttpRequest, fmt: str) -> HttpResponse:
     """The monitoring page's tables as an xlsx, docx or pdf file."""
+    fmt = _format(fmt)
     unit, year = _picked(request)
-    as_of, _notice = _as_of(request.GET.get("as_of"), year)
+    text = request.GET.get("as_of")
+    as_of = date_or_none(text) if text else default_as_of(year)
+    if as_of is None or as_of.year != year:
+        raise Http404(_("数据截至日期不正确。"))
     doc, _report = services.monitoring_document(unit, year, as_of)
     back = f"{reverse('rounds:monitoring')}?{request.GET.urlencode()}"
     return _download(doc, fmt, back, request)
 
 
 def _picked(request: HttpRequest) -> tuple[Unit, int]:
-    """The unit and year a download names; 404 when either does not exist."""
-    years = project_years_by_unit(request.user)
-    choice = choose_unit_year(request.GET, years, who=request.user)
-    if (
-        choice.unit is None
-        or unit_key(choice.unit) != request.GET.get("unit")
-        or choice.year is None
-        or choice.asked != choice.year
-    ):
+    """The unit (within reach) and year a download names exactly; 404 when the unit has no
+    projects that year, is out of reach, or either is malformed."""
+    unit = get_unit_for_user(request.user, request.GET.get("unit", ""))
+    year = require_year(request.GET)
+    if not Project.objects.filter(unit=unit, year=year).exists():
         raise Http404(_("找不到该预算单位或年度的预算项目。"))
-    return choice.unit, choice.year
+    return unit, year
 
 
 @login_required
@@ -258,6 +284,7 @@ def evaluation(request: HttpRequest) -> HttpResponse:
 @login_required
 def evaluation_download(request: HttpRequest, fmt: str) -> HttpResponse:
     """The self-evaluation page's tables as an xlsx, docx or pdf file."""
+    fmt = _format(fmt)
     unit, year = _picked(request)
     try:
         doc, _report = services.evaluation_document(unit, year)
@@ -270,55 +297,96 @@ def evaluation_download(request: HttpRequest, fmt: str) -> HttpResponse:
 # --- rounds --------------------------------------------------------------------------------
 
 
+def _bureaus_administered(who: Any) -> QuerySet[FinanceBureau]:
+    """The bureaus whose rounds the person may open (their own as its administrator; any for
+    a superuser)."""
+    ids = [b.pk for b in bureaus_for(who) if can(who, "open_round", b)]
+    return FinanceBureau.objects.filter(pk__in=ids).order_by("name")
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    """填报轮次: the rounds by year with each unit's report status; open a new round."""
-    # The year offered is the latest one with projects: the one a bureau is most likely at.
-    latest = Project.objects.order_by("-year").values_list("year", flat=True).first()
-    initial = {"year": latest or timezone.localdate().year, "kind": RoundKind.MONITORING}
-    form = OpenRoundForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            round_ = services.open_round(
-                kind=data["kind"],
-                year=data["year"],
-                as_of=data["as_of"],
-                due_on=data["due_on"],
-                bureau=data["bureau"],
-                title=data["title"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("已开启“%(round)s”，%(count)s 个单位待填报。")
-                % {"round": round_, "count": round_.reports.count()},
-            )
-            return redirect(f"{reverse('rounds:index')}#round-{round_.pk}")
-    reports = Report.objects.select_related("unit").order_by("unit__code", "unit__name")
-    rounds = Round.objects.select_related("bureau").prefetch_related(
-        Prefetch("reports", queryset=reports)
+    """填报轮次: the rounds the person sees, each with the reports of units in reach; the
+    bureau's administrator opens a new round here."""
+    who = request.user
+    bureaus = _bureaus_administered(who)
+    for_all = is_system(who)
+    form: OpenRoundForm | None = None
+    if for_all or bureaus.exists():
+        # The year offered is the latest one with projects: the one a bureau is most likely at.
+        latest = (
+            Project.objects.filter(unit__in=units_for(who))
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .first()
+        )
+        initial = {"year": latest or timezone.localdate().year, "kind": RoundKind.MONITORING}
+        data = request.POST if request.method == "POST" else None
+        form = OpenRoundForm(data, initial=initial, bureaus=bureaus, for_all=for_all)
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(DENIED["open_round"])
+        opened = _open_round(request, form)
+        if opened is not None:
+            return opened
+    reports = scoped(Report.objects.select_related("unit"), who).order_by(
+        "unit__code", "unit__name"
     )
-    scope = services.Scope()
+    rounds = (
+        rounds_for(who)
+        .select_related("bureau")
+        .prefetch_related(Prefetch("reports", queryset=reports))
+    )
+    scope: services.Scope | None = None
     by_year: dict[int, list[Round]] = defaultdict(list)
-    for round_ in rounds:
-        present = {r.unit_id for r in round_.reports.all()}
-        # Units that got projects (or a bureau) after the round opened: offered a report.
-        round_.missing = len(scope.unit_ids(round_.bureau_id, round_.year) - present)
+    for round_ in rounds:  # (rounds_for gives untyped rounds: the marks below are the page's)
+        round_.may_join = can(who, "open_round", round_.bureau) if round_.bureau else for_all
+        round_.missing = 0
+        for report in round_.reports.all():
+            # 填报 for those who fill it now, 查看 for everyone else.
+            report.may_fill = report.editable and can(who, "edit", report)
+        if round_.may_join:
+            scope = scope or services.Scope()
+            present = {r.unit_id for r in round_.reports.all()}
+            # Units that got projects (or a bureau) after the round opened: offered a report.
+            round_.missing = len(scope.unit_ids(round_.bureau_id, round_.year) - present)
         by_year[round_.year].append(round_)
     context = {"form": form, "by_year": sorted(by_year.items(), reverse=True), "here": "rounds"}
     return render(request, "rounds/index.html", context)
+
+
+def _open_round(request: HttpRequest, form: OpenRoundForm) -> HttpResponse | None:
+    """Open the round the form describes; the redirect to it, or None (errors on the form)."""
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    try:
+        round_ = services.open_round(
+            kind=data["kind"],
+            year=data["year"],
+            as_of=data["as_of"],
+            due_on=data["due_on"],
+            bureau=data["bureau"],
+            title=data["title"],
+            actor=Actor.from_request(request),
+        )
+    except ValidationError as exc:
+        _form_errors(form, exc)
+        return None
+    messages.success(
+        request,
+        _("已开启“%(round)s”，%(count)s 个单位待填报。")
+        % {"round": round_, "count": round_.reports.count()},
+    )
+    return redirect(f"{reverse('rounds:index')}#round-{round_.pk}")
 
 
 @login_required
 @require_POST
 def join(request: HttpRequest, pk: int) -> HttpResponse:
     """Draft reports for the units that came into a round's scope after it opened."""
-    round_ = get_object_or_404(Round, pk=pk)
-    joined = services.join_round(round_, actor=request.user)
+    round_ = get_round_for_user(request.user, pk)
+    joined = services.join_round(round_, actor=Actor.from_request(request))
     messages.success(request, _("已为 %(count)s 个单位建立本轮填报。") % {"count": len(joined)})
     return redirect(f"{reverse('rounds:index')}#round-{round_.pk}")
 
@@ -337,35 +405,33 @@ def _form_errors(form: forms.Form, exc: ValidationError) -> None:
 # --- a unit's report -----------------------------------------------------------------------
 
 
-def _report(pk: int) -> Report:
-    """The report with its round and unit; 404 when there is none."""
-    return get_object_or_404(Report.objects.select_related("round__bureau", "unit"), pk=pk)
-
-
 def _report_url(report: Report, anchor: str = "") -> str:
     url = reverse("rounds:report", args=[report.pk])
     return f"{url}#{anchor}" if anchor else url
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _history(report: Report) -> tuple[list[Any], list[Submission]]:
-    """The report's events (each with the names of the fields it changed) and submissions."""
+    """The report's events (each with what it changed) and submissions, latest first."""
     events = list(report.events.select_related("actor").order_by("-at", "-id"))
     for event in events:
-        event.fields = _changed_fields(event.detail)
+        event.fields = _changed_fields(event.detail)  # type: ignore[attr-defined]
+        event.lines = _changed_lines(event.detail)  # type: ignore[attr-defined]
     submissions = list(
-        report.submissions.select_related("submitted_by", "decided_by").order_by("-number")
+        report.submissions.select_related("submitted_by", "endorsed_by", "decided_by").order_by(
+            "-number"
+        )
     )
     return events, submissions
+
+
+def _entry_model(detail: dict[str, Any]) -> type[IndicatorEntry] | type[ProjectEntry]:
+    return IndicatorEntry if "indicator" in detail else ProjectEntry
 
 
 def _changed_fields(detail: dict[str, Any]) -> str:
     """The Chinese names of the fields a save changed (for the history list)."""
     changes = detail.get("changes") or {}
-    model = IndicatorEntry if "indicator" in detail else ProjectEntry
+    model = _entry_model(detail)
     names = []
     for name in changes:
         try:
@@ -375,32 +441,92 @@ def _changed_fields(detail: dict[str, Any]) -> str:
     return "、".join(names)
 
 
-@login_required
-def report(request: HttpRequest, pk: int) -> HttpResponse:
-    """单位填报: the report's tables, the unit's inputs, the review actions and the history."""
-    report = _report(pk)
+def _changed_lines(detail: dict[str, Any]) -> list[str]:
+    """One line per field a save changed: ``偏差原因：（空） → 全年期限指标…``."""
+    changes = detail.get("changes") or {}
+    if not isinstance(changes, dict):
+        return []
+    before = {k: v[0] for k, v in changes.items() if isinstance(v, list) and len(v) == 2}
+    after = {k: v[1] for k, v in changes.items() if isinstance(v, list) and len(v) == 2}
+    return change_lines(_entry_model(detail), before, after)
+
+
+def _report_context(report: Report, who: Any) -> dict[str, Any]:
+    """What the person may do on the report now, for the page's buttons and forms."""
+    editing = report.editable and can(who, "edit", report)
+    endorsing = report.status == ReportStatus.UNIT_REVIEW and can(who, "endorse_report", report)
+    reviewing = report.status == ReportStatus.SUBMITTED and can(who, "review_report", report)
+    return {"editing": editing, "endorsing": endorsing, "reviewing": reviewing}
+
+
+def _render_report(
+    request: HttpRequest,
+    report: Report,
+    *,
+    data: Any = None,
+    review_data: Any = None,
+    dirty: bool = False,
+) -> HttpResponse:
+    """单位填报: the report's tables, the inputs the person may use, the history.
+
+    ``data``: the unit's inputs as posted (after a refused save: nothing typed is lost);
+    ``review_data``: the head's or reviewer's comments as posted (after a refused decision).
+    """
     events, submissions = _history(report)
+    may = _report_context(report, request.user)
+    deciding = may["endorsing"] or may["reviewing"]
+    last = submissions[0] if submissions else None
+    # The comments of the return the unit is correcting, shown beside their rows.
+    comments: list[ReviewComment] = []
+    if report.status == ReportStatus.RETURNED and last is not None:
+        comments = list(last.row_comments.select_related("created_by"))
     context: dict[str, Any] = {
         "report": report,
         "round": report.round,
         "here": "rounds",
         "events": events,
         "submissions": submissions,
-        "review_form": ReviewForm(),
-        "reviewable": report.status == ReportStatus.SUBMITTED,
+        "last": last,
+        "returned_rows": len(comments),
+        "review_form": ReviewForm(review_data) if review_data is not None else ReviewForm(),
+        "report_form": REPORT_FORM,
+        "review_form_id": REVIEW_FORM,
+        "dirty": dirty,
         "downloads": [
             (label, reverse("rounds:report_download", args=[report.pk, fmt]))
             for fmt, label in exporters.LABELS.items()
         ],
+        **may,
     }
     try:
         doc = services.document(report)
     except ScoringError as exc:
         context["error"] = str(exc)
+        context["editing"] = False
         return render(request, "rounds/report.html", context)
-    context.update(doc=doc, kind=kind_of(doc), projects=report_views(report, doc))
-    context["page_url"] = _page_for(report)
+    typed = {k: str(v) for k, v in (review_data or {}).items() if k.startswith("rc-")}
+    context.update(
+        doc=doc,
+        kind=kind_of(doc),
+        projects=report_views(
+            report,
+            doc,
+            editing=may["editing"],
+            deciding=deciding,
+            overriding=may["reviewing"] and report.is_self_evaluation,
+            data=data,
+            comments=comments,
+            typed=typed,
+        ),
+        page_url=_page_for(report),
+    )
     return render(request, "rounds/report.html", context)
+
+
+@login_required
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """单位填报: the report's tables, the unit's inputs, the review actions and the history."""
+    return _render_report(request, get_report_for_user(request.user, pk))
 
 
 def _page_for(report: Report) -> str:
@@ -419,163 +545,177 @@ def _messages_of(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
-@login_required
-@require_POST
-def save_indicator(request: HttpRequest, pk: int, indicator_id: int) -> HttpResponse:
-    """Save the unit's inputs for one row; with htmx, answer with the row redrawn."""
-    report = _report(pk)
-    indicator = get_object_or_404(Indicator.objects.select_related("project"), pk=indicator_id)
+def _posted_forms(request: HttpRequest, report: Report) -> list[tuple[str, int, EntryForm]]:
+    """The unit's forms of every row and project the page sent, bound to what it sent."""
+    doc = services.document(report)
+    views = report_views(report, doc, editing=True, data=request.POST)
+    return [(kind, key, form) for kind, key, form in forms_of(views) if form.is_bound]
+
+
+def _save_all(request: HttpRequest, report: Report) -> HttpResponse | None:
+    """Save every row and project the page sent, all or none. None when saved; else the page
+    again with everything the person typed and why it was refused."""
+    actor = Actor.from_request(request)
+    require(actor, "edit", report)
     try:
-        doc = services.document(report)
+        posted = _posted_forms(request, report)
     except ScoringError as exc:
         messages.error(request, str(exc))
         return redirect(_report_url(report))
-    found = find_row(doc, indicator.pk)
-    if found is None:
-        raise Http404(_("本填报中没有这个绩效指标。"))
-    form = entry_form(found[1].row, request.POST)
-    errors, page = _save_form(
-        request,
-        form,
-        lambda values: services.save_indicator_entry(
-            report, indicator, actor=request.user, **values
-        ),
-        indicator.level3,
-        _report_url(report, f"row-{indicator.pk}"),
-    )
-    if page is not None:
-        return page
-    return _row_response(request, report, indicator.pk, form if errors else None, errors)
-
-
-def _save_form(
-    request: HttpRequest,
-    form: EntryForm,
-    save: Callable[[dict[str, Any]], object],
-    label: str,
-    back: str,
-) -> tuple[list[str], HttpResponse | None]:
-    """Validate and save a row's or a project's form: its errors, and, for a page without
-    htmx, the redirect back with the outcome as messages (None with htmx)."""
-    errors: list[str] = []
-    if form.is_valid():
-        try:
-            save(form.values())
-        except ValidationError as exc:
-            errors = _messages_of(exc)
-    else:
-        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
-    if _is_htmx(request):
-        return errors, None
-    for error in errors:
-        messages.error(request, f"{label}：{error}")
-    if not errors:
-        messages.success(request, _("已保存“%(name)s”。") % {"name": label})
-    return errors, redirect(back)
-
-
-def _row_response(
-    request: HttpRequest,
-    report: Report,
-    indicator_id: int,
-    bound: EntryForm | None,
-    errors: list[str],
-) -> HttpResponse:
-    """A row redrawn after a save (with the typed values and errors when it was refused)."""
-    doc = services.document(report)
-    found = find_row(doc, indicator_id)
-    assert found is not None
-    table, row_view = found
-    row_view.form = bound if bound is not None else entry_form(row_view.row)
-    # The totals the response redraws need the project's editing layout (its extra column).
-    project = ProjectView(table, [], form=project_form(table))
-    context = {
-        "report": report,
-        "kind": kind_of(doc),
-        "project": project,
-        "item": row_view,
-        "row_errors": errors,
-        "saved": not errors,
+    invalid = [form for _kind, _key, form in posted if not form.is_valid()]
+    if invalid:
+        messages.error(
+            request,
+            _("有 %(n)s 处填写不正确，全部没有保存；请按标红的提示修改后再保存。")
+            % {"n": len(invalid)},
+        )
+        return _render_report(request, report, data=request.POST, dirty=True)
+    rows = {
+        key: services.EntryInput(form.changed_values(), form.cleaned_data["version"])
+        for kind, key, form in posted
+        if kind == "indicator"
     }
-    return render(request, "rounds/_row_saved.html", context)
-
-
-@login_required
-@require_POST
-def save_project(request: HttpRequest, pk: int, project_id: int) -> HttpResponse:
-    """Save the unit's inputs for a project; with htmx, answer with its blocks redrawn."""
-    report = _report(pk)
-    project = get_object_or_404(Project, pk=project_id)
-    try:
-        doc = services.document(report)
-    except ScoringError as exc:
-        messages.error(request, str(exc))
-        return redirect(_report_url(report))
-    table = next((t for t in doc.projects if t.project_id == project.pk), None)
-    if table is None:
-        raise Http404(_("本填报中没有这个预算项目。"))
-    form = project_form(table, request.POST)
-    errors, page = _save_form(
-        request,
-        form,
-        lambda values: services.save_project_entry(report, project, actor=request.user, **values),
-        project.label,
-        _report_url(report, f"project-{project.pk}"),
-    )
-    if page is not None:
-        return page
-    # Redrawn from the saved state: a manual executed amount moves the budget block and scores.
-    doc = services.document(report)
-    table = next(t for t in doc.projects if t.project_id == project.pk)
-    view = ProjectView(table, row_views(table.rows))
-    view.form = form if errors else project_form(table)
-    context = {
-        "report": report,
-        "kind": kind_of(doc),
-        "project": view,
-        "project_errors": errors,
-        "saved": not errors,
+    projects = {
+        key: services.EntryInput(form.changed_values(), form.cleaned_data["version"])
+        for kind, key, form in posted
+        if kind == "project"
     }
-    return render(request, "rounds/_project_saved.html", context)
-
-
-@login_required
-@require_POST
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Submit the report; when inputs are missing, say which."""
-    report = _report(pk)
     try:
-        submission = services.submit_report(report, actor=request.user)
-    except ValidationError as exc:
+        saved = services.save_report_inputs(report, rows, projects, actor=actor)
+    except StaleEdit as exc:
         for message in exc.messages:
             messages.error(request, message)
-    except ScoringError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, _("已提交（第 %(n)s 次提交），等待审核。") % {"n": submission.number}
+        report.refresh_from_db()
+        return _render_report(
+            request, report, data=_refreshed(report, request.POST, posted), dirty=True
         )
+    except ValidationError as exc:
+        messages.error(request, _("没有保存："))
+        for message in _messages_of(exc):
+            messages.error(request, message)
+        report.refresh_from_db()
+        return _render_report(request, report, data=request.POST, dirty=True)
+    if saved.count:
+        messages.success(request, _("已保存 %(n)s 项修改。") % {"n": saved.count})
+    return None
+
+
+def _refreshed(
+    report: Report, sent: QueryDict, posted: list[tuple[str, int, EntryForm]]
+) -> QueryDict:
+    """The posted data after a stale save, ready for the person to look at and save again:
+    rows they changed keep what they typed, the others show what the report holds now; every
+    row carries its current version."""
+    touched = {(kind, key): form for kind, key, form in posted if form.touched()}
+    data = QueryDict(mutable=True)
+    prefixes = tuple(f"{form.prefix}-" for _kind, _key, form in posted)
+    for name, value in sent.lists():
+        if name.startswith(prefixes):
+            data.setlist(name, value)
+    current = report_views(report, services.document(report), editing=True)
+    for kind, key, fresh in forms_of(current):
+        if (kind, key) not in {(k, i) for k, i, _f in posted}:
+            continue
+        values = {} if (kind, key) in touched else fresh.shown()
+        for name, value in {**values, "version": fresh.initial["version"]}.items():
+            data[fresh.add_prefix(name)] = "" if value is None else str(value)
+        data[fresh.add_prefix("loaded")] = fresh.initial["loaded"]
+    return data
+
+
+@login_required
+@require_POST
+def save(request: HttpRequest, pk: int) -> HttpResponse:
+    """保存全部: save every row and project of the report at once (all or none)."""
+    report = get_report_for_user(request.user, pk)
+    refused = _save_all(request, report)
+    if refused is not None:
+        return refused
+    if not messages.get_messages(request):
+        messages.info(request, _("没有需要保存的修改。"))
     return redirect(_report_url(report))
 
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
-    """退回 (a comment required) or 审核通过 (a comment optional)."""
-    report = _report(pk)
-    comment = request.POST.get("comment", "")
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """提交: save what the page sent, then submit to the unit's head; when inputs are
+    missing, say which (what was saved stays saved)."""
+    report = get_report_for_user(request.user, pk)
+    actor = Actor.from_request(request)
+    require(actor, "edit", report)
+    if report.editable:
+        refused = _save_all(request, report)
+        if refused is not None:
+            return refused
     try:
-        if decision == "return":
-            services.return_report(report, actor=request.user, comment=comment)
-            messages.success(request, _("已退回，单位可修改后重新提交。"))
-        elif decision == "approve":
-            services.approve_report(report, actor=request.user, comment=comment)
-            messages.success(request, _("已审核通过。"))
-        else:
-            raise Http404(_("未知的审核操作。"))
+        submission = services.submit_report(report, actor=actor)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("已提交（第 %(n)s 次提交），等待单位负责人审核。") % {"n": submission.number},
+        )
+    return redirect(_report_url(report))
+
+
+DECISIONS = frozenset({"endorse", "return", "approve"})
+
+
+def _require_decider(actor: Actor, report: Report, decision: str) -> None:
+    """403 unless the person may take this decision at the report's stage."""
+    unit_step = decision == "endorse" or (
+        decision == "return" and report.status == ReportStatus.UNIT_REVIEW
+    )
+    require(actor, "endorse_report" if unit_step else "review_report", report)
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    """The head's 审核通过 (to the bureau) or 退回, the reviewer's 退回 or 审核通过; a return
+    takes a general comment and a comment per row."""
+    report = get_report_for_user(request.user, pk)
+    decision = require_choice(decision, DECISIONS)
+    actor = Actor.from_request(request)
+    _require_decider(actor, report, decision)
+    form = ReviewForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    year = report.round.year
+    indicator_ids = list(
+        Indicator.objects.filter(project__unit=report.unit, project__year=year).values_list(
+            "pk", flat=True
+        )
+    )
+    project_ids = list(
+        Project.objects.filter(unit=report.unit, year=year).values_list("pk", flat=True)
+    )
+    on_rows, on_projects = row_comments(request.POST, indicator_ids, project_ids)
+    try:
+        if decision != "return" and (on_rows or on_projects):
+            raise ValidationError(_("逐行意见只在退回时保存；要退回修改请点“退回修改”。"))
+        if decision == "endorse":
+            services.endorse_report(report, actor=actor, comment=comment)
+            messages.success(request, _("已审核通过，报财政局审核。"))
+        elif decision == "return":
+            services.return_report(
+                report,
+                actor=actor,
+                comment=comment,
+                indicator_comments=on_rows,
+                project_comments=on_projects,
+            )
+            messages.success(request, _("已退回，填报人可按意见修改后重新提交。"))
+        else:
+            services.approve_report(report, actor=actor, comment=comment)
+            messages.success(request, _("已审核通过。"))
+    except ValidationError as exc:
+        for message in _messages_of(exc):
+            messages.error(request, message)
+        report.refresh_from_db()
+        return _render_report(request, report, review_data=request.POST, dirty=True)
     return redirect(_report_url(report, "review"))
 
 
@@ -583,16 +723,20 @@ def decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
 @require_POST
 def override(request: HttpRequest, pk: int) -> HttpResponse:
     """A reviewer's score in place of a computed one (or the adjustment withdrawn)."""
-    report = _report(pk)
-    form = OverrideForm(request.POST, prefix=request.POST.get("prefix") or None)
+    report = get_report_for_user(request.user, pk)
+    actor = Actor.from_request(request)
+    require(actor, "review_report", report)
+    form = OverrideForm(request.POST, prefix=(request.POST.get("prefix") or "")[:40] or None)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, _("调整得分：%(e)s") % {"e": error})
         return redirect(_report_url(report))
     data = form.cleaned_data
-    project = get_object_or_404(Project, pk=data["project"])
-    indicator = get_object_or_404(Indicator, pk=data["indicator"]) if data["indicator"] else None
+    project = get_project_for_user(request.user, data["project"])
+    indicator = (
+        get_indicator_for_user(request.user, data["indicator"]) if data["indicator"] else None
+    )
     anchor = f"row-{indicator.pk}" if indicator else f"project-{project.pk}"
     try:
         services.override_score(
@@ -601,13 +745,11 @@ def override(request: HttpRequest, pk: int) -> HttpResponse:
             indicator=indicator,
             score=data["score"],
             reason=data["reason"],
-            actor=request.user,
+            actor=actor,
         )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-    except ScoringError as exc:
-        messages.error(request, str(exc))
     else:
         name = indicator.level3 if indicator else _("预算执行率")
         if data["score"] is None:
@@ -623,25 +765,27 @@ def override(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def submission(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    """A submission's frozen snapshot: the tables exactly as they were submitted."""
-    report = _report(pk)
+    """A submission's frozen snapshot: the tables exactly as they were submitted, with the
+    comments made on its rows when it was returned."""
+    report = get_report_for_user(request.user, pk)
     found = get_object_or_404(
-        Submission.objects.select_related("submitted_by", "decided_by"),
+        Submission.objects.select_related("submitted_by", "endorsed_by", "decided_by"),
         report=report,
-        number=number,
+        number=require_id(str(number)),
     )
     frozen: Document
     if report.round.kind == RoundKind.SELF_EVALUATION:
         frozen = SelfEvaluationReport.from_json(found.snapshot)
     else:
         frozen = MonitoringReport.from_json(found.snapshot)
+    comments = list(found.row_comments.select_related("created_by"))
     context = {
         "report": report,
         "round": report.round,
         "submission": found,
         "doc": frozen,
         "kind": kind_of(frozen),
-        "projects": project_views(frozen),
+        "projects": report_views(report, frozen, comments=comments),
         "here": "rounds",
     }
     return render(request, "rounds/submission.html", context)
@@ -650,7 +794,8 @@ def submission(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @login_required
 def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The report's tables (as the report page shows them) as an xlsx, docx or pdf file."""
-    report = _report(pk)
+    report = get_report_for_user(request.user, pk)
+    fmt = _format(fmt)
     try:
         doc = services.document(report)
     except ScoringError as exc:

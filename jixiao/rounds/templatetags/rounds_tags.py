@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django import template
 from django.utils.html import format_html
@@ -62,3 +63,10 @@ def for_project(url: str, project_id: int | None) -> str:
     if project_id is None:
         return url
     return f"{url}{'&' if '?' in url else '?'}project={project_id}"
+
+
+@register.filter
+def field_label(form: Any, name: str) -> str:
+    """The label of a form's field by name (empty when the form has no such field)."""
+    field = form.fields.get(name)
+    return str(field.label) if field is not None and field.label else ""

@@ -9,8 +9,13 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from conftest import make_person
+from jixiao.accounts.choices import Role
+from jixiao.lib.actor import Actor
 from jixiao.rounds.management.commands import monitor
+from jixiao.rounds.management.commands._common import unit_with_projects
 from jixiao.system.demo.services import load_demo
+from jixiao.units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +102,17 @@ def test_a_bad_date_exits_with_status_2(
         )
     assert exited.value.code == 2
     assert "日期格式不对：2021-13-01" in capsys.readouterr().err
+
+
+def test_commands_reach_units_through_the_permission_seam() -> None:
+    """The command line is the operator's: any unit, by code or (without one) by name; a
+    person's actor reaches only their own units."""
+    unit = Unit.objects.get(code="224001")
+    assert unit_with_projects("224001", 2021) == unit
+    nameless = Unit.objects.create(code=None, name="无编码单位")
+    with pytest.raises(CommandError, match="无编码单位 没有 2021 年的预算项目"):
+        unit_with_projects("无编码单位", 2021)
+    assert nameless.pk
+    other = make_person("other_officer", Unit.objects.get(code="224002"), Role.OFFICER, "乙")
+    with pytest.raises(CommandError, match="找不到预算单位：224001"):
+        unit_with_projects("224001", 2021, Actor(other))

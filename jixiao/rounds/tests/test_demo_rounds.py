@@ -13,9 +13,10 @@ from decimal import Decimal as D
 import pytest
 from django.utils import timezone
 
+from jixiao.audit.models import ChangeLog
 from jixiao.core.reports import GREEN, RED
 from jixiao.rounds import build, services
-from jixiao.rounds.choices import ReportStatus, RoundKind
+from jixiao.rounds.choices import Action, ReportStatus, RoundKind
 from jixiao.rounds.models import Report
 from jixiao.system.demo.services import load_demo
 from jixiao.system.demo.year import P1, P2
@@ -139,6 +140,7 @@ def test_demo_rounds_are_an_approved_monitoring_and_a_submitted_self_evaluation(
     monitoring = Report.objects.get(unit=demo_unit, round__kind=RoundKind.MONITORING)
     evaluation = Report.objects.get(unit=demo_unit, round__kind=RoundKind.SELF_EVALUATION)
     assert monitoring.status == ReportStatus.APPROVED
+    # Endorsed by the unit's head: waiting for the bureau's reviewer.
     assert evaluation.status == ReportStatus.SUBMITTED
     doc = services.document(monitoring)
     reasons = [r.deviation_reason for p in doc.projects for r in p.rows if r.reason_required]
@@ -173,6 +175,54 @@ def test_the_demo_steps_are_dated_in_2021_and_2022(demo_unit: Unit) -> None:
     assert local(monitoring.round.opened_at).date() == dt.date(2021, 7, 1)
     assert local(submission.submitted_at).date() == dt.date(2021, 7, 15)
     assert local(submission.decided_at).date() == dt.date(2021, 7, 19)
+    assert local(submission.endorsed_at).date() == dt.date(2021, 7, 16)
     evaluation = Report.objects.get(unit=demo_unit, round__kind=RoundKind.SELF_EVALUATION)
-    dates = {local(e.at).date() for e in evaluation.events.all()}
-    assert dates == {dt.date(2022, 1, 10), dt.date(2022, 2, 21), dt.date(2022, 2, 25)}
+    dates = {e.action: local(e.at).date() for e in evaluation.events.all()}
+    assert dates == {
+        Action.OPENED: dt.date(2022, 1, 10),
+        Action.SAVED: dt.date(2022, 2, 21),
+        Action.SUBMITTED: dt.date(2022, 2, 25),
+        Action.ENDORSED: dt.date(2022, 2, 26),
+    }
+
+
+def test_each_demo_step_is_taken_by_the_account_whose_role_it_is(demo_unit: Unit) -> None:
+    """caizheng opens, demo fills and submits, fuzeren endorses, shenhe approves."""
+    monitoring = Report.objects.get(unit=demo_unit, round__kind=RoundKind.MONITORING)
+    steps = [(e.action, e.actor.username) for e in monitoring.events.order_by("id")]
+    assert steps[0] == (Action.OPENED, "caizheng")
+    assert {who for action, who in steps if action == Action.SAVED} == {"demo"}
+    assert steps[-3:] == [
+        (Action.SUBMITTED, "demo"),
+        (Action.ENDORSED, "fuzeren"),
+        (Action.APPROVED, "shenhe"),
+    ]
+    assert monitoring.round.opened_by.username == "caizheng"
+    submission = monitoring.submissions.get()
+    assert (submission.submitted_by.username, submission.endorsed_by.username) == (
+        "demo",
+        "fuzeren",
+    )
+    assert (submission.decided_by.username, submission.decided_stage) == ("shenhe", "bureau")
+    evaluation = Report.objects.get(unit=demo_unit, round__kind=RoundKind.SELF_EVALUATION)
+    last = evaluation.submissions.get()
+    assert (last.endorsed_by.username, last.decision) == ("fuzeren", "")
+    # The change log holds the same steps, each with its status before → after.
+    rows = ChangeLog.objects.filter(
+        object_type="rounds.report", object_id=str(evaluation.pk)
+    ).order_by("seq")
+    assert [(r.action, r.username, r.before, r.after) for r in rows] == [
+        (
+            "create",
+            "孙管理（caizheng）",
+            None,
+            {"round": evaluation.round_id, "unit": demo_unit.pk, "status": "draft"},
+        ),
+        (
+            "submit",
+            "王经办（demo）",
+            {"status": "draft"},
+            {"status": "unit_review"},
+        ),
+        ("endorse", "李主任（fuzeren）", {"status": "unit_review"}, {"status": "submitted"}),
+    ]

@@ -1,5 +1,8 @@
-"""The demo's review loop: the county finance bureau, a mid-year monitoring round the unit
-filled and had approved, and the year-end self-evaluation submitted and awaiting review.
+"""The demo's review loop, each step taken by the account whose role it is: the county
+finance bureau's administrator (caizheng) opens a mid-year monitoring round and the year-end
+self-evaluation; the unit's officer (demo) fills and submits both; the unit's head (fuzeren)
+endorses both; the bureau's reviewer (shenhe) approves the monitoring. The self-evaluation is
+left awaiting the bureau's review, so the reviewer can try it at once.
 
 Every write goes through the rounds services, as a user's would. The texts the unit writes
 depend only on what the rules ask for (which rows need a reason), so they stay right if the
@@ -10,21 +13,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from jixiao.core.reports import MonitoringReport, ProjectEvaluation, SelfEvaluationReport
+from jixiao.lib.actor import Actor
 from jixiao.rounds import services
 from jixiao.rounds.choices import Action, RoundKind
 from jixiao.rounds.models import Report, Round
 from jixiao.system.demo.year import YEAR
 from jixiao.targets.models import Indicator, Project
-from jixiao.units.models import FinanceBureau, Unit
+from jixiao.units.models import Unit
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
+    from jixiao.system.demo.people import DemoPeople
 
 BUREAU = "昌黎县财政局"
 MONITORING_AS_OF = dt.date(YEAR, 6, 30)
@@ -69,12 +73,10 @@ class RoundsResult:
 
 
 @transaction.atomic
-def load_rounds(unit: Unit, *, actor: User) -> RoundsResult:
-    """The finance bureau and the demo year's two rounds; a second run changes nothing."""
-    bureau, _ = FinanceBureau.objects.get_or_create(name=BUREAU)
-    if unit.finance_bureau_id != bureau.pk:
-        unit.finance_bureau = bureau
-        unit.save(update_fields=["finance_bureau"])
+def load_rounds(unit: Unit, *, people: DemoPeople) -> RoundsResult:
+    """The demo year's two rounds, each step by its role's account; a second run changes
+    nothing. The unit is already under the demo bureau (``ensure_people``)."""
+    bureau = people.bureau
     if Round.objects.filter(bureau=bureau, year=YEAR).exists():
         return RoundsResult(created=False)
     monitoring = services.open_round(
@@ -84,12 +86,15 @@ def load_rounds(unit: Unit, *, actor: User) -> RoundsResult:
         due_on=MONITORING_DUE,
         bureau=bureau,
         title=f"{YEAR}年上半年绩效运行监控",
-        actor=actor,
+        actor=people.admin,
     )
-    report = services.report_for(monitoring, unit, actor=actor)
-    fill_monitoring(report, actor=actor)
-    services.submit_report(report, actor=actor)
-    services.approve_report(report, actor=actor, comment="监控情况属实，偏差原因说明清楚。")
+    report = services.report_for(monitoring, unit, actor=people.admin)
+    fill_monitoring(report, actor=people.officer)
+    services.submit_report(report, actor=people.officer)
+    services.endorse_report(report, actor=people.head, comment="情况属实，同意报送。")
+    services.approve_report(
+        report, actor=people.reviewer, comment="监控情况属实，偏差原因说明清楚。"
+    )
     date_history(report, MONITORING_DATES)
     evaluation = services.open_round(
         kind=RoundKind.SELF_EVALUATION,
@@ -97,11 +102,12 @@ def load_rounds(unit: Unit, *, actor: User) -> RoundsResult:
         due_on=EVALUATION_DUE,
         bureau=bureau,
         title=f"{YEAR}年度项目支出绩效自评",
-        actor=actor,
+        actor=people.admin,
     )
-    report = services.report_for(evaluation, unit, actor=actor)
-    fill_self_evaluation(report, actor=actor)
-    services.submit_report(report, actor=actor)
+    report = services.report_for(evaluation, unit, actor=people.admin)
+    fill_self_evaluation(report, actor=people.officer)
+    services.submit_report(report, actor=people.officer)
+    services.endorse_report(report, actor=people.head, comment="自评结果属实，同意报送。")
     date_history(report, EVALUATION_DATES)
     return RoundsResult(created=True)
 
@@ -120,18 +126,21 @@ def date_history(report: Report, dates: dict[str, dt.datetime]) -> None:
     report.projects.update(updated_at=filled)
     report.events.filter(action=Action.SUBMITTED).update(at=submitted)
     report.submissions.update(submitted_at=submitted)
+    endorsed = dates["endorsed"]
+    report.events.filter(action=Action.ENDORSED).update(at=endorsed)
+    report.submissions.exclude(endorsed_at=None).update(endorsed_at=endorsed)
     decided = dates.get("decided")
     if decided is not None:
         report.events.filter(action__in=[Action.APPROVED, Action.RETURNED]).update(at=decided)
         report.submissions.exclude(decision="").update(decided_at=decided)
-    Report.objects.filter(pk=report.pk).update(updated_at=decided or submitted)
+    Report.objects.filter(pk=report.pk).update(updated_at=decided or endorsed)
 
 
 def _at(year: int, month: int, day: int, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime(year, month, day, hour))
 
 
-def fill_monitoring(report: Report, *, actor: User) -> None:
+def fill_monitoring(report: Report, *, actor: Actor) -> None:
     """Write a reason and a correction for every row and project the rules flag."""
     doc = services.live_document(report)
     assert isinstance(doc, MonitoringReport)
@@ -165,13 +174,13 @@ def fill_monitoring(report: Report, *, actor: User) -> None:
             )
 
 
-def fill_self_evaluation(report: Report, *, actor: User) -> None:
+def fill_self_evaluation(report: Report, *, actor: Actor) -> None:
     """Write each project's achievements and an explanation for every row not fully met."""
     doc = services.live_document(report)
     assert isinstance(doc, SelfEvaluationReport)
     for table in doc.projects:
         project = Project.objects.get(pk=table.project_id)
-        values = {"achievement": achievement(table)}
+        values: dict[str, Any] = {"achievement": achievement(table)}
         if table.execution.explanation_required:
             values["explanation"] = "部分合同款项跨年支付。改进措施：提前谋划采购，加快支付进度。"
         services.save_project_entry(report, project, actor=actor, **values)
@@ -206,10 +215,12 @@ MONITORING_DATES = {
     "opened": _at(YEAR, 7, 1, 9),
     "filled": _at(YEAR, 7, 12, 15),
     "submitted": _at(YEAR, 7, 15, 10),
+    "endorsed": _at(YEAR, 7, 16, 11),
     "decided": _at(YEAR, 7, 19, 16),
 }
 EVALUATION_DATES = {
     "opened": _at(YEAR + 1, 1, 10, 9),
     "filled": _at(YEAR + 1, 2, 21, 15),
     "submitted": _at(YEAR + 1, 2, 25, 10),
+    "endorsed": _at(YEAR + 1, 2, 26, 15),
 }

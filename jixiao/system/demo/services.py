@@ -118,10 +118,9 @@ def load_demo(*, reset: bool = False) -> DemoResult:
     )
     people = ensure_people(unit, reset=reset)
     targets = import_document(document, actor=people.officer, source=SEED_FILE)
-    user = people.officer.user
     year = load_year(targets.unit, actor=people.officer)
     bindings = bind_demo(targets.unit, actor=people.officer)
-    rounds = load_rounds(targets.unit, actor=user)
+    rounds = load_rounds(targets.unit, people=people)
     return DemoResult(targets=targets, people=people, year=year, bindings=bindings, rounds=rounds)
 
 

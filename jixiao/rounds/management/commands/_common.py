@@ -8,20 +8,25 @@ import sys
 from typing import Any
 
 from django.core.management.base import CommandError
+from django.http import Http404
 from django.utils.translation import gettext as _
 
+from jixiao.access.lookups import get_unit_for_user
 from jixiao.commands import JixiaoCommand
 from jixiao.core.reports import MonitoringReport, SelfEvaluationReport
+from jixiao.lib.actor import Actor
 from jixiao.rounds.models import Report
 from jixiao.targets.models import Project
 from jixiao.units.models import Unit
 
 
-def unit_with_projects(code: str, year: int) -> Unit:
-    """The unit by code, refusing one without projects in the year (Chinese errors)."""
-    unit = Unit.objects.filter(code=code).first()
-    if unit is None:
-        raise CommandError(_("找不到预算单位：%(code)s") % {"code": code})
+def unit_with_projects(code: str, year: int, actor: Actor | None = None) -> Unit:
+    """The unit by code (or by name when it has none), through the permission seam as the
+    server operator; refusing one without projects in the year (Chinese errors)."""
+    try:
+        unit = get_unit_for_user(actor or Actor.command_line(), code)
+    except Http404:
+        raise CommandError(_("找不到预算单位：%(code)s") % {"code": code}) from None
     if not Project.objects.filter(unit=unit, year=year).exists():
         raise CommandError(
             _("预算单位 %(unit)s 没有 %(year)s 年的预算项目。") % {"unit": unit, "year": year}
