@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao import importers
+from jixiao.exporters.text import FORMULA_START, is_formula_like, printable
 from jixiao.importers import docx as office
 from jixiao.importers import limits
 from jixiao.importers.grid import ImportFailure
@@ -48,7 +49,7 @@ _SNIFF_LINES = 30
 _CHECK_EVERY = 1000
 # Excel and WPS read a text cell starting with these as a formula: a title taken from the
 # internet could run one. CSV cells starting so get a leading apostrophe, dropped on import.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = FORMULA_START
 _SPACES = re.compile(r"\s+")
 
 Row = tuple[int, tuple[Any, ...]]
@@ -292,7 +293,7 @@ def _write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     bold = Font(bold=True)
     head = []
     for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
+        cell = WriteOnlyCell(sheet, value=printable(header))
         cell.font = bold
         head.append(cell)
     sheet.append(head)
@@ -314,9 +315,13 @@ def _xlsx_value(sheet: Any, value: Any) -> Any:
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "yyyy-mm-dd"
         return cell
-    if isinstance(value, str) and value.startswith("="):
-        # openpyxl stores a string starting with "=" as a formula; keep it text.
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
+    if isinstance(value, str):
+        value = printable(value)  # openpyxl refuses control characters (Word's line break …)
+        if is_formula_like(value):
+            # openpyxl stores a string starting with "=" as a formula: keep it text, with
+            # Excel's quote prefix so it stays text when the cell is edited.
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            cell.quotePrefix = True
+            return cell
     return value
