@@ -639,3 +639,33 @@ def test_every_limit_is_a_documented_setting(settings: Any) -> None:
     for field, name in limits._SETTINGS.items():
         assert getattr(settings, name) == getattr(limits.DEFAULTS, field)
         assert f"`JIXIAO_{name}` | {getattr(limits.DEFAULTS, field)} |" in README
+
+
+def test_pasted_text_past_the_line_limit_is_refused_before_reading(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.IMPORT_MAX_CELLS = 1000
+    read_tables: list[Any] = []
+    from jixiao.importers import text
+
+    monkeypatch.setattr(text, "_read_tab_table", lambda *args: read_tables.append(args))
+    with pytest.raises(ImportFailure, match=r"粘贴文本：文本超过 1000 行（上限 1000 行）"):
+        importers.load_text("\t一级指标\t二级指标\n" * 1500)
+    assert read_tables == []
+
+
+def test_a_long_pasted_table_stops_when_its_time_is_up(
+    clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jixiao.importers import interpreter
+
+    original = interpreter._cell_text
+
+    def slow_cell(*args: Any, **kwargs: Any) -> str:
+        clock.now += 0.01
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(interpreter, "_cell_text", slow_cell)
+    rows = "".join(f"| 产出指标 | 数量指标 | 指标{n} | ≥{n}条 |\n" for n in range(3000))
+    with pytest.raises(ImportFailure, match=r"导入用时超过上限 25 秒（读到table 1 第 \d+ 行时）"):
+        importers.load_text("| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n" + rows)

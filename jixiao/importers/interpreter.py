@@ -185,6 +185,8 @@ class _Interpreter:
         if self.grid is not None and not _continues_grid(table, self.grid):
             self.grid = None
         while r < len(rows):
+            if r % 500 == 0:
+                limits.check_time(f"{table.place} 第 {r + 1} 行")
             texts = [_cell_text(table, r, c) for c in range(len(rows[r]))]
             place = f"{table.place}, row {r + 1}"
             if not any(texts):
