@@ -13,6 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from jixiao.importers import MAX_FILE_BYTES as MAX_IMPORT_BYTES
+from jixiao.importers import limits as _import_limits
 
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off"}
@@ -260,3 +261,23 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # with its Chinese message instead of Django's bare 400. (Uploaded files don't count here;
 # the form checks their size against the same limit.)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_IMPORT_BYTES + 1024 * 1024
+
+# Limits every import (target documents, ledger tables) is held to, checked before the work
+# (jixiao.importers.limits): the unpacked size and compression ratio of an xlsx/docx, the rows
+# and cells of a workbook (paragraphs and table rows of a Word document), the pages of a PDF,
+# the time one import may take, and the time LibreOffice may take to convert a .doc.
+IMPORT_MAX_UNPACKED_BYTES = envint(
+    "JIXIAO_IMPORT_MAX_UNPACKED_BYTES", _import_limits.DEFAULTS.unpacked_bytes
+)
+IMPORT_MAX_COMPRESSION_RATIO = envint(
+    "JIXIAO_IMPORT_MAX_COMPRESSION_RATIO", _import_limits.DEFAULTS.compression_ratio
+)
+IMPORT_MAX_ROWS = envint("JIXIAO_IMPORT_MAX_ROWS", _import_limits.DEFAULTS.rows)
+IMPORT_MAX_CELLS = envint("JIXIAO_IMPORT_MAX_CELLS", _import_limits.DEFAULTS.cells)
+IMPORT_MAX_PDF_PAGES = envint("JIXIAO_IMPORT_MAX_PDF_PAGES", _import_limits.DEFAULTS.pdf_pages)
+IMPORT_TIME_LIMIT_SECONDS = envint(
+    "JIXIAO_IMPORT_TIME_LIMIT_SECONDS", _import_limits.DEFAULTS.seconds
+)
+DOC_CONVERT_TIMEOUT_SECONDS = envint(
+    "JIXIAO_DOC_CONVERT_TIMEOUT_SECONDS", _import_limits.DEFAULTS.doc_convert_seconds
+)

@@ -45,6 +45,7 @@ from jixiao.core.reports import (
     SelfEvaluationReport,
 )
 from jixiao.exporters.targets_layout import Block, Image, Paragraph, Table
+from jixiao.exporters.text import printable
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -376,7 +377,10 @@ def completion_chart(series: dict[str, Any], fmt: str = "svg") -> bytes:
     from matplotlib.patches import Patch
     from matplotlib.ticker import PercentFormatter
 
-    labels = ["\n".join(textwrap.wrap(text, LABEL_WRAP)) or text for text in series["labels"]]
+    labels = [
+        "\n".join(textwrap.wrap(text, LABEL_WRAP)) or text
+        for text in map(printable, series["labels"])
+    ]
     values = [float(v) for v in series["values"]]
     lights = list(series["lights"])
     with _style():
@@ -385,7 +389,9 @@ def completion_chart(series: dict[str, Any], fmt: str = "svg") -> bytes:
         y = list(range(len(values)))
         colours = ["#" + LIGHT_COLOURS.get(light, "999999") for light in lights]
         ax.barh(y, values, color=colours, height=0.6)
-        ax.set_yticks(y, labels, fontsize=8)
+        # Names are text: "$…$" in an indicator's name must not be read as mathtext (an odd one
+        # would make the whole export fail).
+        ax.set_yticks(y, labels, fontsize=8, parse_math=False)
         ax.invert_yaxis()  # the first indicator on top, as in the table
         right = max([120.0, *values]) * 1.15
         ax.set_xlim(0, right)

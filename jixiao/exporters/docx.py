@@ -26,6 +26,7 @@ from jixiao.exporters.targets_layout import (
     Table,
     text_colour,
 )
+from jixiao.exporters.text import printable
 
 # Fonts every Chinese Windows install has; LibreOffice substitutes elsewhere.
 BODY_FONT = "宋体"
@@ -90,19 +91,19 @@ def _add_paragraph(doc: DocxDocument, para: Paragraph) -> None:
     if para.style == "note":
         out.alignment = _ALIGN[para.align]
         fmt.space_before = fmt.space_after = Pt(3)
-        _set_fonts(out.add_run(para.text), BODY_FONT, _NOTE_SIZE)
+        _set_fonts(out.add_run(printable(para.text)), BODY_FONT, _NOTE_SIZE)
         return
     if para.style == "body":
         fmt.first_line_indent = Pt(24)  # two characters, as in official documents
         fmt.line_spacing = 1.3
-        _set_fonts(out.add_run(para.text), BODY_FONT, _BODY_SIZE)
+        _set_fonts(out.add_run(printable(para.text)), BODY_FONT, _BODY_SIZE)
         return
     size = _TITLE_SIZE if para.style == "title" else _HEADING_SIZES.get(para.level, Pt(12))
     out.alignment = _ALIGN[para.align]
     fmt.space_before = Pt(12 if para.style == "title" else 8)
     fmt.space_after = Pt(12 if para.style == "title" else 6)
     fmt.keep_with_next = True
-    _set_fonts(out.add_run(para.text), HEADING_FONT, size, bold=para.style == "title")
+    _set_fonts(out.add_run(printable(para.text)), HEADING_FONT, size, bold=para.style == "title")
 
 
 def _forbid_row_split(row_element: CT_Row) -> None:
@@ -137,7 +138,7 @@ def _shade(tc: CT_Tc, fill: str) -> None:
 def _fill_cell(paragraph: DocxParagraph, cell: Cell) -> None:
     """Write cell text; python-docx turns each newline into a line break (w:br)."""
     paragraph.alignment = _ALIGN[cell.align]
-    run = paragraph.add_run(cell.text)
+    run = paragraph.add_run(printable(cell.text))
     _set_fonts(run, BODY_FONT, _CELL_SIZE, cell.bold)
     if cell.fill:
         run.font.color.rgb = RGBColor.from_string(text_colour(cell.fill).upper())
@@ -184,7 +185,7 @@ def _add_image(doc: DocxDocument, image: Image) -> None:
 def render(layout: Layout) -> bytes:
     """Render a layout as a Word document."""
     doc = Document()
-    doc.core_properties.title = layout.title
+    doc.core_properties.title = printable(layout.title)
     _style_normal(doc)
     section = doc.sections[0]
     _setup_page(section, layout.landscape)

@@ -18,6 +18,7 @@ from jixiao.exporters.targets_layout import (
     Table,
     text_colour,
 )
+from jixiao.exporters.text import printable
 
 # Chinese renders as empty boxes, with no error, when no CJK font is found: keep Noto first.
 FONT_STACK = '"Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Micro Hei", sans-serif'
@@ -64,7 +65,7 @@ p.figure img {{ display: inline-block; }}
 
 def _text(text: str) -> str:
     """Escape text and keep its line breaks."""
-    return "<br>".join(escape(line) for line in text.split("\n"))
+    return "<br>".join(escape(line) for line in printable(text).split("\n"))
 
 
 def _paragraph(para: Paragraph) -> str:
@@ -167,16 +168,23 @@ def to_html(layout: Layout) -> str:
     )
     return (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{escape(layout.title)}</title><style>{CSS}</style></head>"
+        f"<title>{escape(printable(layout.title))}</title><style>{CSS}</style></head>"
         f"<body>\n{body}\n</body></html>"
     )
 
 
 def render(layout: Layout) -> bytes:
-    """Render a layout as a PDF."""
-    from weasyprint import HTML
+    """Render a layout as a PDF.
 
-    data = HTML(string=to_html(layout)).write_pdf()
+    The HTML needs nothing from outside (its pictures are data: URLs), so WeasyPrint may fetch
+    nothing else: were markup ever to slip into the page, it could not read a local file or
+    reach the network.
+    """
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    data = HTML(string=to_html(layout), url_fetcher=fetcher).write_pdf()
     if not isinstance(data, bytes):  # write_pdf returns bytes when given no target
         raise RuntimeError("WeasyPrint produced no PDF")
     return data

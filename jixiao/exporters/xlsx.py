@@ -8,6 +8,7 @@ import re
 import unicodedata
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell as SheetCell
 from openpyxl.drawing.image import Image as SheetImage
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -22,6 +23,7 @@ from jixiao.exporters.targets_layout import (
     Table,
     text_colour,
 )
+from jixiao.exporters.text import is_formula_like, printable
 
 FONT_NAME = "宋体"
 # Characters Excel refuses in sheet names.
@@ -100,13 +102,27 @@ def _setup_page(ws: Worksheet, landscape: bool = False) -> None:
     ws.page_margins.top = ws.page_margins.bottom = 0.6
 
 
+def _put_text(cell: SheetCell, text: str) -> None:
+    """Write text as text: never a number, never a formula, nothing a sheet cannot hold.
+
+    openpyxl would store a string starting with "=" as a formula: the cell is typed as a string
+    instead, and formatted "@". A formula-like text also gets Excel's quote prefix (the hidden
+    apostrophe), so it stays text when someone edits the cell.
+    """
+    text = printable(text)
+    cell.value = text
+    cell.data_type = "s"
+    cell.number_format = "@"
+    if is_formula_like(text):
+        cell.quotePrefix = True
+
+
 def _write_paragraphs(ws: Worksheet, paragraphs: list[Paragraph]) -> None:
     """One paragraph per row in column A."""
     ws.column_dimensions["A"].width = PARAGRAPH_WIDTH_CHARS
     for r, para in enumerate(paragraphs, start=1):
-        cell = ws.cell(row=r, column=1, value=para.text)
-        cell.data_type = "s"
-        cell.number_format = "@"
+        cell = ws.cell(row=r, column=1)
+        _put_text(cell, para.text)
         cell.font = Font(
             name=FONT_NAME, size=_SIZES[para.style], bold=para.style in ("title", "heading")
         )
@@ -133,9 +149,7 @@ def _write_table(ws: Worksheet, table: Table, top: int, total_chars: float) -> N
     for r, c, cell in table.placed():
         target = ws.cell(row=top + r, column=c + 1)
         # Text typed, never a number: a re-import must read back the very string shown.
-        target.value = cell.text
-        target.data_type = "s"
-        target.number_format = "@"
+        _put_text(target, cell.text)
         # Colours as opaque ARGB: openpyxl would make six digits "00…", which some readers
         # take as transparent.
         colour = "FF" + text_colour(cell.fill).upper() if cell.fill else None
@@ -160,9 +174,8 @@ def _write_table(ws: Worksheet, table: Table, top: int, total_chars: float) -> N
 
 def _write_line(ws: Worksheet, para: Paragraph, row: int, columns: int, chars: float) -> None:
     """A paragraph as one row merged across the table's width (a title, a note)."""
-    cell = ws.cell(row=row, column=1, value=para.text)
-    cell.data_type = "s"
-    cell.number_format = "@"
+    cell = ws.cell(row=row, column=1)
+    _put_text(cell, para.text)
     if para.style in ("title", "heading"):
         cell.font = Font(name=FONT_NAME, size=14, bold=True)
         height = 30.0
@@ -213,7 +226,7 @@ def _write_section(ws: Worksheet, blocks: list[Block], landscape: bool) -> None:
 def render(layout: Layout) -> bytes:
     """Render a layout as an xlsx workbook."""
     wb = Workbook()
-    wb.properties.title = layout.title
+    wb.properties.title = printable(layout.title)
     default = wb.active
     taken: set[str] = set()
     for label, blocks, landscape in _sections(layout):

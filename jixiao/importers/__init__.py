@@ -1,7 +1,8 @@
 """File -> target document. One reader per format, one interpreter for all of them.
 
 ``load_document(path)`` is the single entry point: it checks the file, picks the reader by
-suffix (and by content where the suffix lies), and interprets the grid.
+suffix (and by content where the suffix lies), and interprets the grid, all under the import's
+time limit; the readers refuse what is too big before parsing it (``jixiao.importers.limits``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from jixiao.core.document import TargetDocument
+from jixiao.importers import limits
 from jixiao.importers.grid import ImportFailure, Source
 
 __all__ = [
@@ -45,7 +47,7 @@ READERS: dict[str, Reader] = {}
 
 
 def read_source(path: Path) -> Source:
-    """Read a file into a grid, refusing empty, huge and unsupported files."""
+    """Read a file into a grid, refusing empty, huge and unsupported files (time-limited)."""
     path = Path(path)
     if not path.is_file():
         raise ImportFailure(f"找不到文件：{path.name}")
@@ -63,14 +65,16 @@ def read_source(path: Path) -> Source:
     if reader is None:
         supported = "、".join(sorted(READERS))
         raise ImportFailure(f"不支持的文件类型：{path.name}（支持 {supported}）")
-    return reader(path)
+    with limits.time_budget():
+        return reader(path)
 
 
 def load_document(path: Path) -> TargetDocument:
     """Read and interpret one file; raises ImportFailure with a Chinese message."""
     from jixiao.importers.interpreter import interpret
 
-    return interpret(read_source(Path(path)))
+    with limits.time_budget():
+        return interpret(read_source(Path(path)))
 
 
 def load_text(content: str, name: str = "粘贴文本") -> TargetDocument:
@@ -80,4 +84,5 @@ def load_text(content: str, name: str = "粘贴文本") -> TargetDocument:
 
     if not content.strip():
         raise ImportFailure("文本为空")
-    return interpret(text.read_string(content, name))
+    with limits.time_budget():
+        return interpret(text.read_string(content, name))

@@ -11,11 +11,10 @@ import tempfile
 from pathlib import Path
 
 from jixiao.importers import docx as office
+from jixiao.importers import limits
 from jixiao.importers.grid import Source
 
-__all__ = ["CONVERT_TIMEOUT_SECONDS", "read", "soffice_path"]
-
-CONVERT_TIMEOUT_SECONDS = 60
+__all__ = ["convert_timeout", "read", "soffice_path"]
 
 _LABEL = ".doc"
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
@@ -49,12 +48,20 @@ def read(path: Path) -> Source:
             name,
             "本机未安装 LibreOffice。请另存为 .docx 后再导入，或安装 libreoffice-writer-nogui",
         )
+    limits.check_time("LibreOffice 转换前")
     with tempfile.TemporaryDirectory(prefix="jixiao-doc-") as tmp:
         work = Path(tmp)
         source = work / "input.doc"
         shutil.copyfile(path, source)
         converted = _convert(soffice, source, work, name)
         return office.read_docx(converted, name, _LABEL)
+
+
+def convert_timeout() -> float:
+    """Seconds one conversion may take: the setting, or what is left of the import's time."""
+    timeout = float(limits.current().doc_convert_seconds)
+    left = limits.remaining_seconds()
+    return timeout if left is None else min(timeout, left)
 
 
 def _convert(soffice: str, source: Path, work: Path, name: str) -> Path:
@@ -85,14 +92,18 @@ def _convert(soffice: str, source: Path, work: Path, name: str) -> Path:
         )
     except OSError as exc:
         raise office.failure(_LABEL, name, f"无法启动 LibreOffice（{exc.strerror}）") from exc
+    timeout = convert_timeout()
     try:
-        process.wait(timeout=CONVERT_TIMEOUT_SECONDS)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired as exc:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         raise office.failure(
-            _LABEL, name, f"LibreOffice 转换超时（{CONVERT_TIMEOUT_SECONDS} 秒），请另存为 .docx"
+            _LABEL,
+            name,
+            f"LibreOffice 转换超过时间上限（{timeout:.0f} 秒）；"
+            "请在 Word/WPS 中另存为 .docx 后再导入",
         ) from exc
     # The exit code can't be trusted: only a written, non-empty .docx counts.
     converted = outdir / "input.docx"

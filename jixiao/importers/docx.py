@@ -7,13 +7,14 @@ OLE/encrypted detection), so every reader refuses bad input with the same Chines
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
+from jixiao.importers import limits
 from jixiao.importers.grid import Block, Cell, ImportFailure, Paragraph, Source, Table
 
 __all__ = [
-    "MAX_UNCOMPRESSED_BYTES",
     "check_zip",
     "failure",
     "is_encrypted_ole",
@@ -22,9 +23,7 @@ __all__ = [
     "sniff",
 ]
 
-# Sum of the declared uncompressed sizes of a zip's members; zipfile never inflates a member
-# beyond its declared size, so this bounds what parsing can unpack (zip bombs).
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+# A real Office file has a few dozen parts; thousands are a crafted container.
 MAX_ZIP_MEMBERS = 10_000
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -107,21 +106,53 @@ def mismatch_reason(kind: str, expected: str) -> str:
 
 
 def check_zip(path: Path, label: str, expected: str, main_part: str) -> None:
-    """Refuse a zip that is corrupt, encrypted, of the other Office kind or a zip bomb."""
+    """Refuse a zip that is corrupt, encrypted, of the other Office kind, a zip bomb, or holds
+    more rows (a workbook) or paragraphs (a Word document) than an import may load.
+
+    Everything here reads the zip's directory and streams its XML; nothing is parsed yet.
+    """
     name = path.name
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+            if len(infos) > MAX_ZIP_MEMBERS:
+                raise failure(
+                    label,
+                    name,
+                    f"文件包含 {len(infos)} 个部件，超过上限 {MAX_ZIP_MEMBERS} 个"
+                    "（可能已损坏或是恶意构造的）；请用 Excel/WPS/Word 重新另存后再导入",
+                )
+            if reason := limits.check_zip_size(infos):
+                raise failure(label, name, reason)
+            if any(i.flag_bits & 0x1 for i in infos):
+                raise failure(label, name, "文件已加密（设置了密码），请去掉密码后再导入")
+            names = {i.filename for i in infos}
+            if main_part in names:
+                counted = (
+                    limits.check_sheet_rows(zf)
+                    if main_part == "xl/workbook.xml"
+                    else limits.check_word_lines(zf)
+                )
+                if counted:
+                    raise failure(label, name, counted)
+                return
+    except ImportFailure:
+        raise
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        NotImplementedError,  # a compression method zipfile cannot inflate
+        OSError,
+        ValueError,
+        EOFError,
+    ) as exc:
         raise failure(label, name, f"文件已损坏或不是 {expected} 格式") from exc
-    if len(infos) > MAX_ZIP_MEMBERS or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED_BYTES:
-        limit = MAX_UNCOMPRESSED_BYTES / 1024 / 1024
-        raise failure(label, name, f"解压后内容过大（超过 {limit:.0f} MB），文件可能已损坏")
-    if any(i.flag_bits & 0x1 for i in infos):
-        raise failure(label, name, "文件已加密（设置了密码），请去掉密码后再导入")
-    names = {i.filename for i in infos}
-    if main_part in names:
-        return
+    _wrong_kind(label, name, expected, names)
+
+
+def _wrong_kind(label: str, name: str, expected: str, names: set[str]) -> None:
+    """Refuse a zip whose main part is missing: the other Office kind, or no Office file."""
     if "word/document.xml" in names:
         raise failure(label, name, "这是 Word 文件，请把扩展名改为 .docx 后再导入")
     if "xl/workbook.xml" in names:
@@ -196,6 +227,7 @@ class _BodyReader:
     def read_table(self, tbl: Any) -> None:
         """Append one table (its grid with merges), then the tables nested in its cells."""
         self.table_count += 1
+        limits.check_time(f"第 {self.table_count} 个表格")
         table = Table(f"table {self.table_count}")
         self.blocks.append(table)
         nested: list[Any] = []

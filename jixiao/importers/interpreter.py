@@ -23,6 +23,7 @@ from jixiao.core.document import (
     Warning,
 )
 from jixiao.core.targets import is_target_like, looks_corrupted, normalize_op, parse_target
+from jixiao.importers import limits
 from jixiao.importers import vocab as v
 from jixiao.importers.flat import rows_from_flat_text, stream_rows
 from jixiao.importers.grid import ImportFailure, Paragraph, Source, Table
@@ -105,6 +106,7 @@ class _Interpreter:
         self.doc.unit_goal = read_unit_goal(paragraphs)
         self._scan_money_unit(paragraphs)
         for index, block in enumerate(flat):
+            limits.check_time(block.place if isinstance(block, Table) else f"第 {index + 1} 段")
             if isinstance(block, Paragraph):
                 self._paragraph(block, flat, index)
             else:
@@ -183,6 +185,8 @@ class _Interpreter:
         if self.grid is not None and not _continues_grid(table, self.grid):
             self.grid = None
         while r < len(rows):
+            if r % 500 == 0:
+                limits.check_time(f"{table.place} 第 {r + 1} 行")
             texts = [_cell_text(table, r, c) for c in range(len(rows[r]))]
             place = f"{table.place}, row {r + 1}"
             if not any(texts):

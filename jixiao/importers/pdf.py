@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from jixiao.importers import docx as office
+from jixiao.importers import limits
 from jixiao.importers.grid import Block, Cell, ImportFailure, Paragraph, Source, Table
 
 __all__ = ["read"]
@@ -19,7 +21,11 @@ _TEXT_STRATEGY = {"vertical_strategy": "text", "horizontal_strategy": "text"}
 
 
 def read(path: Path) -> Source:
-    """Read a PDF's tables and text, page by page, in reading order."""
+    """Read a PDF's tables and text, page by page, in reading order.
+
+    The pages are counted (from the page tree, no content parsed) and refused past the limit
+    before any text is extracted; the time limit is checked before each page.
+    """
     path = Path(path)
     name = path.name
     kind = office.sniff(path)
@@ -31,7 +37,10 @@ def read(path: Path) -> Source:
         blocks: list[Block] = []
         chars = unmapped = 0
         with pdfplumber.open(path) as pdf:
+            if reason := limits.check_pages(_page_count(pdf.doc, limits.current().pdf_pages)):
+                raise office.failure(_LABEL, name, reason)
             for page in pdf.pages:
+                limits.check_time(f"第 {page.page_number} 页")
                 page_chars = [c for c in page.chars if c.get("text", "").strip()]
                 chars += len(page_chars)
                 unmapped += sum(1 for c in page_chars if c["text"].startswith("(cid:"))
@@ -57,6 +66,27 @@ def read(path: Path) -> Source:
             _LABEL, name, "PDF 的文字无法提取（字体缺少编码信息），请上传 Word/Excel 版本"
         )
     return Source(name, blocks)
+
+
+def _page_count(document: Any, limit: int) -> int:
+    """The document's pages, counted by walking its page tree up to one past ``limit``.
+
+    The walk reads page dictionaries only (no content streams), and the page tree's own
+    /Count is not trusted: a crafted file can state any number there.
+    """
+    from pdfminer.pdfpage import PDFPage
+
+    pages = sum(1 for _ in itertools.islice(PDFPage.create_pages(document), limit + 1))
+    if pages <= limit:
+        return pages
+    # Over the limit: the stated count says how far over, for the message.
+    try:
+        from pdfminer.pdftypes import resolve1
+
+        stated = resolve1(resolve1(document.catalog["Pages"])["Count"])
+    except Exception:  # no or broken page tree root: report what was counted
+        return pages
+    return stated if isinstance(stated, int) and stated > limit else pages
 
 
 def _mismatch(kind: str) -> str:
@@ -87,7 +117,10 @@ def _is_password_error(exc: BaseException) -> bool:
 
 def _page_blocks(page: Any) -> list[Block]:
     """One page's tables and outside-table text lines, sorted top to bottom."""
-    found = [(t.bbox, _ruled_grid(t)) for t in page.find_tables()]
+    found = []
+    for number, table in enumerate(page.find_tables(), start=1):
+        limits.check_time(f"第 {page.page_number} 页第 {number} 个表格")
+        found.append((table.bbox, _ruled_grid(table)))
     found = [(bbox, rows) for bbox, rows in found if any(c.text for row in rows for c in row)]
     if not found:
         found = _text_tables(page)

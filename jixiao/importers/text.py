@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from jixiao.importers import limits
 from jixiao.importers.grid import ImportFailure, Paragraph, Source, Table
 
 # Word TOC field code left in copied text: "TC 1、标题 \f C \l 1".
@@ -51,9 +52,17 @@ def _decode(data: bytes, name: str) -> str:
 def read_string(content: str, name: str) -> Source:
     """Split text into paragraphs and tables by the layouts described above."""
     source = Source(name)
+    # One cell per line is a layout of its own: a text's lines are as many as a sheet's cells.
+    limit = limits.current().cells
+    if content.count("\n") > limit:
+        raise ImportFailure(
+            f"无法读取 {name}：文本超过 {limit} 行（上限 {limit} 行）；"
+            "请只保留绩效目标表及其说明，或分几次导入"
+        )
     lines = content.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     i = 0
     while i < len(lines):
+        limits.check_time(f"第 {i + 1} 行")  # between paragraphs and tables
         line = lines[i]
         if line.startswith("\t"):
             i = _read_tab_table(lines, i, source)

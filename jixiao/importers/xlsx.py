@@ -11,12 +11,17 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.importers import docx as office
+from jixiao.importers import limits
 from jixiao.importers.grid import Cell, ImportFailure, Source, Table
 
 __all__ = ["MAX_SHEET_CELLS", "format_value", "read"]
 
-# A target table is a few hundred cells; refuse sheets whose used area is absurd.
+# A target table is a few hundred cells; refuse sheets whose used area is absurd. (The rows
+# and cells stored are counted before loading, jixiao.importers.limits; this catches a few
+# cells stored far apart, whose rectangle would be huge.)
 MAX_SHEET_CELLS = 500_000
+# The time limit is checked after this many cells.
+_CHECK_EVERY = 10_000
 
 _LABEL = "Excel"
 # Quoted literals, escaped characters, [colour]/[locale] tags, _x padding and *x fill.
@@ -37,6 +42,7 @@ def read(path: Path) -> Source:
         )
     if kind != "zip":
         raise office.failure(_LABEL, name, office.mismatch_reason(kind, ".xlsx"))
+    # Size, compression ratio, rows and cells are refused here, before openpyxl loads a cell.
     office.check_zip(path, _LABEL, ".xlsx", "xl/workbook.xml")
     try:
         from openpyxl import load_workbook
@@ -46,12 +52,13 @@ def read(path: Path) -> Source:
             warnings.simplefilter("ignore")
             workbook = load_workbook(fh, read_only=False, data_only=True)
             try:
-                tables = [
-                    table
-                    for sheet in workbook.worksheets
-                    if sheet.sheet_state == "visible"
-                    and (table := _sheet_table(sheet, name)) is not None
-                ]
+                tables = []
+                for sheet in workbook.worksheets:
+                    limits.check_time(f"工作表「{sheet.title}」")
+                    if sheet.sheet_state != "visible":
+                        continue
+                    if (table := _sheet_table(sheet, name)) is not None:
+                        tables.append(table)
             finally:
                 workbook.close()
     except ImportFailure:
@@ -66,7 +73,9 @@ def _sheet_table(sheet: Any, name: str) -> Table | None:
     # Worksheet._cells holds only the cells stored in the file; iterating the sheet's
     # dimensions instead would create every empty cell up to the furthest styled one.
     texts: dict[tuple[int, int], str] = {}
-    for (r, c), cell in sheet._cells.items():
+    for n, ((r, c), cell) in enumerate(sheet._cells.items()):
+        if n % _CHECK_EVERY == 0:
+            limits.check_time(f"工作表「{sheet.title}」第 {r} 行")
         text = format_value(cell.value, cell.number_format)
         if text:
             texts[(r, c)] = text

@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from jixiao import importers
+from jixiao.exporters.text import FORMULA_START, is_formula_like, printable
 from jixiao.importers import docx as office
+from jixiao.importers import limits
 from jixiao.importers.grid import ImportFailure
 
 __all__ = [
@@ -43,9 +45,11 @@ FORMATS = {
 DELIMITERS = (",", ";", "\t")
 # Enough lines to see past a title above the header, few enough to stay instant.
 _SNIFF_LINES = 30
+# The import's time limit is checked after this many rows.
+_CHECK_EVERY = 1000
 # Excel and WPS read a text cell starting with these as a formula: a title taken from the
 # internet could run one. CSV cells starting so get a leading apostrophe, dropped on import.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = FORMULA_START
 _SPACES = re.compile(r"\s+")
 
 Row = tuple[int, tuple[Any, ...]]
@@ -67,7 +71,12 @@ class Table:
 
 
 def read_table(path: Path, name: str | None = None) -> Table:
-    """Read a .csv or .xlsx file; ImportFailure (Chinese) when it cannot be read."""
+    """Read a .csv or .xlsx file; ImportFailure (Chinese) when it cannot be read.
+
+    Within the import limits (jixiao.importers.limits): a workbook's unpacked size, rows and
+    cells are checked before openpyxl opens it, a CSV's rows as they are read, and reading
+    stops when the import's time is up.
+    """
     path = Path(path)
     name = name or path.name
     if not path.is_file():
@@ -79,15 +88,31 @@ def read_table(path: Path, name: str | None = None) -> Table:
         limit = importers.MAX_FILE_BYTES / 1024 / 1024
         raise ImportFailure(f"文件过大：{name}（{size / 1024 / 1024:.1f} MB，上限 {limit:.0f} MB）")
     suffix = Path(name).suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        rows = _read_xlsx(path, name)
-    elif suffix in (".csv", ".txt", ".tsv"):
-        rows = _read_csv(path.read_bytes(), name)
-    elif suffix == ".xls":
+    if suffix == ".xls":
         raise ImportFailure(f"{name} 是旧版 Excel 97-2003（.xls）文件，请另存为 .xlsx 后再导入")
-    else:
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
         raise ImportFailure(f"不支持的文件类型：{name}（请使用 .xlsx 或 .csv）")
+    with limits.time_budget():
+        if suffix in (".xlsx", ".xlsm"):
+            rows = _read_xlsx(path, name)
+        else:
+            rows = _read_csv(path.read_bytes(), name)
     return Table(name, rows)
+
+
+def _counted(number: int, name: str, label: str) -> None:
+    """Between rows: refuse a table past the row limit, or an import past its time."""
+    if number % _CHECK_EVERY:
+        return
+    limit = limits.current().rows
+    if number > limit:
+        raise office.failure(
+            label,
+            name,
+            f"超过 {limit} 行（上限 {limit} 行）；请删除空行或无关的行，"
+            "或把数据拆成几个文件分别导入",
+        )
+    limits.check_time(f"第 {number} 行")
 
 
 def _read_csv(data: bytes, name: str) -> list[Row]:
@@ -98,6 +123,7 @@ def _read_csv(data: bytes, name: str) -> list[Row]:
     try:
         # Excel shows a quoted cell with line breaks as one row: count records, not lines.
         for number, record in enumerate(reader, start=1):
+            _counted(number, name, "CSV")
             cells = tuple(_csv_cell(c) for c in record)
             if any(c is not None for c in cells):
                 rows.append((number, cells))
@@ -160,6 +186,7 @@ def _read_xlsx(path: Path, name: str) -> list[Row]:
         raise office.failure("Excel", name, "这是旧版 Excel 97-2003（.xls）文件，请另存为 .xlsx")
     if kind != "zip":
         raise office.failure("Excel", name, office.mismatch_reason(kind, ".xlsx"))
+    # Size, compression ratio, rows and cells are refused here, before openpyxl opens it.
     office.check_zip(path, "Excel", ".xlsx", "xl/workbook.xml")
     from openpyxl import load_workbook
 
@@ -173,6 +200,7 @@ def _read_xlsx(path: Path, name: str) -> list[Row]:
                     sheet.reset_dimensions()
                     rows = []
                     for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+                        _counted(number, name, "Excel")
                         cells = tuple(map(_xlsx_cell, values))
                         if any(c is not None for c in cells):
                             rows.append((number, cells))
@@ -265,7 +293,7 @@ def _write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     bold = Font(bold=True)
     head = []
     for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
+        cell = WriteOnlyCell(sheet, value=printable(header))
         cell.font = bold
         head.append(cell)
     sheet.append(head)
@@ -287,9 +315,13 @@ def _xlsx_value(sheet: Any, value: Any) -> Any:
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "yyyy-mm-dd"
         return cell
-    if isinstance(value, str) and value.startswith("="):
-        # openpyxl stores a string starting with "=" as a formula; keep it text.
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
+    if isinstance(value, str):
+        value = printable(value)  # openpyxl refuses control characters (Word's line break …)
+        if is_formula_like(value):
+            # openpyxl stores a string starting with "=" as a formula: keep it text, with
+            # Excel's quote prefix so it stays text when the cell is edited.
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            cell.quotePrefix = True
+            return cell
     return value

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -531,16 +532,15 @@ def test_truncated_pdf_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("suffix", [".docx", ".xlsx"])
-def test_zip_bomb_is_refused_before_parsing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
-) -> None:
-    monkeypatch.setattr(docx, "MAX_UNCOMPRESSED_BYTES", 64 * 1024)
+def test_zip_bomb_is_refused_before_parsing(tmp_path: Path, settings: Any, suffix: str) -> None:
+    settings.IMPORT_MAX_UNPACKED_BYTES = 64 * 1024
     path = tmp_path / f"bomb{suffix}"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")
         zf.writestr("word/document.xml", b"\x00" * (1024 * 1024))
     assert path.stat().st_size < 16 * 1024
-    with pytest.raises(ImportFailure, match=f"bomb\\{suffix}：解压后内容过大"):
+    expected = f"bomb\\{suffix}：文件解压后约 1.0 MB，超过上限 0.1 MB"
+    with pytest.raises(ImportFailure, match=expected):
         READERS[suffix](path)
 
 

@@ -8,6 +8,10 @@
  *
  * Charts are drawn when the page loads and again after an htmx swap (the unit/year picker
  * replaces the page in place); charts about to be swapped out are disposed first.
+ *
+ * Names come from people's documents (an indicator or project named `<img onerror=…>`):
+ * ECharts puts a tooltip formatter's return value into the page as HTML, so every value a
+ * formatter returns passes through escapeHtml; only ECharts' own colour marker is left raw.
  */
 (function () {
   "use strict";
@@ -22,6 +26,15 @@
   var SPENT = "#e8710a";
   var PROGRESS = "#7a7a7a";
   var FONT = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif';
+
+  var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+  // Text for HTML: the same five characters ECharts' own echarts.format.encodeHTML replaces.
+  function escapeHtml(value) {
+    return String(value === null || value === undefined ? "" : value).replace(/[&<>"']/g, function (ch) {
+      return ESCAPES[ch];
+    });
+  }
 
   function number(value) {
     return value === null || value === undefined ? null : parseFloat(value);
@@ -82,9 +95,9 @@
         trigger: "axis",
         formatter: function (items) {
           if (!items.length) return "";
-          var lines = [items[0].value[2]];
+          var lines = [escapeHtml(items[0].value[2])];
           items.forEach(function (item) {
-            lines.push(item.marker + item.seriesName + "：" + percent(item.value[1]));
+            lines.push(item.marker + escapeHtml(item.seriesName + "：" + percent(item.value[1])));
           });
           return lines.join("<br>");
         },
@@ -153,7 +166,9 @@
         trigger: "item",
         formatter: function (item) {
           var light = LIGHTS[series.lights[item.dataIndex]];
-          return item.name + "：" + percent(item.value) + (light ? "（" + light.label + "）" : "");
+          return escapeHtml(
+            item.name + "：" + percent(item.value) + (light ? "（" + light.label + "）" : "")
+          );
         },
       },
       xAxis: {
