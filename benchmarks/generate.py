@@ -92,6 +92,7 @@ ENTRY_COLUMNS = [
     "natural_key",
     "created_at",
     "updated_at",
+    "version",
 ]
 
 
@@ -312,6 +313,7 @@ class RecordMaker:
             key,
             self.created_at,
             self.created_at,
+            1,
         )
 
     def _project(self, unit: int) -> tuple[int, int]:

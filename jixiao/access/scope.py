@@ -39,6 +39,7 @@ class Reach:
     bureau_id: int | None = None  # the bureau the person belongs to
     role: str = ""
     superuser: bool = False
+    organisation: str = ""  # the unit's or bureau's name, as the top bar shows it
 
     @property
     def everything(self) -> bool:
@@ -80,7 +81,7 @@ def _compute(user: Any) -> Reach:
         return EVERYTHING
     from jixiao.accounts.models import Membership
 
-    membership = Membership.objects.filter(user=user).first()
+    membership = Membership.objects.filter(user=user).select_related("unit", "bureau").first()
     if membership is None:
         return NOTHING
     rows = list(Unit.objects.values_list("pk", "parent_id", "finance_bureau_id"))
@@ -93,6 +94,7 @@ def _compute(user: Any) -> Reach:
         unit_id=membership.unit_id,
         bureau_id=membership.bureau_id,
         role=membership.role,
+        organisation=str(membership.organisation),
     )
 
 

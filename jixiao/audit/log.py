@@ -162,9 +162,26 @@ class Entry:
             before=jsonable(before),
             after=jsonable(after),
             comment=comment or "",
-            unit_id=_id(unit) if unit is not None else getattr(obj, "unit_id", None),
-            bureau_id=_id(bureau) if bureau is not None else getattr(obj, "bureau_id", None),
+            unit_id=_id(unit) if unit is not None else _unit_of(obj),
+            bureau_id=_id(bureau) if bureau is not None else _bureau_of(obj),
         )
+
+
+def _unit_of(obj: models.Model | None) -> int | None:
+    # The unit an object belongs to places its row in the log pages' scopes by default.
+    if obj is None:
+        return None
+    from jixiao.access.perms import unit_id_of
+
+    return unit_id_of(obj)
+
+
+def _bureau_of(obj: models.Model | None) -> int | None:
+    if obj is None:
+        return None
+    if obj._meta.label_lower == "units.financebureau":
+        return int(obj.pk)
+    return getattr(obj, "bureau_id", None)
 
 
 def _id(value: Any) -> int | None:

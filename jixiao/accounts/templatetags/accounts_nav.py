@@ -30,15 +30,12 @@ NOBODY = Nav("", "", False, False, False, False)
 
 
 def nav_for(user: Any) -> Nav:
-    """The navigation of a logged-in person (one query for their organisation's name)."""
+    """The navigation of a logged-in person (from their reach: no query of its own)."""
     if user is None or not user.is_authenticated:
         return NOBODY
     found = reach(user)
-    from jixiao.accounts.models import Membership
-
-    membership = Membership.objects.filter(user=user).select_related("unit", "bureau").first()
-    if membership is not None:
-        organisation, role = str(membership.organisation), str(membership.get_role_display())
+    if found.role:
+        organisation, role = found.organisation, str(Role(found.role).label)
     else:
         organisation, role = "", "系统管理员" if found.superuser else ""
     return Nav(

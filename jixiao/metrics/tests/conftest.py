@@ -22,8 +22,6 @@ DAY = dt.date
 # Who builds the fixtures: the system, which holds every permission (the tests of who may
 # write use the personas).
 SYSTEM = Actor.system("测试")
-# The ledger services still take a user (or None) here; when they take an Actor, this is SYSTEM.
-LEDGER_ACTOR: Any = None
 
 
 class Builder:
@@ -88,10 +86,10 @@ class Builder:
         ledger_type = ledger_type_for(self.unit, ledger)
         defaults = _DEFAULTS[ledger](self.count) if ledger in _DEFAULTS else {}
         entry = create_entry(
-            ledger_type, self.unit, {**defaults, **values}, actor=LEDGER_ACTOR, project=project
+            ledger_type, self.unit, {**defaults, **values}, actor=SYSTEM, project=project
         )
         for state, day in steps:
-            record_transition(entry, state, actor=LEDGER_ACTOR, on=day)
+            record_transition(entry, state, actor=SYSTEM, on=day)
         return entry
 
     def opinion(
