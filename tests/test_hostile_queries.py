@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -36,7 +37,7 @@ from jixiao.rounds.models import Report
 from jixiao.system.demo.rounds import clear_rounds
 from jixiao.system.demo.services import load_demo
 from jixiao.targets.models import Indicator, Project
-from jixiao.units.models import Unit
+from jixiao.units.models import FinanceBureau, Unit
 
 USERS = ["admin", "demo"]
 UNIT, YEAR = "224001", "2021"
@@ -95,8 +96,16 @@ PK_OF = {
     "metrics:evidence": "evidence",
     "rounds:join": "round",
     "rounds:report": "report",
-    "rounds:save_indicator": "report",
-    "rounds:save_project": "report",
+    "rounds:save": "report",
+    "ledgers:attachment_restore": "attachment",
+    "metrics:evidence_remove": "evidence",
+    "metrics:evidence_restore": "evidence",
+    "targets:restore": "indicator",
+    "accounts:detail": "account",
+    "accounts:active": "account",
+    "accounts:reset_password": "account",
+    "accounts:unlock": "account",
+    "accounts:settings": "bureau",
     "rounds:submit": "report",
     "rounds:decide": "report",
     "rounds:override": "report",
@@ -196,6 +205,8 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Ids]:
             .first()
             .pk,
             "code": code,
+            "account": get_user_model().objects.get(username="demo").pk,
+            "bureau": FinanceBureau.objects.get(name="昌黎县财政局").pk,
         }
         yield Ids(values)
         transaction.set_rollback(True)

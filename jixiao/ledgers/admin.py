@@ -200,6 +200,11 @@ class LedgerTypeAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # records point at their type; a type is never deleted from under them
 
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        # The admin would take initial values from the query string unchecked; a malformed
+        # one (``?unit=%00``) broke the add page with a 500. A new type starts empty.
+        return {}
+
     def save_model(self, request: HttpRequest, obj: LedgerType, form: Any, change: bool) -> None:
         """Nothing yet: the type is written with its fields in ``save_related``, by the service."""
 
