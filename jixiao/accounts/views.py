@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from jixiao.access.lookups import (
     accounts_for,
@@ -73,6 +73,7 @@ def _membership(user: Any) -> Membership | None:
 
 
 @login_required
+@require_safe
 def account_list(request: HttpRequest) -> HttpResponse:
     """The accounts of the bureau and of its units, with filters and lockout state."""
     _require_manager(request)
@@ -146,6 +147,7 @@ def account_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One account: its name and role (editable), state, lockout, password reset, history."""
     _require_manager(request)
@@ -330,6 +332,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def settings_index(request: HttpRequest) -> HttpResponse:
     """The person's bureau's settings; a superuser picks a bureau."""
     bureaus = list(bureaus_for(request.user))

@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from jixiao.access.lookups import changelog_for, manages_accounts, reads_log
 from jixiao.access.perms import DENIED
@@ -86,6 +87,7 @@ def _page(
 
 
 @login_required
+@require_safe
 def audit_log(request: HttpRequest) -> HttpResponseBase:
     """The change log within the person's scope, filtered, 50 rows a page."""
     _require_reader(request)

@@ -25,7 +25,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from jixiao.access.lookups import (
     NOT_FOUND,
@@ -185,6 +185,7 @@ def _key_fields(ledger_type: LedgerType, fields: list[LedgerField]) -> list[Ledg
 
 
 @login_required
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """A unit's ledger types with their record counts for a year."""
     units = list(units_for(request.user))
@@ -257,6 +258,7 @@ def _filtered(
 
 
 @login_required
+@require_safe
 def records(request: HttpRequest, code: str) -> HttpResponse:
     """A ledger's records for a unit and year: search, filters, state counts, pages of 50."""
     ledger_type, unit, units = _type_and_unit(request, code)
@@ -572,6 +574,7 @@ def _render_entry(
 
 
 @login_required
+@require_safe
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One record: its values, its workflow and history, the next steps, the attachments."""
     return _render_entry(request, _entry(request, pk))
@@ -646,6 +649,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """An attachment's file, for people who reach its record (files are never public media).
 

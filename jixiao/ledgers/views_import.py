@@ -27,7 +27,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from jixiao.access.lookups import NOT_FOUND, get_unit_for_user
 from jixiao.access.perms import DENIED, can, require
@@ -217,6 +217,7 @@ def _upload_context(request: HttpRequest, form: UploadForm) -> dict[str, Any]:
 @login_required
 def mapping(request: HttpRequest, token: str) -> HttpResponse:
     """Step 2: what each source column becomes, prefilled; optionally saved under a name."""
+    _require_some_unit(request)  # before the token: the same 403 as the upload's
     try:
         found = _load(request, token)
         table = found.table()
@@ -289,6 +290,7 @@ def _samples(table: Table, plan: Plan, index: int) -> list[str]:
 @login_required
 def check(request: HttpRequest, token: str) -> HttpResponse:
     """Step 3: every row validated and counted, with its problems; nothing is written."""
+    _require_some_unit(request)  # before the token: the same 403 as the upload's
     try:
         found = _load(request, token)
         report = import_table(
@@ -312,6 +314,7 @@ def check(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """Step 4: write every row, or none when any is bad (the data may have changed since)."""
+    _require_some_unit(request)  # before the token: the same 403 as the upload's
     try:
         found = _load(request, token)
         report = import_table(
@@ -344,6 +347,7 @@ def _records_url(ledger_type: LedgerType, unit: Unit) -> str:
 
 
 @login_required
+@require_safe
 def export_pick(request: HttpRequest) -> HttpResponse:
     """The export form's target: the download URL of the ledger, format, unit and year chosen."""
     code = request.GET.get("type", "")
@@ -358,6 +362,7 @@ def export_pick(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     """A ledger's records as an xlsx or csv download, optionally one unit's, one year's.
 

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from jixiao.access.lookups import get_evidence_for_user, get_indicator_for_user
 from jixiao.access.perms import can, require
@@ -65,6 +65,7 @@ def _page_url(unit: Unit, year: int, as_of: dt.date) -> str:
 
 
 @login_required
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """Pick a unit, year and date; see every project's indicators with their actuals."""
     choice = choose_unit_year(request.GET, project_years_by_unit(request.user), who=request.user)
@@ -161,6 +162,7 @@ def _listing(name: str, queryset: QuerySet[LedgerEntry], as_of: dt.date) -> List
 
 
 @login_required
+@require_safe
 def records(request: HttpRequest, indicator_id: int) -> HttpResponse:
     """The records behind an indicator's actual at a date (for a ratio: 分子 and 分母)."""
     indicator = get_indicator_for_user(request.user, indicator_id)
@@ -281,6 +283,7 @@ def indicator_history(indicator: Indicator) -> dict[str, Any]:
 
 
 @login_required
+@require_safe
 def evidence(request: HttpRequest, pk: int) -> FileResponse:
     """Download an evidence file, within reach (files are never public media)."""
     item = get_evidence_for_user(request.user, pk)

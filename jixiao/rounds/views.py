@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from jixiao import exporters
 from jixiao.access.lookups import (
@@ -214,6 +214,7 @@ def _page(doc: Document, report: Report | None, rounds: Any, query: str) -> dict
 
 
 @login_required
+@require_safe
 def monitoring(request: HttpRequest) -> HttpResponse:
     """运行监控: a unit's lights, projections and budget execution at any date of the year."""
     context: dict[str, Any] = {"here": "monitoring", "notices": []}
@@ -238,6 +239,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def monitoring_download(request: HttpRequest, fmt: str) -> HttpResponse:
     """The monitoring page's tables as an xlsx, docx or pdf file."""
     fmt = _format(fmt)
@@ -262,6 +264,7 @@ def _picked(request: HttpRequest) -> tuple[Unit, int]:
 
 
 @login_required
+@require_safe
 def evaluation(request: HttpRequest) -> HttpResponse:
     """绩效自评: a unit's year scored, with the fund block, totals and grades."""
     context: dict[str, Any] = {"here": "evaluation", "notices": []}
@@ -282,6 +285,7 @@ def evaluation(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def evaluation_download(request: HttpRequest, fmt: str) -> HttpResponse:
     """The self-evaluation page's tables as an xlsx, docx or pdf file."""
     fmt = _format(fmt)
@@ -524,6 +528,7 @@ def _render_report(
 
 
 @login_required
+@require_safe
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     """单位填报: the report's tables, the unit's inputs, the review actions and the history."""
     return _render_report(request, get_report_for_user(request.user, pk))
@@ -764,6 +769,7 @@ def override(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def submission(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """A submission's frozen snapshot: the tables exactly as they were submitted, with the
     comments made on its rows when it was returned."""
@@ -792,6 +798,7 @@ def submission(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The report's tables (as the report page shows them) as an xlsx, docx or pdf file."""
     report = get_report_for_user(request.user, pk)

@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from jixiao import importers
 from jixiao.access.lookups import (
@@ -100,6 +100,7 @@ def _page_url(key: str, year: int) -> str:
 
 
 @login_required
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """Pick a unit and year; see its department-wide goal and every project's target table."""
     choice = choose_unit_year(request.GET, _years_by_unit(request.user), who=request.user)
@@ -145,6 +146,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def export(request: HttpRequest, unit: str, year: str, fmt: str) -> HttpResponse:
     """A unit's target tables for a year as an xlsx, docx or pdf download."""
     fmt = require_choice(fmt, CONTENT_TYPES)
@@ -201,6 +203,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def preview(request: HttpRequest, token: str) -> HttpResponse:
     """The parsed upload as it would be imported, with its warnings and problems, and the
     indicators the import would remove (to be confirmed when they hold data)."""
@@ -296,6 +299,7 @@ def _summary(result: ImportResult) -> str:
 
 
 @login_required
+@require_safe
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     """A project's revisions, newest first, each with what changed; its removed indicators
     (with a restore button for the unit's keepers); and its change log."""

@@ -129,9 +129,7 @@ def test_confirm_without_the_checkbox_removes_nothing(client, held, demo_documen
     login(client, officer)  # the login writes its own change-log row
     before = state()
 
-    response = client.post(
-        reverse("targets:confirm"), {"token": token}, follow=True
-    )
+    response = client.post(reverse("targets:confirm"), {"token": token}, follow=True)
 
     assert response.redirect_chain == [(reverse("targets:preview", args=[token]), 302)]
     assert f"请勾选“确认移除”后再导入：「网络安全和信息化经费」{HELD_NAME}：{HELD_TEXT}" in (

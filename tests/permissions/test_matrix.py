@@ -1,0 +1,262 @@
+"""The permission matrix: every URL pattern from the resolver × GET and POST × every persona,
+checked against the table in ``table.py`` (a URL without an entry fails the test), and
+docs/permissions.md generated from that same table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+
+from jixiao import exporters
+from jixiao.accounts.choices import Role
+from jixiao.accounts.models import Membership
+from jixiao.accounts.services import create_account
+from jixiao.ledgers.models import LedgerEntry
+from jixiao.ledgers.services import add_attachment
+from jixiao.lib.actor import Actor
+from jixiao.metrics.models import ManualActual
+from jixiao.metrics.services import add_evidence
+from jixiao.rounds.choices import RoundKind
+from jixiao.rounds.models import Report
+from jixiao.system.demo.people import DEMO_PASSWORD
+from jixiao.system.demo.services import load_demo
+from jixiao.targets.models import Indicator, Project
+from jixiao.units.services import create_bureau, create_unit
+from tests.permissions.table import (
+    DOC,
+    FORBIDDEN,
+    LOGIN,
+    MATRIX,
+    MISSING,
+    NOT_ALLOWED,
+    OK,
+    PERSONAS,
+    markdown,
+)
+
+UNIT, YEAR = "224001", "2021"
+SYSTEM = Actor.system("测试")
+# The demo's accounts play the personas; the other bureau's reviewer is made here.
+USERNAMES = {
+    "officer": "demo",
+    "head": "fuzeren",
+    "officer_b": "dangan",
+    "reviewer": "shenhe",
+    "admin": "caizheng",
+    "auditor": "shenji",
+    "other_reviewer": "lulong_reviewer",
+}
+
+
+def url_names() -> list[str]:
+    """Every URL pattern's name, namespaced; the admin's count as one family."""
+
+    def walk(patterns: list[Any], namespace: str = "") -> Iterator[str]:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = ":".join(n for n in (namespace, entry.namespace or "") if n)
+                yield from walk(entry.url_patterns, inner)
+            elif isinstance(entry, URLPattern):
+                name = entry.name or getattr(entry.callback, "__name__", "?")
+                yield f"{namespace}:{name}" if namespace else name
+
+    return sorted(set(walk(get_resolver().url_patterns)))
+
+
+def _matrix_key(name: str) -> list[str]:
+    """The table's rows for a URL name (decide is one URL with three decisions)."""
+    if name in ("admin:login", "admin:logout"):
+        return [name]
+    if name.startswith("admin:"):
+        return ["admin:*"]
+    if name == "rounds:decide":
+        return ["rounds:decide:endorse", "rounds:decide:return", "rounds:decide:approve"]
+    return [name]
+
+
+def test_every_url_has_an_entry_and_every_entry_a_url() -> None:
+    names = url_names()
+    covered = {key for name in names for key in _matrix_key(name)}
+    assert [n for n in names if not set(_matrix_key(n)) <= set(MATRIX)] == []
+    assert sorted(set(MATRIX) - covered) == []
+
+
+def test_docs_permissions_is_generated_from_the_table() -> None:
+    assert DOC.read_text(encoding="utf-8") == markdown(), (
+        "docs/permissions.md is stale: run python -m tests.permissions.table"
+    )
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """The demo with an attachment and an evidence file, and a second bureau with its
+    reviewer; loaded once for the module and rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo()
+        other = create_bureau(name="卢龙县财政局", actor=SYSTEM)
+        create_unit(code="324001", name="卢龙县委网信办", bureau=other, actor=SYSTEM)
+        user = create_account(
+            username="lulong_reviewer",
+            password=DEMO_PASSWORD,
+            organisation=other,
+            role=Role.REVIEWER,
+            full_name="外局审核员",
+            actor=SYSTEM,
+        )
+        Membership.objects.filter(user=user).update(must_change_password=False)
+        entry = LedgerEntry.objects.filter(unit__code=UNIT).order_by("-date", "-pk").first()
+        attachment = add_attachment(entry, ContentFile(b"%PDF-1.4", name="a.pdf"), actor=SYSTEM)
+        actual = ManualActual.objects.filter(indicator__project__unit__code=UNIT).first()
+        evidence = add_evidence(actual, ContentFile(b"x", name="e.pdf"), actor=SYSTEM)
+        report = Report.objects.get(unit__code=UNIT, round__kind=RoundKind.SELF_EVALUATION)
+        users = get_user_model().objects.in_bulk(USERNAMES.values(), field_name="username")
+        yield {
+            "entry": entry.pk,
+            "attachment": attachment.pk,
+            "evidence": evidence.pk,
+            "report": report.pk,
+            "round": report.round_id,
+            "project": Project.objects.filter(unit__code=UNIT).order_by("pk").first().pk,
+            "indicator": Indicator.objects.filter(project__unit__code=UNIT).first().pk,
+            "account": users["demo"].pk,
+            "bureau": report.round.bureau_id,
+            "users": {persona: users[name] for persona, name in USERNAMES.items()},
+        }
+        transaction.set_rollback(True)
+
+
+TOKEN = "0" * 32
+
+
+def _request(key: str, ids: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """The URL and query string a table row is tried with."""
+    report = ids["report"]
+    paths: dict[str, tuple[str, dict[str, Any]]] = {
+        "accounts:detail": ("accounts:detail", {"pk": ids["account"]}),
+        "accounts:active": ("accounts:active", {"pk": ids["account"]}),
+        "accounts:reset_password": ("accounts:reset_password", {"pk": ids["account"]}),
+        "accounts:unlock": ("accounts:unlock", {"pk": ids["account"]}),
+        "accounts:settings": ("accounts:settings", {"pk": ids["bureau"]}),
+        "targets:export": ("targets:export", {"unit": UNIT, "year": YEAR, "fmt": "xlsx"}),
+        "targets:preview": ("targets:preview", {"token": TOKEN}),
+        "targets:history": ("targets:history", {"pk": ids["project"]}),
+        "targets:restore": ("targets:restore", {"pk": ids["indicator"]}),
+        "ledgers:records": ("ledgers:records", {"code": "opinion"}),
+        "ledgers:new": ("ledgers:new", {"code": "opinion"}),
+        "ledgers:entry": ("ledgers:entry", {"pk": ids["entry"]}),
+        "ledgers:edit": ("ledgers:edit", {"pk": ids["entry"]}),
+        "ledgers:transition": ("ledgers:transition", {"pk": ids["entry"]}),
+        "ledgers:attach": ("ledgers:attach", {"pk": ids["entry"]}),
+        "ledgers:attachment": ("ledgers:attachment", {"pk": ids["attachment"]}),
+        "ledgers:attachment_delete": ("ledgers:attachment_delete", {"pk": ids["attachment"]}),
+        "ledgers:attachment_restore": ("ledgers:attachment_restore", {"pk": ids["attachment"]}),
+        "ledgers:import_mapping": ("ledgers:import_mapping", {"token": TOKEN}),
+        "ledgers:import_check": ("ledgers:import_check", {"token": TOKEN}),
+        "ledgers:import_confirm": ("ledgers:import_confirm", {"token": TOKEN}),
+        "ledgers:export": ("ledgers:export", {"code": "opinion", "fmt": "csv"}),
+        "metrics:records": ("metrics:records", {"indicator_id": ids["indicator"]}),
+        "metrics:manual": ("metrics:manual", {"indicator_id": ids["indicator"]}),
+        "metrics:evidence": ("metrics:evidence", {"pk": ids["evidence"]}),
+        "metrics:evidence_remove": ("metrics:evidence_remove", {"pk": ids["evidence"]}),
+        "metrics:evidence_restore": ("metrics:evidence_restore", {"pk": ids["evidence"]}),
+        "rounds:monitoring_download": ("rounds:monitoring_download", {"fmt": "xlsx"}),
+        "rounds:evaluation_download": ("rounds:evaluation_download", {"fmt": "xlsx"}),
+        "rounds:join": ("rounds:join", {"pk": ids["round"]}),
+        "rounds:submission": ("rounds:submission", {"pk": report, "number": 1}),
+        "rounds:report_download": ("rounds:report_download", {"pk": report, "fmt": "xlsx"}),
+        "rounds:decide:endorse": ("rounds:decide", {"pk": report, "decision": "endorse"}),
+        "rounds:decide:return": ("rounds:decide", {"pk": report, "decision": "return"}),
+        "rounds:decide:approve": ("rounds:decide", {"pk": report, "decision": "approve"}),
+    }
+    for name in ("rounds:report", "rounds:save", "rounds:submit", "rounds:override"):
+        paths[name] = (name, {"pk": report})
+    name, kwargs = paths.get(key, (key, {}))
+    query: dict[str, str] = {}
+    if key in ("rounds:monitoring_download",):
+        query = {"unit": UNIT, "year": YEAR, "as_of": "2021-06-30"}
+    elif key in ("rounds:evaluation_download",):
+        query = {"unit": UNIT, "year": YEAR}
+    elif key == "ledgers:export_pick":
+        query = {"type": "opinion", "format": "csv"}
+    return reverse(name, kwargs=kwargs), query
+
+
+def admin_paths() -> list[str]:
+    """Every URL of the admin, with the first object's id where it takes one."""
+    paths = []
+    for name in url_names():
+        if _matrix_key(name) != ["admin:*"]:
+            continue
+        for kwargs in (
+            {},
+            {"object_id": "1"},
+            {"app_label": "targets"},
+            {"content_type_id": "1", "object_id": "1"},
+            {"url": "x"},
+        ):
+            try:
+                paths.append(reverse(name, kwargs=kwargs))
+                break
+            except NoReverseMatch:
+                continue
+    return sorted(set(paths))
+
+
+def classify(response: HttpResponse) -> str:
+    """The table's word for a response."""
+    status = response.status_code
+    if status in (301, 302):
+        location = response.headers.get("Location", "")
+        return LOGIN if location.startswith(("/login/", "/admin/login/")) else OK
+    if 200 <= status < 300 or status in (400, 409):
+        return OK  # 400/409: the input (empty in this test) or a stale version refused
+    return {403: FORBIDDEN, 404: MISSING, 405: NOT_ALLOWED}.get(status, str(status))
+
+
+@pytest.fixture(autouse=True)
+def _files_are_not_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Downloads answer without drawing the file: this test is about who gets an answer."""
+    for fmt in list(exporters.RENDERERS):
+        monkeypatch.setitem(exporters.RENDERERS, fmt, lambda layout: b"rendered")
+        monkeypatch.setitem(exporters.EXPORTERS, fmt, lambda document: b"rendered")
+
+
+@pytest.mark.django_db
+def test_every_url_method_and_persona_gets_the_answer_in_the_table(world: dict[str, Any]) -> None:
+    clients = {"anonymous": Client()}
+    for persona, user in world["users"].items():
+        client = Client()
+        client.force_login(user)
+        clients[persona] = client
+    wrong = []
+    requests = [
+        (key, methods, *_request(key, world)) for key, methods in MATRIX.items() if key != "admin:*"
+    ]
+    requests += [("admin:*", MATRIX["admin:*"], path, {}) for path in admin_paths()]
+    for key, methods, path, query in requests:
+        for method, expected in methods.items():
+            for persona in PERSONAS:
+                client = clients[persona]
+                # Each request's writes are undone, so every persona meets the same state.
+                with transaction.atomic():
+                    if method == "GET":
+                        response = client.get(path, query)
+                    else:
+                        response = client.post(path + ("?" if query else ""), query)
+                    transaction.set_rollback(True)
+                if key in ("logout", "admin:logout") and persona in world["users"]:
+                    client.force_login(world["users"][persona])
+                got = classify(response)
+                if got != expected[persona]:
+                    wrong.append(
+                        f"{method} {path} as {persona}: {got}, table says {expected[persona]}"
+                    )
+    assert wrong == [], "\n".join(wrong)
