@@ -147,7 +147,6 @@ def account_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_safe
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One account: its name and role (editable), state, lockout, password reset, history."""
     _require_manager(request)

@@ -128,7 +128,11 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
         # Accounts, units and settings of a bureau
         entry("accounts:list", "账号列表", page(bureau_admin())),
         entry("accounts:new", "新建账号", page(bureau_admin(), bureau_admin())),
-        entry("accounts:detail", "账号详情（A 单位填报员的账号）", page(bureau_admin())),
+        entry(
+            "accounts:detail",
+            "账号详情、修改姓名和角色（A 单位填报员的账号）",
+            page(bureau_admin(), bureau_admin()),
+        ),
         entry("accounts:active", "停用/启用账号", action(bureau_admin())),
         entry("accounts:reset_password", "重置密码", action(bureau_admin())),
         entry("accounts:unlock", "解除账号锁定", action(bureau_admin())),
