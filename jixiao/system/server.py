@@ -1,9 +1,9 @@
 """``jixiao serve``: Jixiao under gunicorn, a production WSGI server.
 
 Sync workers, one request at a time each: a worker busy longer than the request time limit
-(``JIXIAO_REQUEST_TIMEOUT``) is stopped by gunicorn's master, and :func:`worker_abort` logs the
-request it was serving with its id. Sync workers expect a buffering proxy in front for slow
-clients (nginx, docs/deploy.md); on 127.0.0.1 they serve as they are.
+(``JIXIAO_REQUEST_TIMEOUT``) is aborted by gunicorn's master, and :func:`worker_abort` ends the
+request it was serving with a logged error and the 500 page. Sync workers expect a buffering
+proxy in front for slow clients (nginx, docs/deploy.md); on 127.0.0.1 they serve as they are.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import hashlib
 import logging
 import os
 import re
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -85,21 +84,27 @@ def collect_static() -> bool:
     return True
 
 
-def worker_abort(worker: Any) -> None:
-    """gunicorn stops a worker that overran the time limit: log the request it was serving.
+class RequestTimeout(Exception):
+    """Raised inside a request that overran ``JIXIAO_REQUEST_TIMEOUT``."""
 
-    Runs in the worker's signal handler, in the thread serving the request, so the request's
-    id (added to every log line by RequestIdFilter) and line are still in context; the stack
-    shows where the time went.
+
+def worker_abort(worker: Any) -> None:
+    """gunicorn aborts a worker that overran the time limit: end its request with a 500 page.
+
+    gunicorn's master sends SIGABRT; this hook runs in the worker's signal handler, in the
+    thread serving the request, so the request's id (RequestIdFilter adds it to every log
+    line) and line are still in context. Raising here ends the view where it stands: its
+    transaction rolls back, Django logs the traceback (where the time went) and answers with
+    the 500 page naming the request id; then the worker exits and the master starts another.
+    A request stuck inside a database call is killed outright one time limit later.
     """
-    stack = "".join(traceback.format_stack()[:-1])
     logger.error(
-        "请求超过 %s 秒未完成，已终止处理它的工作进程（pid %s）：%s\n%s",
+        "请求超过 %s 秒未完成，已中止（工作进程 %s 随后退出）：%s",
         settings.REQUEST_TIMEOUT,
         worker.pid,
         current_request_line() or "-",
-        stack,
     )
+    raise RequestTimeout(f"request over {settings.REQUEST_TIMEOUT} s")
 
 
 class JixiaoServer(BaseApplication):  # type: ignore[misc]

@@ -8,8 +8,10 @@ fails too (the database is down, say), a plain page still gives the request id.
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.utils.html import escape
@@ -60,8 +62,14 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
     """500: the error is already logged (django.request) with the request id, which we show."""
+    from jixiao.system.server import RequestTimeout
+
+    # Django calls this while handling the exception, so it is still at hand.
+    timed_out = isinstance(sys.exc_info()[1], RequestTimeout)
     try:
-        return _render(request, "500.html", 500)
+        return _render(
+            request, "500.html", 500, {"timed_out": timed_out, "limit": settings.REQUEST_TIMEOUT}
+        )
     except Exception:
         # The layout itself failed (a broken database, a template error): say it plainly.
         logger.exception("rendering the 500 page failed")
