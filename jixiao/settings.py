@@ -172,6 +172,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "jixiao.sqlite3"),
+            # Each worker keeps its connection: opening one per request, and closing it (the
+            # last connection to close checkpoints the WAL) cost more than most pages.
+            "CONN_MAX_AGE": envint("JIXIAO_DB_CONN_MAX_AGE", 600),
             "OPTIONS": {
                 # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at
                 # BEGIN so two writers queue instead of failing with "database is locked".

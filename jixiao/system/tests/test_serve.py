@@ -215,3 +215,10 @@ def test_static_files_are_collected_again_only_when_they_changed(settings, tmp_p
     (tmp_path / "staticfiles.json").unlink()  # the manifest is gone
     assert server.collect_static() is True
     assert runs == [("collectstatic",)] * 3
+
+
+def test_workers_keep_their_sqlite_connection(tmp_path):
+    code = "from django.conf import settings; print(settings.DATABASES['default']['CONN_MAX_AGE'])"
+    result = run_jixiao("shell", "-v", "0", "-c", code, data_dir=tmp_path)
+
+    assert result.stdout.strip() == "600", result.stderr
