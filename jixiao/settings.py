@@ -5,6 +5,7 @@ SQLite under ``JIXIAO_DATA_DIR`` by default; set ``DATABASE_URL`` for PostgreSQL
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import tempfile
@@ -66,7 +67,6 @@ def _default_data_dir() -> Path:
 DATA_DIR = Path(envstr("JIXIAO_DATA_DIR", str(_default_data_dir())))
 
 
-
 def _generated_secret_key(data_dir: Path) -> str:
     """The key kept in ``DATA_DIR/secret_key``, made (mode 0600) on first use.
 
@@ -88,10 +88,8 @@ def _generated_secret_key(data_dir: Path) -> str:
     try:
         with os.fdopen(fd, "w", encoding="ascii") as out:
             out.write(secrets.token_urlsafe(50))
-        try:
+        with contextlib.suppress(FileExistsError):  # another process was first: use its key
             os.link(tmp, path)
-        except FileExistsError:
-            pass
     finally:
         os.unlink(tmp)
     return path.read_text(encoding="ascii").strip()
