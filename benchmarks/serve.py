@@ -450,6 +450,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2, help="jixiao serve --workers")
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        help="JIXIAO_DB_CONN_MAX_AGE for the server (default: the setting's own)",
+    )
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the data directory here")
     parser.add_argument(
         "--profile",
@@ -476,6 +481,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def measure(args: argparse.Namespace, data_dir: Path, database_url: str | None) -> int:
     env = jixiao_env(data_dir, database_url)
+    if args.conn_max_age is not None:
+        env["JIXIAO_DB_CONN_MAX_AGE"] = str(args.conn_max_age)
     print(f"machine: {machine()}")
     print(f"data: {data_dir} ({args.db}); loading the demo …", flush=True)
     began = time.monotonic()

@@ -160,8 +160,12 @@ TEMPLATES = [
 DATABASE_URL = envstr("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {
+        # Each worker keeps its connection a minute (a new PostgreSQL connection costs more
+        # than the login page), checked before reuse in case the server restarted.
         "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=envint("JIXIAO_DB_CONN_MAX_AGE", 0)
+            DATABASE_URL,
+            conn_max_age=envint("JIXIAO_DB_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
         )
     }
 else:
