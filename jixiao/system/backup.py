@@ -411,7 +411,7 @@ def _add_file(tar: tarfile.TarFile, path: Path, name: str, mtime: float | None =
         info.mtime = int(mtime if mtime is not None else stat.st_mtime)
         info.mode = 0o600
         reader = _HashingReader(handle)
-        tar.addfile(info, reader)  # type: ignore[arg-type]
+        tar.addfile(info, reader)
     return FileEntry(name, info.size, reader.digest.hexdigest())
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from whitenoise.storage import CompressedManifestStaticFilesStorage
+from whitenoise.storage import CompressedManifestStaticFilesStorage  # type: ignore[import-untyped]
 
 
-class StaticStorage(CompressedManifestStaticFilesStorage):
+class StaticStorage(CompressedManifestStaticFilesStorage):  # type: ignore[misc]
     """WhiteNoise's manifest storage, giving plain names until collectstatic has run.
 
     ``jixiao serve`` always collects first, so a served page names the hashed files (cached
@@ -20,4 +20,4 @@ class StaticStorage(CompressedManifestStaticFilesStorage):
         """The hashed name from the manifest, or ``name`` itself when nothing was collected."""
         if not self.hashed_files:
             return name
-        return super().stored_name(name)
+        return str(super().stored_name(name))
