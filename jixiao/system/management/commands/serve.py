@@ -23,7 +23,8 @@ from jixiao.system.server import (
 class Command(JixiaoCommand):
     help = _(
         "以生产方式运行绩效管理系统（gunicorn）：先检查数据库已初始化、收集静态文件，"
-        "再启动若干工作进程。单个请求超过 JIXIAO_REQUEST_TIMEOUT 秒（默认 60）即被终止并记入日志。"
+        "再启动若干工作进程。单个请求超过 JIXIAO_REQUEST_TIMEOUT 秒（默认 60）即被中止并记入日志"
+        "（耗时较长的工作将在后续版本中改为后台任务）。"
         "对外服务时请在前面放置 nginx 等反向代理并由它处理 HTTPS（见 docs/deploy.md）。"
     )
 
