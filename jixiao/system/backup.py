@@ -22,7 +22,6 @@ Both write their change-log row. The secret key is not in the archive (docs/depl
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import json
@@ -32,6 +31,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import time
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -347,30 +347,29 @@ def create_backup(output: Path, *, actor: Actor) -> BackupResult:
             member = SQLITE_MEMBER if kind == "sqlite" else PG_MEMBER
             dump = Path(work) / Path(member).name
             snap = _dump_sqlite(dump) if kind == "sqlite" else _dump_postgres(dump)
-            with (
-                os.fdopen(fd, "wb") as raw,
-                tarfile.open(
+            with os.fdopen(fd, "wb") as raw:
+                with tarfile.open(
                     fileobj=raw, mode="w:gz", format=tarfile.PAX_FORMAT, compresslevel=6
-                ) as tar,
-            ):
-                entries.append(_add_file(tar, dump, member, mtime=dt.datetime.now().timestamp()))
-                root = media_root()
-                for path in _media_files(root):
-                    name = f"{MEDIA}/{path.relative_to(root).as_posix()}"
-                    try:
-                        entries.append(_add_file(tar, path, name))
-                    except FileNotFoundError:
-                        missing.append(name)
-                manifest = Manifest(
-                    jixiao_version=jixiao_version(),
-                    created_at=created_at,
-                    engine=kind,
-                    migrations=snap.migrations,
-                    audit_seq=snap.audit_seq,
-                    audit_hash=snap.audit_hash,
-                    files=entries,
-                )
-                _add_bytes(tar, MANIFEST, manifest.to_json())
+                ) as tar:
+                    entries.append(_add_file(tar, dump, member, mtime=time.time()))
+                    root = media_root()
+                    for path in _media_files(root):
+                        name = f"{MEDIA}/{path.relative_to(root).as_posix()}"
+                        try:
+                            entries.append(_add_file(tar, path, name))
+                        except FileNotFoundError:  # deleted since it was listed
+                            missing.append(name)
+                    manifest = Manifest(
+                        jixiao_version=jixiao_version(),
+                        created_at=created_at,
+                        engine=kind,
+                        migrations=snap.migrations,
+                        audit_seq=snap.audit_seq,
+                        audit_hash=snap.audit_hash,
+                        files=entries,
+                    )
+                    _add_bytes(tar, MANIFEST, manifest.to_json())
+                # On disk, end-of-archive and gzip trailer included, before it takes the name.
                 raw.flush()
                 os.fsync(raw.fileno())
         # A backup holds password hashes and every unit's data: the operator's eyes only.
@@ -418,7 +417,7 @@ def _add_file(tar: tarfile.TarFile, path: Path, name: str, mtime: float | None =
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     info = tarfile.TarInfo(name)
     info.size = len(data)
-    info.mtime = int(dt.datetime.now().timestamp())
+    info.mtime = int(time.time())
     info.mode = 0o600
     tar.addfile(info, io.BytesIO(data))
 
