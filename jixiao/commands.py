@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, SystemCheckError
+from django.core.management.base import BaseCommand, CommandError, CommandParser, SystemCheckError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils.translation import gettext as _
 
 from jixiao.importers.grid import ImportFailure
+from jixiao.lib.actor import Actor
 
 # Exit status for input the user can fix (a bad file, an unknown unit); argparse uses it too.
 EXIT_BAD_INPUT = 2
@@ -30,6 +31,14 @@ def error_line(exc: BaseException) -> str:
     return " ".join(text.split())
 
 
+def operator_note() -> str:
+    """What every command's help says: the command line is the server operator's tool."""
+    return _(
+        "jixiao 命令行是服务器运维人员的工具：它以全部权限操作（不受账号和单位范围限制），"
+        "所做的修改记入审计日志，操作人记为“%(label)s”。"
+    ) % {"label": Actor.command_line().label}
+
+
 class JixiaoCommand(BaseCommand):
     """Base of our commands: bad input ends in one Chinese line on stderr and exit status 2.
 
@@ -37,6 +46,12 @@ class JixiaoCommand(BaseCommand):
     message and do their writes inside a transaction, so a failure leaves nothing behind.
     Called through ``call_command`` the exception propagates unchanged, for tests and callers.
     """
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        """Django's parser, with the operator note under every command's help."""
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.epilog = operator_note()
+        return parser
 
     def execute(self, *args: Any, **options: Any) -> str | None:
         try:

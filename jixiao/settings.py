@@ -5,8 +5,11 @@ SQLite under ``JIXIAO_DATA_DIR`` by default; set ``DATABASE_URL`` for PostgreSQL
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -65,9 +68,39 @@ def _default_data_dir() -> Path:
 
 DATA_DIR = Path(envstr("JIXIAO_DATA_DIR", str(_default_data_dir())))
 
-# The "django-insecure-" prefix makes jixiao.checks refuse this key when DEBUG is off.
-SECRET_KEY = envstr("JIXIAO_SECRET_KEY", "django-insecure-jixiao-local-demo-only")
-DEBUG = envbool("JIXIAO_DEBUG", True)
+
+def _generated_secret_key(data_dir: Path) -> str:
+    """The key kept in ``DATA_DIR/secret_key``, made (mode 0600) on first use.
+
+    One server needs no configuration this way. Several application servers must share one
+    key (``JIXIAO_SECRET_KEY``): each would otherwise make its own, and a session or form
+    signed by one would be refused by the others (docs/deploy.md).
+    """
+    path = data_dir / "secret_key"
+    try:
+        key = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        key = ""
+    if key:
+        return key
+    data_dir.mkdir(parents=True, exist_ok=True)
+    # Written whole under a temporary name, then linked into place: two processes starting at
+    # once both end up reading the one key that won, never a half-written file.
+    fd, tmp = tempfile.mkstemp(dir=data_dir, prefix=".secret_key.")  # mode 0600
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(secrets.token_urlsafe(50))
+        with contextlib.suppress(FileExistsError):  # another process was first: use its key
+            os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
+    return path.read_text(encoding="ascii").strip()
+
+
+# The "django-insecure-" prefix makes jixiao.checks refuse such a key when DEBUG is off.
+SECRET_KEY = os.environ.get("JIXIAO_SECRET_KEY") or _generated_secret_key(DATA_DIR)
+# Off unless asked for: a production server must never show Django's debug pages.
+DEBUG = envbool("JIXIAO_DEBUG", False)
 ALLOWED_HOSTS = envlist("JIXIAO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("JIXIAO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -78,6 +111,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "rules",
     "jixiao.units",
     "jixiao.accounts",
@@ -94,7 +128,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "jixiao.system.middleware.RequestIdMiddleware",
+    "jixiao.system.middleware.HeadMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from STATIC_ROOT (compressed, cached for a year by their hashed
+    # names), before sessions and the database are touched.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -127,8 +166,12 @@ TEMPLATES = [
 DATABASE_URL = envstr("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {
+        # Each worker keeps its connection a minute (a new PostgreSQL connection costs more
+        # than the login page), checked before reuse in case the server restarted.
         "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=envint("JIXIAO_DB_CONN_MAX_AGE", 0)
+            DATABASE_URL,
+            conn_max_age=envint("JIXIAO_DB_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
         )
     }
 else:
@@ -137,6 +180,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "jixiao.sqlite3"),
+            # Each worker keeps its connection: opening one per request, and closing it (the
+            # last connection to close checkpoints the WAL) cost more than most pages.
+            "CONN_MAX_AGE": envint("JIXIAO_DB_CONN_MAX_AGE", 600),
             "OPTIONS": {
                 # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at
                 # BEGIN so two writers queue instead of failing with "database is locked".
@@ -169,7 +215,49 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(envstr("JIXIAO_STATIC_ROOT", str(DATA_DIR / "static")))
+# WhiteNoise scans it at start (and warns when it is missing); collectstatic fills it.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed names and pre-compressed copies, made by collectstatic (``jixiao serve`` runs it).
+    "staticfiles": {"BACKEND": "jixiao.system.static.StaticStorage"},
+}
+
+# -- Security: headers, the content security policy, HTTPS behind a proxy (docs/deploy.md) --
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "jixiao.system.views.csrf_failure"
+# Pages load scripts, styles and images from this server only; no inline script or style
+# (chart data travel as json_script blocks, which are data, not script).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
+# JIXIAO_HTTPS=true when the site is reached over HTTPS (nginx terminating TLS, docs/deploy.md):
+# cookies only over HTTPS, HSTS, and the proxy's X-Forwarded-Proto trusted to say so. The proxy
+# redirects http:// to https:// itself; JIXIAO_SSL_REDIRECT makes Django do it too.
+HTTPS = envbool("JIXIAO_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = envint("JIXIAO_HSTS_SECONDS", 31536000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# Browsers' preload list is for public domains, and leaving it takes months: opt in only.
+SECURE_HSTS_PRELOAD = HTTPS and envbool("JIXIAO_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = envbool("JIXIAO_SSL_REDIRECT", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+
+# A request running longer than this many seconds is ended (``jixiao serve`` stops the worker
+# serving it and logs the request id); long work is to go to the background later.
+REQUEST_TIMEOUT = envint("JIXIAO_REQUEST_TIMEOUT", 60)
 
 AUTHENTICATION_BACKENDS = [
     # Refuses a locked-out username or address before its password is tried (django-axes).

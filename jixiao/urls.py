@@ -24,3 +24,9 @@ urlpatterns = [
     path("rounds/", include("jixiao.rounds.urls")),
     path("", include("jixiao.targets.urls")),
 ]
+
+# Chinese error pages in the site's layout; the 500 page shows the request id (jixiao.system).
+handler400 = "jixiao.system.views.bad_request"
+handler403 = "jixiao.system.views.permission_denied"
+handler404 = "jixiao.system.views.page_not_found"
+handler500 = "jixiao.system.views.server_error"

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+# "GET /path" of the request being served, for a log line written outside it (a timeout).
+_request_line: contextvars.ContextVar[str] = contextvars.ContextVar("request_line", default="")
 # A proxy's id is kept when it looks like one (letters, digits, dashes), else we make our own.
 _SAFE_ID = re.compile(r"^[A-Za-z0-9-]{8,32}$")
 
@@ -18,6 +20,11 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9-]{8,32}$")
 def current_request_id() -> str:
     """The id of the request being served in this thread, '-' outside one."""
     return _request_id.get()
+
+
+def current_request_line() -> str:
+    """The method and path of the request being served in this thread, '' outside one."""
+    return _request_line.get()
 
 
 class RequestIdMiddleware:
@@ -31,11 +38,30 @@ class RequestIdMiddleware:
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         token = _request_id.set(request_id)
+        line_token = _request_line.set(f"{request.method} {request.get_full_path()}"[:500])
         try:
             response = self.get_response(request)
         finally:
+            _request_line.reset(line_token)
             _request_id.reset(token)
         response["X-Request-ID"] = request_id
+        return response
+
+
+class HeadMiddleware:
+    """Answers HEAD with the headers GET would have, and no body.
+
+    Django renders HEAD as GET; gunicorn then drops the body and logs a warning for every such
+    request (a monitoring probe's, say). Content-Length keeps GET's length, as HEAD requires.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method == "HEAD" and not response.streaming:
+            response.content = b""
         return response
 
 
