@@ -11,7 +11,8 @@
  *
  * Names come from people's documents (an indicator or project named `<img onerror=…>`):
  * ECharts puts a tooltip formatter's return value into the page as HTML, so every value a
- * formatter returns passes through escapeHtml; only ECharts' own colour marker is left raw.
+ * formatter returns passes through escapeHtml. Series markers are our own classed spans:
+ * ECharts' item.marker carries a style attribute, which the content security policy blocks.
  */
 (function () {
   "use strict";
@@ -97,7 +98,7 @@
           if (!items.length) return "";
           var lines = [escapeHtml(items[0].value[2])];
           items.forEach(function (item) {
-            lines.push(item.marker + escapeHtml(item.seriesName + "：" + percent(item.value[1])));
+            lines.push('<span class="chart-marker chart-marker-' + Number(item.seriesIndex) + '"></span>' + escapeHtml(item.seriesName + "：" + percent(item.value[1])));
           });
           return lines.join("<br>");
         },

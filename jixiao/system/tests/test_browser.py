@@ -133,13 +133,6 @@ def test_the_unit_picker_swaps_the_page_in_place_with_no_violation(watched: Watc
     assert watched.violations() == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "charts.js puts ECharts' item.marker, a <span style=…>, into the spending chart's "
-        "tooltip HTML, which the policy blocks; jixiao.css has .chart-marker classes for it"
-    ),
-)
 def test_the_spending_tooltip_shows_with_no_violation(watched: Watched):
     watched.open(MONITORING)
 
