@@ -47,6 +47,17 @@ def test_an_unknown_url_shows_the_chinese_404_not_the_debug_page(client):
     assert "Using the URLconf" not in page and "Page not found" not in page
 
 
+def test_an_unknown_url_shows_the_404_with_the_top_bar_to_a_logged_in_person(client, officer):
+    # The top bar reads the matched URL's name; a URL that matched nothing has none.
+    client.force_login(officer)
+
+    response = client.get("/no/such/page/")
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "页面不存在（404）" in page and "退出登录" in page
+
+
 def test_the_404_page_escapes_the_path(client):
     response = client.get("/<script>alert(1)</script>/")
 
