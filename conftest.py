@@ -292,3 +292,12 @@ def _reference_data_survives_flush(request: pytest.FixtureRequest) -> None:
 def _fast_password_hashing(settings: Any) -> None:
     """Tests create many logins (every demo load has one): hash their passwords cheaply."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache() -> None:
+    """Each test starts with an empty cache: data versions restart when a test's data are
+    rolled back, so a part cached by an earlier test could carry a key this one makes."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -135,6 +135,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "jixiao.accounts.middleware.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -191,6 +192,16 @@ else:
             },
         }
     }
+
+# Pages' expensive parts are cached under the data versions they were computed from
+# (jixiao.lib.fragments), so a process-local cache never serves stale data.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "jixiao",
+        "OPTIONS": {"MAX_ENTRIES": envint("JIXIAO_CACHE_ENTRIES", 2000)},
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -271,7 +282,8 @@ AUTHENTICATION_BACKENDS = [
 # renews it, so an active person is never logged out mid-work.
 SESSION_IDLE_MINUTES = envint("JIXIAO_SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed at most once a minute by jixiao.accounts.middleware.SessionRenewalMiddleware.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Login lockout (等保: 登录失败处理, django-axes): this many failed logins in a row lock the

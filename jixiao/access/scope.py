@@ -136,6 +136,11 @@ def bureaus_of(rows: list[Row]) -> dict[int, int | None]:
     return result
 
 
+def reach_ids(who: Any) -> frozenset[int] | None:
+    """The ids of the units ``who`` reaches; None for all of them (superusers, the operator)."""
+    return reach(who).unit_ids
+
+
 def units_for(who: Any) -> QuerySet[Unit]:
     """The units ``who`` may see, as a queryset (lists are filtered through it)."""
     found = reach(who)

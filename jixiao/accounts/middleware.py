@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 
 from jixiao.accounts.events import MUST_CHANGE_PASSWORD
 
@@ -55,3 +56,35 @@ class PasswordChangeRequiredMiddleware:
             response["HX-Redirect"] = url
             return response
         return HttpResponseRedirect(url)
+
+
+# How often an active session's expiry is pushed back: writing the session row on every
+# request cost an UPDATE per page; once a minute keeps the idle timeout to the minute.
+RENEW_SECONDS = 60
+RENEWED_AT = "_jixiao_renewed_at"
+
+
+class SessionRenewalMiddleware:
+    """The idle timeout: a session's expiry moves on with the person's requests.
+
+    A session saved now lasts ``SESSION_COOKIE_AGE`` (the idle minutes) from now; this renews it
+    when the last renewal is a minute old, so a session idle for longer than the setting ends
+    and an active one never does.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and user is not None and user.is_authenticated:
+            now = timezone.now().timestamp()
+            try:
+                last = float(session.get(RENEWED_AT, 0))
+            except (TypeError, ValueError):
+                last = 0.0
+            if now - last >= RENEW_SECONDS:
+                session[RENEWED_AT] = now
+        return response

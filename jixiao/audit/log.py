@@ -19,7 +19,8 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from jixiao.audit.models import AuditHead, ChangeLog
+from jixiao.audit.choices import Action
+from jixiao.audit.models import AuditHead, ChangeLog, DataVersion
 from jixiao.lib.actor import Actor
 
 GENESIS = "0" * 64
@@ -236,7 +237,43 @@ def record_many(actor: Actor, entries: Iterable[Entry]) -> list[ChangeLog]:
         ChangeLog.objects.bulk_create(rows, batch_size=500)
         head.seq, head.hash = seq, prev
         head.save(update_fields=["seq", "hash"])
+        _bump_versions(rows)
+    from jixiao.lib.fragments import forget
+
+    forget()  # this request reads the new versions from now on
     return rows
+
+
+# Steps of a person's session: they change no data, so no page computed from data goes stale.
+SESSION_ACTIONS = frozenset(
+    {
+        Action.LOGIN,
+        Action.LOGOUT,
+        Action.LOGIN_FAILED,
+        Action.LOCKED_OUT,
+        Action.UNLOCK,
+        Action.PASSWORD_CHANGE,
+        Action.PASSWORD_RESET,
+        Action.BACKUP,
+    }
+)
+
+
+def _bump_versions(rows: list[ChangeLog]) -> None:
+    """Advance the data version of every unit the rows changed (``global`` for the rest)."""
+    latest: dict[str, int] = {}
+    for row in rows:
+        if row.action in SESSION_ACTIONS:
+            continue
+        key = f"unit:{row.unit_id}" if row.unit_id is not None else "global"
+        latest[key] = row.seq
+    if latest:
+        DataVersion.objects.bulk_create(
+            [DataVersion(key=key, seq=seq) for key, seq in latest.items()],
+            update_conflicts=True,
+            unique_fields=["key"],
+            update_fields=["seq"],
+        )
 
 
 def _locked_head() -> AuditHead:

@@ -107,3 +107,23 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.hash[:12]}"
+
+
+class DataVersion(models.Model):
+    """The change-log row number of the last change to a unit's data (``unit:<id>``) or to
+    anything not kept by one unit (``global``: bureau settings, rounds, shared ledger types).
+
+    Written with the change-log rows, in their transaction; pages computed from a unit's data
+    are cached under these numbers (jixiao.lib.fragments), so a change is seen at once and
+    nothing else is recomputed. Logins and password changes change no data and bump nothing.
+    """
+
+    key = models.CharField(max_length=40, unique=True)
+    seq = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("数据版本")
+        verbose_name_plural = _("数据版本")
+
+    def __str__(self) -> str:
+        return f"{self.key} #{self.seq}"

@@ -23,6 +23,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -55,6 +56,7 @@ from jixiao.ledgers.models import (
     LedgerField,
     LedgerType,
 )
+from jixiao.lib import fragments
 from jixiao.lib.actor import Actor
 from jixiao.lib.params import int_or_none, year_or_none
 from jixiao.lib.picker import UnitYearForm, unit_key
@@ -99,7 +101,9 @@ def _years(unit: Unit) -> tuple[list[int], int]:
 
 def _pick_year(request: HttpRequest, unit: Unit) -> tuple[list[int], int]:
     """The year the query asks for if the unit has it, else the default (with a notice)."""
-    years, default = _years(unit)
+    years, default = fragments.cached(
+        "ledger-years", units=[unit.pk], user=None, parts=(unit.pk,), compute=lambda: _years(unit)
+    )
     text = request.GET.get("year", "")
     asked = year_or_none(text)
     if asked in years:
@@ -263,9 +267,39 @@ def records(request: HttpRequest, code: str) -> HttpResponse:
     """A ledger's records for a unit and year: search, filters, state counts, pages of 50."""
     ledger_type, unit, units = _type_and_unit(request, code)
     years, year = _pick_year(request, unit)
+    params = _list_params(request, ledger_type)
+    page_text = request.GET.get("page", "")
+    page_number = int_or_none(page_text, lo=1)
+    if page_text and page_number is None:
+        _notice(request, "页码不正确，已显示第 1 页。")
+    body = fragments.cached(
+        "ledger-records",
+        units=[unit.pk],
+        user=request.user,
+        parts=(ledger_type.pk, unit.pk, year, sorted(params.items()), page_number),
+        compute=lambda: _records_body(request, ledger_type, unit, year, params, page_number),
+    )
+    context: dict[str, Any] = {
+        "here": HERE,
+        "ledger_type": ledger_type,
+        "unit": unit,
+        "form": UnitYearForm(units, years, initial={"unit": unit_key(unit), "year": year}),
+        "body": body,
+    }
+    return render(request, "ledgers/records.html", context)
+
+
+def _records_body(
+    request: HttpRequest,
+    ledger_type: LedgerType,
+    unit: Unit,
+    year: int,
+    params: dict[str, str],
+    page_number: int | None,
+) -> str:
+    """The list below the picker: counts by state, filters, one page of records."""
     today = timezone.localdate()
     fields = list(ledger_type.fields.all())
-    params = _list_params(request, ledger_type)
     year_entries = scoped(
         LedgerEntry.objects.filter(ledger_type=ledger_type, unit=unit), request.user
     ).filter(_year_q(year))
@@ -277,10 +311,6 @@ def records(request: HttpRequest, code: str) -> HttpResponse:
         year_entries.filter(services.overdue_q(ledger_type, today)).count() if has_overdue else 0
     )
     entries = _filtered(year_entries, ledger_type, fields, params, today)
-    page_text = request.GET.get("page", "")
-    page_number = int_or_none(page_text, lo=1)
-    if page_text and page_number is None:
-        _notice(request, "页码不正确，已显示第 1 页。")
     # A page past the last shows the last one (Paginator.get_page), never an error.
     page = Paginator(
         entries.select_related("project", "ledger_type").order_by("-date", "-id"), PAGE_SIZE
@@ -298,13 +328,11 @@ def records(request: HttpRequest, code: str) -> HttpResponse:
         for state in ledger_type.states
     ]
     context: dict[str, Any] = {
-        "here": HERE,
         "ledger_type": ledger_type,
         "unit": unit,
         "unit_key": unit_key(unit),
         "can_edit": can(request.user, "edit", unit),
         "year": year,
-        "form": UnitYearForm(units, years, initial={"unit": unit_key(unit), "year": year}),
         "params": params,
         "total": sum(state_counts.values()),
         "all_url": "?" + _query(**base),
@@ -341,7 +369,7 @@ def records(request: HttpRequest, code: str) -> HttpResponse:
         + "?"
         + _query(**base),
     }
-    return render(request, "ledgers/records.html", context)
+    return render_to_string("ledgers/_records_body.html", context, request)
 
 
 def _list_params(request: HttpRequest, ledger_type: LedgerType) -> dict[str, str]:

@@ -34,14 +34,19 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Imported here: logging configures this module's filter before the apps are loaded.
+        from jixiao.lib import fragments
+
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         token = _request_id.set(request_id)
         line_token = _request_line.set(f"{request.method} {request.get_full_path()}"[:500])
+        versions = fragments.start_request()  # data versions are read once per request
         try:
             response = self.get_response(request)
         finally:
+            fragments.end_request(versions)
             _request_line.reset(line_token)
             _request_id.reset(token)
         response["X-Request-ID"] = request_id

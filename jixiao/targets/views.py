@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -30,11 +31,12 @@ from jixiao.access.lookups import (
     get_unit_for_user,
 )
 from jixiao.access.perms import can, is_system
-from jixiao.access.scope import units_for
+from jixiao.access.scope import reach_ids, units_for
 from jixiao.audit.history import history_context
 from jixiao.core.document import TargetDocument
 from jixiao.exporters import CONTENT_TYPES, LABELS, SUFFIXES, export_targets
 from jixiao.exporters.targets_layout import document_title
+from jixiao.lib import fragments
 from jixiao.lib.actor import Actor
 from jixiao.lib.params import require_choice, require_id, require_year
 from jixiao.lib.picker import UnitYearForm, choose_unit_year, unit_key
@@ -55,6 +57,7 @@ from jixiao.targets.services import (
     validate_document,
 )
 from jixiao.targets.tables import change_line, project_blocks
+from jixiao.units.models import Unit
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +106,14 @@ def _page_url(key: str, year: int) -> str:
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """Pick a unit and year; see its department-wide goal and every project's target table."""
-    choice = choose_unit_year(request.GET, _years_by_unit(request.user), who=request.user)
+    years_by_unit = fragments.cached(
+        "targets-years",
+        units=reach_ids(request.user),
+        user=request.user,
+        parts=(),
+        compute=lambda: _years_by_unit(request.user),
+    )
+    choice = choose_unit_year(request.GET, years_by_unit, who=request.user)
     units, unit, years, asked, year = (
         choice.units,
         choice.unit,
@@ -126,22 +136,38 @@ def index(request: HttpRequest) -> HttpResponse:
             "year": year,
         }
     if unit is not None and year is not None:
-        document = document_for(unit, year)
-        ids = Project.objects.filter(unit=unit, year=year).order_by("position", "id")
-        # document_for lists projects in this same order, so the n-th block is the n-th id.
-        history = {
-            n: reverse("targets:history", args=[pk])
-            for n, pk in enumerate(ids.values_list("pk", flat=True), start=1)
-        }
+        shown = fragments.cached(
+            "targets-document",
+            units=[unit.pk],
+            user=request.user,
+            parts=(unit.pk, year),
+            compute=lambda: _document_html(request, unit, year),
+        )
+        if shown is not None:
+            context.update(title=shown[0], document_html=shown[1])
         context.update(
-            document=document,
-            title=document_title(document),
-            blocks=project_blocks(document, history),
             downloads=[
                 (label, reverse("targets:export", args=[unit_key(unit), year, fmt]))
                 for fmt, label in LABELS.items()
             ],
         )
+    return render(request, "targets/index.html", context)
+
+
+def _document_html(request: HttpRequest, unit: Unit, year: int) -> tuple[str, str] | None:
+    """The unit's targets of the year as the page shows them: (title, HTML), None if none."""
+    document = document_for(unit, year)
+    if document.unit_goal is None and not document.projects:
+        return None
+    ids = Project.objects.filter(unit=unit, year=year).order_by("position", "id")
+    # document_for lists projects in this same order, so the n-th block is the n-th id.
+    history = {
+        n: reverse("targets:history", args=[pk])
+        for n, pk in enumerate(ids.values_list("pk", flat=True), start=1)
+    }
+    title = document_title(document)
+    context = {"document": document, "title": title, "blocks": project_blocks(document, history)}
+    return title, render_to_string("targets/_document.html", context, request)
     return render(request, "targets/index.html", context)
 
 
