@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from jixiao.access.lookups import NOT_FOUND, unit_key
-from jixiao.access.scope import units_for
+from jixiao.access.scope import reach_ids, units_for, user_of
+from jixiao.lib import fragments
 from jixiao.lib.params import year_or_none
 from jixiao.units.models import Unit
 
@@ -43,6 +44,16 @@ class UnitYearChoice:
 
 def project_years_by_unit(who: Any) -> dict[int, list[int]]:
     """Each reachable unit's years with projects, latest first (what the report pages offer)."""
+    return fragments.cached(
+        "project-years",
+        units=reach_ids(who),
+        user=user_of(who),
+        parts=(),
+        compute=lambda: _project_years_by_unit(who),
+    )
+
+
+def _project_years_by_unit(who: Any) -> dict[int, list[int]]:
     from jixiao.targets.models import Project
 
     years: dict[int, list[int]] = defaultdict(list)

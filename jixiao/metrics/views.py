@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from jixiao.audit.history import history_context
 from jixiao.audit.models import ChangeLog
 from jixiao.core import metrics as m
 from jixiao.ledgers.models import FieldKind, LedgerEntry, LedgerType
+from jixiao.lib import fragments
 from jixiao.lib.actor import Actor
 from jixiao.lib.params import date_or_none
 from jixiao.lib.picker import choose_unit_year, project_years_by_unit, unit_key
@@ -96,17 +98,33 @@ def index(request: HttpRequest) -> HttpResponse:
             _("%(unit)s 没有 %(asked)s 年的预算项目，下面是 %(year)s 年的。")
             % {"unit": unit, "asked": asked, "year": year}
         )
-    window_start, window_end = m.window(year, as_of)
     context.update(
         as_of=as_of,
-        window=(window_start, window_end),
         form=ActualsForm(
             units, years, initial={"unit": unit_key(unit), "year": year, "as_of": as_of}
         ),
-        tables=actual_tables(unit, year, as_of),
-        can_edit=can(request.user, "edit", unit),
+        tables_html=fragments.cached(
+            "actuals",
+            units=[unit.pk],
+            user=request.user,
+            parts=(unit.pk, year, as_of),
+            compute=lambda: _tables_html(request, unit, year, as_of),
+        ),
     )
     return render(request, "metrics/index.html", context)
+
+
+def _tables_html(request: HttpRequest, unit: Unit, year: int, as_of: dt.date) -> str:
+    """Every project's indicators with their actuals as of the date, as the page shows them."""
+    context = {
+        "unit": unit,
+        "year": year,
+        "as_of": as_of,
+        "window": m.window(year, as_of),
+        "tables": actual_tables(unit, year, as_of),
+        "can_edit": can(request.user, "edit", unit),
+    }
+    return render_to_string("metrics/_tables.html", context, request)
 
 
 @dataclass

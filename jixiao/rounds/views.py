@@ -22,6 +22,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -43,6 +44,7 @@ from jixiao.access.scope import bureaus_for, units_for
 from jixiao.audit.versions import StaleEdit, change_lines
 from jixiao.core.reports import MonitoringReport, SelfEvaluationReport
 from jixiao.core.scoring import ScoringError
+from jixiao.lib import fragments
 from jixiao.lib.actor import Actor
 from jixiao.lib.params import date_or_none, require_choice, require_id, require_year
 from jixiao.lib.picker import UnitYearForm, choose_unit_year, project_years_by_unit, unit_key
@@ -224,8 +226,6 @@ def monitoring(request: HttpRequest) -> HttpResponse:
     as_of, notice = _as_of(request.GET.get("as_of"), year)
     if notice:
         context["notices"].append(notice)
-    doc, report = services.monitoring_document(unit, year, as_of)
-    query = _query(unit=unit_key(unit), year=year, as_of=as_of.isoformat())
     context.update(
         as_of=as_of,
         form=MonitoringForm(
@@ -233,9 +233,23 @@ def monitoring(request: HttpRequest) -> HttpResponse:
             context["years"],
             initial={"unit": unit_key(unit), "year": year, "as_of": as_of},
         ),
-        **_page(doc, report, _reports_of(unit, RoundKind.MONITORING, year), query),
+        body=fragments.cached(
+            "monitoring",
+            units=[unit.pk],
+            user=request.user,
+            parts=(unit.pk, year, as_of),
+            compute=lambda: _monitoring_body(request, unit, year, as_of),
+        ),
     )
     return render(request, "rounds/monitoring.html", context)
+
+
+def _monitoring_body(request: HttpRequest, unit: Unit, year: int, as_of: dt.date) -> str:
+    """The monitoring document as the page shows it below the picker."""
+    doc, report = services.monitoring_document(unit, year, as_of)
+    query = _query(unit=unit_key(unit), year=year, as_of=as_of.isoformat())
+    context = _page(doc, report, _reports_of(unit, RoundKind.MONITORING, year), query)
+    return render_to_string("rounds/_monitoring_body.html", context, request)
 
 
 @login_required
@@ -274,14 +288,26 @@ def evaluation(request: HttpRequest) -> HttpResponse:
     context["form"] = UnitYearForm(
         context["units"], context["years"], initial={"unit": unit_key(unit), "year": year}
     )
+    body, error = fragments.cached(
+        "evaluation",
+        units=[unit.pk],
+        user=request.user,
+        parts=(unit.pk, year),
+        compute=lambda: _evaluation_body(request, unit, year),
+    )
+    context.update(body=body, error=error)
+    return render(request, "rounds/evaluation.html", context)
+
+
+def _evaluation_body(request: HttpRequest, unit: Unit, year: int) -> tuple[str, str]:
+    """The self-evaluation as the page shows it below the picker, or why it cannot be scored."""
     try:
         doc, report = services.evaluation_document(unit, year)
     except ScoringError as exc:
-        context["error"] = str(exc)
-        return render(request, "rounds/evaluation.html", context)
+        return "", str(exc)
     query = _query(unit=unit_key(unit), year=year)
-    context.update(**_page(doc, report, _reports_of(unit, RoundKind.SELF_EVALUATION, year), query))
-    return render(request, "rounds/evaluation.html", context)
+    context = _page(doc, report, _reports_of(unit, RoundKind.SELF_EVALUATION, year), query)
+    return render_to_string("rounds/_evaluation_body.html", context, request), ""
 
 
 @login_required
