@@ -23,7 +23,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -284,7 +283,7 @@ def records(request: HttpRequest, code: str) -> HttpResponse:
         "ledger_type": ledger_type,
         "unit": unit,
         "form": UnitYearForm(units, years, initial={"unit": unit_key(unit), "year": year}),
-        "body": body,
+        "body": fragments.with_token(body, request),
     }
     return render(request, "ledgers/records.html", context)
 
@@ -369,7 +368,7 @@ def _records_body(
         + "?"
         + _query(**base),
     }
-    return render_to_string("ledgers/_records_body.html", context, request)
+    return fragments.render("ledgers/_records_body.html", context, request)
 
 
 def _list_params(request: HttpRequest, ledger_type: LedgerType) -> dict[str, str]:

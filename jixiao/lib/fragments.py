@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from django.core.cache import cache
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from jixiao.audit.models import DataVersion
 
@@ -95,3 +96,24 @@ def cached(
         boxed = (compute(),)
         cache.set(key, boxed, timeout)
     return boxed[0]
+
+
+# A cached part holds this in place of the CSRF token of any form in it; ``with_token`` puts
+# the person's own in when it is served (a token belongs to a session, the part to a person).
+CSRF_PLACEHOLDER = "__jixiao_csrf_token__"
+
+
+def render(template: str, context: dict[str, Any], request: Any) -> str:
+    """A part of a page as HTML, fit to be cached (its forms' CSRF tokens left blank)."""
+    from django.template.loader import render_to_string
+
+    return render_to_string(template, {**context, "csrf_token": CSRF_PLACEHOLDER}, request)
+
+
+def with_token(html: str, request: Any) -> SafeString:
+    """A cached part with the request's CSRF token in its forms."""
+    from django.middleware.csrf import get_token
+
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    return mark_safe(html)

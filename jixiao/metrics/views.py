@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,12 +102,15 @@ def index(request: HttpRequest) -> HttpResponse:
         form=ActualsForm(
             units, years, initial={"unit": unit_key(unit), "year": year, "as_of": as_of}
         ),
-        tables_html=fragments.cached(
-            "actuals",
-            units=[unit.pk],
-            user=request.user,
-            parts=(unit.pk, year, as_of),
-            compute=lambda: _tables_html(request, unit, year, as_of),
+        tables_html=fragments.with_token(
+            fragments.cached(
+                "actuals",
+                units=[unit.pk],
+                user=request.user,
+                parts=(unit.pk, year, as_of),
+                compute=lambda: _tables_html(request, unit, year, as_of),
+            ),
+            request,
         ),
     )
     return render(request, "metrics/index.html", context)
@@ -124,7 +126,7 @@ def _tables_html(request: HttpRequest, unit: Unit, year: int, as_of: dt.date) ->
         "tables": actual_tables(unit, year, as_of),
         "can_edit": can(request.user, "edit", unit),
     }
-    return render_to_string("metrics/_tables.html", context, request)
+    return fragments.render("metrics/_tables.html", context, request)
 
 
 @dataclass

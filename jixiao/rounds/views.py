@@ -22,7 +22,6 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -233,12 +232,15 @@ def monitoring(request: HttpRequest) -> HttpResponse:
             context["years"],
             initial={"unit": unit_key(unit), "year": year, "as_of": as_of},
         ),
-        body=fragments.cached(
-            "monitoring",
-            units=[unit.pk],
-            user=request.user,
-            parts=(unit.pk, year, as_of),
-            compute=lambda: _monitoring_body(request, unit, year, as_of),
+        body=fragments.with_token(
+            fragments.cached(
+                "monitoring",
+                units=[unit.pk],
+                user=request.user,
+                parts=(unit.pk, year, as_of),
+                compute=lambda: _monitoring_body(request, unit, year, as_of),
+            ),
+            request,
         ),
     )
     return render(request, "rounds/monitoring.html", context)
@@ -249,7 +251,7 @@ def _monitoring_body(request: HttpRequest, unit: Unit, year: int, as_of: dt.date
     doc, report = services.monitoring_document(unit, year, as_of)
     query = _query(unit=unit_key(unit), year=year, as_of=as_of.isoformat())
     context = _page(doc, report, _reports_of(unit, RoundKind.MONITORING, year), query)
-    return render_to_string("rounds/_monitoring_body.html", context, request)
+    return fragments.render("rounds/_monitoring_body.html", context, request)
 
 
 @login_required
@@ -295,7 +297,7 @@ def evaluation(request: HttpRequest) -> HttpResponse:
         parts=(unit.pk, year),
         compute=lambda: _evaluation_body(request, unit, year),
     )
-    context.update(body=body, error=error)
+    context.update(body=fragments.with_token(body, request) if body else "", error=error)
     return render(request, "rounds/evaluation.html", context)
 
 
@@ -307,7 +309,7 @@ def _evaluation_body(request: HttpRequest, unit: Unit, year: int) -> tuple[str, 
         return "", str(exc)
     query = _query(unit=unit_key(unit), year=year)
     context = _page(doc, report, _reports_of(unit, RoundKind.SELF_EVALUATION, year), query)
-    return render_to_string("rounds/_evaluation_body.html", context, request), ""
+    return fragments.render("rounds/_evaluation_body.html", context, request), ""
 
 
 @login_required
@@ -440,6 +442,18 @@ def _report_url(report: Report, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+def _history_and_comments(
+    report: Report,
+) -> tuple[list[Any], list[Submission], list[ReviewComment]]:
+    """The report's history, and the comments of the return the unit is correcting (shown
+    beside their rows)."""
+    events, submissions = _history(report)
+    comments: list[ReviewComment] = []
+    if report.status == ReportStatus.RETURNED and submissions:
+        comments = list(submissions[0].row_comments.select_related("created_by"))
+    return events, submissions, comments
+
+
 def _history(report: Report) -> tuple[list[Any], list[Submission]]:
     """The report's events (each with what it changed) and submissions, latest first."""
     events = list(report.events.select_related("actor").order_by("-at", "-id"))
@@ -502,14 +516,16 @@ def _render_report(
     ``data``: the unit's inputs as posted (after a refused save: nothing typed is lost);
     ``review_data``: the head's or reviewer's comments as posted (after a refused decision).
     """
-    events, submissions = _history(report)
+    events, submissions, comments = fragments.cached(
+        "report-history",
+        units=[report.unit_id],
+        user=None,
+        parts=(report.pk,),
+        compute=lambda: _history_and_comments(report),
+    )
     may = _report_context(report, request.user)
     deciding = may["endorsing"] or may["reviewing"]
     last = submissions[0] if submissions else None
-    # The comments of the return the unit is correcting, shown beside their rows.
-    comments: list[ReviewComment] = []
-    if report.status == ReportStatus.RETURNED and last is not None:
-        comments = list(last.row_comments.select_related("created_by"))
     context: dict[str, Any] = {
         "report": report,
         "round": report.round,
@@ -528,17 +544,58 @@ def _render_report(
         ],
         **may,
     }
+
+    def article() -> dict[str, str]:
+        return _report_article(request, report, may, deciding, data, comments, review_data)
+
+    if data is None and review_data is None:
+        # A plain view: the tables are computed once per change of the unit's data.
+        shown = fragments.cached(
+            "report",
+            units=[report.unit_id],
+            user=request.user,
+            parts=(report.pk,),
+            compute=article,
+        )
+    else:
+        shown = article()
+    if shown["error"]:
+        context["error"] = shown["error"]
+        context["editing"] = False
+    else:
+        context.update(
+            kind=shown["kind"],
+            article=fragments.with_token(shown["html"], request),
+            page_url=_page_for(report),
+        )
+    return render(request, "rounds/report.html", context)
+
+
+def _report_article(
+    request: HttpRequest,
+    report: Report,
+    may: dict[str, Any],
+    deciding: bool,
+    data: Any,
+    comments: list[ReviewComment],
+    review_data: Any,
+) -> dict[str, str]:
+    """The report's tables with the inputs the person may use, as HTML (or why not)."""
     try:
         doc = services.document(report)
     except ScoringError as exc:
-        context["error"] = str(exc)
-        context["editing"] = False
-        return render(request, "rounds/report.html", context)
+        return {"error": str(exc), "kind": "", "html": ""}
     typed = {k: str(v) for k, v in (review_data or {}).items() if k.startswith("rc-")}
-    context.update(
-        doc=doc,
-        kind=kind_of(doc),
-        projects=report_views(
+    kind = kind_of(doc)
+    context = {
+        "report": report,
+        "round": report.round,
+        "doc": doc,
+        "kind": kind,
+        "report_form": REPORT_FORM,
+        "review_form_id": REVIEW_FORM,
+        **may,
+        "projects": report_views(
             report,
             doc,
             editing=may["editing"],
@@ -548,9 +605,9 @@ def _render_report(
             comments=comments,
             typed=typed,
         ),
-        page_url=_page_for(report),
-    )
-    return render(request, "rounds/report.html", context)
+    }
+    html = fragments.render("rounds/_document.html", context, request)
+    return {"error": "", "kind": kind, "html": html}
 
 
 @login_required

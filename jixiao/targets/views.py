@@ -18,7 +18,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -144,7 +143,7 @@ def index(request: HttpRequest) -> HttpResponse:
             compute=lambda: _document_html(request, unit, year),
         )
         if shown is not None:
-            context.update(title=shown[0], document_html=shown[1])
+            context.update(title=shown[0], document_html=fragments.with_token(shown[1], request))
         context.update(
             downloads=[
                 (label, reverse("targets:export", args=[unit_key(unit), year, fmt]))
@@ -167,7 +166,7 @@ def _document_html(request: HttpRequest, unit: Unit, year: int) -> tuple[str, st
     }
     title = document_title(document)
     context = {"document": document, "title": title, "blocks": project_blocks(document, history)}
-    return title, render_to_string("targets/_document.html", context, request)
+    return title, fragments.render("targets/_document.html", context, request)
     return render(request, "targets/index.html", context)
 
 
