@@ -82,3 +82,26 @@ def test_demo_reset_reloads_targets_and_restores_the_login():
     assert not result.people.created
     user.refresh_from_db()
     assert user.check_password(DEMO_PASSWORD)
+
+
+def test_audit_verify_passes_on_the_demo_and_names_a_row_edited_in_sql(capsys):
+    from django.db import connection
+
+    from jixiao.audit.log import verify
+    from jixiao.audit.models import ChangeLog
+
+    load_demo()
+    call_command("audit", "verify")
+    assert "哈希链校验通过" in capsys.readouterr().out
+    # An import's row in the middle of the demo's log: its target changed behind the app's back.
+    row = ChangeLog.objects.filter(object_type="targets.indicator").order_by("seq")[3]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_changelog SET after = %s WHERE seq = %s",
+            ['{"target": "≥20条"}', row.seq],
+        )
+
+    assert verify().bad_seq == row.seq
+    with pytest.raises(SystemExit):
+        call_command("audit", "verify")
+    assert f"第 {row.seq} 条记录的内容与其哈希不符" in capsys.readouterr().err
