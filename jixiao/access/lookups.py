@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -56,9 +57,7 @@ def get_for_user(queryset: QuerySet[M], who: Any, **lookup: Any) -> M:
     """One object within reach, else Http404 (the same answer whether or not it exists)."""
     try:
         return scoped(queryset, who).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise Http404(NOT_FOUND) from None
-    except queryset.model.MultipleObjectsReturned:
+    except (ObjectDoesNotExist, MultipleObjectsReturned, ValueError, TypeError, OverflowError):
         raise Http404(NOT_FOUND) from None
 
 
@@ -195,7 +194,7 @@ def get_for_user_in(queryset: QuerySet[M], pk: Any) -> M:
     """One object of an already narrowed queryset by id, else Http404."""
     try:
         return queryset.get(pk=_pk(pk))
-    except queryset.model.DoesNotExist:
+    except ObjectDoesNotExist:
         raise Http404(NOT_FOUND) from None
 
 
@@ -211,7 +210,7 @@ def changelog_for(who: Any) -> QuerySet[Any]:
 
     rows = ChangeLog.objects.all()
     found = reach(who)
-    if found.everything:
+    if found.unit_ids is None:
         return rows
     if found.bureau_id is not None and found.role in (Role.REVIEWER, Role.ADMIN, Role.AUDITOR):
         return rows.filter(Q(unit_id__in=found.unit_ids) | Q(bureau_id=found.bureau_id))

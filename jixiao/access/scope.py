@@ -70,7 +70,7 @@ def reach(who: Any) -> Reach:
         return NOTHING
     cached = getattr(user, "_jixiao_reach", None)
     if cached is not None and cached[0] == _current:
-        return cached[1]
+        return cached[1]  # type: ignore[no-any-return]
     found = _compute(user)
     user._jixiao_reach = (_current, found)
     return found
@@ -84,7 +84,7 @@ def _compute(user: Any) -> Reach:
     membership = Membership.objects.filter(user=user).select_related("unit", "bureau").first()
     if membership is None:
         return NOTHING
-    rows = list(Unit.objects.values_list("pk", "parent_id", "finance_bureau_id"))
+    rows: list[Row] = list(Unit.objects.values_list("pk", "parent_id", "finance_bureau_id"))
     if membership.unit_id is not None:
         ids = subtree(rows, membership.unit_id)
     else:
@@ -144,7 +144,7 @@ def reach_ids(who: Any) -> frozenset[int] | None:
 def units_for(who: Any) -> QuerySet[Unit]:
     """The units ``who`` may see, as a queryset (lists are filtered through it)."""
     found = reach(who)
-    if found.everything:
+    if found.unit_ids is None:
         return Unit.objects.all()
     return Unit.objects.filter(pk__in=found.unit_ids)
 

@@ -22,7 +22,7 @@ class MembershipAdmin(ReadOnlyAdmin):
     list_select_related = ["user", "unit", "bureau"]
 
 
-class ReadOnlyUserAdmin(ReadOnlyAdmin, UserAdmin):  # type: ignore[misc]
+class ReadOnlyUserAdmin(ReadOnlyAdmin, UserAdmin):  # type: ignore[type-arg]
     """Accounts, read-only (no password change form either)."""
 
     def get_urls(self):  # type: ignore[no-untyped-def]
@@ -30,7 +30,7 @@ class ReadOnlyUserAdmin(ReadOnlyAdmin, UserAdmin):  # type: ignore[misc]
         return [url for url in super().get_urls() if "password" not in str(url.pattern)]
 
 
-class ReadOnlyGroupAdmin(ReadOnlyAdmin, GroupAdmin):  # type: ignore[misc]
+class ReadOnlyGroupAdmin(ReadOnlyAdmin, GroupAdmin):
     """Groups, read-only (Jixiao's roles are memberships, not groups)."""
 
 

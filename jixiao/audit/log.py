@@ -182,11 +182,13 @@ def _bureau_of(obj: models.Model | None) -> int | None:
         return None
     if obj._meta.label_lower == "units.financebureau":
         return int(obj.pk)
-    return getattr(obj, "bureau_id", None)
+    bureau_id: int | None = getattr(obj, "bureau_id", None)
+    return bureau_id
 
 
 def _id(value: Any) -> int | None:
-    return value.pk if isinstance(value, models.Model) else value
+    found = value.pk if isinstance(value, models.Model) else value
+    return None if found is None else int(found)
 
 
 def record(actor: Actor, action: str, obj: models.Model | None = None, **kwargs: Any) -> ChangeLog:

@@ -42,7 +42,7 @@ WORKFLOW_HELP = _(
 )
 
 
-class LedgerFieldForm(forms.ModelForm):
+class LedgerFieldForm(forms.ModelForm):  # type: ignore[type-arg]
     """One field row of a ledger type, with its choices typed as a short JSON list."""
 
     class Meta:
@@ -72,7 +72,7 @@ class LedgerFieldForm(forms.ModelForm):
         return choices
 
 
-class LedgerFieldFormSet(BaseInlineFormSet):
+class LedgerFieldFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
     """The fields of a type, checked together with the type's settings that name them."""
 
     def clean(self) -> None:
@@ -105,7 +105,7 @@ class LedgerFieldFormSet(BaseInlineFormSet):
             raise ValidationError(problems)
 
 
-class LedgerFieldInline(admin.TabularInline):
+class LedgerFieldInline(admin.TabularInline):  # type: ignore[type-arg]
     model = LedgerField
     form = LedgerFieldForm
     formset = LedgerFieldFormSet
@@ -113,7 +113,7 @@ class LedgerFieldInline(admin.TabularInline):
     ordering = ["position", "id"]
 
 
-class LedgerTypeForm(forms.ModelForm):
+class LedgerTypeForm(forms.ModelForm):  # type: ignore[type-arg]
     """A ledger type; the workflow's own shape is checked here, its field codes with the fields."""
 
     class Meta:
@@ -175,7 +175,7 @@ class LedgerTypeForm(forms.ModelForm):
 
 
 @admin.register(LedgerType)
-class LedgerTypeAdmin(admin.ModelAdmin):
+class LedgerTypeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Record types: presets shared by all units, and the types a unit defines for itself."""
 
     form = LedgerTypeForm
@@ -191,7 +191,8 @@ class LedgerTypeAdmin(admin.ModelAdmin):
         return " → ".join(obj.states) or "—"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[LedgerType]:
-        return super().get_queryset(request).annotate(n_fields=Count("fields"))
+        queryset: QuerySet[LedgerType] = super().get_queryset(request)
+        return queryset.annotate(n_fields=Count("fields"))
 
     @admin.display(description=_("字段数"), ordering="n_fields")
     def field_count(self, obj: LedgerType) -> int:
@@ -226,13 +227,13 @@ class LedgerTypeAdmin(admin.ModelAdmin):
 class LedgerTransitionInline(ReadOnlyInline):
     model = LedgerTransition
     fields = ["from_state", "to_state", "on", "by", "note", "at"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]
 
 
 class AttachmentInline(ReadOnlyInline):
     model = Attachment
     fields = ["name", "uploaded_at", "uploaded_by", "removed_at", "removed_by"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]
 
 
 @admin.register(LedgerEntry)
@@ -260,7 +261,7 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
         "updated_at",
         "version",
     ]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[LedgerEntry], search_term: str

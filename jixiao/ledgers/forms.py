@@ -105,7 +105,7 @@ def form_field(field: LedgerField) -> forms.Field:
             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), **common
         )
     if kind in NUMBER_STEPS:
-        attrs = {"step": NUMBER_STEPS[kind], "inputmode": "decimal"}
+        attrs = {"step": NUMBER_STEPS[FieldKind(kind)], "inputmode": "decimal"}
         return forms.CharField(widget=forms.NumberInput(attrs=attrs), **common)
     if kind == FieldKind.BOOLEAN:
         return ChoiceField(choices=BOOLEAN_CHOICES, widget=forms.RadioSelect, **common)

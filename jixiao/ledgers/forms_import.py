@@ -66,8 +66,8 @@ class UploadForm(forms.Form):
             (key, f"{m.ledger_type.name} · {m.name}") for key, m in self.mappings.items()
         ]
 
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
+    def clean_file(self) -> UploadedFile[Any]:
+        upload: UploadedFile[Any] = self.cleaned_data["file"]
         if Path(upload.name or "").suffix.lower() not in ACCEPTED_SUFFIXES:
             raise forms.ValidationError("请上传 .xlsx 或 .csv 文件（旧版 .xls 请先另存为 .xlsx）。")
         limit = importers.MAX_FILE_BYTES

@@ -34,9 +34,9 @@ class FieldSpec:
     def of(cls, field: Any) -> FieldSpec:
         get = field.get if isinstance(field, Mapping) else lambda k, d=None: getattr(field, k, d)
         return cls(
-            code=get("code"),
-            label=get("label"),
-            kind=get("kind"),
+            code=str(get("code")),
+            label=str(get("label")),
+            kind=str(get("kind")),
             choices=tuple(get("choices", ()) or ()),
             required=bool(get("required", False)),
         )

@@ -87,5 +87,5 @@ def client_ip(request: HttpRequest) -> str:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
             # The proxy appends the address it saw; the right-most entry is the one it vouches for.
-            return forwarded.split(",")[-1].strip()[:45]
+            return str(forwarded).split(",")[-1].strip()[:45]
     return str(request.META.get("REMOTE_ADDR", ""))[:45]

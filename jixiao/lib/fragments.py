@@ -95,7 +95,7 @@ def cached(
     if boxed is None:
         boxed = (compute(),)
         cache.set(key, boxed, timeout)
-    return boxed[0]
+    return boxed[0]  # type: ignore[no-any-return]
 
 
 # A cached part holds this in place of the CSRF token of any form in it; ``with_token`` puts

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.http import Http404
@@ -95,5 +95,7 @@ class UnitYearForm(forms.Form):
 
     def __init__(self, units: list[Unit], years: list[int], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.fields["unit"].choices = [(unit_key(u), str(u)) for u in units]
-        self.fields["year"].choices = [(y, _("%(year)s 年") % {"year": y}) for y in years]
+        unit_field = cast(forms.ChoiceField, self.fields["unit"])
+        year_field = cast(forms.ChoiceField, self.fields["year"])
+        unit_field.choices = [(unit_key(u), str(u)) for u in units]
+        year_field.choices = [(y, _("%(year)s 年") % {"year": y}) for y in years]

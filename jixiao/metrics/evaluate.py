@@ -466,14 +466,14 @@ def _run(
         base = base.filter(date__gte=known.start)
     if known.end is not None:
         base = base.filter(date__lte=known.end)
-    shape = {"typed": len(type_ids) > 1, "known": known}
+    typed = len(type_ids) > 1
     additive = {
         alias for key, alias in compiler.main.items() if key[0] != "distinct"
     }  # distinct counts don't add up across a unit's groups
     if compiler.main:
-        query = (
+        query: Any = (
             base.values("unit_id", "project_id")
-            .annotate(**compiler.aggregates(False, **shape))
+            .annotate(**compiler.aggregates(False, typed=typed, known=known))
             .order_by()
         )
         for group in query:
@@ -482,7 +482,11 @@ def _run(
             for alias in additive:
                 totals[alias] += int(group[alias] or 0)
     if compiler.per_unit:
-        query = base.values("unit_id").annotate(**compiler.aggregates(True, **shape)).order_by()
+        query = (
+            base.values("unit_id")
+            .annotate(**compiler.aggregates(True, typed=typed, known=known))
+            .order_by()
+        )
         unit_distinct = {group["unit_id"]: group for group in query}
     return groups, unit_totals, unit_distinct
 

@@ -40,7 +40,7 @@ class MultipleFileField(forms.FileField):
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(**kwargs)
 
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[Any]]:
         single = super().clean
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data if item]
@@ -63,10 +63,11 @@ class ManualActualForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("数据来源和依据的材料，如工作总结、会议纪要、平台后台截图。"),
     )
-    files = MultipleFileField(label=_("佐证材料"), required=False)
+    # The metaclass moves declared fields into base_fields, so this does not hide form.files.
+    files = MultipleFileField(label=_("佐证材料"), required=False)  # type: ignore[assignment]
 
-    def clean_files(self) -> list[UploadedFile]:
-        files: list[UploadedFile] = self.cleaned_data.get("files") or []
+    def clean_files(self) -> list[UploadedFile[Any]]:
+        files: list[UploadedFile[Any]] = self.cleaned_data.get("files") or []
         limit = settings.ATTACHMENT_MAX_BYTES
         for upload in files:
             if (upload.size or 0) > limit:

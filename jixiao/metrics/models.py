@@ -46,7 +46,7 @@ class Metric(models.Model):
     @property
     def is_manual(self) -> bool:
         """True when the actual is entered by hand with evidence."""
-        return self.definition.get("kind") == "manual"
+        return bool(self.definition.get("kind") == "manual")
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Q, Sum
 from django.db.models.functions import ExtractMonth
@@ -529,10 +529,10 @@ def overrides_in_force(report: Report) -> list[ScoreOverride]:
 
 
 def _actor_name(override: ScoreOverride) -> str | None:
-    user = override.created_by
+    user: Any = override.created_by
     if user is None:
         return None
-    return user.get_full_name() or user.get_username()
+    return str(user.get_full_name() or user.get_username())
 
 
 def apply_overrides(
@@ -543,7 +543,9 @@ def apply_overrides(
     Scores without an override in force go back to the computed ones, so applying the current
     overrides to any earlier state (a snapshot) gives the same result.
     """
-    by_key = {(o.project_id, o.indicator_id): o for o in overrides if o.score is not None}
+    by_key: dict[tuple[int | None, int | None], ScoreOverride] = {
+        (o.project_id, o.indicator_id): o for o in overrides if o.score is not None
+    }
     projects = []
     for project in evaluation.projects:
         rows = tuple(

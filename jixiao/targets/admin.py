@@ -99,7 +99,7 @@ class RevisionAdmin(ReadOnlyAdmin):
         "changes_list",
         "snapshot_json",
     ]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]
 
     @admin.display(description=_("变化"))
     def changes_list(self, revision: Revision) -> SafeString:

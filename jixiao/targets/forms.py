@@ -62,16 +62,16 @@ class UploadForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
     )
 
-    def clean_file(self) -> UploadedFile | None:
-        upload: UploadedFile | None = self.cleaned_data.get("file")
+    def clean_file(self) -> UploadedFile[Any] | None:
+        upload: UploadedFile[Any] | None = self.cleaned_data.get("file")
         if upload is not None:
-            _check_size(upload.size or 0, _("文件"))
+            _check_size(upload.size or 0, str(_("文件")))
         return upload
 
     def clean_text(self) -> str:
         text: str = self.cleaned_data.get("text") or ""
         if text.strip():
-            _check_size(len(text.encode("utf-8")), _("粘贴的文本"))
+            _check_size(len(text.encode("utf-8")), str(_("粘贴的文本")))
         return text
 
     def clean(self) -> dict[str, Any]:

@@ -78,7 +78,7 @@ def ensure_people(unit: Unit, *, reset: bool = False) -> DemoPeople:
     other = Unit.objects.filter(code=OTHER_UNIT[0]).first() or create_unit(
         code=OTHER_UNIT[0], name=OTHER_UNIT[1], bureau=bureau, actor=SYSTEM
     )
-    places = {"unit": unit, "other_unit": other, "bureau": bureau}
+    places: dict[str, Unit | FinanceBureau] = {"unit": unit, "other_unit": other, "bureau": bureau}
     users: dict[str, User] = {}
     created = False
     model = get_user_model()

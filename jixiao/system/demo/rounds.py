@@ -145,7 +145,7 @@ def fill_monitoring(report: Report, *, actor: Actor) -> None:
     doc = services.live_document(report)
     assert isinstance(doc, MonitoringReport)
     for table in doc.projects:
-        project = Project.objects.get(pk=table.project_id)
+        project = Project.objects.get(pk=_id(table.project_id))
         if table.budget.reason_required:
             category, reason, correction = FALLBACK_REASON
             services.save_project_entry(
@@ -165,7 +165,7 @@ def fill_monitoring(report: Report, *, actor: Actor) -> None:
             likelihood = "确定能" if row.level3 in REASONS else (row.likelihood or "")
             services.save_indicator_entry(
                 report,
-                Indicator.objects.get(pk=row.indicator_id),
+                Indicator.objects.get(pk=_id(row.indicator_id)),
                 actor=actor,
                 likelihood=likelihood,
                 deviation_category=category,
@@ -179,7 +179,7 @@ def fill_self_evaluation(report: Report, *, actor: Actor) -> None:
     doc = services.live_document(report)
     assert isinstance(doc, SelfEvaluationReport)
     for table in doc.projects:
-        project = Project.objects.get(pk=table.project_id)
+        project = Project.objects.get(pk=_id(table.project_id))
         values: dict[str, Any] = {"achievement": achievement(table)}
         if table.execution.explanation_required:
             values["explanation"] = "部分合同款项跨年支付。改进措施：提前谋划采购，加快支付进度。"
@@ -188,7 +188,7 @@ def fill_self_evaluation(report: Report, *, actor: Actor) -> None:
             if row.explanation_required:
                 services.save_indicator_entry(
                     report,
-                    Indicator.objects.get(pk=row.indicator_id),
+                    Indicator.objects.get(pk=_id(row.indicator_id)),
                     actor=actor,
                     explanation=EXPLANATIONS.get(row.level3, FALLBACK_EXPLANATION),
                 )
@@ -224,3 +224,9 @@ EVALUATION_DATES = {
     "submitted": _at(YEAR + 1, 2, 25, 10),
     "endorsed": _at(YEAR + 1, 2, 26, 15),
 }
+
+
+def _id(pk: int | None) -> int:
+    """A computed table's object id: always there for a report built from the database."""
+    assert pk is not None
+    return pk
