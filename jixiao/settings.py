@@ -129,6 +129,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "jixiao.system.middleware.RequestIdMiddleware",
     "jixiao.system.middleware.HeadMiddleware",
+    "jixiao.system.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from STATIC_ROOT (compressed, cached for a year by their hashed
     # names), before sessions and the database are touched.

@@ -76,7 +76,7 @@ def unit_key(unit: Unit) -> str:
 
 def get_unit_for_user(who: Any, key: str) -> Unit:
     """The unit a URL or a command names by its code (or its name when it has none)."""
-    if not key or len(key) > 200:
+    if not key or len(key) > 200 or "\x00" in key:  # PostgreSQL refuses NUL in text
         raise Http404(NOT_FOUND)
     units = units_for(who)
     found = units.filter(code=key).first() or units.filter(code__isnull=True, name=key).first()

@@ -68,17 +68,6 @@ ROLE_HELP = _lazy(
 )
 
 
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            field = name if name in form.fields else None
-            for item in errors:
-                form.add_error(field, item.messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 # -- passwords -----------------------------------------------------------------------------
 
 

@@ -42,13 +42,13 @@ from jixiao.accounts.forms import (
     ChangeOwnPasswordForm,
     ResetPasswordForm,
     UnitCreateForm,
-    apply_errors,
     resolve_organisation,
 )
 from jixiao.accounts.models import Membership
 from jixiao.audit.history import history_context
 from jixiao.audit.versions import StaleEdit
 from jixiao.lib.actor import Actor
+from jixiao.lib.forms import add_service_errors
 from jixiao.lib.params import int_or_none
 from jixiao.units.models import FinanceBureau
 from jixiao.units.services import create_unit, update_bureau_settings
@@ -133,7 +133,7 @@ def account_new(request: HttpRequest) -> HttpResponse:
                     actor=Actor.from_request(request),
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -165,7 +165,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=Actor.from_request(request),
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("账号信息已保存。"))
                 return redirect("accounts:detail", pk=user.pk)
@@ -218,7 +218,7 @@ def account_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
                 user, form.cleaned_data["password"], actor=Actor.from_request(request)
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("密码已重置。请把临时密码告诉本人，下次登录时须修改密码。"))
             return redirect("accounts:detail", pk=user.pk)
@@ -285,7 +285,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 if hasattr(exc, "error_dict") and "new_password" in exc.error_dict:
                     exc = ValidationError({"password": exc.error_dict["new_password"]})
-                apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 # The password is part of the session's hash: keep this session, end the others.
                 update_session_auth_hash(request, user)
@@ -312,7 +312,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
             try:
                 unit = create_unit(**form.service_arguments(), actor=Actor.from_request(request))
             except ValidationError as exc:
-                apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("已建立预算单位“%(unit)s”。") % {"unit": unit})
                 return redirect("accounts:units")
@@ -369,7 +369,7 @@ def bureau_settings(request: HttpRequest, pk: int) -> HttpResponse:
                 form = BureauSettingsForm(data, policy=bureau.policy, version=exc.current_version)
                 form.is_valid()
             except ValidationError as exc:
-                apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("绩效规则设置已保存。"))
                 return redirect("accounts:settings", pk=bureau.pk)

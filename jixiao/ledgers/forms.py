@@ -134,18 +134,6 @@ def initial_value(field: LedgerField, value: Any) -> Any:
     return value
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's errors beside the fields they name; the rest above the form."""
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for code, messages in exc.message_dict.items():
-        target = code if code in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
-
-
 class EntryForm(forms.Form):
     """A record of a ledger type: one form field per ledger field, and the project if any."""
 

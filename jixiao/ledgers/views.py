@@ -44,7 +44,6 @@ from jixiao.ledgers.forms import (
     AttachmentForm,
     EntryForm,
     TransitionForm,
-    add_service_errors,
     carry_version,
     step_fields,
 )
@@ -57,6 +56,7 @@ from jixiao.ledgers.models import (
 )
 from jixiao.lib import fragments
 from jixiao.lib.actor import Actor
+from jixiao.lib.forms import add_service_errors
 from jixiao.lib.params import int_or_none, year_or_none
 from jixiao.lib.picker import UnitYearForm, unit_key
 from jixiao.targets.models import Project

@@ -15,7 +15,6 @@ from collections import defaultdict
 from typing import Any
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -45,6 +44,7 @@ from jixiao.core.reports import MonitoringReport, SelfEvaluationReport
 from jixiao.core.scoring import ScoringError
 from jixiao.lib import fragments
 from jixiao.lib.actor import Actor
+from jixiao.lib.forms import add_service_errors
 from jixiao.lib.params import date_or_none, require_choice, require_id, require_year
 from jixiao.lib.picker import UnitYearForm, choose_unit_year, project_years_by_unit, unit_key
 from jixiao.rounds import services
@@ -403,7 +403,7 @@ def _open_round(request: HttpRequest, form: OpenRoundForm) -> HttpResponse | Non
             actor=Actor.from_request(request),
         )
     except ValidationError as exc:
-        _form_errors(form, exc)
+        add_service_errors(form, exc)
         return None
     messages.success(
         request,
@@ -421,17 +421,6 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
     joined = services.join_round(round_, actor=Actor.from_request(request))
     messages.success(request, _("已为 %(count)s 个单位建立本轮填报。") % {"count": len(joined)})
     return redirect(f"{reverse('rounds:index')}#round-{round_.pk}")
-
-
-def _form_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's ValidationError on the form: by field where it names one the form has."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 # --- a unit's report -----------------------------------------------------------------------

@@ -150,3 +150,16 @@ def test_a_disallowed_host_gets_the_chinese_400(client):
 
     assert response.status_code == 400
     assert "请求有误（400）" in response.content.decode()
+
+
+def test_a_nul_character_in_a_query_or_a_form_gets_the_400_page(client, officer):
+    # PostgreSQL refuses NUL in any text it compares: a crafted link must not reach a query.
+    client.force_login(officer)
+
+    for response in (
+        client.get("/ledgers/opinion/", {"q": "a\x00b"}),
+        client.get("/", {"unit": "\x00"}),
+        client.post("/accounts/password/", {"old_password": "\x00"}),
+    ):
+        assert response.status_code == 400
+        assert "请求有误（400）" in response.content.decode()
