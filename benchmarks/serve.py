@@ -33,6 +33,7 @@ import os
 import platform
 import re
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -434,6 +435,43 @@ def profile(data_dir: Path, database_url: str | None, page: Page, runs: int = 20
 # -- main -------------------------------------------------------------------------------------
 
 
+def bump_data_version(data_dir: Path, database_url: str | None) -> None:
+    """Stand in for a change of the data: every cached page part gets a new key.
+
+    Only a benchmark does this behind the application's back; a real change advances the
+    version in the transaction of its change-log row (jixiao/lib/fragments.py).
+    """
+    sql = "UPDATE audit_dataversion SET seq = seq + 1"
+    if database_url:
+        import psycopg
+
+        with psycopg.connect(database_url.replace("postgres://", "postgresql://")) as conn:
+            conn.execute(sql)
+    else:
+        with sqlite3.connect(data_dir / "jixiao.sqlite3") as conn:
+            conn.execute(sql)
+
+
+def after_change(
+    client: Client, pages: list[Page], data_dir: Path, database_url: str | None, runs: int = 20
+) -> list[tuple[str, float, float]]:
+    """One client, one request at a time: each page's latency right after a change of the
+    data (its cached parts computed anew) and when nothing changed; medians in ms."""
+    results = []
+    for page in pages:
+        cold, warm = [], []
+        for _ in range(runs):
+            bump_data_version(data_dir, database_url)
+            began = time.perf_counter()
+            client.request("GET", page.path)
+            cold.append((time.perf_counter() - began) * 1000)
+            began = time.perf_counter()
+            client.request("GET", page.path)
+            warm.append((time.perf_counter() - began) * 1000)
+        results.append((page.name, statistics.median(cold), statistics.median(warm)))
+    return results
+
+
 def machine() -> str:
     cpus = os.cpu_count()
     memory = ""
@@ -528,6 +566,8 @@ def measure(args: argparse.Namespace, data_dir: Path, database_url: str | None) 
             load = os.getloadavg()[0]
             print(f"  {page.name}: {len(phase.samples)} requests, load {load:.1f}", flush=True)
 
+        changed = after_change(clients[0], pages, data_dir, database_url)
+
         since = log.stat().st_size
         rotation = [*pages, LOGIN_PAGE]
         plans = [
@@ -558,6 +598,10 @@ def measure(args: argparse.Namespace, data_dir: Path, database_url: str | None) 
         mixed_rows,
         None,
     )
+    print("\nRight after a change of the data (one client, one request at a time, medians of 20):")
+    print(f"{pad('page', 36)} {'after a change ms':>18} {'unchanged ms':>13}")
+    for name, cold, warm in changed:
+        print(f"{pad(name, 36)} {cold:18.1f} {warm:13.1f}")
     errors = sum(r.errors for r in alone + mixed_rows)
     slow = [r.page for r in alone[:-1] if r.per_second / login.per_second < 0.35 or r.p95_ms >= 500]
     print(f"\nerrors: {errors}")
