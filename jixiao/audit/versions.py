@@ -41,6 +41,18 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
+def _shown_value(model: type[models.Model], name: str, value: Any) -> str:
+    """A stored value as a person reads it: a choice by its label."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return _show(value)
+    choices = dict(getattr(field, "flatchoices", None) or [])
+    if isinstance(value, str | int) and value in choices:
+        return _show(choices[value])
+    return _show(value)
+
+
 def change_lines(model: type[models.Model], before: Any, after: Any) -> list[str]:
     """One Chinese line per changed field: ``偏差原因：“旧” → “新”``."""
     before = before if isinstance(before, dict) else {}
@@ -49,8 +61,10 @@ def change_lines(model: type[models.Model], before: Any, after: Any) -> list[str
     for name in dict.fromkeys([*before, *after]):
         if name == "version":
             continue
+        old, new = before.get(name), after.get(name)
         lines.append(
-            f"{field_label(model, name)}：{_show(before.get(name))} → {_show(after.get(name))}"
+            f"{field_label(model, name)}：{_shown_value(model, name, old)} → "
+            f"{_shown_value(model, name, new)}"
         )
     return lines
 

@@ -129,3 +129,12 @@ def test_check_version_without_a_version_read_does_not_check():
     bureau = FinanceBureau.objects.create(name="乙")
     bump(bureau)
     check_version(bureau, None)
+
+
+def test_history_lines_show_a_choice_by_its_label():
+    from jixiao.audit.versions import change_lines
+    from jixiao.rounds.models import Report
+
+    assert change_lines(Report, {"status": "unit_review"}, {"status": "submitted"}) == [
+        "状态：待单位审核 → 待财政审核"
+    ]

@@ -18,7 +18,7 @@ def test_the_demo_binds_as_its_officer_and_a_second_run_logs_nothing() -> None:
     entries = ChangeLog.objects.filter(object_type="metrics.manualactual")
     assert (binds.count(), Metric.objects.count()) == (18, 18)
     assert (entries.count(), ManualActual.objects.count()) == (16, 16)
-    who = {("bind", "王经办（demo）", "web")}
+    who = {("bind", "王经办（demo）", "system")}  # the demo loader acting as its officer
     assert set(binds.values_list("action", "username", "via")) == who
     assert set(entries.values_list("action", flat=True)) == {"create"}
     assert all(row.before is None for row in binds)

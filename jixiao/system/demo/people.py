@@ -15,6 +15,7 @@ from django.db import transaction
 from jixiao.accounts.choices import Role
 from jixiao.accounts.models import Membership
 from jixiao.accounts.services import create_account, update_account
+from jixiao.lib.actor import SYSTEM as SYSTEM_VIA
 from jixiao.lib.actor import Actor
 from jixiao.units.models import FinanceBureau, Unit
 from jixiao.units.services import create_bureau, create_unit, set_unit_bureau
@@ -62,6 +63,12 @@ class DemoPeople:
 
 
 SYSTEM = Actor.system("演示数据")
+
+
+def _loaded_as(user: User) -> Actor:
+    """The demo loader acting as one of its people (the change log says it came from the
+    system, not from the web)."""
+    return Actor(user, via=SYSTEM_VIA)
 
 
 @transaction.atomic
@@ -114,12 +121,12 @@ def ensure_people(unit: Unit, *, reset: bool = False) -> DemoPeople:
         bureau=bureau,
         unit=unit,
         other_unit=other,
-        officer=Actor(users["demo"]),
-        head=Actor(users["fuzeren"]),
-        reviewer=Actor(users["shenhe"]),
-        admin=Actor(users["caizheng"]),
-        auditor=Actor(users["shenji"]),
-        other_officer=Actor(users["dangan"]),
-        superuser=Actor(superuser),
+        officer=_loaded_as(users["demo"]),
+        head=_loaded_as(users["fuzeren"]),
+        reviewer=_loaded_as(users["shenhe"]),
+        admin=_loaded_as(users["caizheng"]),
+        auditor=_loaded_as(users["shenji"]),
+        other_officer=_loaded_as(users["dangan"]),
+        superuser=_loaded_as(superuser),
         created=created,
     )
