@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,7 +85,7 @@ def _compute(user: Any) -> Reach:
     membership = Membership.objects.filter(user=user).select_related("unit", "bureau").first()
     if membership is None:
         return NOTHING
-    rows: list[Row] = list(Unit.objects.values_list("pk", "parent_id", "finance_bureau_id"))
+    rows = list(Unit.objects.values_list("pk", "parent_id", "finance_bureau_id"))
     if membership.unit_id is not None:
         ids = subtree(rows, membership.unit_id)
     else:
@@ -101,7 +102,7 @@ def _compute(user: Any) -> Reach:
 Row = tuple[int, int | None, int | None]
 
 
-def subtree(rows: list[Row], root: int) -> frozenset[int]:
+def subtree(rows: Sequence[Row], root: int) -> frozenset[int]:
     """The unit and every unit below it."""
     children: dict[int | None, list[int]] = defaultdict(list)
     for pk, parent, _bureau in rows:
@@ -117,7 +118,7 @@ def subtree(rows: list[Row], root: int) -> frozenset[int]:
     return frozenset(found)
 
 
-def bureaus_of(rows: list[Row]) -> dict[int, int | None]:
+def bureaus_of(rows: Sequence[Row]) -> dict[int, int | None]:
     """Each unit's finance bureau: its own, else its nearest ancestor's."""
     parent = {pk: p for pk, p, _b in rows}
     own = {pk: b for pk, _p, b in rows if b is not None}

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jixiao.access.perms import require, require_system
+from jixiao.access.scope import bureaus_of
 from jixiao.audit.choices import Action as Log
 from jixiao.audit.log import Entry, record, record_many, snapshot
 from jixiao.audit.versions import StaleEdit, bump, check_version
@@ -98,7 +99,7 @@ def _event(
 class Scope:
     """Which units a round reaches: a bureau's units (and theirs) with projects in its year.
 
-    Three queries for the whole tree, then answers in memory, so a page listing many rounds
+    Two queries for the whole tree, then answers in memory, so a page listing many rounds
     costs the same as one.
     """
 
@@ -106,21 +107,12 @@ class Scope:
         self.years: dict[int, set[int]] = defaultdict(set)
         for unit_id, year in Project.objects.values_list("unit_id", "year").distinct():
             self.years[unit_id].add(year)
-        self.parent = dict(Unit.objects.values_list("pk", "parent_id"))
-        self.own = dict(
-            Unit.objects.filter(finance_bureau__isnull=False).values_list("pk", "finance_bureau_id")
-        )
+        rows = list(Unit.objects.values_list("pk", "parent_id", "finance_bureau_id"))
+        self.bureaus = bureaus_of(rows)
 
     def bureau_of(self, unit_id: int) -> int | None:
         """The unit's bureau: its own, else its nearest ancestor's."""
-        pk: int | None = unit_id
-        seen: set[int] = set()
-        while pk is not None and pk not in seen:
-            if pk in self.own:
-                return self.own[pk]
-            seen.add(pk)
-            pk = self.parent.get(pk)
-        return None
+        return self.bureaus.get(unit_id)
 
     def unit_ids(self, bureau_id: int | None, year: int) -> set[int]:
         """The units with projects in the year under the bureau (all of them without one)."""

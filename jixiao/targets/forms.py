@@ -10,24 +10,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from jixiao import importers
-from jixiao.units.models import Unit
 
 ACCEPTED_SUFFIXES = ".docx,.xlsx,.pdf,.txt,.doc"
 PASTED_NAME = "粘贴文本.txt"
-
-
-def unit_for_key(key: str) -> Unit | None:
-    """The unit a URL names (see unit_key), None when there is none.
-
-    Not scoped to what anybody may reach: pages and commands use
-    ``jixiao.access.lookups.get_unit_for_user``. Kept for the ledger pages until they move.
-    """
-    if not key:
-        return None
-    return (
-        Unit.objects.filter(code=key).first()
-        or Unit.objects.filter(code__isnull=True, name=key).first()
-    )
 
 
 def _megabytes(size: int) -> str:
