@@ -207,6 +207,28 @@ class Warning:
 
 
 @dataclass(frozen=True)
+class Confirmation:
+    """A value read by OCR from a scan, to be confirmed by a person before it is saved."""
+
+    where: str  # the place, as in warnings (第 1 个表格第 14 行“指标值”列)
+    field: str  # the column's Chinese name, e.g. 指标值
+    text: str  # what OCR read
+    confidence: Decimal  # 0..1, as the OCR engine reports it, two places
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "where": self.where,
+            "field": self.field,
+            "text": self.text,
+            "confidence": str(self.confidence),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Confirmation:
+        return cls(data["where"], data["field"], data["text"], Decimal(str(data["confidence"])))
+
+
+@dataclass(frozen=True)
 class UnitRef:
     """The budget unit a document belongs to."""
 
@@ -226,6 +248,8 @@ class TargetDocument:
     unit_goal: UnitGoalPart | None = None
     projects: list[ProjectTargets] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
+    # OCR'd values awaiting a person's check, least confident first (empty for text files).
+    to_confirm: list[Confirmation] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -235,6 +259,7 @@ class TargetDocument:
             "unit_goal": None if self.unit_goal is None else self.unit_goal.to_dict(),
             "projects": [p.to_dict() for p in self.projects],
             "warnings": [w.to_dict() for w in self.warnings],
+            "to_confirm": [c.to_dict() for c in self.to_confirm],
         }
 
     @classmethod
@@ -249,6 +274,7 @@ class TargetDocument:
             unit_goal=None if goal is None else UnitGoalPart.from_dict(goal),
             projects=[ProjectTargets.from_dict(p) for p in data.get("projects") or []],
             warnings=[Warning(w["where"], w["message"]) for w in data.get("warnings") or []],
+            to_confirm=[Confirmation.from_dict(c) for c in data.get("to_confirm") or []],
         )
 
 

@@ -25,6 +25,9 @@ class Cell:
 
     text: str
     origin: tuple[int, int]
+    # Set by the OCR reader only: how sure the engine is of ``text`` (0..1). Every value read
+    # from such a cell is listed in the document's ``to_confirm`` for a person to check.
+    confidence: float | None = None
 
 
 @dataclass
