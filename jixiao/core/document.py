@@ -51,9 +51,19 @@ class IndicatorRow:
     description: str | None = None
     basis: str | None = None
     weight: Decimal | None = None
+    # A self-evaluation table's results for the row (实际完成值, 分值, 得分, 偏差原因); all None
+    # in a target table, and then left out of the dict.
+    actual: str | None = None
+    points: Decimal | None = None
+    score: Decimal | None = None
+    explanation: str | None = None
+
+    @property
+    def has_results(self) -> bool:
+        return any(v is not None for v in (self.actual, self.points, self.score, self.explanation))
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "level1": self.level1,
             "level2": self.level2,
             "level3": self.level3,
@@ -63,6 +73,14 @@ class IndicatorRow:
             "basis": self.basis,
             "weight": _dec(self.weight),
         }
+        if self.has_results:
+            data.update(
+                actual=self.actual,
+                points=_dec(self.points),
+                score=_dec(self.score),
+                explanation=self.explanation,
+            )
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> IndicatorRow:
@@ -75,6 +93,10 @@ class IndicatorRow:
             description=data.get("description"),
             basis=data.get("basis"),
             weight=_undec(data.get("weight")),
+            actual=data.get("actual"),
+            points=_undec(data.get("points")),
+            score=_undec(data.get("score")),
+            explanation=data.get("explanation"),
         )
 
 
@@ -86,14 +108,18 @@ class Budget:
     total: Decimal | None = None
     fiscal: Decimal | None = None
     other: Decimal | None = None
+    carryover: Decimal | None = None  # 上年结转, where the table states it (left out when None)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "unit": self.unit,
             "total": _dec(self.total),
             "fiscal": _dec(self.fiscal),
             "other": _dec(self.other),
         }
+        if self.carryover is not None:
+            data["carryover"] = _dec(self.carryover)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Budget:
@@ -102,6 +128,7 @@ class Budget:
             _undec(data.get("total")),
             _undec(data.get("fiscal")),
             _undec(data.get("other")),
+            _undec(data.get("carryover")),
         )
 
 
@@ -121,6 +148,36 @@ class Checkpoint:
 
 
 @dataclass
+class ProjectResults:
+    """A self-evaluation table's fund and total lines for a project (table money unit)."""
+
+    executed: Decimal | None = None  # 全年执行数
+    execution_rate: Decimal | None = None  # 执行率, percent
+    execution_points: Decimal | None = None  # 分值 of the fund line (usually 10)
+    execution_score: Decimal | None = None  # 得分 of the fund line
+    total_score: Decimal | None = None  # 总分
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "executed": _dec(self.executed),
+            "execution_rate": _dec(self.execution_rate),
+            "execution_points": _dec(self.execution_points),
+            "execution_score": _dec(self.execution_score),
+            "total_score": _dec(self.total_score),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ProjectResults:
+        return cls(
+            _undec(data.get("executed")),
+            _undec(data.get("execution_rate")),
+            _undec(data.get("execution_points")),
+            _undec(data.get("execution_score")),
+            _undec(data.get("total_score")),
+        )
+
+
+@dataclass
 class ProjectTargets:
     """A budget project (预算项目) with its header block and indicator table."""
 
@@ -131,9 +188,11 @@ class ProjectTargets:
     spending_plan: list[Checkpoint] = field(default_factory=list)
     goal: str | None = None
     indicators: list[IndicatorRow] = field(default_factory=list)
+    # Set when the table is a self-evaluation table (its rows then carry results too).
+    results: ProjectResults | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "code": self.code,
             "name": self.name,
             "budget": self.budget.to_dict(),
@@ -142,6 +201,9 @@ class ProjectTargets:
             "goal": self.goal,
             "indicators": [i.to_dict() for i in self.indicators],
         }
+        if self.results is not None:
+            data["results"] = self.results.to_dict()
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ProjectTargets:
@@ -153,6 +215,9 @@ class ProjectTargets:
             spending_plan=[Checkpoint.from_dict(c) for c in data.get("spending_plan") or []],
             goal=data.get("goal"),
             indicators=[IndicatorRow.from_dict(i) for i in data.get("indicators") or []],
+            results=None
+            if data.get("results") is None
+            else ProjectResults.from_dict(data["results"]),
         )
 
 
