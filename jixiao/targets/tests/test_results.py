@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -12,7 +11,7 @@ from django.core.management import call_command
 
 from jixiao import importers
 from jixiao.audit.models import ChangeLog
-from jixiao.core.document import ProjectResults, TargetDocument
+from jixiao.core.document import TargetDocument
 from jixiao.lib.actor import Actor
 from jixiao.targets.choices import ImportStatus
 from jixiao.targets.models import Indicator, RecordedEvaluation, RecordedResult
@@ -23,37 +22,10 @@ from jixiao.targets.services import (
     import_document,
     pending_removals,
 )
+from jixiao.targets.tests.selfeval import FUNDS, PROJECT, selfeval_document
 from jixiao.units.models import Unit
 
 pytestmark = pytest.mark.django_db
-
-PROJECT = "网络安全和信息化经费"
-# 实际完成值, 分值, 得分, 偏差原因 of the four rows of the project, as the table writes them.
-RESULTS = [
-    ("230条", "25", "25", None),
-    ("98.21%", "25", "24.55", "个别舆情处置滞后，已建立24小时值班制度。"),
-    ("达成", "30", "30", None),
-    ("95%", "10", "10", None),
-]
-FUNDS = ProjectResults(
-    executed=Decimal("14.20"),
-    execution_rate=Decimal("94.67"),
-    execution_points=Decimal("10"),
-    execution_score=Decimal("9.47"),
-    total_score=Decimal("99.02"),
-)
-
-
-def selfeval_document(document: TargetDocument, year: int = 2020) -> TargetDocument:
-    """The demo document as a self-evaluation table of ``year``: its first project carries
-    the year's results, its second (a target table's) none."""
-    document.year = year
-    project = document.projects[0]
-    for row, (actual, points, score, explanation) in zip(project.indicators, RESULTS, strict=True):
-        row.actual, row.points, row.score = actual, Decimal(points), Decimal(score)
-        row.explanation = explanation
-    project.results = dataclasses.replace(FUNDS)
-    return document
 
 
 @pytest.fixture
