@@ -287,3 +287,22 @@ def test_the_command_line_import_records_the_results(
     assert len(results_of()) == 4
     row = ChangeLog.objects.filter(object_type="targets.recordedevaluation").get()
     assert row.via == "cli"
+
+
+@pytest.mark.parametrize("model", [RecordedEvaluation, RecordedResult])
+def test_the_admin_shows_the_recorded_results_read_only(
+    admin_client, selfeval: TargetDocument, model
+) -> None:
+    from django.urls import reverse
+
+    import_document(selfeval, actor=Actor.system(), source="2020年自评表.xlsx")
+    opts = model._meta
+    base = f"admin:{opts.app_label}_{opts.model_name}"
+    obj = model.objects.first()
+
+    changelist = admin_client.get(reverse(f"{base}_changelist"))
+    change = admin_client.get(reverse(f"{base}_change", args=[obj.pk]))
+
+    assert changelist.status_code == change.status_code == 200
+    assert str(opts.verbose_name) in change.text
+    assert admin_client.get(reverse(f"{base}_add")).status_code == 403
