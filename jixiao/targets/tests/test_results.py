@@ -248,12 +248,22 @@ def test_removing_an_indicator_that_holds_a_result_asks_first(
 
 
 def test_recorded_year_reads_the_year_back_in_table_order(
-    selfeval: TargetDocument, officer: User
+    selfeval: TargetDocument, officer: User, django_assert_num_queries
 ) -> None:
     import_document(selfeval, actor=Actor(officer), source="2020年自评表.xlsx")
     unit = Unit.objects.get(code="224001")
 
-    year = recorded_year(unit, 2020)
+    with django_assert_num_queries(2):  # the projects, then every indicator with its result
+        year = recorded_year(unit, 2020)
+        assert year is not None
+        [project] = year.projects
+        assert [r.result.actual for r in project.rows if r.result] == [
+            "230条",
+            "98.21%",
+            "达成",
+            "95%",
+        ]
+        assert project.evaluation.imported_by == officer
 
     assert year is not None
     assert [p.project.name for p in year.projects] == [PROJECT]
