@@ -27,6 +27,8 @@ UNIT_LOOKUPS: dict[str, str] = {
     "targets.subgoal": "unit_goal__unit",
     "targets.safeguard": "unit_goal__unit",
     "targets.spendingcheckpoint": "project__unit",
+    "targets.recordedevaluation": "project__unit",
+    "targets.recordedresult": "indicator__project__unit",
     "ledgers.attachment": "entry__unit",
     "ledgers.ledgertransition": "entry__unit",
     "metrics.metric": "indicator__project__unit",

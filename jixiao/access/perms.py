@@ -28,6 +28,8 @@ UNIT_PATHS: dict[str, str] = {
     "targets.subgoal": "unit_goal.unit_id",
     "targets.safeguard": "unit_goal.unit_id",
     "targets.spendingcheckpoint": "project.unit_id",
+    "targets.recordedevaluation": "project.unit_id",
+    "targets.recordedresult": "indicator.project.unit_id",
     "ledgers.attachment": "entry.unit_id",
     "ledgers.ledgertransition": "entry.unit_id",
     "metrics.metric": "indicator.project.unit_id",

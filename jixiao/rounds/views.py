@@ -77,7 +77,8 @@ from jixiao.rounds.tables import (
     project_views,
     report_views,
 )
-from jixiao.targets.models import Indicator, Project
+from jixiao.targets.models import Indicator, Project, RecordedEvaluation
+from jixiao.targets.results import recorded_year
 from jixiao.units.models import FinanceBureau, Unit
 
 logger = logging.getLogger(__name__)
@@ -282,7 +283,8 @@ def _picked(request: HttpRequest) -> tuple[Unit, int]:
 @login_required
 @require_safe
 def evaluation(request: HttpRequest) -> HttpResponse:
-    """绩效自评: a unit's year scored, with the fund block, totals and grades."""
+    """绩效自评: a unit's year scored, with the fund block, totals and grades; a past year
+    whose self-evaluation table was imported shows the results that table recorded."""
     context: dict[str, Any] = {"here": "evaluation", "notices": []}
     unit, year = _unit_year(request, context)
     if unit is None or year is None:
@@ -290,6 +292,21 @@ def evaluation(request: HttpRequest) -> HttpResponse:
     context["form"] = UnitYearForm(
         context["units"], context["years"], initial={"unit": unit_key(unit), "year": year}
     )
+    query = _query(unit=unit_key(unit), year=year)
+    if request.GET.get("live") != "1":
+        recorded = fragments.cached(
+            "evaluation-recorded",
+            units=[unit.pk],
+            user=request.user,
+            parts=(unit.pk, year),
+            compute=lambda: _recorded_body(request, unit, year, query),
+        )
+        if recorded:
+            context["body"] = fragments.with_token(recorded, request)
+            return render(request, "rounds/evaluation.html", context)
+    elif RecordedEvaluation.objects.filter(project__unit=unit, project__year=year).exists():
+        # The live engine's scores of a year with imported results: say where those are.
+        context["recorded_url"] = f"{reverse('rounds:evaluation')}?{query}"
     body, error = fragments.cached(
         "evaluation",
         units=[unit.pk],
@@ -299,6 +316,20 @@ def evaluation(request: HttpRequest) -> HttpResponse:
     )
     context.update(body=fragments.with_token(body, request) if body else "", error=error)
     return render(request, "rounds/evaluation.html", context)
+
+
+def _recorded_body(request: HttpRequest, unit: Unit, year: int, query: str) -> str:
+    """The self-evaluation results imported for the year, as the page shows them below the
+    picker; empty when no project of the year has any."""
+    found = recorded_year(unit, year)
+    if found is None:
+        return ""
+    context = {
+        "recorded": found,
+        "live_url": f"{reverse('rounds:evaluation')}?{query}&live=1",
+        "may_import": can(request.user, "edit", unit),
+    }
+    return fragments.render("rounds/_recorded_body.html", context, request)
 
 
 def _evaluation_body(request: HttpRequest, unit: Unit, year: int) -> tuple[str, str]:

@@ -17,6 +17,8 @@ from jixiao.lib.admin import ReadOnlyAdmin, ReadOnlyInline
 from jixiao.targets.models import (
     Indicator,
     Project,
+    RecordedEvaluation,
+    RecordedResult,
     Revision,
     Safeguard,
     SpendingCheckpoint,
@@ -115,3 +117,23 @@ class RevisionAdmin(ReadOnlyAdmin):
         return format_html(
             "<pre>{}</pre>", json.dumps(revision.snapshot, ensure_ascii=False, indent=2)
         )
+
+
+@admin.register(RecordedEvaluation)
+class RecordedEvaluationAdmin(ReadOnlyAdmin):
+    """Past years' self-evaluations as imported tables recorded them (导入的自评结果)."""
+
+    list_display = ["project", "total_score", "execution_rate", "source", "imported_at"]
+    list_filter = ["project__year", "project__unit"]
+    search_fields = ["project__name", "project__code", "source"]
+    list_select_related = ["project"]
+
+
+@admin.register(RecordedResult)
+class RecordedResultAdmin(ReadOnlyAdmin):
+    """Each indicator's imported 实际完成值, 分值 and 得分 of a past year."""
+
+    list_display = ["indicator", "actual", "points", "score"]
+    list_filter = ["indicator__project__year", "indicator__project__unit"]
+    search_fields = ["indicator__level3", "indicator__project__name"]
+    list_select_related = ["indicator"]

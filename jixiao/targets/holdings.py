@@ -1,5 +1,5 @@
 """What an indicator holds besides its row: a metric, hand-entered actuals, evidence files,
-report entries and score overrides.
+report entries, score overrides and a past year's imported self-evaluation result.
 
 A re-import that would remove an indicator holding any of them asks for confirmation first,
 and its revision says what the removed indicator held. The apps that keep these things sit
@@ -39,6 +39,7 @@ HELD: list[Held] = [
     Held("metrics.Evidence", "actual__indicator_id", "佐证材料", "个"),
     Held("rounds.IndicatorEntry", "indicator_id", "报表填报内容", "条", only_filled=True),
     Held("rounds.ScoreOverride", "indicator_id", "得分调整", "条"),
+    Held("targets.RecordedResult", "indicator_id", "导入的自评结果", "条"),
 ]
 
 

@@ -410,3 +410,86 @@ class Revision(models.Model):
         if self.kind == RevisionKind.UNIT_GOAL:
             return f"{self.year} 年部门整体绩效目标"
         return str(self.snapshot.get("name") or self.snapshot.get("code") or "")
+
+
+class RecordedEvaluation(models.Model):
+    """A past year's self-evaluation of a project as an imported table recorded it (导入的自评
+    结果): the fund line and the total, with the file it came from.
+
+    These are the scores the unit (or its evaluator) gave that year, kept as history; they are
+    never mixed with the scores the system computes from ledgers. A re-import of the year's
+    table replaces them in place (the change log keeps before → after).
+    """
+
+    project = models.OneToOneField(
+        Project,
+        verbose_name=_("预算项目"),
+        on_delete=models.CASCADE,
+        related_name="recorded_evaluation",
+    )
+    executed = money_field(_("全年执行数"))
+    execution_rate = models.DecimalField(
+        _("执行率（%）"), max_digits=9, decimal_places=4, null=True, blank=True
+    )
+    execution_points = models.DecimalField(
+        _("预算执行分值"), max_digits=9, decimal_places=4, null=True, blank=True
+    )
+    execution_score = models.DecimalField(
+        _("预算执行得分"), max_digits=9, decimal_places=4, null=True, blank=True
+    )
+    total_score = models.DecimalField(
+        _("总分"), max_digits=9, decimal_places=4, null=True, blank=True
+    )
+    source = models.CharField(_("来源文件"), max_length=255, blank=True)
+    imported_at = models.DateTimeField(_("导入时间"), default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("导入的项目自评结果")
+        verbose_name_plural = _("导入的项目自评结果")
+        ordering = ["project_id"]
+
+    def __str__(self) -> str:
+        return f"{self.project} 导入的自评结果"
+
+    def as_results(self) -> doc.ProjectResults:
+        """The fund line and total as the document model has them."""
+        return doc.ProjectResults(
+            plain(self.executed),
+            plain(self.execution_rate),
+            plain(self.execution_points),
+            plain(self.execution_score),
+            plain(self.total_score),
+        )
+
+
+class RecordedResult(models.Model):
+    """A past year's self-evaluation result of one indicator as an imported table recorded it:
+    the actual as written (实际完成值), its points (分值), score (得分) and the explanation
+    (偏差原因). Its project's :class:`RecordedEvaluation` names the file and the import."""
+
+    indicator = models.OneToOneField(
+        Indicator,
+        verbose_name=_("绩效指标"),
+        on_delete=models.CASCADE,
+        related_name="recorded_result",
+    )
+    actual = models.CharField(_("实际完成值"), max_length=200, blank=True)
+    points = models.DecimalField(_("分值"), max_digits=9, decimal_places=4, null=True, blank=True)
+    score = models.DecimalField(_("得分"), max_digits=9, decimal_places=4, null=True, blank=True)
+    explanation = models.TextField(_("偏差原因分析及改进措施"), blank=True)
+
+    class Meta:
+        verbose_name = _("导入的指标自评结果")
+        verbose_name_plural = _("导入的指标自评结果")
+        ordering = ["indicator_id"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}：{self.actual}"

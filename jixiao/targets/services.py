@@ -43,6 +43,7 @@ from jixiao.targets.models import (
     UnitGoal,
     plain,
 )
+from jixiao.targets.results import PlannedResults, plan_results, write_results
 from jixiao.units.models import Unit
 from jixiao.units.services import find_or_create_unit
 
@@ -105,15 +106,21 @@ class ObjectResult:
     status: str  # ImportStatus
     revision: int | None = None  # the number of the revision written, None when unchanged
     changes: list[Change] = field(default_factory=list)
+    # What the import did to a project's self-evaluation results (an ImportStatus); None when
+    # the table carries none (a target table).
+    results: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "kind": self.kind,
             "label": self.label,
             "status": self.status,
             "revision": self.revision,
             "changes": self.changes,
         }
+        if self.results is not None:
+            data["results"] = self.results
+        return data
 
 
 @dataclass
@@ -130,7 +137,10 @@ class ImportResult:
     @property
     def changed(self) -> bool:
         """True when the import wrote at least one revision."""
-        return any(o.status != ImportStatus.UNCHANGED for o in self.objects)
+        return any(
+            o.status != ImportStatus.UNCHANGED or o.results not in (None, ImportStatus.UNCHANGED)
+            for o in self.objects
+        )
 
     def summary_lines(self) -> list[str]:
         """The result in Chinese, one line per object and one per change."""
@@ -143,7 +153,13 @@ class ImportResult:
         for obj in self.objects:
             status = ImportStatus(obj.status).label
             version = _("，第 %(number)s 版") % {"number": obj.revision} if obj.revision else ""
-            lines.append(f"  {obj.label}：{status}{version}")
+            results = ""
+            if obj.results is not None:
+                results = _("；%(year)s 年自评结果：%(status)s") % {
+                    "year": self.year,
+                    "status": ImportStatus(obj.results).label,
+                }
+            lines.append(f"  {obj.label}：{status}{version}{results}")
             lines.extend(f"    {describe_change(c)}" for c in obj.changes)
         lines.append("  " + _("警告 %(count)s 条") % {"count": len(self.warnings)})
         return lines
@@ -164,6 +180,7 @@ class _ProjectPlan:
     project: Project
     checkpoints: list[SpendingCheckpoint]
     indicators: list[Indicator]
+    results: PlannedResults | None = None  # a self-evaluation table's results
 
 
 @dataclass
@@ -299,12 +316,14 @@ def _plan_project(
         checkpoints.append(row)
 
     indicators = []
+    row_places: dict[int, str] = {}
     for number, source_row in enumerate(targets.indicators, start=1):
         row_place = _("%(place)s第 %(n)s 行指标「%(name)s」") % {
             "place": place,
             "n": number,
             "name": _shorten(source_row.level3),
         }
+        row_places[number] = row_place
         indicator = _indicator(number, source_row)
         if indicator is None:
             errors.add(
@@ -314,7 +333,9 @@ def _plan_project(
             continue
         errors.check(row_place, indicator, exclude=["project"])
         indicators.append(indicator)
-    return _ProjectPlan(project, checkpoints, indicators)
+
+    results = plan_results(targets, place, row_places, errors.check)
+    return _ProjectPlan(project, checkpoints, indicators, results)
 
 
 def _shorten(text: str, width: int = 20) -> str:
@@ -455,6 +476,10 @@ def import_document(
     document no longer has are removed but kept, with everything they hold, and can be
     restored; when any of them holds data, the import is refused with
     :class:`RemovalNeedsConfirmation` unless ``confirm_removals``.
+
+    A self-evaluation table's projects also carry the year's results (实际完成值, 分值, 得分,
+    偏差原因, the fund line and the total): they are recorded beside the targets as that year's
+    imported evaluation (``jixiao.targets.results``), in the same transaction.
     """
     plan = _plan(document)  # every row is checked before the first write
     # One transaction: a document lands whole or not at all, with its revisions and log rows.
@@ -626,6 +651,12 @@ def _import_project(unit: Unit, plan: _ProjectPlan, recorder: _Recorder) -> Obje
             comment=recorder.revision_note(revision),
         )
     recorder.log_indicators(project, synced)
+    if plan.results is not None:
+        # A self-evaluation table: the year's results, beside the targets just written.
+        result.results, entries = write_results(
+            unit, project, plan.results, actor=recorder.actor, source=recorder.source
+        )
+        recorder.entries.extend(entries)
     return result
 
 
