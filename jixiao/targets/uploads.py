@@ -101,14 +101,14 @@ def keep_choice(token: str, choice: dict[str, str]) -> None:
     (_folder(token) / CHOICE_FILE).write_text(text, encoding="utf-8")
 
 
-def load_choice(token: str) -> dict[str, str]:
-    """The answers kept by :func:`keep_choice`; empty before any (or when unreadable)."""
+def load_choice(token: str) -> dict[str, str] | None:
+    """The answers kept by :func:`keep_choice`; None before any (or when unreadable)."""
     try:
         data = json.loads((_folder(token) / CHOICE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError, UploadExpired):
-        return {}
+        return None
     if not isinstance(data, dict):
-        return {}
+        return None
     return {str(k): str(v) for k, v in data.items()}
 
 

@@ -237,7 +237,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     choice = uploads.load_choice(token)
     # After a refused confirmation the answers come back, with what was wrong with them.
     form = ConfirmForm(
-        {**choice, "token": token} if choice else None,
+        None if choice is None else {**choice, "token": token},
         initial={"token": token},
         questions=questions,
         who=request.user,
@@ -245,7 +245,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     unit_ref: UnitRef | None = None
     year: int | None = None
     target = questions.unit
-    if choice and form.is_valid():
+    if choice is not None and form.is_valid():
         unit_ref, year = form.answers()
         chosen = form.cleaned_data.get("unit")
         target = chosen if isinstance(chosen, Unit) else target
