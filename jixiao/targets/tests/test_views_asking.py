@@ -244,8 +244,8 @@ def test_a_file_naming_a_registered_unit_differently_keeps_the_registers_name(
 
     assert 'name="unit"' not in html  # nothing to ask: the code names the unit
     assert (
-        "文件中的单位名称「网信办」与系统中的「224001 中共昌黎县委网络安全和信息化委员会办公室本级」不同"
-        in html
+        "文件中的单位名称「网信办」与系统中的"
+        "「224001 中共昌黎县委网络安全和信息化委员会办公室本级」不同" in html
     )
     org.unit.refresh_from_db()
     assert org.unit.name == "中共昌黎县委网络安全和信息化委员会办公室本级"
