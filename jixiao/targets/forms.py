@@ -146,6 +146,9 @@ class ConfirmForm(forms.Form):
             else:
                 choices += others
             if q.may_create:
+                # A code identifies a unit; a name read from a file may be a short form, so
+                # only the code is filled in for the person to confirm.
+                self.fields["new_code"].initial = q.file_code or None
                 choices.append((NEW_UNIT, _("新建预算单位（在下面填写全称和编码）")))
             cast(forms.Select, self.fields["unit"].widget).choices = choices
             self.fields["unit"].required = True

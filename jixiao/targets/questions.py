@@ -37,6 +37,7 @@ class Questions:
     """What the file settles, and what the person must answer, for one upload."""
 
     file_unit: str  # how the file names its unit, '' when it does not
+    file_code: str = ""  # the unit code the file gives, '' when none
     unit: Unit | None = None  # the registered unit the file names, when the person may use it
     refused: bool = False  # the file names a unit the person may not import into
     ask_unit: bool = False
@@ -45,6 +46,7 @@ class Questions:
     may_create: bool = False
     ask_year: bool = False
     default_year: int | None = None
+    year_from_name: bool = False  # the default year is the one in the file's name
     other_name: str = ""  # the file's name for a registered unit, when it differs (not used)
     to_confirm: list[Confirmation] = field(default_factory=list)
 
@@ -72,6 +74,7 @@ def questions_for(who: Any, document: TargetDocument, upload_name: str) -> Quest
     code, name = _strip(ref.code), _strip(ref.name)
     found = Questions(
         file_unit=" ".join(p for p in (code, name) if p),
+        file_code=code,
         to_confirm=sorted(document.to_confirm, key=lambda c: c.confidence),
     )
     reachable = units_for(who)
@@ -104,7 +107,9 @@ def questions_for(who: Any, document: TargetDocument, upload_name: str) -> Quest
         found.may_create = system
     found.ask_year = document.year is None
     if found.ask_year:
-        found.default_year = file_year(upload_name) or timezone.localdate().year
+        named_year = file_year(upload_name)
+        found.year_from_name = named_year is not None
+        found.default_year = named_year or timezone.localdate().year
     return found
 
 

@@ -347,7 +347,7 @@ def test_preview_lists_every_warning(officer_client, tmp_path):
     html = officer_client.get(response["Location"]).text
 
     assert f"识别警告（{len(expected)} 条）" in html
-    assert "<th scope=\"col\" class=\"where\">位置</th><th scope=\"col\">说明</th>" in html
+    assert '<th scope="col" class="where">位置</th><th scope="col">说明</th>' in html
     for warning in expected:
         assert (
             f'<td class="where">{escape(warning.where)}</td>'

@@ -262,7 +262,9 @@ def test_a_missing_year_is_asked_with_the_file_names_year_as_the_default(
     unnamed = staged(without_unit(demo_document, year=None), officer, "目标表.txt")
     client.force_login(officer)
 
-    assert re.search(r'<input type="number" name="year" value="2023"', preview(client, named))
+    named_html = preview(client, named)
+    assert re.search(r'<input type="number" name="year" value="2023"', named_html)
+    assert "文件中没有预算年度，请确认或修改（默认取文件名中的年份）。" in named_html
     this_year = timezone.localdate().year
     assert re.search(
         rf'<input type="number" name="year" value="{this_year}"', preview(client, unnamed)
