@@ -2,7 +2,9 @@
 
 Each upload gets a directory ``UPLOAD_DIR/<token>/`` holding the file under its own name (the
 importers name it in their messages, so a random file name would show up there) and the
-document parsed from it as JSON, so the confirmation imports exactly what the preview showed.
+document parsed from it as JSON, so the confirmation imports exactly what the preview showed;
+and, once the person has answered the preview's questions (the unit, the year), their answers,
+so a refused confirmation neither costs a new upload nor the choices made.
 The token is 128 random bits; an upload made by a logged-in person also records who made it,
 and only that person may preview or confirm it.
 """
@@ -25,6 +27,8 @@ from jixiao.core.document import TargetDocument
 MAX_AGE_SECONDS = 6 * 3600
 DOCUMENT_FILE = "document.json"
 OWNER_FILE = "owner"
+CHOICE_FILE = "choice.json"
+_OWN_FILES = (DOCUMENT_FILE, OWNER_FILE, CHOICE_FILE)
 _TOKEN = re.compile(r"[0-9a-f]{32}")
 # Characters that are unsafe or invalid in file names on the systems we run on.
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
@@ -87,8 +91,25 @@ def load(token: str, *, owner: int | None = None) -> tuple[str, TargetDocument]:
         document = TargetDocument.from_dict(data)
     except (OSError, ValueError, KeyError) as exc:
         raise UploadExpired(token) from exc
-    names = [p.name for p in folder.iterdir() if p.name not in (DOCUMENT_FILE, OWNER_FILE)]
+    names = [p.name for p in folder.iterdir() if p.name not in _OWN_FILES]
     return (names[0] if names else DOCUMENT_FILE), document
+
+
+def keep_choice(token: str, choice: dict[str, str]) -> None:
+    """Store the person's answers to the preview's questions (form values, as text)."""
+    text = json.dumps(choice, ensure_ascii=False)
+    (_folder(token) / CHOICE_FILE).write_text(text, encoding="utf-8")
+
+
+def load_choice(token: str) -> dict[str, str] | None:
+    """The answers kept by :func:`keep_choice`; None before any (or when unreadable)."""
+    try:
+        data = json.loads((_folder(token) / CHOICE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError, UploadExpired):
+        return None
+    if not isinstance(data, dict):
+        return None
+    return {str(k): str(v) for k, v in data.items()}
 
 
 def _owner(folder: Path) -> str | None:

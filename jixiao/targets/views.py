@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -29,10 +30,10 @@ from jixiao.access.lookups import (
     get_project_for_user,
     get_unit_for_user,
 )
-from jixiao.access.perms import can, is_system
+from jixiao.access.perms import can
 from jixiao.access.scope import reach_ids, units_for
 from jixiao.audit.history import history_context
-from jixiao.core.document import TargetDocument
+from jixiao.core.document import Confirmation, TargetDocument, UnitRef
 from jixiao.exporters import CONTENT_TYPES, LABELS, SUFFIXES, export_targets
 from jixiao.exporters.targets_layout import document_title
 from jixiao.lib import fragments
@@ -41,8 +42,9 @@ from jixiao.lib.params import require_choice, require_id, require_year
 from jixiao.lib.picker import UnitYearForm, choose_unit_year, unit_key
 from jixiao.targets import uploads
 from jixiao.targets.choices import ImportStatus
-from jixiao.targets.forms import ConfirmForm, UploadForm
+from jixiao.targets.forms import CHOICE_FIELDS, ConfirmForm, UploadForm
 from jixiao.targets.models import Indicator, Project, UnitGoal
+from jixiao.targets.questions import PLACEHOLDER_UNIT, questions_for, with_answers
 from jixiao.targets.services import (
     ImportResult,
     RemovalNeedsConfirmation,
@@ -52,7 +54,6 @@ from jixiao.targets.services import (
     pending_removals,
     removed_indicators,
     restore_indicator,
-    unit_of_document,
     validate_document,
 )
 from jixiao.targets.tables import change_line, project_blocks
@@ -60,21 +61,14 @@ from jixiao.units.models import Unit
 
 logger = logging.getLogger(__name__)
 
+# OCR'd values read with less confidence than this are highlighted for a closer look.
+LOW_CONFIDENCE = Decimal("0.80")
 NOT_AN_EDITOR = _("只有预算单位的填报员或单位负责人可以导入绩效目标。")
 
 
 def _require_importer(request: HttpRequest) -> None:
     if not may_import(request.user):
         raise PermissionDenied(NOT_AN_EDITOR)
-
-
-def _may_import_into(user: Any, document: TargetDocument) -> bool:
-    """Whether the person may import this document: into a unit they keep (a new unit only
-    for a superuser). The same answer whether or not the unit exists, so nothing leaks."""
-    if is_system(user):
-        return True
-    unit = unit_of_document(document)
-    return unit is not None and can(user, "edit", unit)
 
 
 def _refusal(document: TargetDocument) -> str:
@@ -230,25 +224,48 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def preview(request: HttpRequest, token: str) -> HttpResponse:
-    """The parsed upload as it would be imported, with its warnings and problems, and the
-    indicators the import would remove (to be confirmed when they hold data)."""
+    """The parsed upload as it would be imported: the questions it leaves (unit, year, OCR'd
+    values to check), its warnings with their places, its problems, and the indicators the
+    import would remove (to be confirmed when they hold data). Nothing is saved here."""
     _require_importer(request)
     try:
         name, document = uploads.load(token, owner=request.user.pk)
     except uploads.UploadExpired:
         messages.error(request, _("上传的文件已过期，请重新上传。"))
         return redirect("targets:import")
+    questions = questions_for(request.user, document, name)
+    choice = uploads.load_choice(token)
+    # After a refused confirmation the answers come back, with what was wrong with them.
+    form = ConfirmForm(
+        None if choice is None else {**choice, "token": token},
+        initial={"token": token},
+        questions=questions,
+        who=request.user,
+    )
+    unit_ref: UnitRef | None = None
+    year: int | None = None
+    target = questions.unit
+    if choice is not None and form.is_valid():
+        unit_ref, year = form.answers()
+        chosen = form.cleaned_data.get("unit")
+        target = chosen if isinstance(chosen, Unit) else target
+    if target is not None:
+        unit_ref = _as_ref(target)
+    elif questions.ask_unit and unit_ref is None:
+        unit_ref = PLACEHOLDER_UNIT
+    if questions.ask_year and year is None:
+        year = questions.default_year
+    planned = with_answers(document, unit_ref, year)
     problems: list[str] = []
     removals = []
-    allowed = _may_import_into(request.user, document)
     try:
-        validate_document(document)
+        validate_document(planned)
     except ValidationError as exc:
         problems = exc.messages
-    if not allowed:
+    if questions.refused:
         problems.append(_refusal(document))
-    elif not problems:
-        removals = pending_removals(document)
+    elif not problems and target is not None:
+        removals = pending_removals(planned)
     context = {
         "name": name,
         "document": document,
@@ -257,33 +274,65 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
         "problems": problems,
         "removals": removals,
         "removals_held": any(r.holdings for r in removals),
-        "confirm_form": ConfirmForm(initial={"token": token}),
+        "confirm_form": form,
+        "questions": questions,
+        "confirmations": [_confirmation_row(c) for c in questions.to_confirm],
         # Which unit the document lands in is said only to someone who may import into it.
-        "target_unit": unit_of_document(document) if allowed else None,
-        "allowed": allowed,
+        "target_unit": target,
+        # A unit to be created (a superuser's choice), named as it will be.
+        "new_unit": unit_ref if target is None and unit_ref is not PLACEHOLDER_UNIT else None,
+        "allowed": not questions.refused,
     }
     return render(request, "targets/preview.html", context)
+
+
+def _as_ref(unit: Unit) -> UnitRef:
+    # The register's name, not the file's: a short form in a file never renames a unit.
+    return UnitRef(unit.code, unit.name)
+
+
+def _confirmation_row(item: Confirmation) -> dict[str, object]:
+    """One OCR'd value as the preview lists it, its confidence as a whole percent."""
+    percent = (item.confidence * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    return {
+        "where": item.where,
+        "field": item.field,
+        "text": item.text,
+        "percent": f"{percent}%",
+        "low": item.confidence < LOW_CONFIDENCE,
+    }
 
 
 @login_required
 @require_POST
 def confirm(request: HttpRequest) -> HttpResponse:
-    """Step 2 of an import: write the previewed document, then show the unit and year."""
+    """Step 2 of an import: with the preview's questions answered, write the previewed
+    document, then show the unit and year. Anything refused goes back to the preview, which
+    keeps the upload and the answers."""
     _require_importer(request)
-    form = ConfirmForm(request.POST)
-    form.is_valid()
-    token = str(form.data.get("token", ""))
+    token = str(request.POST.get("token", ""))
     try:
         name, document = uploads.load(token, owner=request.user.pk)
     except uploads.UploadExpired:
         messages.error(request, _("上传的文件已过期，请重新上传。"))
         return redirect("targets:import")
-    if not _may_import_into(request.user, document):
+    questions = questions_for(request.user, document, name)
+    form = ConfirmForm(request.POST, questions=questions, who=request.user)
+    uploads.keep_choice(
+        token, {k: str(request.POST[k]) for k in CHOICE_FIELDS if k in request.POST}
+    )
+    if questions.refused:
         messages.error(request, _refusal(document))
         return redirect("targets:preview", token=token)
+    if not form.is_valid():
+        messages.error(request, _("还不能导入：请按下面的提示补全后再确认。"))
+        return redirect("targets:preview", token=token)
+    unit_ref, year = form.answers()
+    if unit_ref is None and questions.unit is not None:
+        unit_ref = _as_ref(questions.unit)
     try:
         result = import_document(
-            document,
+            with_answers(document, unit_ref, year),
             actor=Actor.from_request(request),
             source=name,
             confirm_removals=bool(form.cleaned_data.get("confirm_removals")),

@@ -81,7 +81,7 @@ def test_import_of_a_missing_file_exits_2_with_one_chinese_line(tmp_path):
 def test_import_dry_run_json_prints_the_document_and_writes_nothing(files, demo_document):
     before = counts()
 
-    out, _ = call("import", "a.txt", "--dry-run", "--json")
+    out, _ = call("import", "a.txt", "--dry-run", "--json", "--create-unit")
 
     assert counts() == before == [0] * len(TABLES)
     (line,) = out.splitlines()
@@ -122,7 +122,7 @@ def test_import_writes_and_prints_a_summary_per_file(files, officer):
 def test_import_lists_warnings_with_their_place_on_stderr(files, demo_document):
     demo_document.warnings.append(Warning("表格 2，第 5 行，指标值", "指标值为空，未导入"))
 
-    out, err = call("import", "a.txt", "--json")
+    out, err = call("import", "a.txt", "--json", "--create-unit")
 
     assert err.splitlines() == ["a.txt：表格 2，第 5 行，指标值：指标值为空，未导入"]
     result = json.loads(out)
@@ -137,7 +137,7 @@ def test_import_is_all_or_nothing_across_files(files, demo_document):
     files["b.txt"] = dataclasses.replace(demo_document, unit=None)
 
     with pytest.raises(CommandError, match=r"^b\.txt：文件中没有找到预算单位"):
-        call("import", "a.txt", "b.txt")
+        call("import", "a.txt", "b.txt", "--create-unit")
 
     assert counts() == [0] * len(TABLES)
 
@@ -152,7 +152,7 @@ def test_import_refuses_an_unknown_user(files):
 
 @pytest.fixture
 def imported(files):
-    call("import", "a.txt")
+    call("import", "a.txt", "--create-unit")
 
 
 @pytest.mark.django_db
@@ -219,7 +219,17 @@ def test_export_targets_refuses_unknown_unit_or_year(imported, tmp_path, unit, y
 def test_import_fills_a_missing_unit_and_year_from_the_command_line(files, demo_document):
     files["b.txt"] = dataclasses.replace(demo_document, unit=None, year=None)
 
-    call("import", "b.txt", "--unit", "224001", "--unit-name", "某单位", "--year", "2021")
+    call(
+        "import",
+        "b.txt",
+        "--unit",
+        "224001",
+        "--unit-name",
+        "某单位",
+        "--year",
+        "2021",
+        "--create-unit",
+    )
 
     unit = Unit.objects.get()
     assert (unit.code, unit.name) == ("224001", "某单位")

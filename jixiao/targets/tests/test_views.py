@@ -347,23 +347,39 @@ def test_preview_lists_every_warning(officer_client, tmp_path):
     html = officer_client.get(response["Location"]).text
 
     assert f"识别警告（{len(expected)} 条）" in html
+    assert '<th scope="col" class="where">位置</th><th scope="col">说明</th>' in html
     for warning in expected:
         assert (
-            f'<span class="where">{escape(warning.where)}</span>{escape(warning.message)}' in html
-        )
+            f'<td class="where">{escape(warning.where)}</td>'
+            f'<td class="message">{escape(warning.message)}</td>'
+        ) in html
 
 
-def test_preview_shows_validation_problems_and_disables_confirm(officer_client):
+def test_preview_shows_validation_problems_and_disables_confirm(
+    officer_client, officer, demo_document
+):
+    twice = dataclasses.replace(demo_document, projects=[demo_document.projects[0]] * 2)
+    token, _path = uploads.save("twice.txt", [b"x"], owner=officer.pk)
+    uploads.keep_document(token, twice)
+
+    html = officer_client.get(reverse("targets:preview", args=[token])).text
+
+    assert "不能导入的问题（1 个）" in html
+    assert "项目「网络安全和信息化经费」在文件中出现了不止一次。" in html
+    assert re.search(r"<button[^>]*disabled[^>]*>确认导入</button>", html)
+    assert "不能导入。请修改文件后重新上传" in html
+
+
+def test_a_file_without_its_year_is_asked_for_it_not_refused(officer_client):
     seed = SEED_PATH.read_text(encoding="utf-8")
     without_year = seed[seed.index("第二部分") :]
 
     response = officer_client.post(reverse("targets:import"), {"text": without_year})
     html = officer_client.get(response["Location"]).text
 
-    assert "不能导入的问题（1 个）" in html
-    assert "文件中没有找到预算年度。" in html
-    assert re.search(r"<button[^>]*disabled[^>]*>确认导入</button>", html)
-    assert "不能导入。请修改文件后重新上传" in html
+    assert "文件中没有找到预算年度" not in html
+    assert "不能导入的问题" not in html
+    assert 'name="year"' in html
 
 
 def test_pasted_text_previews_like_a_file(officer_client):

@@ -12,18 +12,20 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from jixiao import importers
 from jixiao.commands import JixiaoCommand, check_migrated, error_line
 from jixiao.core.document import TargetDocument, UnitRef
+from jixiao.core.unit_names import is_short_form, rank_units
 from jixiao.lib.actor import Actor
 from jixiao.targets.services import (
     RemovalNeedsConfirmation,
     import_document,
     validate_document,
 )
+from jixiao.units.models import Unit
 
 
 def _json_line(data: Any) -> str:
@@ -53,7 +55,8 @@ class Command(JixiaoCommand):
         "导入绩效目标文件（Word、Excel、PDF 或文本）。所有文件在一个事务中导入："
         "任何一个文件出错，则都不写入。文件中没有的已有指标会被移除（保留，可在网页上恢复）；"
         "其中带有口径、实际完成值、佐证材料或填报内容的，须加 --confirm-removals 确认。"
-        "命令行是服务器管理员的工具，可导入任何单位。"
+        "命令行是服务器管理员的工具，可导入任何单位；但系统中没有的单位不会按文件中的名称"
+        "自动新建：请用 --unit 指定已有单位，或加 --create-unit 确认新建（须为单位全称）。"
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -75,7 +78,14 @@ class Command(JixiaoCommand):
             "--unit", metavar="CODE", help=_("文件中没有单位编码时使用的预算单位编码")
         )
         parser.add_argument(
-            "--unit-name", metavar="NAME", help=_("文件中没有单位名称时使用的单位名称")
+            "--unit-name",
+            metavar="NAME",
+            help=_("单位全称：文件中没有单位名称或只有简称时使用；对已有单位，给出时将单位更名"),
+        )
+        parser.add_argument(
+            "--create-unit",
+            action="store_true",
+            help=_("确认新建系统中没有的预算单位（按文件或 --unit/--unit-name 中的编码和全称）"),
         )
         parser.add_argument(
             "--year", type=int, metavar="YEAR", help=_("文件中没有预算年度时使用的年度")
@@ -85,6 +95,12 @@ class Command(JixiaoCommand):
         files: list[Path] = options["files"]
         as_json: bool = options["json"]
         if options["dry_run"]:
+            # A dry run reads files without a database; with one, it checks the unit too.
+            try:
+                check_migrated()
+                registered = True
+            except (CommandError, DatabaseError):
+                registered = False
             for path in files:
                 document = self._load(path, options)
                 self._warn(path, document)
@@ -94,6 +110,8 @@ class Command(JixiaoCommand):
                 # Printed before the check, so a rejected document can still be looked at.
                 with _in_file(path):
                     validate_document(document)
+                    if registered:
+                        self._settle_unit(path, document, options)
             return
 
         # Read every file before writing anything: a bad tenth file stops the whole run early.
@@ -104,6 +122,8 @@ class Command(JixiaoCommand):
             results = []
             for path, document in documents:
                 with _in_file(path):
+                    validate_document(document)
+                    self._settle_unit(path, document, options)
                     results.append(
                         import_document(
                             document,
@@ -135,9 +155,57 @@ class Command(JixiaoCommand):
                 % {"file": path.name, "found": document.year, "given": year}
             )
         if code or name:
-            document.unit = UnitRef(unit.code or code, unit.name or name)
+            # An explicit --unit-name is the operator's word for the name (a rename, even).
+            document.unit = UnitRef(unit.code or code, name or unit.name)
         document.year = document.year or year
         return document
+
+    def _settle_unit(self, path: Path, document: TargetDocument, options: dict[str, Any]) -> None:
+        """Make sure the document lands in a registered unit, or one the operator confirmed
+        creating: a name read from a file (often a short form such as 卫健委) never creates
+        a unit, nor renames one, by itself."""
+        ref = document.unit or UnitRef(None, None)
+        code, name = (ref.code or "").strip(), (ref.name or "").strip()
+        if code:
+            unit = Unit.objects.filter(code=code).first()
+        else:
+            named = list(Unit.objects.filter(name=name)[:2])
+            if len(named) > 1:
+                return  # the import names the clash and asks for a code
+            unit = named[0] if named else None
+        if unit is not None:
+            given = (options.get("unit_name") or "").strip()
+            if name and name != unit.name and name != given:
+                self.stderr.write(
+                    _(
+                        "%(file)s：文件中的单位名称「%(name)s」与系统中的「%(unit)s」不同，"
+                        "沿用系统中的名称（更名请加 --unit-name）。"
+                    )
+                    % {"file": path.name, "name": name, "unit": unit},
+                    style_func=self.style.WARNING,
+                )
+                document.unit = UnitRef(unit.code, unit.name)
+            return
+        wanted = " ".join(p for p in (code, name) if p)
+        if not options.get("create_unit"):
+            alike = [str(u) for u, _score in rank_units(name, code, Unit.objects.all())[:5]]
+            message = _("系统中没有预算单位「%(unit)s」，导入不会自动新建单位。") % {
+                "unit": wanted
+            }
+            if alike:
+                message += _(
+                    "名称相近的已有单位：%(units)s。导入到其中之一请用 --unit 指定其单位编码；"
+                ) % {"units": "、".join(alike)}
+            message += _("确认新建请加 --create-unit（单位名称须为全称，可用 --unit-name 给出）。")
+            raise CommandError(f"{path.name}：{message}")
+        if not name or is_short_form(name):
+            raise CommandError(
+                _(
+                    "%(file)s：新建单位须有全称，「%(unit)s」不是全称，"
+                    "请用 --unit-name 给出单位全称。"
+                )
+                % {"file": path.name, "unit": wanted}
+            )
 
     def _actor(self, username: str | None) -> Actor:
         # The operator acts; --user names whom the revision is recorded under.
