@@ -289,7 +289,7 @@ def test_the_command_line_import_records_the_results(
     path.write_text("（内容由下面的读取函数给出）", encoding="utf-8")
     monkeypatch.setattr(importers, "load_document", lambda _path: selfeval)
 
-    call_command("import", str(path))
+    call_command("import", str(path), "--create-unit")
 
     assert f"  {PROJECT}：新建，第 1 版；2020 年自评结果：新建" in capsys.readouterr().out
     evaluation = RecordedEvaluation.objects.get()
