@@ -111,3 +111,40 @@ def test_a_file_naming_its_unit_fully_imports_without_asking(files, demo_documen
 
     assert out.splitlines()[0].startswith("a.txt：224001 中共昌黎县委")
     assert err == ""
+
+
+def test_a_scans_ocr_values_are_imported_only_once_checked(files, demo_document, org):
+    from decimal import Decimal
+
+    from jixiao.core.document import Confirmation
+
+    scan = dataclasses.replace(
+        demo_document,
+        to_confirm=[
+            Confirmation(
+                "第 1 页第 1 个表格第 5 行“指标值”列", "指标值", "≥200条", Decimal("0.62")
+            ),
+            Confirmation("第 1 页第 1 个表格第 6 行“指标值”列", "指标值", "100%", Decimal("0.97")),
+        ],
+    )
+    files["扫描件.pdf"] = scan
+
+    with pytest.raises(CommandError) as refused:
+        call("扫描件.pdf")
+    assert str(refused.value) == (
+        "扫描件.pdf：有 2 个值由文字识别（OCR）读出，须逐项核对后才能导入："
+        "用 --dry-run 列出（置信度低的在前），核对无误后加 --ocr-checked 导入。"
+    )
+    assert not Project.objects.exists()
+
+    out, err = call("扫描件.pdf", "--dry-run")
+    assert "待核对识别值 2 个" in out
+    assert err.splitlines()[-2:] == [
+        "扫描件.pdf：第 1 页第 1 个表格第 5 行“指标值”列：识别为“≥200条”，置信度 62%，请核对",
+        "扫描件.pdf：第 1 页第 1 个表格第 6 行“指标值”列：识别为“100%”，置信度 97%，请核对",
+    ]
+
+    call("扫描件.pdf", "--ocr-checked")
+    assert Project.objects.filter(unit__code=demo_document.unit.code).count() == len(
+        demo_document.projects
+    )

@@ -90,6 +90,14 @@ class Command(JixiaoCommand):
         parser.add_argument(
             "--year", type=int, metavar="YEAR", help=_("文件中没有预算年度时使用的年度")
         )
+        parser.add_argument(
+            "--ocr-checked",
+            action="store_true",
+            help=_(
+                "确认已核对扫描件中由文字识别（OCR）读出的每个值（用 --dry-run 列出，"
+                "置信度低的在前）；扫描件没有此项不导入"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         files: list[Path] = options["files"]
@@ -116,6 +124,9 @@ class Command(JixiaoCommand):
 
         # Read every file before writing anything: a bad tenth file stops the whole run early.
         documents = [(path, self._load(path, options)) for path in files]
+        if not options["ocr_checked"]:
+            for path, document in documents:
+                self._require_ocr_check(path, document)
         check_migrated()
         actor = self._actor(options["user"])
         with transaction.atomic():
@@ -189,9 +200,7 @@ class Command(JixiaoCommand):
         wanted = " ".join(p for p in (code, name) if p)
         if not options.get("create_unit"):
             alike = [str(u) for u, _score in rank_units(name, code, Unit.objects.all())[:5]]
-            message = _("系统中没有预算单位「%(unit)s」，导入不会自动新建单位。") % {
-                "unit": wanted
-            }
+            message = _("系统中没有预算单位「%(unit)s」，导入不会自动新建单位。") % {"unit": wanted}
             if alike:
                 message += _(
                     "名称相近的已有单位：%(units)s。导入到其中之一请用 --unit 指定其单位编码；"
@@ -221,12 +230,37 @@ class Command(JixiaoCommand):
             self.stderr.write(
                 f"{path.name}：{warning.where}：{warning.message}", style_func=self.style.WARNING
             )
+        for item in document.to_confirm:
+            self.stderr.write(
+                _("%(file)s：%(where)s：识别为“%(text)s”，置信度 %(percent)s%%，请核对")
+                % {
+                    "file": path.name,
+                    "where": item.where,
+                    "text": item.text,
+                    "percent": round(item.confidence * 100),
+                },
+                style_func=self.style.WARNING,
+            )
+
+    @staticmethod
+    def _require_ocr_check(path: Path, document: TargetDocument) -> None:
+        """A scan's OCR'd values are saved only once a person says they checked them."""
+        if not document.to_confirm:
+            return
+        raise CommandError(
+            _(
+                "%(file)s：有 %(count)s 个值由文字识别（OCR）读出，须逐项核对后才能导入："
+                "用 --dry-run 列出（置信度低的在前），核对无误后加 --ocr-checked 导入。"
+            )
+            % {"file": path.name, "count": len(document.to_confirm)}
+        )
 
     def _describe(self, path: Path, document: TargetDocument) -> str:
         unit = document.unit
         return _(
             "%(file)s：%(unit)s %(year)s 年，部门整体绩效目标 %(goal)s，项目 %(projects)s 个，"
-            "指标 %(indicators)s 条，警告 %(warnings)s 条（试运行，未写入）"
+            "指标 %(indicators)s 条，警告 %(warnings)s 条，待核对识别值 %(ocr)s 个"
+            "（试运行，未写入）"
         ) % {
             "file": path.name,
             "unit": " ".join(p for p in (unit.code, unit.name) if p) if unit else _("（无单位）"),
@@ -235,4 +269,5 @@ class Command(JixiaoCommand):
             "projects": len(document.projects),
             "indicators": sum(len(p.indicators) for p in document.projects),
             "warnings": len(document.warnings),
+            "ocr": len(document.to_confirm),
         }
