@@ -241,6 +241,9 @@ class Ruled:
     x1: float = 0.0
     parts: list[tuple[float, float]] = field(default_factory=list)
     last_page: int = 0
+    # Where the last page's part ends, in document coordinates (``bottom`` is the joined
+    # table's, whose later parts are moved up to follow on).
+    end: float = 0.0
 
     def xs(self) -> list[float]:
         return _grid_lines([v for b in self.boxes for v in (b.x0, b.x1)])
@@ -312,6 +315,7 @@ def _page_ruled(page: Any, number: int, offset: float, chars: list[Char]) -> lis
         ruled = Ruled(number, boxes, top + offset, bottom + offset, x0, x1)
         ruled.parts.append((top + offset, bottom + offset))
         ruled.last_page = number
+        ruled.end = bottom + offset
         for char in inside:
             char.text = ""  # taken: not part of any paragraph
         found.append(ruled)
@@ -486,10 +490,21 @@ def _blocks(pages: list[Page]) -> list[Block]:
             placed.append((group[0].top, _box_text(group, right)))
         placed.sort(key=lambda item: item[0])
         items.extend(placed)
+    # Where the page body ends: a table reaching it may go on on the next page.
+    body = max(
+        [t.bottom - p.top for p in pages for t in p.tables if t.last_page == p.number]
+        + [ln.bottom - p.top for p in pages for ln in p.lines],
+        default=0.0,
+    )
+    page_tops = {p.number: p.top for p in pages}
     joined: list[Ruled | str] = []
     for _, item in items:
         previous = joined[-1] if joined else None
-        if isinstance(item, Ruled) and isinstance(previous, Ruled) and _continues(previous, item):
+        if (
+            isinstance(item, Ruled)
+            and isinstance(previous, Ruled)
+            and _continues(previous, item, body + page_tops[previous.last_page])
+        ):
             _append(previous, item)
             continue
         joined.append(item)
@@ -531,10 +546,14 @@ def _paragraph_groups(lines: list[Line], right: float) -> list[list[Line]]:
 # --- tables across pages -------------------------------------------------------------------
 
 
-def _continues(table: Ruled, part: Ruled) -> bool:
-    """True if ``part`` starts the next page and has the columns of ``table``: one table."""
+def _continues(table: Ruled, part: Ruled, body_end: float) -> bool:
+    """True if ``part`` goes on with ``table``: it starts the next page, the table ran to the
+    page's end (its next row would not fit there), and the columns are the same."""
     if part.page != table.last_page + 1:
         return False
+    first_row = min((b.bottom - b.top for b in part.boxes if abs(b.top - part.top) < 1), default=0)
+    if table.end + first_row < body_end - _EDGE_TOLERANCE:
+        return False  # the next row would have fit: a new table that starts a page
     if abs(table.x0 - part.x0) > _EDGE_TOLERANCE or abs(table.x1 - part.x1) > _EDGE_TOLERANCE:
         return False
     mine, theirs = table.xs(), part.xs()
@@ -585,6 +604,7 @@ def _append(table: Ruled, part: Ruled) -> None:
     table.parts.append((table.bottom, bottom))
     table.bottom = bottom
     table.last_page = part.page
+    table.end = part.end
 
 
 def _page_count(document: Any, limit: int) -> int:

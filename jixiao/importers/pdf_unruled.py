@@ -125,6 +125,7 @@ def _table(lines: list[Line], pieces: list[list[Line]], page: int) -> Ruled | No
     table = Ruled(page, boxes, heights[0], heights[-1], xs[0], xs[-1])
     table.parts.append((heights[0], heights[-1]))
     table.last_page = page
+    table.end = heights[-1]
     return table
 
 
