@@ -548,12 +548,18 @@ def _paragraph_groups(lines: list[Line], right: float) -> list[list[Line]]:
 
 def _continues(table: Ruled, part: Ruled, body_end: float) -> bool:
     """True if ``part`` goes on with ``table``: it starts the next page, the table ran to the
-    page's end (its next row would not fit there), and the columns are the same."""
+    page's end (its next row would not fit there) or the part repeats its header, and the
+    columns are the same."""
     if part.page != table.last_page + 1:
         return False
     first_row = min((b.bottom - b.top for b in part.boxes if abs(b.top - part.top) < 1), default=0)
     if table.end + first_row < body_end - _EDGE_TOLERANCE:
-        return False  # the next row would have fit: a new table that starts a page
+        # The next row would have fit: a new table that starts a page, unless the page was
+        # broken on purpose and the part repeats the table's header.
+        xs = _grid_lines([*table.xs(), *part.xs()])
+        mine, theirs = _grid(table.boxes, xs, table.ys()), _grid(part.boxes, xs, part.ys())
+        if not _repeated_rows(mine, theirs):
+            return False
     if abs(table.x0 - part.x0) > _EDGE_TOLERANCE or abs(table.x1 - part.x1) > _EDGE_TOLERANCE:
         return False
     mine, theirs = table.xs(), part.xs()
