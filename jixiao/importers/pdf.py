@@ -557,8 +557,7 @@ def _continues(table: Ruled, part: Ruled, body_end: float) -> bool:
         # The next row would have fit: a new table that starts a page, unless the page was
         # broken on purpose and the part repeats the table's header.
         xs = _grid_lines([*table.xs(), *part.xs()])
-        mine, theirs = _grid(table.boxes, xs, table.ys()), _grid(part.boxes, xs, part.ys())
-        if not _repeated_rows(mine, theirs):
+        if not _repeated_rows(_grid(table.boxes, xs, table.ys()), _grid(part.boxes, xs, part.ys())):
             return False
     if abs(table.x0 - part.x0) > _EDGE_TOLERANCE or abs(table.x1 - part.x1) > _EDGE_TOLERANCE:
         return False
