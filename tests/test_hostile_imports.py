@@ -477,13 +477,13 @@ def test_a_pdf_within_the_page_limit_is_read_page_by_page(
 def test_a_pdf_import_stops_between_pages_when_its_time_is_up(
     tmp_path: Path, clock: FakeClock, extracted_pages: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = pdf._page_blocks
+    original = pdf._read_page
 
-    def slow_page(page: Any) -> Any:
+    def slow_page(*args: Any) -> Any:
         clock.now += 20  # each page "takes" 20 s of the 25 s
-        return original(page)
+        return original(*args)
 
-    monkeypatch.setattr(pdf, "_page_blocks", slow_page)
+    monkeypatch.setattr(pdf, "_read_page", slow_page)
     path = write_pdf(tmp_path / "slow.pdf", 5)
     with pytest.raises(ImportFailure) as caught:
         importers.load_document(path)

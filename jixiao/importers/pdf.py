@@ -1,10 +1,33 @@
-"""PDF reader: ruled tables per page (merges recovered from cell boxes) and lines of text."""
+"""PDF reader: the same grid a Word or Excel file gives, rebuilt from the printed page.
+
+A page holds characters, rulings (lines and thin rectangles) and nothing else; this module
+puts them back together:
+
+* **Ruled tables** are found from the rulings (pdfplumber's table finder). Their column and
+  row lines come from the cell boxes, never from counting cells, and a box spanning several
+  lines is a merged cell (``Cell.origin``). Each character goes to the box holding its centre.
+* **Cell text**: characters make lines, lines a box's width wrapped are joined (Chinese
+  without spaces), real line breaks stay. Spacing a printer puts between Chinese and Latin
+  text is not a space.
+* **Tables continued on the next page** (same columns) are one table: a repeated header is
+  dropped, a merged cell cut by the page break is one cell again.
+* **Tables without rulings** (Excel printed without gridlines) are placed from text
+  alignment: the header row's words name the columns, and the columns' edges are the gaps no
+  text crosses (``pdf_unruled``).
+* **Text outside tables** becomes paragraphs in reading order (lines a page wrapped joined);
+  page numbers and running headers/footers are dropped.
+
+Tables are named by the page where they start: ``第 3 页第 1 个表格``.
+"""
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import itertools
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +39,335 @@ __all__ = ["read"]
 
 _LABEL = "PDF"
 # Cell edges closer than this (in points) are the same grid line.
-_EDGE_TOLERANCE = 1.5
-_TEXT_STRATEGY = {"vertical_strategy": "text", "horizontal_strategy": "text"}
+_EDGE_TOLERANCE = 2.0
+_TABLE_SETTINGS = {"snap_tolerance": 2, "join_tolerance": 2, "intersection_tolerance": 2}
+
+
+# --- characters, lines -----------------------------------------------------------------------
+
+
+@dataclass
+class Char:
+    """One printed character (pdfplumber's dict reduced to what is used)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def size(self) -> float:
+        return max(self.bottom - self.top, 1.0)
+
+
+@dataclass
+class Line:
+    """Characters on one baseline, left to right, with their text (spaces from gaps)."""
+
+    chars: list[Char]
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        self.text = _line_text(self.chars)
+
+    @property
+    def x0(self) -> float:
+        return self.chars[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.chars[-1].x1
+
+    @property
+    def top(self) -> float:
+        return min(c.top for c in self.chars)
+
+    @property
+    def bottom(self) -> float:
+        return max(c.bottom for c in self.chars)
+
+    @property
+    def size(self) -> float:
+        return max(c.size for c in self.chars)
+
+
+def _is_wide(ch: str) -> bool:
+    """A CJK character or full-width punctuation: text in which a gap is never a space."""
+    code = ord(ch[:1]) if ch else 0
+    return (
+        0x2E80 <= code <= 0x9FFF
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFF00 <= code <= 0xFFEF
+        or 0x3000 <= code <= 0x303F
+        or ch in "“”‘’…—·"
+    )
+
+
+def _line_text(chars: list[Char]) -> str:
+    """Characters joined; a gap becomes a space only where a typed space would be.
+
+    Printers put a little room between Chinese and Latin text (LibreOffice's autospacing, about
+    a fifth of the font size): that is not a space. Between Latin characters a gap of a quarter
+    of the font size is a space; next to Chinese, only a gap of half the size.
+    """
+    out: list[str] = []
+    previous: Char | None = None
+    for char in chars:
+        if previous is not None:
+            gap = char.x0 - previous.x1
+            size = min(char.size, previous.size)
+            wide = _is_wide(previous.text[-1]) or _is_wide(char.text[:1])
+            if gap > (0.5 if wide else 0.2) * size:
+                out.append(" ")
+        out.append(char.text)
+        previous = char
+    return "".join(out)
+
+
+def _lines(chars: list[Char]) -> list[Line]:
+    """Characters grouped into lines top to bottom (by their vertical centre)."""
+    groups: list[list[Char]] = []
+    centres: list[float] = []
+    for char in sorted(chars, key=lambda c: (c.cy, c.x0)):
+        if groups and abs(char.cy - centres[-1]) <= 0.4 * char.size:
+            groups[-1].append(char)
+            continue
+        groups.append([char])
+        centres.append(char.cy)
+    return [Line(sorted(g, key=lambda c: c.x0)) for g in groups]
+
+
+def _split_line(line: Line, gap: float) -> list[Line]:
+    """A line cut where its characters leave more room than ``gap`` times the font size."""
+    parts: list[list[Char]] = [[line.chars[0]]]
+    for previous, char in itertools.pairwise(line.chars):
+        if char.x0 - previous.x1 > gap * min(char.size, previous.size):
+            parts.append([char])
+        else:
+            parts[-1].append(char)
+    return [Line(p) for p in parts]
+
+
+# --- wrapped lines -----------------------------------------------------------------------------
+
+# A line starting like this begins a new item, not the wrapped rest of the line above.
+_ITEM_START = re.compile(
+    r"^\s*(（[一二三四五六七八九十\d]+）|\([一二三四五六七八九十\d]+\)|[一二三四五六七八九十]+、"
+    r"|\d+\s*[.、．](?!\d)|第[一二三四五六七八九十]+部分|绩效目标[:：]|绩效指标[:：])"
+)
+_NO_LINE_START = "，。、；：？！）》」』】〕,.;:?!)]%％"
+# What cannot be split from the start of the next line: a run of Latin letters and digits, or
+# one character with the closing marks (and the number) that must stay with it.
+_FIRST_UNIT = re.compile(r"[\x21-\x7e]+|.[，。、；：？！）》」』】〕%％]*[\x21-\x7e]*")
+
+
+def _wraps(line: Line, right: float, following: str) -> bool:
+    """True if a line runs up to the right edge, so its text goes on in the next line.
+
+    CJK line breaking leaves room at a line's end when the next line's first word could not
+    fit there: a run of Latin letters and digits (`[2019]14号`), or a character that must be
+    followed by a closing punctuation mark (which may not start a line), with what follows it.
+    """
+    if _ITEM_START.match(following):
+        return False
+    width = (line.x1 - line.x0) / max(len(line.text), 1)
+    unit = _FIRST_UNIT.match(following)
+    needed = sum(0.6 if ch.isascii() else 1.0 for ch in unit.group(0)) if unit else 1.0
+    return right - line.x1 <= (needed + 1.5) * width + 1
+
+
+def _join(text: str, line: str) -> str:
+    """Join a wrapped line to the text before it: no space between Chinese, one between words."""
+    if not text:
+        return line
+    # Latin prose wraps at a space; a code or number wraps anywhere and keeps no gap.
+    joint = text[-1].isascii() and text[-1].isalnum() and line[:1].isascii() and line[:1].isalnum()
+    return text + (" " if joint and " " in text else "") + line
+
+
+def _box_text(lines: list[Line], right: float) -> str:
+    """A box's lines as its text: lines the width wrapped joined, real breaks kept."""
+    parts: list[str] = []
+    previous: Line | None = None
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            continue
+        if previous is not None and _wraps(previous, right, text):
+            parts[-1] = _join(parts[-1], text)
+        else:
+            parts.append(text)
+        previous = line
+    return "\n".join(parts)
+
+
+# --- ruled tables ------------------------------------------------------------------------------
+
+
+@dataclass
+class Box:
+    """A cell box of a ruled table, in document coordinates (``top`` counts earlier pages)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str = ""
+    # The box's last printed line, to tell whether its text runs on below a page break.
+    tail: Line | None = None
+    # Room left under the last line, down to the box's bottom rule.
+    room: float = 0.0
+
+
+@dataclass
+class Ruled:
+    """A table as its cell boxes; a grid is made of it once every page's part is joined."""
+
+    page: int
+    boxes: list[Box]
+    # Where the part on each page begins and ends (document coordinates), for joining.
+    top: float = 0.0
+    bottom: float = 0.0
+    x0: float = 0.0
+    x1: float = 0.0
+    parts: list[tuple[float, float]] = field(default_factory=list)
+    last_page: int = 0
+    # Where the last page's part ends, in document coordinates (``bottom`` is the joined
+    # table's, whose later parts are moved up to follow on).
+    end: float = 0.0
+
+    def xs(self) -> list[float]:
+        return _grid_lines([v for b in self.boxes for v in (b.x0, b.x1)])
+
+    def ys(self) -> list[float]:
+        return _grid_lines([v for b in self.boxes for v in (b.top, b.bottom)])
+
+
+def _grid_lines(values: list[float]) -> list[float]:
+    """Distinct edge positions, merging those within the tolerance (their mean is kept)."""
+    groups: list[list[float]] = []
+    for value in sorted(values):
+        if groups and value - groups[-1][-1] <= _EDGE_TOLERANCE:
+            groups[-1].append(value)
+        else:
+            groups.append([value])
+    return [sum(g) / len(g) for g in groups]
+
+
+def _index(lines: list[float], value: float) -> int:
+    """Index of the grid line nearest to a coordinate."""
+    i = bisect.bisect_left(lines, value)
+    if i == 0:
+        return 0
+    if i == len(lines):
+        return len(lines) - 1
+    return i if lines[i] - value < value - lines[i - 1] else i - 1
+
+
+def _grid(boxes: list[Box], xs: list[float], ys: list[float]) -> list[list[Cell]]:
+    """The full grid of a table's boxes: positions a box covers share its origin and text."""
+    grid: list[list[Cell | None]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
+    for box in sorted(boxes, key=lambda b: (b.top, b.x0)):
+        r0, r1 = _index(ys, box.top), _index(ys, box.bottom)
+        c0, c1 = _index(xs, box.x0), _index(xs, box.x1)
+        for r in range(r0, max(r1, r0 + 1)):
+            for c in range(c0, max(c1, c0 + 1)):
+                if r < len(grid) and c < len(grid[r]) and grid[r][c] is None:
+                    grid[r][c] = Cell(box.text, (r0, c0))
+    return [[cell or Cell("", (r, c)) for c, cell in enumerate(row)] for r, row in enumerate(grid)]
+
+
+def _page_ruled(page: Any, number: int, offset: float, chars: list[Char]) -> list[Ruled]:
+    """The ruled tables of one page, each character in the box holding its centre."""
+    tables = []
+    for table in page.find_tables(_TABLE_SETTINGS):
+        cells = sorted({tuple(c) for c in table.cells}, key=lambda b: (b[1], b[0]))
+        if len(cells) < 2:
+            continue
+        tables.append((table.bbox, cells + _uncovered(cells)))
+    found = []
+    for (x0, top, x1, bottom), cells in tables:
+        inside = [c for c in chars if x0 <= c.cx <= x1 and top <= c.cy <= bottom]
+        # Smallest box first, so a box drawn inside another (rare) takes its own text.
+        ordered = sorted(cells, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+        held: dict[tuple[float, float, float, float], list[Char]] = {b: [] for b in cells}
+        for char in inside:
+            for b in ordered:
+                if b[0] <= char.cx <= b[2] and b[1] <= char.cy <= b[3]:
+                    held[b].append(char)
+                    break
+        boxes = []
+        for b in cells:
+            lines = _lines(held[b])
+            text = _box_text(lines, b[2] - 2)
+            tail = lines[-1] if lines else None
+            room = b[3] - tail.bottom if tail else b[3] - b[1]
+            boxes.append(Box(b[0], b[1] + offset, b[2], b[3] + offset, text, tail, room))
+        ruled = Ruled(number, boxes, top + offset, bottom + offset, x0, x1)
+        ruled.parts.append((top + offset, bottom + offset))
+        ruled.last_page = number
+        ruled.end = bottom + offset
+        for char in inside:
+            char.text = ""  # taken: not part of any paragraph
+        found.append(ruled)
+    return found
+
+
+def _uncovered(
+    cells: list[tuple[float, float, float, float]],
+) -> list[tuple[float, float, float, float]]:
+    """Boxes for grid positions no cell box covers, one per vertical run in a column.
+
+    A merged cell cut by a page break has no bottom rule, so the finder gives it no box: the
+    run of boxless positions in a column is that cell.
+    """
+    xs = _grid_lines([v for b in cells for v in (b[0], b[2])])
+    ys = _grid_lines([v for b in cells for v in (b[1], b[3])])
+    covered = [[False] * (len(xs) - 1) for _ in range(len(ys) - 1)]
+    for x0, top, x1, bottom in cells:
+        for r in range(_index(ys, top), _index(ys, bottom)):
+            for c in range(_index(xs, x0), _index(xs, x1)):
+                covered[r][c] = True
+    extra = []
+    for c in range(len(xs) - 1):
+        r = 0
+        while r < len(covered):
+            if covered[r][c]:
+                r += 1
+                continue
+            end = r
+            while end + 1 < len(covered) and not covered[end + 1][c]:
+                end += 1
+            extra.append((xs[c], ys[r], xs[c + 1], ys[end + 1]))
+            r = end + 1
+    return extra
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    """One page read: its ruled tables and the lines of text outside them."""
+
+    number: int
+    top: float  # where the page begins in document coordinates
+    height: float
+    tables: list[Ruled]
+    lines: list[Line]
 
 
 def read(path: Path) -> Source:
-    """Read a PDF's tables and text, page by page, in reading order.
+    """Read a PDF's tables and text, in reading order, as a Word file's grid would be.
 
     The pages are counted (from the page tree, no content parsed) and refused past the limit
     before any text is extracted; the time limit is checked before each page.
@@ -34,18 +380,19 @@ def read(path: Path) -> Source:
     try:
         import pdfplumber
 
-        blocks: list[Block] = []
+        pages: list[Page] = []
         chars = unmapped = 0
         with pdfplumber.open(path) as pdf:
             if reason := limits.check_pages(_page_count(pdf.doc, limits.current().pdf_pages)):
                 raise office.failure(_LABEL, name, reason)
+            offset = 0.0
             for page in pdf.pages:
                 limits.check_time(f"第 {page.page_number} 页")
-                page_chars = [c for c in page.chars if c.get("text", "").strip()]
-                chars += len(page_chars)
-                unmapped += sum(1 for c in page_chars if c["text"].startswith("(cid:"))
-                if page_chars:
-                    blocks.extend(_page_blocks(page))
+                read_page = _read_page(page, offset)
+                chars += read_page[1]
+                unmapped += read_page[2]
+                pages.append(read_page[0])
+                offset += float(page.height)
                 page.close()  # free the page's parsed objects
     except ImportFailure:
         raise
@@ -65,7 +412,204 @@ def read(path: Path) -> Source:
         raise office.failure(
             _LABEL, name, "PDF 的文字无法提取（字体缺少编码信息），请上传 Word/Excel 版本"
         )
-    return Source(name, blocks)
+    _drop_furniture(pages)
+    return Source(name, _blocks(pages))
+
+
+def _read_page(page: Any, offset: float) -> tuple[Page, int, int]:
+    """A page's tables and outside lines; also its count of characters and unmapped ones."""
+    raw = [
+        c for c in page.dedupe_chars().chars if c.get("text", "").strip() and c.get("upright", True)
+    ]
+    unmapped = sum(1 for c in raw if c["text"].startswith("(cid:"))
+    chars = [
+        Char(c["text"], float(c["x0"]), float(c["x1"]), float(c["top"]), float(c["bottom"]))
+        for c in raw
+    ]
+    tables: list[Ruled] = []
+    if chars:
+        tables = _page_ruled(page, page.page_number, offset, chars)
+    rest = [Char(c.text, c.x0, c.x1, c.top + offset, c.bottom + offset) for c in chars if c.text]
+    if rest:
+        from jixiao.importers import pdf_unruled
+
+        unruled, rest = pdf_unruled.tables(rest, page.page_number)
+        tables.extend(unruled)
+        tables.sort(key=lambda t: t.top)
+    return (
+        Page(page.page_number, offset, float(page.height), tables, _lines(rest)),
+        len(raw),
+        unmapped,
+    )
+
+
+# Page numbers as offices print them.
+_PAGE_NUMBER = re.compile(
+    r"^(第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?|共\s*\d+\s*页\s*第\s*\d+\s*页"
+    r"|[-—–]\s*\d+\s*[-—–]|\d+\s*/\s*\d+|(page|Page|PAGE)\s*\d+(\s*of\s*\d+)?|\d{1,4})$"
+)
+
+_NUMBERED = re.compile(r"第\d+页|共\d+页|[Pp]age\d+|^[-—–]\d+[-—–]$|^\d+/\d+$")
+
+
+def _drop_furniture(pages: list[Page]) -> None:
+    """Drop page numbers and running headers/footers: lines above or below all of a page's
+    content that are page numbers, or that repeat at the same height on several pages."""
+    margins: list[tuple[Page, Line]] = []
+    for page in pages:
+        tops = [t.top for t in page.tables]
+        bottoms = [t.bottom for t in page.tables]
+        first = min([*tops, *(ln.top for ln in page.lines)], default=0.0)
+        last = max([*bottoms, *(ln.bottom for ln in page.lines)], default=0.0)
+        for line in page.lines:
+            # Only the first and last lines of a page can be furniture.
+            if line.top <= first + 0.5 or line.bottom >= last - 0.5:
+                margins.append((page, line))
+
+    def key(page: Page, line: Line) -> tuple[str, int]:
+        text = line.text.replace(" ", "")
+        if _NUMBERED.search(text):  # 第 3 页 / Page 3 / - 3 -: the number changes per page
+            text = re.sub(r"\d+", "#", text)
+        return text, round(line.top - page.top)
+
+    seen = Counter(key(p, ln) for p, ln in margins)
+    for page, line in margins:
+        alone = len(page.lines) == 1 and not page.tables
+        repeated = seen[key(page, line)] > 1 and not alone
+        if repeated or _PAGE_NUMBER.match(line.text.replace(" ", "")):
+            page.lines.remove(line)
+
+
+def _blocks(pages: list[Page]) -> list[Block]:
+    """Every page's tables and paragraphs in reading order, tables joined across pages."""
+    items: list[tuple[float, Ruled | str]] = []
+    right = _right_margin([ln for p in pages for ln in p.lines])
+    for page in pages:
+        placed: list[tuple[float, Ruled | str]] = [(t.top, t) for t in page.tables]
+        for group in _paragraph_groups(page.lines, right):
+            placed.append((group[0].top, _box_text(group, right)))
+        placed.sort(key=lambda item: item[0])
+        items.extend(placed)
+    # Where the page body ends: a table reaching it may go on on the next page.
+    body = max(
+        [t.bottom - p.top for p in pages for t in p.tables if t.last_page == p.number]
+        + [ln.bottom - p.top for p in pages for ln in p.lines],
+        default=0.0,
+    )
+    page_tops = {p.number: p.top for p in pages}
+    joined: list[Ruled | str] = []
+    for _, item in items:
+        previous = joined[-1] if joined else None
+        if (
+            isinstance(item, Ruled)
+            and isinstance(previous, Ruled)
+            and _continues(previous, item, body + page_tops[previous.last_page])
+        ):
+            _append(previous, item)
+            continue
+        joined.append(item)
+    blocks: list[Block] = []
+    per_page: Counter[int] = Counter()
+    for item in joined:
+        if isinstance(item, str):
+            blocks.append(Paragraph(item))
+            continue
+        per_page[item.page] += 1
+        place = f"第 {item.page} 页第 {per_page[item.page]} 个表格"
+        blocks.append(Table(place, _grid(item.boxes, item.xs(), item.ys())))
+    return blocks
+
+
+def _right_margin(lines: list[Line]) -> float:
+    """Where body lines end: the most common right edge (a centred title is not the margin)."""
+    ends = Counter(round(ln.x1) for ln in lines)
+    if not ends:
+        return 0.0
+    top = max(ends.values())
+    return float(max(x for x, n in ends.items() if n == top))
+
+
+def _paragraph_groups(lines: list[Line], right: float) -> list[list[Line]]:
+    """Printed lines grouped into paragraphs: a full line continues in the next one."""
+    groups: list[list[Line]] = []
+    for line in lines:
+        if groups:
+            last = groups[-1][-1]
+            close = line.top - last.bottom < last.size
+            if close and _wraps(last, right, line.text.strip()):
+                groups[-1].append(line)
+                continue
+        groups.append([line])
+    return groups
+
+
+# --- tables across pages -------------------------------------------------------------------
+
+
+def _continues(table: Ruled, part: Ruled, body_end: float) -> bool:
+    """True if ``part`` goes on with ``table``: it starts the next page, the table ran to the
+    page's end (its next row would not fit there) or the part repeats its header, and the
+    columns are the same."""
+    if part.page != table.last_page + 1:
+        return False
+    first_row = min((b.bottom - b.top for b in part.boxes if abs(b.top - part.top) < 1), default=0)
+    if table.end + first_row < body_end - _EDGE_TOLERANCE:
+        # The next row would have fit: a new table that starts a page, unless the page was
+        # broken on purpose and the part repeats the table's header.
+        xs = _grid_lines([*table.xs(), *part.xs()])
+        if not _repeated_rows(_grid(table.boxes, xs, table.ys()), _grid(part.boxes, xs, part.ys())):
+            return False
+    if abs(table.x0 - part.x0) > _EDGE_TOLERANCE or abs(table.x1 - part.x1) > _EDGE_TOLERANCE:
+        return False
+    mine, theirs = table.xs(), part.xs()
+    near = all(any(abs(x - y) <= _EDGE_TOLERANCE for y in mine) for x in theirs)
+    return near or all(any(abs(x - y) <= _EDGE_TOLERANCE for y in theirs) for x in mine)
+
+
+def _append(table: Ruled, part: Ruled) -> None:
+    """Join the next page's part to a table: drop a repeated header, rejoin cut merges."""
+    shift = part.top - table.bottom
+    boxes = [_moved(b, shift) for b in part.boxes]
+    xs = _grid_lines([*table.xs(), *part.xs()])
+    ys = _grid_lines([v for b in boxes for v in (b.top, b.bottom)])
+    own_ys = table.ys()
+    mine = _grid(table.boxes, xs, own_ys)
+    theirs = _grid(boxes, xs, ys)
+    repeated = _repeated_rows(mine, theirs)
+    if repeated:
+        cut = ys[repeated]
+        boxes = [b for b in boxes if b.top >= cut - _EDGE_TOLERANCE]
+        lift = cut - table.bottom
+        boxes = [_moved(b, lift) for b in boxes]
+    last_row = [b for b in table.boxes if abs(b.bottom - table.bottom) <= _EDGE_TOLERANCE]
+    first_row = [b for b in boxes if abs(b.top - table.bottom) <= _EDGE_TOLERANCE]
+    row_height = min((b.bottom - b.top for b in first_row), default=0.0)
+    pairs = [(box, _above(box, last_row)) for box in first_row]
+    if _split_row(pairs, row_height):
+        # One row the page break cut in two: each cell's text goes on in the part below.
+        for box, above in pairs:
+            assert above is not None
+            above.text = _join(above.text, box.text) if above.text else box.text
+            above.tail, above.room = (box.tail, box.room) if box.tail else (above.tail, box.room)
+            above.bottom = box.bottom
+            boxes.remove(box)
+        pairs = []
+    for box, above in pairs:
+        if above is None or box.text or not above.text:
+            continue
+        # A blank box under a merged one, or itself merged down: the merged cell the page
+        # break cut (a one-row blank under a one-row cell could be a blank cell, and stays).
+        spans_above = len([y for y in own_ys if above.top + 1 < y < above.bottom - 1]) > 0
+        spans_here = box.bottom - box.top > row_height + _EDGE_TOLERANCE
+        if spans_above or spans_here:
+            above.bottom = box.bottom
+            boxes.remove(box)
+    table.boxes.extend(boxes)
+    bottom = max(b.bottom for b in table.boxes)
+    table.parts.append((table.bottom, bottom))
+    table.bottom = bottom
+    table.last_page = part.page
+    table.end = part.end
 
 
 def _page_count(document: Any, limit: int) -> int:
@@ -115,211 +659,57 @@ def _is_password_error(exc: BaseException) -> bool:
     return False
 
 
-def _page_blocks(page: Any) -> list[Block]:
-    """One page's tables and outside-table text lines, sorted top to bottom."""
-    found = []
-    for number, table in enumerate(page.find_tables(), start=1):
-        limits.check_time(f"第 {page.page_number} 页第 {number} 个表格")
-        found.append((table.bbox, _ruled_grid(table)))
-    found = [(bbox, rows) for bbox, rows in found if any(c.text for row in rows for c in row)]
-    if not found:
-        found = _text_tables(page)
-    bboxes = [bbox for bbox, _ in found]
+def _repeated_rows(mine: list[list[Cell]], theirs: list[list[Cell]]) -> int:
+    """How many of the part's first rows repeat rows of the table (a header printed again).
 
-    def outside(obj: dict[str, Any]) -> bool:
-        if obj.get("object_type") != "char":
-            return True
-        return not any(_contains(bbox, obj) for bbox in bboxes)
-
-    placed: list[tuple[float, float, Block]] = []
-    lines = [ln for ln in page.filter(outside).extract_text_lines() if ln["text"].strip()]
-    right = _right_margin(lines)
-    for group in _paragraph_groups(lines, right):
-        text = _join_wrapped([(ln["text"].strip(), float(ln["x1"])) for ln in group], right)
-        placed.append((group[0]["top"], group[0]["x0"], Paragraph(text)))
-    found.sort(key=lambda item: (item[0][1], item[0][0]))
-    for number, (bbox, rows) in enumerate(found, start=1):
-        table = Table(f"page {page.page_number} table {number}", rows)
-        placed.append((bbox[1], bbox[0], table))
-    placed.sort(key=lambda item: (item[0], item[1]))
-    return [block for _, _, block in placed]
-
-
-# A line starting like this begins a new item, not the wrapped rest of the line above.
-_ITEM_START = re.compile(
-    r"^\s*(（[一二三四五六七八九十\d]+）|\([一二三四五六七八九十\d]+\)|[一二三四五六七八九十]+、"
-    r"|\d+\s*[.、．](?!\d)|第[一二三四五六七八九十]+部分|绩效目标[:：]|绩效指标[:：])"
-)
-
-
-def _right_margin(lines: list[dict[str, Any]]) -> float:
-    """Where body lines end: the most common right edge (a centred title is not the margin)."""
-    ends = Counter(round(float(ln["x1"])) for ln in lines)
-    if not ends:
-        return 0.0
-    top = max(ends.values())
-    return float(max(x for x, n in ends.items() if n == top))
-
-
-def _char_width(text: str, x0: float, x1: float) -> float:
-    return (x1 - x0) / max(len(text), 1)
-
-
-_LEADING_LATIN = re.compile(r"[\x21-\x7e]+")
-_NO_LINE_START = "，。、；：？！）》」』】〕,.;:?!)]%％"
-
-
-def _wraps(text: str, x0: float, x1: float, right: float, following: str = "") -> bool:
-    """True if a line runs up to the right edge, so its text goes on in the next line.
-
-    CJK line breaking leaves room at a line's end when the next line's first word could not
-    fit there: a run of Latin letters and digits (`[2019]14号`) or a closing punctuation mark.
+    Word repeats a table's first rows; an HTML or report printer repeats the grid's header,
+    which may sit under a header block. Rows with fewer than three texts (a lone level name)
+    are too plain to tell a repeat from data.
     """
-    width = _char_width(text, x0, x1)
-    if following[:1] in _NO_LINE_START and following:
-        return True
-    slack = 2.5 * width
-    if m := _LEADING_LATIN.match(following):
-        slack = max(slack, (len(m.group(0)) * 0.6 + 1) * width)
-    return x1 >= right - slack - 1
-
-
-def _paragraph_groups(lines: list[dict[str, Any]], right: float) -> list[list[dict[str, Any]]]:
-    """Printed lines grouped into paragraphs: a full line continues in the next one."""
-    groups: list[list[dict[str, Any]]] = []
-    for line in lines:
-        if groups:
-            last = groups[-1][-1]
-            height = float(last["bottom"]) - float(last["top"])
-            close = float(line["top"]) - float(last["bottom"]) < height
-            text = last["text"].strip()
-            if (
-                close
-                and _wraps(text, float(last["x0"]), float(last["x1"]), right, line["text"].strip())
-                and not _ITEM_START.match(line["text"])
-            ):
-                groups[-1].append(line)
-                continue
-        groups.append([line])
-    return groups
-
-
-def _join_wrapped(lines: list[tuple[str, float]], right: float) -> str:
-    """Join lines a box wrapped: no space between Chinese, one between Latin words."""
-    text = ""
-    for i, (line, _) in enumerate(lines):
-        if i and text:
-            # Latin prose wraps at a space; a code or number wraps anywhere and keeps no gap.
-            joint = text[-1].isascii() and text[-1].isalnum() and line[:1].isascii()
-            text += (" " if joint and line[:1].isalnum() and " " in text else "") + line
-        else:
-            text = line
-    return text
-
-
-def _cell_text(page: Any, bbox: tuple[float, float, float, float]) -> str:
-    """A cell's text with the lines its width wrapped joined; real breaks stay as newlines."""
-    try:
-        lines = page.crop(bbox, strict=False).extract_text_lines()
-    except ValueError:
-        return ""
-    parts: list[str] = []
-    previous: dict[str, Any] | None = None
-    for line in lines:
-        text = line["text"].strip()
-        if not text:
+    texts = [[c.text for c in row] for row in mine]
+    for k in range(min(len(texts), len(theirs) - 1), 0, -1):
+        head = [[c.text for c in row] for row in theirs[:k]]
+        if sum(1 for t in head[0] if t) < 3 and k < len(texts) and head != texts[:k]:
             continue
-        if previous is not None:
-            prev_text = previous["text"].strip()
-            x0, x1 = float(previous["x0"]), float(previous["x1"])
-            wrapped = _wraps(prev_text, x0, x1, bbox[2] - 2, text)
-            if wrapped and not _ITEM_START.match(text):
-                parts[-1] = _join_wrapped([(parts[-1], 0.0), (text, 0.0)], 0.0)
-                previous = line
-                continue
-        parts.append(text)
-        previous = line
-    return "\n".join(parts)
+        if any(texts[j : j + k] == head for j in range(len(texts) - k + 1)):
+            return k
+    return 0
 
 
-def _contains(bbox: tuple[float, float, float, float], obj: dict[str, Any]) -> bool:
-    """True if the object's centre lies inside the box."""
-    x = (float(obj["x0"]) + float(obj["x1"])) / 2
-    y = (float(obj["top"]) + float(obj["bottom"])) / 2
-    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+def _moved(box: Box, up: float) -> Box:
+    return dataclasses.replace(box, top=box.top - up, bottom=box.bottom - up)
 
 
-def _ruled_grid(table: Any) -> list[list[Cell]]:
-    """A ruled table's full grid; a cell box spanning several grid lines is a merge."""
-    texts: dict[tuple[float, float, float, float], str] = {}
-    for row in table.rows:
-        for bbox in row.cells:
-            if bbox is not None:
-                texts[bbox] = _cell_text(table.page, bbox)
-    xs = _grid_lines([v for b in texts for v in (b[0], b[2])])
-    ys = _grid_lines([v for b in texts for v in (b[1], b[3])])
-    grid: list[list[Cell | None]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
-    for (x0, top, x1, bottom), text in sorted(texts.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        r0, r1 = _nearest(ys, top), _nearest(ys, bottom)
-        c0, c1 = _nearest(xs, x0), _nearest(xs, x1)
-        for r in range(r0, r1):
-            for c in range(c0, c1):
-                if grid[r][c] is None:
-                    grid[r][c] = Cell(text, (r0, c0))
-    # A merged cell cut by a page break has no bottom rule, so it comes without a box: the run
-    # of boxless positions in a column is that cell, read from the area the grid lines give it.
-    for c in range(len(xs) - 1):
-        r = 0
-        while r < len(grid):
-            if grid[r][c] is not None:
-                r += 1
-                continue
-            end = r
-            while end + 1 < len(grid) and grid[end + 1][c] is None:
-                end += 1
-            text = _cell_text(table.page, (xs[c], ys[r], xs[c + 1], ys[end + 1]))
-            for row in range(r, end + 1):
-                grid[row][c] = Cell(text, (r, c))
-            r = end + 1
-    return [[cell or Cell("", (r, c)) for c, cell in enumerate(row)] for r, row in enumerate(grid)]
+def _above(box: Box, row: list[Box]) -> Box | None:
+    """The box of ``row`` with the same column span as ``box``."""
+    for other in row:
+        if abs(other.x0 - box.x0) <= _EDGE_TOLERANCE and abs(other.x1 - box.x1) <= _EDGE_TOLERANCE:
+            return other
+    return None
 
 
-def _grid_lines(values: list[float]) -> list[float]:
-    """Distinct edge positions, merging those within the tolerance."""
-    lines: list[float] = []
-    for value in sorted(values):
-        if not lines or value - lines[-1] > _EDGE_TOLERANCE:
-            lines.append(value)
-    return lines
+def _split_row(pairs: list[tuple[Box, Box | None]], row_height: float) -> bool:
+    """True if the part's first row is the rest of the table's last row (a row the page cut).
 
-
-def _nearest(lines: list[float], value: float) -> int:
-    """Index of the grid line nearest to a coordinate."""
-    return min(range(len(lines)), key=lambda i: abs(lines[i] - value))
-
-
-def _text_tables(page: Any) -> list[tuple[tuple[float, float, float, float], list[list[Cell]]]]:
-    """Unruled tables by text alignment, kept only where no word straddles two cells.
-
-    On prose the text strategy cuts lines into fake columns; a real unruled table has each
-    word inside one cell, so any straddling word means the region is left as text lines.
+    Every cell holding text must continue a cell above whose last line ran to its right edge
+    (text cut mid-line), and cells merged down past the first row are not part of it.
     """
-    words = page.extract_words()
-    found = []
-    for table in page.find_tables(_TEXT_STRATEGY):
-        rows = [[(t or "").strip() for t in row] for row in table.extract()]
-        rows = [row for row in rows if any(row)]  # the strategy adds blank rows between lines
-        if len(rows) < 2 or sum(1 for row in rows if sum(1 for t in row if t) >= 2) < 2:
-            continue
-        if any(_straddles(word, table.cells) for word in words if _contains(table.bbox, word)):
-            continue
-        found.append((table.bbox, Table.from_texts("", rows).rows))
-    return found
-
-
-def _straddles(word: dict[str, Any], cells: list[tuple[float, float, float, float]]) -> bool:
-    """True if the word does not fit inside the cell that holds its centre."""
-    for x0, top, x1, bottom in cells:
-        if _contains((x0, top, x1, bottom), word):
-            return bool(word["x0"] < x0 - _EDGE_TOLERANCE or word["x1"] > x1 + _EDGE_TOLERANCE)
+    if not pairs or any(above is None for _, above in pairs):
+        return False
+    texted = [(box, above) for box, above in pairs if box.text]
+    if not texted:
+        return False
+    wrapped = 0
+    for box, above in texted:
+        assert above is not None
+        if box.bottom - box.top > row_height + _EDGE_TOLERANCE:
+            return False
+        tail = above.tail
+        if not above.text or tail is None:
+            return False
+        if _wraps(tail, above.x1 - 2, box.text.split("\n")[0]):
+            wrapped += 1
+        elif above.room > tail.size + 6:
+            return False  # the text above ends before the box does: it is complete
+    return wrapped > 0
     return True

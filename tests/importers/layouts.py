@@ -628,6 +628,129 @@ def build_doc(directory: Path) -> Built:
     return Built("doc", path, expected_document())
 
 
+# --- PDF printed by an office (LibreOffice, as Word or Excel would print) ------------------------
+
+# How a sheet is printed: with cell borders (most real forms), with the print-gridlines
+# option and no borders, or bare (no rulings at all: columns only from text alignment).
+EXCEL_PRINTS = ("borders", "gridlines", "bare")
+
+
+def print_setup(workbook: Any, style: str) -> None:
+    """Set a workbook up as an office prepares a sheet for printing.
+
+    Columns as wide as their text (up to 30 characters, Chinese counted double), text wrapped
+    in its cell, one page wide, and the rulings of ``style``.
+    """
+    from openpyxl.styles import Alignment, Border, Side
+    from openpyxl.utils import get_column_letter
+
+    thin = Side(style="thin")
+    for sheet in workbook.worksheets:
+        spanned = {
+            (r, c)
+            for rng in sheet.merged_cells.ranges
+            if rng.max_col > rng.min_col
+            for r in range(rng.min_row, rng.max_row + 1)
+            for c in range(rng.min_col, rng.max_col + 1)
+        }
+        widths: dict[int, float] = {}
+        for row in sheet.iter_rows():
+            for cell in row:
+                if style == "borders" and sheet.max_column > 1:
+                    cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if (cell.row, cell.column) not in spanned:
+                    longest = max((_text_width(t) for t in _lines_of(cell.value)), default=0)
+                    widths[cell.column] = max(widths.get(cell.column, 6), min(longest + 2, 30))
+        if sheet.max_column == 1:
+            widths = {1: 90}
+        for column, width in widths.items():
+            sheet.column_dimensions[get_column_letter(column)].width = width
+        # An office sizes a wrapped row to its text when it is typed; a file written by a
+        # program has no heights, so they are set here as the office would have.
+        merged = {
+            (rng.min_row, rng.min_col): (
+                rng.max_row - rng.min_row + 1,
+                rng.max_col - rng.min_col + 1,
+            )
+            for rng in sheet.merged_cells.ranges
+        }
+        heights: dict[int, int] = {}
+        for row in sheet.iter_rows():
+            for cell in row:
+                rows, cols = merged.get((cell.row, cell.column), (1, 1))
+                if cell.value is None or ((cell.row, cell.column) in spanned and cols == 1):
+                    continue
+                width = sum(widths.get(cell.column + i, 8) for i in range(cols)) - 1
+                lines = sum(-(-max(_text_width(t), 1) // width) for t in _lines_of(cell.value))
+                heights[cell.row] = max(heights.get(cell.row, 1), -(-int(lines) // rows))
+        for r, lines in heights.items():
+            sheet.row_dimensions[r].height = 15 * lines + 2
+        sheet.print_options.gridLines = style == "gridlines"
+        sheet.page_setup.orientation = "landscape" if sheet.max_column > 7 else "portrait"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+
+
+def _lines_of(value: object) -> list[str]:
+    return [] if value is None else str(value).split("\n")
+
+
+def _text_width(text: str) -> int:
+    """Width in Excel's character units: a Chinese character is two."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0x2E80)
+
+
+def print_excel(source: Built, style: str, directory: Path) -> Path:
+    """A copy of an Excel layout set up for printing in ``style`` (not yet printed)."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(source.path)
+    print_setup(workbook, style)
+    path = directory / f"{source.path.stem}_{style}.xlsx"
+    workbook.save(path)
+    return path
+
+
+# The printed layouts: the Word layouts printed from Word, the Excel ones in each print style.
+PDF_PRINTS: dict[str, tuple[str, str | None]] = {
+    **{f"pdf_word_{n}": (f"docx_{n}", None) for n in "abc"},
+    **{f"pdf_excel_{n}_{style}": (f"xlsx_{n}", style) for n in "ab" for style in EXCEL_PRINTS},
+}
+
+
+def build_printed(directory: Path, names: list[str]) -> dict[str, tuple[Built, Built]]:
+    """Print the named PDF layouts in one LibreOffice run: name -> (PDF, the file printed).
+
+    The PDF's expected document is its source's: a print must import as its source does.
+    """
+    from office import convert
+
+    work = directory / "printed-src"
+    work.mkdir(exist_ok=True)
+    sources: dict[str, Built] = {}
+    files: list[Path] = []
+    for name in names:
+        base, style = PDF_PRINTS[name]
+        built = BUILDERS[base](work)
+        path = built.path if style is None else print_excel(built, style, work)
+        renamed = work / f"{name}{path.suffix}"
+        shutil.copyfile(path, renamed)
+        sources[name] = built
+        files.append(renamed)
+    pdfs = convert(files, directory / "printed")
+    return {
+        name: (Built(name, pdf, sources[name].expected), sources[name])
+        for name, pdf in zip(names, pdfs, strict=True)
+    }
+
+
+def _printed(name: str) -> Callable[[Path], Built]:
+    return lambda directory: build_printed(directory, [name])[name][0]
+
+
 BUILDERS: dict[str, Callable[[Path], Built]] = {
     "docx_a": build_docx_a,
     "docx_b": build_docx_b,
@@ -637,3 +760,5 @@ BUILDERS: dict[str, Callable[[Path], Built]] = {
     "pdf_a": build_pdf_a,
     "doc": build_doc,
 }
+# Printed layouts are built in one batch (build_printed); one at a time for a single check.
+PRINTED_BUILDERS = {name: _printed(name) for name in PDF_PRINTS}

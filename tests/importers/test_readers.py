@@ -318,29 +318,27 @@ def test_pdf_tables_and_text_in_reading_order(tmp_path: Path) -> None:
     assert _outline(source) == [
         "项目绩效目标表",
         "单位：万元",
-        "<page 1 table 1>",
+        "<第 1 页第 1 个表格>",
         "中间段落",
-        "<page 1 table 2>",
-        "<page 2 table 1>",
+        "<第 1 页第 2 个表格>",  # continued on page 2: one table
         "结尾",
     ]
 
 
 def test_pdf_merges_recovered_from_cell_boxes(tmp_path: Path) -> None:
-    first, long_first, long_rest = pdf.read(_target_pdf(tmp_path / "t.pdf")).tables
+    first, long = pdf.read(_target_pdf(tmp_path / "t.pdf")).tables
     assert _cells(first) == [
         [("一级指标", (0, 0)), ("二级指标", (0, 1)), ("指标值", (0, 2)), ("指标值", (0, 2))],
         [("产出指标", (1, 0)), ("数量指标", (1, 1)), ("≥200条", (1, 2)), ("a", (1, 3))],
         [("产出指标", (1, 0)), ("质量指标", (2, 1)), ("100%", (2, 2)), ("b", (2, 3))],
         [("产出指标", (1, 0)), ("时效指标", (3, 1)), ("100%", (3, 2)), ("c", (3, 3))],
     ]
-    # The continuation on page 2 is its own table; its rowspan is recovered too.
-    assert len(long_first.rows) + len(long_rest.rows) == 40
-    assert long_first.rows[0][0] == Cell("三级0", (0, 0))
-    start = 34 - len(long_first.rows)
-    assert long_rest.rows[start][0] == Cell("三级34", (start, 0))
-    assert long_rest.rows[start + 1][0] == Cell("三级34", (start, 0))
-    assert long_rest.rows[start + 1][1] == Cell("≥35条", (start + 1, 1))
+    # The continuation on page 2 joins the table; its rowspan is recovered too.
+    assert len(long.rows) == 40
+    assert long.rows[0][0] == Cell("三级0", (0, 0))
+    assert long.rows[34][0] == Cell("三级34", (34, 0))
+    assert long.rows[35][0] == Cell("三级34", (34, 0))
+    assert long.rows[35][1] == Cell("≥35条", (35, 1))
 
 
 def test_pdf_unruled_prose_stays_text(tmp_path: Path) -> None:
@@ -357,7 +355,7 @@ def test_pdf_unruled_table_by_alignment(tmp_path: Path) -> None:
     body = f'<p>标题</p><table style="border:none">{rows}</table>'
     path = _make_pdf(tmp_path / "unruled.pdf", body.replace("<td>", '<td style="border:none">'))
     source = pdf.read(path)
-    assert _outline(source) == ["标题", "<page 1 table 1>"]
+    assert _outline(source) == ["标题", "<第 1 页第 1 个表格>"]
     assert source.tables[0].texts() == [["产出指标", f"数量指标{i}", f"≥{i}条"] for i in range(4)]
 
 

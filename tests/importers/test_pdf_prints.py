@@ -1,0 +1,106 @@
+"""A PDF printed from Word or Excel imports to the same document as the file it was printed from.
+
+Each Word layout of layouts.py is printed as Word prints it, each Excel layout with cell
+borders, with the print-gridlines option, and bare (no rulings), all by LibreOffice in one
+run. The whole document is compared (warnings aside), then with the seed's values.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from layouts import PDF_PRINTS, Built, build_printed
+from office import available
+from seed_expected import assert_document, differences
+
+from jixiao.core.document import TargetDocument
+from jixiao.importers import load_document, read_source
+
+pytestmark = pytest.mark.skipif(not available(), reason="LibreOffice is not installed")
+
+# Excel printed with no rulings at all: placed from text alignment (see docs/importing.md).
+BARE = [name for name in PDF_PRINTS if name.endswith("_bare")]
+RULED = [name for name in PDF_PRINTS if name not in BARE]
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Built, Built]]:
+    return build_printed(tmp_path_factory.mktemp("printed"), list(PDF_PRINTS))
+
+
+def _without_warnings(document: TargetDocument) -> dict[str, object]:
+    tree = document.to_dict()
+    tree.pop("warnings", None)
+    return tree
+
+
+@pytest.mark.parametrize("name", RULED)
+def test_print_imports_as_its_source(printed: dict[str, tuple[Built, Built]], name: str) -> None:
+    pdf, source = printed[name]
+    from_pdf = load_document(pdf.path)
+    from_source = load_document(source.path)
+    assert differences(_without_warnings(from_pdf), _without_warnings(from_source)) == []
+    assert_document(from_pdf, pdf.expected)
+    assert from_pdf.warnings == []
+
+
+def test_prints_are_real_office_pdfs(printed: dict[str, tuple[Built, Built]]) -> None:
+    """The prints break tables across pages: the tests below would be empty otherwise."""
+    import pdfplumber
+
+    for name in ("pdf_word_a", "pdf_word_b", "pdf_excel_a_borders"):
+        with pdfplumber.open(printed[name][0].path) as pdf:
+            assert len(pdf.pages) >= 4, name
+            assert "LibreOffice" in pdf.metadata.get("Producer", "")
+
+
+def test_word_print_joins_each_table_across_pages(printed: dict[str, tuple[Built, Built]]) -> None:
+    pdf, source = printed["pdf_word_a"]
+    tables = read_source(pdf.path).tables
+    assert [t.place for t in tables] == ["第 2 页第 1 个表格", "第 4 页第 1 个表格"]
+    # The same grid as the Word file: rows, columns, texts and merges.
+    word = read_source(source.path).tables
+    assert [t.rows for t in tables] == [t.rows for t in word]
+
+
+def test_basis_column_is_never_the_target(printed: dict[str, tuple[Built, Built]]) -> None:
+    """The seed's 指标值确定依据 column sits beside 指标值; a print must not swap them."""
+    document = load_document(printed["pdf_word_a"][0].path)
+    indicators = [i for p in document.projects for i in p.indicators]
+    assert all(not i.target.startswith("冀干考发") for i in indicators)
+    assert {i.basis for i in indicators} == {"冀干考发[2020]2号、昌办字[2019]14号", "调查问卷"}
+
+
+@pytest.mark.parametrize("repeat", [True, False], ids=["header-repeated", "header-once"])
+def test_long_word_table_over_pages_is_one_grid(tmp_path: Path, repeat: bool) -> None:
+    """Sixty indicator rows over three pages, Word's 重复标题行 on or off: one table, all rows."""
+    from docx import Document
+    from docx.oxml import OxmlElement
+    from layouts import Canvas, to_docx_table
+    from office import convert
+
+    canvas = Canvas(5)
+    canvas.line(0, "项目名称", ("网络安全和信息化经费", 2), "项目编码", "13032221C2GKIBLPDEWRQ")
+    canvas.line(1, "一级指标", "二级指标", "三级指标", "指标值", "指标值确定依据")
+    for i in range(60):
+        basis = "冀干考发[2020]2号、昌办字[2019]14号" if i % 3 else "调查问卷"
+        canvas.line(
+            2 + i, "产出指标", "数量指标", f"舆情监测预警、研判分析数第{i}项", f"≥{i}条", basis
+        )
+    document = Document()
+    document.add_paragraph("2021年度项目支出绩效目标表")
+    to_docx_table(document, canvas)
+    if repeat:
+        for row in document.tables[0].rows[:2]:
+            row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    document.add_paragraph("")
+    source = tmp_path / "long.docx"
+    document.save(str(source))
+    (pdf,) = convert([source], tmp_path / "pdf")
+    tables = read_source(pdf).tables
+    assert len(tables) == 1 and len(tables[0].rows) == 62
+    assert tables[0].rows == read_source(source).tables[0].rows
+    imported = load_document(pdf)
+    assert [i.target for i in imported.projects[0].indicators] == [f"≥{i}条" for i in range(60)]
+    assert _without_warnings(imported) == _without_warnings(load_document(source))
