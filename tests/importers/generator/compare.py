@@ -69,8 +69,9 @@ class Outcome:
         return "\n".join(lines) + "\n"
 
 
-def _num(value: Decimal | None) -> Decimal | None:
-    return None if value is None else Decimal(value).normalize()
+def _num(value: Decimal | None) -> str | None:
+    """A number as plain text without trailing zeros: equal numbers give equal texts."""
+    return None if value is None else format(Decimal(value).normalize(), "f")
 
 
 def _text(value: str | None) -> str | None:

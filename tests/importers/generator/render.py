@@ -96,14 +96,18 @@ def write_docx(doc: Generated, path: Path) -> None:
 def _docx_table(document: Any, canvas: Canvas) -> Any:
     table = document.add_table(rows=canvas.height, cols=canvas.width)
     table.style = "Table Grid"
+    # Text first into the unmerged grid (table.cell() rescans the whole table on each call),
+    # then the merges, which keep the anchor's text.
+    cells = table._cells
     for p in canvas.puts:
-        cell = table.cell(p.row, p.col)
-        if p.rows > 1 or p.cols > 1:
-            cell = cell.merge(table.cell(p.row + p.rows - 1, p.col + p.cols - 1))
+        cell = cells[p.row * canvas.width + p.col]
         first, *rest = p.text.split("\n")
         cell.text = first
         for line in rest:
             cell.add_paragraph(line)
+    for p in canvas.puts:
+        if p.rows > 1 or p.cols > 1:
+            table.cell(p.row, p.col).merge(table.cell(p.row + p.rows - 1, p.col + p.cols - 1))
     return table
 
 
