@@ -301,14 +301,39 @@ def _row_cells(
 # ------------------------------------------------------------------------------------ PDF
 
 
-def print_pdfs(sources: list[Path], outdir: Path) -> list[Path]:
-    """Print every docx and xlsx to PDF through LibreOffice, in one process."""
+def print_pdfs(sources: list[Path], outdir: Path, chunk: int = 40, workers: int = 2) -> list[Path]:
+    """Print docx and xlsx files to PDF through LibreOffice; returns the PDFs it wrote.
+
+    One soffice process prints a batch (start-up is most of the cost), but a process stops
+    converting after a few hundred files, so a large run goes in chunks, two at a time, and
+    what a chunk left out is tried once more on its own process. A file still not printed is
+    left out of the result (the runner reports it).
+    """
+    import contextlib
     import sys
+    from concurrent.futures import ThreadPoolExecutor
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from office import convert
 
-    return convert(sources, outdir, "pdf", timeout=3600)
+    def target(source: Path) -> Path:
+        return outdir / (source.stem + ".pdf")
+
+    def batch(files: list[Path]) -> None:
+        with contextlib.suppress(RuntimeError):  # the outputs are checked below
+            convert(files, outdir, "pdf", timeout=600)
+
+    chunks = [sources[i : i + chunk] for i in range(0, len(sources), chunk)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(batch, chunks))
+    missing = [s for s in sources if not _printed(target(s))]
+    if missing:
+        batch(missing)
+    return [target(s) for s in sources if _printed(target(s))]
+
+
+def _printed(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size > 0
 
 
 def write(doc: Generated, fmt: str, directory: Path) -> Path:

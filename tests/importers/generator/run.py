@@ -98,7 +98,12 @@ def run(
         import_times: dict[str, float] = defaultdict(float)
         for doc in docs:
             for fmt in formats:
-                path = paths[(doc.ident, fmt)]
+                path = paths.get((doc.ident, fmt))
+                if path is None:  # LibreOffice could not print it: a failure of the run, shown
+                    source = file_name(doc, "docx" if fmt == "pdf-word" else "xlsx")
+                    outcome = failed(f"LibreOffice did not print {source}", doc.truth)
+                    result.results.append(Result(doc, fmt, base / source, outcome))
+                    continue
                 t0 = time.perf_counter()
                 try:
                     outcome = compare(load_document(path), doc.truth)
