@@ -274,7 +274,8 @@ def indicator(
         fresh = [t for t in sector.things if t[0] not in used]
         thing, counter = rng.choice(fresh) if fresh else (f"开展{work}相关工作", "次")
         used.add(thing)
-        n = _count(rng, 2, 3000)
+        few = counter in ("期", "次", "场", "场次", "个", "处", "辆", "台", "件", "盏")
+        n = _count(rng, 2, 60) if few else _count(rng, 20, 3000)
         op = rng.choice(["≥", "≥", "=", "≥", ">="])
         name = rng.choice([thing, thing, f"{thing}数量", f"{thing}数"])
         desc = rng.choice(
