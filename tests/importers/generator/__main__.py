@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from .render import FORMATS
-from .run import causes, run, table
+from .run import by_trait, causes, run, table
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     result = run(args.seed, args.count, formats, keep=args.keep, workdir=args.workdir)
     print(f"seed {args.seed}, {args.count} documents, formats: {', '.join(formats)}\n")
     print(table(result, formats))
+    print("\nrows exact by layout choice:")
+    print(by_trait(result, formats))
     print("\nmost frequent differences:")
     print(causes(result))
     print("\ntimings (s): " + ", ".join(f"{k} {v:.1f}" for k, v in result.timings.items()))

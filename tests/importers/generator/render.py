@@ -82,7 +82,7 @@ def write_docx(doc: Generated, path: Path) -> None:
         for i, canvas in enumerate(parts):
             if i:
                 document.add_paragraph("")
-            table = _docx_table(document, canvas)
+            table = _docx_table(document, canvas, 24.7 if doc.landscape else 16.0)
             if repeat and canvas.header_rows and canvas.header_rows[0] == 0:
                 for r in canvas.header_rows:
                     tr_pr = table.rows[r]._tr.get_or_add_trPr()
@@ -93,12 +93,22 @@ def write_docx(doc: Generated, path: Path) -> None:
     document.save(str(path))
 
 
-def _docx_table(document: Any, canvas: Canvas) -> Any:
+def _docx_table(document: Any, canvas: Canvas, page_cm: float) -> Any:
+    from docx.shared import Cm
+
     table = document.add_table(rows=canvas.height, cols=canvas.width)
     table.style = "Table Grid"
+    table.autofit = False
+    # Column widths as an author sizes them: wider for long texts, filling the page width.
+    wanted = [_column_width(canvas, c) for c in range(canvas.width)]
+    widths = [Cm(page_cm * w / sum(wanted)) for w in wanted]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
     # Text first into the unmerged grid (table.cell() rescans the whole table on each call),
     # then the merges, which keep the anchor's text.
     cells = table._cells
+    for i, cell in enumerate(cells):
+        cell.width = widths[i % canvas.width]
     for p in canvas.puts:
         cell = cells[p.row * canvas.width + p.col]
         first, *rest = p.text.split("\n")

@@ -186,6 +186,36 @@ def table(result: Run, formats: tuple[str, ...]) -> str:
     return "\n".join(lines)
 
 
+# Layout choices whose effect the report breaks down per format (the traits of layout.py).
+BROKEN_DOWN = (
+    "excel_rulings",
+    "page_header",
+    "level_cells",
+    "level_names",
+    "split_header",
+    "money_place",
+    "projects",
+)
+
+
+def by_trait(result: Run, formats: tuple[str, ...]) -> str:
+    """Rows exact per value of each layout choice, per format: where a reader falls short."""
+    lines = [
+        "| choice | value | " + " | ".join(formats) + " |",
+        "|---|---|" + "---|" * len(formats),
+    ]
+    for trait in BROKEN_DOWN:
+        values = sorted({r.doc.traits[trait] for r in result.results if trait in r.doc.traits})
+        for value in values:
+            cells = []
+            for fmt in formats:
+                rs = [r for r in result.select(fmt=fmt) if r.doc.traits.get(trait) == value]
+                exact, rows, _, _ = rate(rs)
+                cells.append(f"{percent(exact, rows):.1f}%" if rows else "—")
+            lines.append(f"| {trait} | {value} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def causes(result: Run, limit: int = 12) -> str:
     """The most frequent kinds of difference per format (first words of each diff line)."""
     import re
