@@ -9,14 +9,17 @@ format within one point of Word's accuracy — the issue's bar, not lowered.
 
 from __future__ import annotations
 
+import copy
+from decimal import Decimal
 from pathlib import Path
 
 import office
 import pytest
-from generator import FAMILIES, FORMATS, generate, rate, run, table
+from generator import FAMILIES, FORMATS, compare, generate, rate, run, table
 from generator.render import render_text, write
 
 from jixiao.core.document import validate_dict
+from jixiao.importers import load_document, read_source
 
 
 def test_a_seed_gives_the_same_documents_and_valid_truths(tmp_path: Path) -> None:
@@ -57,6 +60,53 @@ def test_the_truth_is_what_the_table_shows() -> None:
                     assert row.target in text or (row.parsed.value or "") in text, row
                 else:
                     assert row.target in text, row
+
+
+def test_the_comparison_counts_each_wrong_row_once_and_names_it() -> None:
+    truth = next(d.truth for d in generate(3, 5) if len(d.truth.projects[0].indicators) > 6)
+    assert compare(copy.deepcopy(truth), truth).right
+    changed = copy.deepcopy(truth)
+    rows = changed.projects[0].indicators
+    rows[2].target = rows[2].target + "以上"
+    del rows[5]
+    changed.projects[0].budget.total = (truth.projects[0].budget.total or Decimal(0)) + 1
+    changed.projects[0].spending_plan = []
+    outcome = compare(changed, truth)
+    total = sum(len(p.indicators) for p in truth.projects)
+    assert (outcome.rows, outcome.exact) == (total, total - 2)
+    assert any("指标值 got" in d and "以上" in d for d in outcome.row_diffs)
+    assert any(
+        "MISSING" in d and truth.projects[0].indicators[5].level3 in d for d in outcome.row_diffs
+    )
+    assert any("budget.total" in d for d in outcome.field_diffs)
+    assert not outcome.right and "rows exact" in outcome.report()
+    # Money compares as numbers: 15 equals 15.00.
+    same = copy.deepcopy(truth)
+    total_money = truth.projects[0].budget.total
+    assert total_money is not None
+    same.projects[0].budget.total = total_money.quantize(Decimal("0.0001"))
+    assert compare(same, truth).right
+
+
+def test_word_and_excel_files_hold_real_merges(tmp_path: Path) -> None:
+    """Level-1 cells merged down are merged regions in the file, not repeated text."""
+    doc = next(
+        d for d in generate(8, 40) if d.traits["level_cells"] == "merged" and d.family == "national"
+    )
+    for fmt in ("docx", "xlsx"):
+        source = read_source(write(doc, fmt, tmp_path))
+        merged_down = [
+            (r, c)
+            for t in source.tables
+            for r, row in enumerate(t.rows)
+            for c, cell in enumerate(row)
+            if cell.origin[0] < r and cell.text.startswith(("产出", "效益"))
+        ]
+        assert merged_down, fmt
+    # and the docx imports to its truth's rows
+    imported = load_document(tmp_path / f"{doc.ident}-word.docx")
+    outcome = compare(imported, doc.truth)
+    assert outcome.exact == outcome.rows, outcome.report()
 
 
 @pytest.mark.skipif(not office.available(), reason="LibreOffice (soffice) is not installed")

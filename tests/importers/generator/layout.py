@@ -154,7 +154,13 @@ class _Drawer:
         self.traits["projects"] = str(n_projects)
         names = rng.sample(self.sector.projects, n_projects)
         truths = [self._project(name) for name in names]
+        self.money_cells: set[str] = set()
         self._draw_document(truths)
+        for block in self.blocks:
+            if isinstance(block, Grid):
+                for put in block.canvas.puts:
+                    if put.value is None and put.text in self.money_cells:
+                        put.value, put.fmt = _money_number(put.text)
         truth = TargetDocument(
             year=self.year,
             unit=UnitRef(self.unit_code, self.unit_name),
@@ -342,6 +348,7 @@ class _Drawer:
             shown = f"{amount:f}"
         if self.money_place == "cell":
             return shown + (self.rng.choice(["万元", "万"]) if self.money == "万元" else "元")
+        self.money_cells.add(shown)  # an Excel number with its format, as offices type it
         return shown
 
     def money_label(self, label: str) -> str:
