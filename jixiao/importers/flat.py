@@ -88,6 +88,7 @@ class FlatResult:
     """Rows recovered from a stream, the grid roles read from its header, and warnings."""
 
     roles: list[str | None]
+    names: list[str] = field(default_factory=list)  # the header's words, for warning places
     rows: list[list[str]] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
@@ -149,8 +150,13 @@ def _header(text: str) -> tuple[list[str], int] | None:
     return words, pos
 
 
-def rows_from_flat_text(text: str, following: list[str], place: str) -> FlatResult | None:
-    """Rows of an indicator table whose cells run together in paragraphs, or None if no header."""
+def rows_from_flat_text(
+    text: str, following: list[str], place: str, following_places: list[str]
+) -> FlatResult | None:
+    """Rows of an indicator table whose cells run together in paragraphs, or None if no header.
+
+    ``place`` names the paragraph holding the header, ``following_places`` each paragraph after.
+    """
     spaced = bool(re.search(r"一级指标\s+二级指标", text))
     squashed = re.sub(r"\s+", "", text)
     found = _header(squashed)
@@ -158,7 +164,7 @@ def rows_from_flat_text(text: str, following: list[str], place: str) -> FlatResu
         return None
     words, body_start = found
     roles = [v.column_role(w) for w in words]
-    result = FlatResult(roles)
+    result = FlatResult(roles, names=list(words))
     if spaced:
         # Cells separated by spaces: the header ends where its words end in the spaced text.
         idx = text.find(words[-1], text.find("一级指标")) + len(words[-1])
@@ -169,7 +175,7 @@ def rows_from_flat_text(text: str, following: list[str], place: str) -> FlatResu
                     break
                 if line.split():
                     result.rows.append(line.split())
-                    result.places.append(f"{place}, line {n + 2}")
+                    result.places.append(following_places[n])
             return result
         body = "\n".join(lines)
         body = _TRAILER_RE.split(body, maxsplit=1)[0]

@@ -24,6 +24,7 @@ from jixiao.core.document import (
 )
 from jixiao.core.targets import is_target_like, looks_corrupted, normalize_op, parse_target
 from jixiao.importers import limits
+from jixiao.importers import places as at
 from jixiao.importers import vocab as v
 from jixiao.importers.flat import rows_from_flat_text, stream_rows
 from jixiao.importers.grid import ImportFailure, Paragraph, Source, Table
@@ -39,6 +40,16 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _PERCENT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[%％]\s*$")
 _PLAN_PAIR = re.compile(r"(\d{1,2})\s*月(?:份)?(?:底|末|前)?\s*[:：]?\s*(\d+(?:\.\d+)?)\s*[%％]")
 _ROW_NUMBER = re.compile(r"^指[标標]\s*\d+\s*[:：]\s*")
+# A column's name in a warning when the table's own header text is not known.
+_ROLE_NAMES = {
+    v.LEVEL1: "一级指标",
+    v.LEVEL2: "二级指标",
+    v.LEVEL3: "三级指标",
+    v.TARGET: "指标值",
+    v.WEIGHT: "权重",
+    v.ACTUAL: "实际完成值",
+    v.SCORE: "得分",
+}
 _CONTINUED_LABELS = (v.LABEL_GOAL, v.LABEL_GOAL_ANNUAL, v.LABEL_GOAL_LONG, v.LABEL_FUND_USE)
 
 
@@ -80,6 +91,13 @@ class _Grid:
     width: int
     previous: dict[str, str] = field(default_factory=dict)
 
+    def column(self, row_place: str, role: str) -> str:
+        """A cell's place, named by its column's header as the table writes it."""
+        for r, name in zip(self.roles, self.names, strict=False):
+            if r == role and name:
+                return at.column(row_place, name)
+        return at.column(row_place, _ROLE_NAMES.get(role, role))
+
 
 class _Interpreter:
     def __init__(self, source: Source) -> None:
@@ -93,6 +111,7 @@ class _Interpreter:
         self.grid: _Grid | None = None
         self.found_grid = False
         self.last_label: str | None = None
+        self.paragraph_numbers: dict[int, int] = {}
 
     # ----------------------------------------------------------------- driver
 
@@ -105,9 +124,10 @@ class _Interpreter:
         self.doc.year = self._find_year(flat)
         self.doc.unit_goal = read_unit_goal(paragraphs)
         self._scan_money_unit(paragraphs)
+        self.paragraph_numbers = _paragraph_numbers(flat)
         for index, block in enumerate(flat):
-            limits.check_time(block.place if isinstance(block, Table) else f"第 {index + 1} 段")
             if isinstance(block, Paragraph):
+                limits.check_time(at.paragraph(self.paragraph_numbers[index]))
                 self._paragraph(block, flat, index)
             else:
                 self._table(block)
@@ -162,16 +182,22 @@ class _Interpreter:
             self.money_unit = m.group(1)
         if "一级" in text and "二级" in text and "指标" in text:
             # A table that lost its borders: cells run together in paragraphs.
-            following = [b.text for b in blocks[index + 1 :] if isinstance(b, Paragraph)]
-            place = f"paragraph {index + 1}"
-            result = rows_from_flat_text(text, following, place)
+            later = [
+                (at.paragraph(self.paragraph_numbers[i]), b.text)
+                for i, b in enumerate(blocks)
+                if i > index and isinstance(b, Paragraph)
+            ]
+            place = at.paragraph(self.paragraph_numbers[index])
+            result = rows_from_flat_text(text, [t for _, t in later], place, [w for w, _ in later])
             if result is None:
                 return
             self.found_grid = True
             self.warnings.extend(result.warnings)
             self._open_project_if_needed(force=True)
             grid = _Grid(
-                _resolve_duplicates(result.roles, [""] * len(result.roles)), [], len(result.roles)
+                _resolve_duplicates(result.roles, [""] * len(result.roles)),
+                result.names,
+                len(result.roles),
             )
             self.grid = None
             for row, where in zip(result.rows, result.places, strict=True):
@@ -186,9 +212,9 @@ class _Interpreter:
             self.grid = None
         while r < len(rows):
             if r % 500 == 0:
-                limits.check_time(f"{table.place} 第 {r + 1} 行")
+                limits.check_time(at.row(table.place, r + 1))
             texts = [_cell_text(table, r, c) for c in range(len(rows[r]))]
-            place = f"{table.place}, row {r + 1}"
+            place = at.row(table.place, r + 1)
             if not any(texts):
                 r += 1
                 continue
@@ -251,7 +277,7 @@ class _Interpreter:
         last = consumed if consumed is not None else max(c for c, role in enumerate(roles) if role)
         rest = [t for t in texts[last + 1 :]]
         if any(rest):
-            place = f"{table.place}, row {r}"
+            place = at.row(table.place, r)
             self._stream(rest, place, self.grid)
         return r
 
@@ -264,7 +290,7 @@ class _Interpreter:
 
     def _header_row(self, table: Table, r: int, texts: list[str]) -> int:
         """Read one header-block row (labels and values); return the next row to read."""
-        place = f"{table.place}, row {r + 1}"
+        place = at.row(table.place, r + 1)
         anchors = [(c, t) for c, t in enumerate(texts) if t and table.is_anchor(r, c)]
         for _, text in anchors:
             if m := v.MONEY_UNIT.search(text):
@@ -424,9 +450,9 @@ class _Interpreter:
         elif len(percents) == len(months):
             values = [(month, t) for (_, month), (_, t) in zip(months, percents, strict=True)]
         else:
-            self.warn(f"{table.place}, row {r + 2}", "资金支出计划的月份与百分比个数不一致，未导入")
+            self.warn(at.row(table.place, r + 2), "资金支出计划的月份与百分比个数不一致，未导入")
             return r + 2
-        self.header.plan = _checkpoints(values, f"{table.place}, row {r + 2}", self)
+        self.header.plan = _checkpoints(values, at.row(table.place, r + 2), self)
         return r + 2
 
     # --------------------------------------------------------------- projects
@@ -460,10 +486,10 @@ class _Interpreter:
 
     def _close_project(self) -> None:
         if self.project is not None and not self.project.indicators:
-            self.warn(
-                f"项目“{self.project.name or self.project.code or ''}”",
-                "该项目没有读到任何绩效指标",
-            )
+            label = self.project.name or self.project.code
+            number = self.doc.projects.index(self.project) + 1
+            where = f"项目“{label}”" if label else f"第 {number} 个项目"
+            self.warn(where, "该项目没有读到任何绩效指标")
         self.project = None
 
     # ------------------------------------------------------------- grid rows
@@ -526,14 +552,15 @@ class _Interpreter:
         if not level3 and not target_text:
             return  # a level-2 heading with no indicator under it (e.g. an empty 生态效益指标)
         if not level3:
-            self.warn(f"{place}, column 三级指标", f"三级指标为空，指标值“{target_text}”未导入")
+            self.warn(grid.column(place, v.LEVEL3), f"三级指标为空，指标值“{target_text}”未导入")
             return
         if not target_text and not op_text:
-            self.warn(f"{place}, column 指标值", f"指标“{level3}”的指标值为空，未导入")
+            self.warn(grid.column(place, v.TARGET), f"指标“{level3}”的指标值为空，未导入")
             return
         if not level1 or not level2:
             missing = "一级指标" if not level1 else "二级指标"
-            self.warn(f"{place}, column {missing}", f"指标“{level3}”缺少{missing}，未导入")
+            role = v.LEVEL1 if not level1 else v.LEVEL2
+            self.warn(grid.column(place, role), f"指标“{level3}”缺少{missing}，未导入")
             return
         op = normalize_op(op_text) if op_text else None
         target = _compose_target(op_text if op else None, target_text, unit_text)
@@ -541,17 +568,17 @@ class _Interpreter:
         try:
             parsed = parse_target(target_text, op=op, unit=unit_text or None, year=year)
         except ValueError:
-            self.warn(f"{place}, column 指标值", f"无法识别指标值“{target}”")
+            self.warn(grid.column(place, v.TARGET), f"无法识别指标值“{target}”")
             return
         if op_text and op is None and squash_ws(op_text) in ("定性",):
             parsed = parse_target(target_text, year=year)
         if note := looks_corrupted(target):
-            self.warn(f"{place}, column 指标值", note)
+            self.warn(grid.column(place, v.TARGET), note)
         weight = None
         if raw := values.get(v.WEIGHT):
             weight = _decimal(raw)
             if weight is None:
-                self.warn(f"{place}, column 权重", f"无法读取权重“{raw}”")
+                self.warn(grid.column(place, v.WEIGHT), f"无法读取权重“{raw}”")
         if self.project is None or self.header.has_identity():
             self._open_project_if_needed(force=True)
         assert self.project is not None
@@ -586,6 +613,15 @@ _PAGE_MARK = re.compile(
 def _is_page_furniture(block: Paragraph | Table) -> bool:
     """Page numbers a printed or PDF source puts between paragraphs and tables."""
     return isinstance(block, Paragraph) and bool(_PAGE_MARK.match(block.text.strip()))
+
+
+def _paragraph_numbers(blocks: list[Paragraph | Table]) -> dict[int, int]:
+    """Each paragraph's number among the paragraphs (1-based), by its index among the blocks."""
+    numbers: dict[int, int] = {}
+    for index, block in enumerate(blocks):
+        if isinstance(block, Paragraph):
+            numbers[index] = len(numbers) + 1
+    return numbers
 
 
 def _as_paragraphs(block: Paragraph | Table) -> list[Paragraph | Table]:
@@ -665,7 +701,7 @@ def _resolve_duplicates(roles: list[str | None], names: list[str]) -> list[str |
 
 def _continues_grid(table: Table, grid: _Grid) -> bool:
     """A table with the grid's width and no header block continues it (a page break)."""
-    if table.width != grid.width or not table.rows or table.place.startswith("sheet"):
+    if table.width != grid.width or not table.rows or at.is_sheet(table.place):
         return False  # a spreadsheet's sheets are separate tables by nature
     anchors = [c for i, c in enumerate(table.rows[0]) if c.text.strip() and c.origin[1] == i]
     if len(anchors) == 1 and table.width > 2:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from jixiao.importers import limits
+from jixiao.importers import limits, places
 from jixiao.importers.grid import ImportFailure, Paragraph, Source, Table
 
 # Word TOC field code left in copied text: "TC 1、标题 \f C \l 1".
@@ -77,7 +77,7 @@ def read_string(content: str, name: str) -> Source:
 
 
 def _table_place(source: Source) -> str:
-    return f"table {len(source.tables) + 1}"
+    return places.table(len(source.tables) + 1)
 
 
 def _read_tab_table(lines: list[str], i: int, source: Source) -> int:
@@ -195,6 +195,6 @@ def _read_pipe_table(lines: list[str], i: int, source: Source) -> int:
         last = next((x.strip() for x in reversed(lines[:i]) if x.strip()), "")
         if not any(x.strip() for x in lines[i:]) and not last.endswith("|"):
             source.notes.append(
-                (f"{place}, row {len(rows)}", "文本在这一行中断，这一行的内容可能不完整，请核对")
+                (places.row(place, len(rows)), "文本在这一行中断，这一行的内容可能不完整，请核对")
             )
     return i

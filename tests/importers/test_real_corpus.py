@@ -187,7 +187,7 @@ def test_every_corpus_file_is_accounted_for() -> None:
 
 def test_cut_off_text_warns_at_the_last_row() -> None:
     doc = load_document(CORPUS / "16_hunan_nanyue_yulu_target_2023.txt")
-    assert ("table 1, row 22", "文本在这一行中断，这一行的内容可能不完整，请核对") in [
+    assert ("第 1 个表格第 22 行", "文本在这一行中断，这一行的内容可能不完整，请核对") in [
         (w.where, w.message) for w in doc.warnings
     ]
 
@@ -196,7 +196,7 @@ def test_incomplete_row_is_a_warning_with_its_place() -> None:
     doc = load_document(CORPUS / "20_guangdong_dongguan_road_target_approval_2019.txt")
     messages = {w.where: w.message for w in doc.warnings}
     assert (
-        messages["table 1, row 13, column 指标值"]
+        messages["第 1 个表格第 13 行“计划指标值(或计划水平)”列"]
         == "指标“实现建设总目标控制程度”的指标值为空，未导入"
     )
 
