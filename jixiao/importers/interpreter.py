@@ -17,6 +17,7 @@ from jixiao.core.document import (
     Budget,
     Checkpoint,
     IndicatorRow,
+    ProjectResults,
     ProjectTargets,
     TargetDocument,
     UnitRef,
@@ -30,8 +31,9 @@ from jixiao.importers.flat import rows_from_flat_text, stream_rows
 from jixiao.importers.grid import ImportFailure, Paragraph, Source, Table
 from jixiao.importers.unit_goal import read_unit_goal
 
-_YEAR_TITLE = re.compile(r"(20\d{2})\s*年度")
-_YEAR_ANY = re.compile(r"(20\d{2})\s*年")
+# A year that ends a range (2023-2025年) is not the table's year.
+_YEAR_TITLE = re.compile(r"(?<![-—~～至到])(20\d{2})\s*年度")
+_YEAR_ANY = re.compile(r"(?<![-—~～至到])(20\d{2})\s*年")
 _YEAR_NAME = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _PROJECT_TITLE = re.compile(
     r"^\s*\d{1,3}\s*[.、．]\s*(.{2,60}?)(?:项目)?(?:支出)?绩效目标(?:申报|批复)?表\s*$"
@@ -67,7 +69,10 @@ class _Header:
     total: Decimal | None = None
     fiscal: Decimal | None = None
     other: Decimal | None = None
+    carryover: Decimal | None = None
     money_unit: str | None = None
+    # A self-evaluation's fund line (全年预算数, 全年执行数, 执行率, 分值, 得分) by budget column.
+    fund_results: dict[str, Decimal] = field(default_factory=dict)
     fund_use: str | None = None
     plan: list[Checkpoint] = field(default_factory=list)
     goals: dict[str, str] = field(default_factory=dict)
@@ -112,6 +117,9 @@ class _Interpreter:
         self.found_grid = False
         self.last_label: str | None = None
         self.paragraph_numbers: dict[int, int] = {}
+        # Columns of a budget block laid out as a grid (中期资金总额 | 年度资金总额 over money
+        # lines), while its rows are being read.
+        self.budget_columns: dict[int, str] | None = None
 
     # ----------------------------------------------------------------- driver
 
@@ -148,20 +156,35 @@ class _Interpreter:
     # ------------------------------------------------------------- paragraphs
 
     def _find_year(self, blocks: list[Paragraph | Table]) -> int | None:
+        """The year from a title (`2021年度`), a 预算年度 field, the text, or the file name."""
         texts: list[str] = []
+        fields: list[str] = []
         for b in blocks:
             if isinstance(b, Paragraph):
-                texts.append(b.text)
-            else:
-                texts.extend(c.text for row in b.rows[:12] for c in row if c.text)
-        for pattern in (_YEAR_TITLE, _YEAR_ANY):
-            for text in texts:
-                if len(text) <= 80 and (m := pattern.search(squash_ws(text))):
-                    return int(m.group(1))
+                texts.append(_year_digits(b.text))
+                continue
+            for row in b.rows[:12]:
+                cells = [_year_digits(c.text.strip()) for c in row if c.text.strip()]
+                texts.extend(cells)
+                for i, text in enumerate(cells):
+                    if v.label_kind(text) == v.LABEL_YEAR and i + 1 < len(cells):
+                        fields.append(cells[i + 1])
+                    elif (split := _inline_label(text)) and v.label_kind(split[0]) == v.LABEL_YEAR:
+                        fields.append(split[1])
+        short = [squash_ws(t) for t in texts if len(t) <= 80]
+        for text in short:
+            if m := _YEAR_TITLE.search(text):
+                return int(m.group(1))
+        for text in fields:
+            if m := re.fullmatch(r"\s*(20\d{2})\s*(?:年度?)?\s*", text):
+                return int(m.group(1))
+        for text in short:
+            if m := _YEAR_ANY.search(text):
+                return int(m.group(1))
         for text in texts:
             if m := _YEAR_TITLE.search(squash_ws(text)):
                 return int(m.group(1))
-        if m := _YEAR_NAME.search(self.source.name):
+        if m := _YEAR_NAME.search(_year_digits(self.source.name)):
             return int(m.group(1))
         return None
 
@@ -291,7 +314,9 @@ class _Interpreter:
     def _header_row(self, table: Table, r: int, texts: list[str]) -> int:
         """Read one header-block row (labels and values); return the next row to read."""
         place = at.row(table.place, r + 1)
-        anchors = [(c, t) for c, t in enumerate(texts) if t and table.is_anchor(r, c)]
+        anchors = _split_inline_labels(
+            [(c, t) for c, t in enumerate(texts) if t and table.is_anchor(r, c)]
+        )
         for _, text in anchors:
             if m := v.MONEY_UNIT.search(text):
                 self.money_unit = m.group(1)
@@ -299,6 +324,13 @@ class _Interpreter:
                 # 项目资金（万元）, 预算金额(元): the unit of the amounts beside or below it.
                 self.header.money_unit = self.header.money_unit or m.group(1)
         kinds = [v.label_kind(t) for _, t in anchors]
+        if self.budget_columns is not None:
+            if self._budget_line(table, r, anchors, kinds, place):
+                return r + 1
+            self.budget_columns = None
+        if (columns := _budget_columns(anchors, kinds)) is not None:
+            self.budget_columns = columns
+            return r + 1
         if len(anchors) == 1 and kinds[0] is None and self.last_label in _CONTINUED_LABELS:
             # A field's second paragraph in a row of its own (a goal's item 2).
             self._append_header(self.last_label, anchors[0][1])
@@ -330,6 +362,40 @@ class _Interpreter:
                 self._set_header(kind, value, place)
             i += 1
         return next_row
+
+    def _budget_line(
+        self,
+        table: Table,
+        r: int,
+        anchors: list[tuple[int, str]],
+        kinds: list[str | None],
+        place: str,
+    ) -> bool:
+        """Read one money line under the budget block's columns; False when the block ended."""
+        columns = self.budget_columns
+        assert columns is not None
+        money = [k for k in kinds if k in _MONEY_KINDS and k != v.LABEL_FUNDS]
+        labelled = {c for c, _ in anchors if c not in columns}
+        if not money and any(v.label_kind(t) or c in labelled for c, t in anchors):
+            return False
+        kind = money[0] if money else v.LABEL_TOTAL  # values right under the column labels
+        values = {role: _cell_text(table, r, c, keep_copies=True) for c, role in columns.items()}
+        values = {role: text for role, text in values.items() if text}
+        pick = next(
+            (values[k] for k in _BUDGET_VALUE_ORDER if k in values and k in columns.values()),
+            None,
+        )
+        if pick is not None:
+            self._set_header(kind, pick, place)
+        if kind == v.LABEL_TOTAL:
+            for role in _RESULT_COLUMNS:
+                if role in values:
+                    number = (
+                        _percent(values[role]) if role == v.BCOL_RATE else _decimal(values[role])
+                    )
+                    if number is not None:
+                        self.header.fund_results[role] = number
+        return True
 
     def _values_below(
         self, table: Table, r: int, labels: list[tuple[int, str]]
@@ -412,7 +478,10 @@ class _Interpreter:
                     self.doc.unit = UnitRef(code_name.group(1), code_name.group(2).strip())
                 else:
                     self.doc.unit = UnitRef(None, value)
-        elif kind in (v.LABEL_TOTAL, v.LABEL_FISCAL, v.LABEL_OTHER):
+        elif kind == v.LABEL_YEAR:
+            if self.doc.year is None and (m := _YEAR_NAME.search(_year_digits(value))):
+                self.doc.year = int(m.group(1))
+        elif kind in _MONEY_KINDS:
             amount, unit = _money(value)
             if amount is None:
                 if value not in ("", "—", "-", "/", "无"):
@@ -420,8 +489,10 @@ class _Interpreter:
                 return
             if unit:
                 h.money_unit = h.money_unit or unit
-            if kind == v.LABEL_TOTAL and h.total is None:
+            if kind in (v.LABEL_TOTAL, v.LABEL_FUNDS) and h.total is None:
                 h.total = amount
+            elif kind == v.LABEL_CARRYOVER and h.carryover is None:
+                h.carryover = amount
             elif kind == v.LABEL_FISCAL and h.fiscal is None:
                 h.fiscal = amount
             elif kind == v.LABEL_OTHER and h.other is None:
@@ -475,10 +546,12 @@ class _Interpreter:
                 total=h.total,
                 fiscal=h.fiscal,
                 other=h.other,
+                carryover=h.carryover,
             ),
             fund_use=h.fund_use,
             spending_plan=h.plan,
             goal=h.goal(),
+            results=_fund_results(h.fund_results),
         )
         self.doc.projects.append(self.project)
         self.header = _Header()
@@ -613,6 +686,90 @@ _PAGE_MARK = re.compile(
 def _is_page_furniture(block: Paragraph | Table) -> bool:
     """Page numbers a printed or PDF source puts between paragraphs and tables."""
     return isinstance(block, Paragraph) and bool(_PAGE_MARK.match(block.text.strip()))
+
+
+_MONEY_KINDS = (
+    v.LABEL_TOTAL,
+    v.LABEL_FISCAL,
+    v.LABEL_OTHER,
+    v.LABEL_CARRYOVER,
+    v.LABEL_FUNDS,
+)
+# Which budget column gives the budget: the annual amount, the year's initial budget, …
+_BUDGET_VALUE_ORDER = (v.BCOL_ANNUAL, v.BCOL_INITIAL, v.BCOL_AMOUNT, v.BCOL_FULL_YEAR)
+_RESULT_COLUMNS = (v.BCOL_FULL_YEAR, v.BCOL_EXECUTED, v.BCOL_RATE, v.BCOL_POINTS, v.BCOL_SCORE)
+
+
+def _split_inline_labels(anchors: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """`资金总额：15万元` in one cell reads as the label and its value."""
+    out: list[tuple[int, str]] = []
+    for c, text in anchors:
+        split = _inline_label(text)
+        out.extend([(c, split[0]), (c, split[1])] if split else [(c, text)])
+    return out
+
+
+def _inline_label(text: str) -> tuple[str, str] | None:
+    """(label, value) for a cell holding both (`其中：财政拨款：15万元`), else None."""
+    if v.label_kind(text) is not None:
+        return None
+    for m in re.finditer(r"[:：]", text[:20]):
+        label, value = text[: m.start()].strip(), text[m.end() :].strip()
+        if value and len(label) >= 2 and v.label_kind(label) is not None:
+            return label, value
+    return None
+
+
+def _is_unit_note(text: str) -> bool:
+    """A cell that only says the money unit (单位：万元, （万元）)."""
+    stripped = v.MONEY_UNIT.sub("", v.MONEY_UNIT_IN_LABEL.sub("", text))
+    return stripped != text and not squash_ws(stripped).strip("()（）:：")
+
+
+def _budget_columns(
+    anchors: list[tuple[int, str]], kinds: list[str | None]
+) -> dict[int, str] | None:
+    """A row of budget column labels (中期资金总额 | 年度资金总额, 年初预算数 | … | 得分), or None.
+
+    Besides the column labels the row may hold only the block's heading (项目资金（万元）).
+    """
+    columns: dict[int, str] = {}
+    for (c, text), kind in zip(anchors, kinds, strict=True):
+        role = v.budget_column(text)
+        if role is not None:
+            columns[c] = role
+        elif kind != v.LABEL_FUNDS and not _is_unit_note(text):
+            return None
+    roles = set(columns.values())
+    if len(columns) < 2 or len(roles) < 2:
+        return None
+    if not roles & {v.BCOL_LONG, v.BCOL_ANNUAL, v.BCOL_INITIAL, v.BCOL_FULL_YEAR, v.BCOL_EXECUTED}:
+        return None
+    return columns
+
+
+def _fund_results(values: dict[str, Decimal]) -> ProjectResults | None:
+    """A self-evaluation's fund line as the project's results (None in a target table)."""
+    if not values.keys() & {v.BCOL_EXECUTED, v.BCOL_RATE, v.BCOL_SCORE}:
+        return None
+    return ProjectResults(
+        executed=values.get(v.BCOL_EXECUTED),
+        execution_rate=values.get(v.BCOL_RATE),
+        execution_points=values.get(v.BCOL_POINTS),
+        execution_score=values.get(v.BCOL_SCORE),
+        full_year_budget=values.get(v.BCOL_FULL_YEAR),
+    )
+
+
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_CHINESE_DIGITS = str.maketrans("〇○零Ｏ一二三四五六七八九", "0000123456789")
+_CHINESE_YEAR = re.compile(r"二[〇○零Ｏ][〇○零Ｏ一二三四五六七八九]{2}(?=\s*年)")
+
+
+def _year_digits(text: str) -> str:
+    """Years written with full-width digits or Chinese numerals (二〇二四年) as ASCII digits."""
+    text = text.translate(_FULLWIDTH_DIGITS)
+    return _CHINESE_YEAR.sub(lambda m: m.group(0).translate(_CHINESE_DIGITS), text)
 
 
 def _paragraph_numbers(blocks: list[Paragraph | Table]) -> dict[int, int]:
