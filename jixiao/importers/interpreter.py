@@ -9,6 +9,7 @@ read cleanly becomes a warning with its place; nothing is silently dropped or gu
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -95,6 +96,11 @@ class _Grid:
     names: list[str]  # header text per column, for warning places
     width: int
     previous: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def self_evaluation(self) -> bool:
+        """A self-evaluation table: its rows carry actuals and scores beside the targets."""
+        return v.ACTUAL in self.roles or v.SCORE in self.roles
 
     def column(self, row_place: str, role: str) -> str:
         """A cell's place, named by its column's header as the table writes it."""
@@ -258,6 +264,7 @@ class _Interpreter:
             assert grid is not None
             first = next(t for t in texts if t)
             if v.is_trailer(first):
+                self._total_score(texts, grid)
                 self.grid = None
                 r += 1
                 continue
@@ -410,6 +417,8 @@ class _Interpreter:
                 continue  # a label merged down over both rows heads the group
             cell = below[c]
             value = cell.text.strip()
+            if not value and cell.origin == (r + 1, c):
+                continue  # a heading whose merge web text lost, or a field left blank
             if cell.origin != (r + 1, c) or not value or v.label_kind(value):
                 return None
             kind = v.label_kind(text)
@@ -648,25 +657,77 @@ class _Interpreter:
         if note := looks_corrupted(target):
             self.warn(grid.column(place, v.TARGET), note)
         weight = None
-        if raw := values.get(v.WEIGHT):
+        not_applicable = grid.self_evaluation and _is_not_applicable(values.get(v.ACTUAL, ""))
+        if (raw := values.get(v.WEIGHT)) and not (not_applicable and _decimal(raw) is None):
             weight = _decimal(raw)
             if weight is None:
                 self.warn(grid.column(place, v.WEIGHT), f"无法读取权重“{raw}”")
         if self.project is None or self.header.has_identity():
             self._open_project_if_needed(force=True)
         assert self.project is not None
-        self.project.indicators.append(
-            IndicatorRow(
-                level1=level1,
-                level2=level2,
-                level3=level3,
-                target=target,
-                parsed=parsed,
-                description=values.get(v.DESCRIPTION) or None,
-                basis=values.get(v.BASIS) or None,
-                weight=weight,
-            )
+        row = IndicatorRow(
+            level1=level1,
+            level2=level2,
+            level3=level3,
+            target=target,
+            parsed=parsed,
+            description=values.get(v.DESCRIPTION) or None,
+            basis=values.get(v.BASIS) or None,
+            weight=weight,
         )
+        if grid.self_evaluation:
+            row = self._with_results(row, values, place, grid, not_applicable)
+        self.project.indicators.append(row)
+
+    def _with_results(
+        self,
+        row: IndicatorRow,
+        values: dict[str, str],
+        place: str,
+        grid: _Grid,
+        not_applicable: bool,
+    ) -> IndicatorRow:
+        """A self-evaluation row's 实际完成值, 分值, 得分 and 偏差原因 beside its target.
+
+        A row marked 不适用 keeps that as its actual and scores 0 of 0 points.
+        """
+        self._mark_results()
+        score = None
+        if (raw := values.get(v.SCORE)) and not (not_applicable and _decimal(raw) is None):
+            # 9.00（计算 9.84）: the score as decided, with the computed one in brackets.
+            score = _decimal(_BRACKETED_TAIL.sub("", raw))
+            if score is None:
+                self.warn(grid.column(place, v.SCORE), f"无法读取得分“{raw}”")
+        actual = values.get(v.ACTUAL) or None
+        zero = Decimal(0) if not_applicable else None
+        return dataclasses.replace(
+            row,
+            actual=None if actual in _BLANKS else actual,
+            points=zero if row.weight is None else row.weight,
+            score=zero if score is None else score,
+            explanation=values.get(v.EXPLANATION) or None,
+        )
+
+    def _mark_results(self) -> None:
+        """The current project comes from a self-evaluation table: it carries results."""
+        if self.project is not None and self.project.results is None:
+            self.project.results = ProjectResults()
+
+    def _total_score(self, texts: list[str], grid: _Grid) -> None:
+        """The 总分 row of a self-evaluation table: the score after the points total."""
+        cells = [squash_ws(t) for t in texts]
+        if "总分" not in cells or not grid.self_evaluation or self.project is None:
+            return
+        after = cells[cells.index("总分") + 1 :]
+        if v.SCORE in grid.roles and len(cells) == grid.width:
+            under = cells[grid.roles.index(v.SCORE)]
+            if _decimal(under) is not None:
+                after = [under]
+        numbers = [n for t in after if (n := _decimal(t)) is not None]
+        if numbers:
+            self._mark_results()
+            assert self.project.results is not None
+            self.project.results.total_score = numbers[1] if len(numbers) >= 2 else numbers[0]
 
 
 # ---------------------------------------------------------------- grid helpers
@@ -688,6 +749,14 @@ def _is_page_furniture(block: Paragraph | Table) -> bool:
     return isinstance(block, Paragraph) and bool(_PAGE_MARK.match(block.text.strip()))
 
 
+_BRACKETED_TAIL = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
+def _is_not_applicable(text: str) -> bool:
+    return squash_ws(text) in ("不适用", "不涉及")
+
+
+_BLANKS = ("—", "-", "/", "无", "－", "——")
 _MONEY_KINDS = (
     v.LABEL_TOTAL,
     v.LABEL_FISCAL,

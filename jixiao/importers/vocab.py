@@ -57,6 +57,7 @@ UNIT_NAME = "unit_name"
 BUDGET = "budget"
 GOAL = "goal"
 LONG_TERM = "long_term"  # a long-term (实施期/中长期) value column, read but not kept
+EXPLANATION = "explanation"  # 偏差原因分析及改进措施 of a self-evaluation table
 IGNORED = "ignored"
 
 _COLUMN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -65,14 +66,21 @@ _COLUMN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (LEVEL3, re.compile(r"^(三级(指标)?(名称|内容)?|指标名称|绩效指标名称)$")),
     (DESCRIPTION, re.compile(r"^(绩效)?指标(描述|解释|说明|内涵|定义)$|^指标值?说明$|^评价内容$")),
     (LONG_TERM, re.compile(r"^(实施期|中长期|中期|长期).*(指标值|目标值|目标)$")),
-    (ACTUAL, re.compile(r"^(实际|全年|当前|年度)?(实际)?完成(值|情况)$|^实际值$|^.*指标执行情况$")),
+    (
+        ACTUAL,
+        re.compile(
+            r"^(实际|全年|当前|年度)?(实际)?完成(值|情况)$|^(全年|年度)?实际(完成)?值$"
+            r"|^.*指标执行情况$|^(全年)?实际完成(指标)?值$"
+        ),
+    ),
     (BASIS, re.compile(r"^(指标值)?(确定|设定)?依据$|^绩效标准$|^指标来源$|^评价标准$|^标准$")),
     (
         TARGET,
         re.compile(
             r"^(本)?(年度|全年|当年)?(绩效)?(指标|目标)值(及单位)?$|^预期.*值$|^指标目标值$"
             r"|^(计划)?指标值\(或计划水平\)$|^计划指标值.*$|^(年度)?指标值.*$|^当年预期实现值$"
-            r"|^(年度)?目标值$|^预期指标值$|^预期(实现|目标)值?$"
+            r"|^(年度|年初|全年)?目标值$|^预期指标值$|^预期(实现|目标)值?$"
+            r"|^年初(设定)?(目标|指标)值$"
         ),
     ),
     (OP, re.compile(r"^(计算)?符号$|^运算符号?$|^指标符号$")),
@@ -82,9 +90,10 @@ _COLUMN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (SCORE, re.compile(r"^(得分|自评得分|评分)$")),
     (DIRECTION, re.compile(r"^指标方向(性)?$")),
     (
-        IGNORED,
-        re.compile(r"^(偏差原因|未完成原因|原因分析|备注|完成目标可能性|纠偏措施).*$|^.*改进措施$"),
+        EXPLANATION,
+        re.compile(r"^(偏差原因|未完成原因|原因分析|偏差及原因|纠偏措施).*$|^.*改进措施$"),
     ),
+    (IGNORED, re.compile(r"^(备注|完成目标可能性).*$")),
     (PROJECT_NAME, re.compile(r"^(项目(支出)?名称|专项(资金)?名称)$")),
     (PROJECT_CODE, re.compile(r"^项目(编码|代码|编号)$")),
     (UNIT_NAME, re.compile(r"^(单位|部门|预算单位|实施单位)(名称)?$")),
@@ -254,10 +263,13 @@ _LABEL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (LABEL_PLAN, re.compile(r"^(资金)?(支出|用款)计划(\(%\))?$")),
     (LABEL_GOAL_ANNUAL, re.compile(r"^(本)?年度(绩效)?目标$|^年度总体目标$|^本年度绩效目标$")),
     (LABEL_GOAL_LONG, re.compile(r"^(实施期|中长期|中期(滚动)?|长期)(绩效)?目标$")),
-    (LABEL_GOAL, re.compile(r"^(项目)?绩效目标$|^总体目标$")),
+    (LABEL_GOAL, re.compile(r"^(项目)?绩效目标$|^总体目标$|^预期目标$|^年初设定目标$")),
     (
         LABEL_IGNORED,
-        re.compile(r"^(主管部门|项目属性|项目类型|项目期|项目性质|联系人.*|负责人.*|项目负责人)$"),
+        re.compile(
+            r"^(主管部门|项目属性|项目类型|项目期|项目性质|联系人.*|负责人.*|项目负责人"
+            r"|(全年)?实际完成情况|自评等级)$"
+        ),
     ),
 ]
 
