@@ -103,11 +103,17 @@ def _is_value(text: str) -> bool:
 
 def segment(cells: list[str], roles: list[str | None]) -> list[list[str]]:
     """Split a stream of cells into rows at level names and at text that follows a value."""
+    return [row for _, row in segment_spans(cells, roles)]
+
+
+def segment_spans(cells: list[str], roles: list[str | None]) -> list[tuple[int, list[str]]]:
+    """segment(), each row with the index of its first cell in ``cells``."""
     has_basis = v.BASIS in roles
     has_unit = v.UNIT in roles
-    rows: list[list[str]] = []
+    rows: list[tuple[int, list[str]]] = []
     row: list[str] = []
-    for cell in (c.strip() for c in cells):
+    start = 0
+    for index, cell in enumerate(c.strip() for c in cells):
         if not cell:
             continue
         starts_row = False
@@ -118,11 +124,13 @@ def segment(cells: list[str], roles: list[str | None]) -> list[list[str]]:
             unit_cell = has_unit and len(cell) <= 4 and not re.search(r"\d", cell)
             starts_row = not (has_basis and v.is_basis_like(cell)) and not unit_cell
         if starts_row and row:
-            rows.append(row)
+            rows.append((start, row))
             row = []
+        if not row:
+            start = index
         row.append(cell)
     if row:
-        rows.append(row)
+        rows.append((start, row))
     return rows
 
 

@@ -28,7 +28,7 @@ from jixiao.core.targets import is_target_like, looks_corrupted, normalize_op, p
 from jixiao.importers import limits
 from jixiao.importers import places as at
 from jixiao.importers import vocab as v
-from jixiao.importers.flat import rows_from_flat_text, stream_rows
+from jixiao.importers.flat import rows_from_flat_text, segment_spans, stream_rows
 from jixiao.importers.grid import ImportFailure, Paragraph, Source, Table
 from jixiao.importers.unit_goal import read_unit_goal
 
@@ -139,10 +139,25 @@ class _Interpreter:
         self.doc.unit_goal = read_unit_goal(paragraphs)
         self._scan_money_unit(paragraphs)
         self.paragraph_numbers = _paragraph_numbers(flat)
-        for index, block in enumerate(flat):
+        streams = _cell_per_line_runs(flat)
+        index = 0
+        while index < len(flat):
+            block = flat[index]
+            if index in streams:
+                end = streams[index]
+                self._read_stream(
+                    [
+                        (b.text, at.paragraph(self.paragraph_numbers[k]))
+                        for k, b in enumerate(flat[index:end], start=index)
+                        if isinstance(b, Paragraph)
+                    ]
+                )
+                index = end
+                continue
+            index += 1
             if isinstance(block, Paragraph):
-                limits.check_time(at.paragraph(self.paragraph_numbers[index]))
-                self._paragraph(block, flat, index)
+                limits.check_time(at.paragraph(self.paragraph_numbers[index - 1]))
+                self._paragraph(block, flat, index - 1)
             else:
                 self._table(block)
         self._close_project()
@@ -387,22 +402,22 @@ class _Interpreter:
             return False
         kind = money[0] if money else v.LABEL_TOTAL  # values right under the column labels
         values = {role: _cell_text(table, r, c, keep_copies=True) for c, role in columns.items()}
-        values = {role: text for role, text in values.items() if text}
-        pick = next(
-            (values[k] for k in _BUDGET_VALUE_ORDER if k in values and k in columns.values()),
-            None,
-        )
+        self._budget_values(kind, values, place)
+        return True
+
+    def _budget_values(self, kind: str, values: dict[str, str], place: str) -> None:
+        """A money line's amounts by budget column: the budget, and a self-evaluation's results."""
+        values = {role: text for role, text in values.items() if text and text not in _BLANKS}
+        pick = next((values[k] for k in _BUDGET_VALUE_ORDER if k in values), None)
         if pick is not None:
             self._set_header(kind, pick, place)
         if kind == v.LABEL_TOTAL:
             for role in _RESULT_COLUMNS:
                 if role in values:
-                    number = (
-                        _percent(values[role]) if role == v.BCOL_RATE else _decimal(values[role])
-                    )
+                    text = values[role]
+                    number = _percent(text) if role == v.BCOL_RATE else _decimal(text)
                     if number is not None:
                         self.header.fund_results[role] = number
-        return True
 
     def _values_below(
         self, table: Table, r: int, labels: list[tuple[int, str]]
@@ -434,31 +449,99 @@ class _Interpreter:
             h.goals[kind] += "\n" + text
 
     def _long_row(self, cells: list[str], place: str) -> None:
-        """A row holding a header block and perhaps a whole grid: read labels, then the grid."""
-        for i, text in enumerate(cells):
-            if v.column_role(text) == v.LEVEL1:
-                start, end = i, i
-                while start > 0 and v.column_role(cells[start - 1]):
-                    start -= 1
-                while end < len(cells) and v.column_role(cells[end]):
-                    end += 1
-                header = cells[start:end]
-                roles = _header_roles(header)
-                if roles is not None:
-                    names = [squash_ws(t) for t in header]
-                    roles, names, _ = _unfold_header(roles, names)
-                    self._open_project_if_needed(force=True)
-                    self.grid = _Grid(_resolve_duplicates(roles, names), names, len(roles))
-                    self.found_grid = True
-                    self._stream(cells[end:], place, self.grid)
-                    return
-            kind = v.label_kind(text)
-            if kind and kind != v.LABEL_PLAN and i + 1 < len(cells):
-                nxt = cells[i + 1]
-                if v.label_kind(nxt) is None and v.column_role(nxt) is None:
-                    self._set_header(kind, nxt, place)
-            elif kind is None:
+        """A row holding a header block and perhaps a whole grid (web text lost the rows)."""
+        self._read_stream([(t, place) for t in cells])
+
+    def _read_stream(self, cells: list[tuple[str, str]], grids: bool = True) -> None:
+        """Cells that lost their rows, each with its place.
+
+        Read in order: header-block labels and their values, budget blocks under their column
+        labels, and indicator grids (rows recovered from content); a new header block or a
+        footer ends a grid.
+        """
+        texts = [t.strip() for t, _ in cells]
+        i = 0
+        while i < len(texts):
+            text = texts[i]
+            place = cells[i][1]
+            if grids and _starts_header(texts, i) and (end := self._stream_grid(cells, i)):
+                i = end
+                continue
+            if v.budget_column(text) and i + 1 < len(texts) and v.budget_column(texts[i + 1]):
+                i = self._stream_budget(texts, i, place)
+                continue
+            if m := v.MONEY_UNIT.search(text):
+                self.money_unit = m.group(1)
+            elif len(text) <= 24 and (m := v.MONEY_UNIT_IN_LABEL.search(text)):
+                self.header.money_unit = self.header.money_unit or m.group(1)
+            split = _inline_label(text)
+            label, value = split if split else (text, None)
+            kind = v.label_kind(label)
+            if kind is None:
                 self._maybe_unit_cell(text)
+            elif kind == v.LABEL_PLAN:
+                rest = " ".join(texts[i + 1 : i + 13])
+                if pairs := _PLAN_PAIR.findall(rest):
+                    self.header.plan = _checkpoints([(int(m), p) for m, p in pairs], place, self)
+            elif value is not None:
+                self._set_header(kind, value, place)
+            elif i + 1 < len(texts):
+                nxt = texts[i + 1]
+                if nxt and v.label_kind(nxt) is None and v.column_role(nxt) is None:
+                    self._set_header(kind, nxt, place)
+                    i += 1
+            i += 1
+
+    def _stream_grid(self, cells: list[tuple[str, str]], i: int) -> int | None:
+        """Read the grid whose header starts at cell i; the index after it, None if no header."""
+        texts = [t.strip() for t, _ in cells]
+        end = i
+        while end < len(texts) and v.column_role(texts[end]):
+            end += 1
+        header = texts[i:end]
+        roles = _header_roles(header)
+        if roles is None:
+            return None
+        names = [squash_ws(t) for t in header]
+        roles, names, _ = _unfold_header(roles, names)
+        self._open_project_if_needed(force=True)
+        grid = _Grid(_resolve_duplicates(roles, names), names, len(roles))
+        self.grid = grid
+        self.found_grid = True
+        stop = end
+        while stop < len(texts) and not _ends_stream_grid(texts, stop):
+            stop += 1
+        for start, row in segment_spans(texts[end:stop], grid.roles):
+            self._grid_row(row, cells[end + start][1], grid)
+        total = next(
+            (k for k in range(stop, min(stop + 8, len(texts))) if squash_ws(texts[k]) == "总分"),
+            None,
+        )
+        if total is not None:
+            self._total_score(texts[total : total + 4], grid, stream=True)
+        if stop < len(texts):
+            self.grid = None  # else the grid may go on in the table's next rows
+        return stop
+
+    def _stream_budget(self, texts: list[str], i: int, place: str) -> int:
+        """Budget column labels, then money lines each followed by its amounts in order."""
+        columns: list[str] = []
+        while i < len(texts) and (role := v.budget_column(texts[i])):
+            columns.append(role)
+            i += 1
+        while i < len(texts):
+            split = _inline_label(texts[i])
+            label = split[0] if split else texts[i]
+            kind = v.label_kind(label)
+            if kind not in _MONEY_KINDS or kind == v.LABEL_FUNDS:
+                break
+            i += 1
+            amounts = [split[1]] if split else []
+            while i < len(texts) and len(amounts) < len(columns) and _is_amount(texts[i]):
+                amounts.append(texts[i])
+                i += 1
+            self._budget_values(kind, dict(zip(columns, amounts, strict=False)), place)
+        return i
 
     def _maybe_unit_cell(self, text: str) -> None:
         if self.doc.unit is None and (m := v.UNIT_CODE_NAME.match(text.strip())):
@@ -492,6 +575,8 @@ class _Interpreter:
                 self.doc.year = int(m.group(1))
         elif kind in _MONEY_KINDS:
             amount, unit = _money(value)
+            if amount is None and v.label_kind(value) is not None:
+                return  # the next label, in a layout that left this amount blank
             if amount is None:
                 if value not in ("", "—", "-", "/", "无"):
                     self.warn(place, f"无法读取金额“{value}”")
@@ -713,13 +798,13 @@ class _Interpreter:
         if self.project is not None and self.project.results is None:
             self.project.results = ProjectResults()
 
-    def _total_score(self, texts: list[str], grid: _Grid) -> None:
+    def _total_score(self, texts: list[str], grid: _Grid, stream: bool = False) -> None:
         """The 总分 row of a self-evaluation table: the score after the points total."""
         cells = [squash_ws(t) for t in texts]
         if "总分" not in cells or not grid.self_evaluation or self.project is None:
             return
         after = cells[cells.index("总分") + 1 :]
-        if v.SCORE in grid.roles and len(cells) == grid.width:
+        if v.SCORE in grid.roles and len(cells) == grid.width and not stream:
             under = cells[grid.roles.index(v.SCORE)]
             if _decimal(under) is not None:
                 after = [under]
@@ -839,6 +924,88 @@ def _year_digits(text: str) -> str:
     """Years written with full-width digits or Chinese numerals (二〇二四年) as ASCII digits."""
     text = text.translate(_FULLWIDTH_DIGITS)
     return _CHINESE_YEAR.sub(lambda m: m.group(0).translate(_CHINESE_DIGITS), text)
+
+
+def _is_amount(text: str) -> bool:
+    """A budget block's amount, percent or blank mark (—) in a stream of cells."""
+    t = squash_ws(text)
+    return t in _BLANKS or _money(t)[0] is not None or _PERCENT.match(t) is not None
+
+
+# A paragraph that opens a table rather than being one of its cells: a table title.
+_TABLE_TITLE = re.compile(
+    r"绩效(目标|自评|监控)[^，。,;；]{0,12}表|^[(（]?\s*20\d{2}\s*年度?\s*[)）]?$"
+)
+
+
+def _cell_per_line_runs(blocks: list[Paragraph | Table]) -> dict[int, int]:
+    """Runs of paragraphs that are a table's cells one per line (text copied from a web page).
+
+    A run holds a grid header spread over several paragraphs (一级指标, 二级指标, …, one per
+    line); it reaches back over the header block above it to the table's title and forward to
+    the next title or table. Returns {first block index: index after the run}.
+    """
+    runs: dict[int, int] = {}
+    texts = [b.text.strip() if isinstance(b, Paragraph) else None for b in blocks]
+    i = 0
+    while i < len(blocks):
+        if not _is_header_run(texts, i):
+            i += 1
+            continue
+        start = i
+        while (
+            start > 0
+            and (prev := texts[start - 1]) is not None
+            and start - 1 not in runs.values()
+            and len(prev) <= 300
+            and not _TABLE_TITLE.search(prev)
+            and not _PROJECT_TITLE.match(prev)
+        ):
+            start -= 1
+        if runs and start < max(runs.values()):
+            start = max(runs.values())
+        end = i + 1
+        while end < len(blocks) and (text := texts[end]) is not None:
+            if len(text) < 60 and (_TABLE_TITLE.search(text) or _PROJECT_TITLE.match(text)):
+                break
+            end += 1
+        runs[start] = end
+        i = end
+    return runs
+
+
+def _is_header_run(texts: list[str | None], i: int) -> bool:
+    """Paragraph i is 一级指标 alone, and the paragraphs after it name the grid's columns."""
+    text = texts[i]
+    if text is None or v.column_role(text) != v.LEVEL1:
+        return False
+    names: list[str] = []
+    k = i
+    while k < len(texts) and (t := texts[k]) is not None and len(t) <= 30 and v.column_role(t):
+        names.append(t)
+        k += 1
+    return len(names) >= 3 and _header_roles(names) is not None
+
+
+def _starts_header(texts: list[str], i: int) -> bool:
+    """A run of column names from cell i that includes 一级指标 (a flattened grid header)."""
+    k = i
+    while k < len(texts) and (role := v.column_role(texts[k])):
+        if role == v.LEVEL1:
+            return True
+        k += 1
+    return False
+
+
+def _ends_stream_grid(texts: list[str], k: int) -> bool:
+    """Where a grid in a stream of cells ends: a footer, or the next project's header block."""
+    text = texts[k]
+    if v.is_trailer(text) or squash_ws(text) == "总分":
+        return True
+    kind = v.label_kind(text)
+    if kind in (v.LABEL_CODE, v.LABEL_NAME) and k + 1 < len(texts):
+        return v.label_kind(texts[k + 1]) is None
+    return bool(_PROJECT_TITLE.match(text))
 
 
 def _paragraph_numbers(blocks: list[Paragraph | Table]) -> dict[int, int]:
