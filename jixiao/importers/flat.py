@@ -110,12 +110,18 @@ def segment_spans(cells: list[str], roles: list[str | None]) -> list[tuple[int, 
     """segment(), each row with the index of its first cell in ``cells``."""
     has_basis = v.BASIS in roles
     has_unit = v.UNIT in roles
+    has_explanation = v.EXPLANATION in roles
+    texts = [c.strip() for c in cells]
+    filled = [t for t in texts if t]
     rows: list[tuple[int, list[str]]] = []
     row: list[str] = []
     start = 0
-    for index, cell in enumerate(c.strip() for c in cells):
+    seen = 0
+    for index, cell in enumerate(texts):
         if not cell:
             continue
+        seen += 1
+        following = filled[seen] if seen < len(filled) else None
         starts_row = False
         if v.is_level_name(cell):
             # A level-2 name right after a level-1 name stays in its row.
@@ -123,6 +129,8 @@ def segment_spans(cells: list[str], roles: list[str | None]) -> list[tuple[int, 
         elif row and _is_value(row[-1]) and not _is_value(cell):
             unit_cell = has_unit and len(cell) <= 4 and not re.search(r"\d", cell)
             starts_row = not (has_basis and v.is_basis_like(cell)) and not unit_cell
+            if starts_row and has_explanation and _explains(row, cell, following):
+                starts_row = False
         if starts_row and row:
             rows.append((start, row))
             row = []
@@ -132,6 +140,18 @@ def segment_spans(cells: list[str], roles: list[str | None]) -> list[tuple[int, 
     if row:
         rows.append((start, row))
     return rows
+
+
+def _explains(row: list[str], cell: str, following: str | None) -> bool:
+    """A self-evaluation row's 偏差原因 after its score, not the next row's indicator name.
+
+    The row so far ends in two numbers (分值, 得分) and the text is followed by a level name,
+    by nothing, or reads as a sentence.
+    """
+    scores = len(row) >= 3 and all(re.fullmatch(r"\d+(?:\.\d+)?", c) for c in row[-2:])
+    if not scores:
+        return False
+    return following is None or v.is_level_name(following) or bool(re.search(r"[，。；,;]", cell))
 
 
 def stream_rows(cells: list[str], roles: list[str | None], place: str) -> FlatResult:

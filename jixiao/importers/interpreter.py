@@ -487,7 +487,8 @@ class _Interpreter:
                 self._set_header(kind, value, place)
             elif i + 1 < len(texts):
                 nxt = texts[i + 1]
-                if nxt and v.label_kind(nxt) is None and v.column_role(nxt) is None:
+                taken = v.label_kind(nxt) or v.column_role(nxt) or v.budget_column(nxt)
+                if nxt and not taken and (kind != v.LABEL_FUNDS or _is_amount(nxt)):
                     self._set_header(kind, nxt, place)
                     i += 1
             i += 1
@@ -527,6 +528,9 @@ class _Interpreter:
         """Budget column labels, then money lines each followed by its amounts in order."""
         columns: list[str] = []
         while i < len(texts) and (role := v.budget_column(texts[i])):
+            line = v.label_kind(texts[i]) in _MONEY_KINDS
+            if columns and line and i + 1 < len(texts) and _is_amount(texts[i + 1]):
+                break  # 年度资金总额 followed by its amounts: the first money line
             columns.append(role)
             i += 1
         while i < len(texts):
@@ -1135,7 +1139,9 @@ def _fit(role: str | None, text: str) -> float:
     if role == v.BASIS:
         return 1.0 if v.is_basis_like(text) else (-2.0 if level1 or level2 else 0.0)
     if role in (v.WEIGHT, v.SCORE):
-        return 1.5 if _decimal(text) is not None else -1.0
+        if _is_not_applicable(text) or text.strip() in _BLANKS:
+            return 0.5
+        return 1.5 if _decimal(_BRACKETED_TAIL.sub("", text)) is not None else -1.0
     if role == v.ACTUAL:
         return 0.5
     if role == v.BUDGET:
@@ -1147,32 +1153,55 @@ def _fit(role: str | None, text: str) -> float:
     return -1.0 if role is None else 0.0
 
 
+_GAP_PENALTY = 0.5  # a cell skipped inside a row (web text drops blank cells) costs a little
+
+
 def _align(cells: list[str], roles: list[str | None]) -> list[str | None] | None:
     """Place a row's cells under the grid's columns.
 
-    Sources that drop merged cells (web text) give short rows whose leading cells are missing.
-    Every placement of the row's filled cells is scored by how well each cell fits its column;
-    the best wins, ties going right (missing cells are merged ones on the left).
+    Sources that drop merged or blank cells (web text) give short rows: the leading cells (the
+    merged level names) are missing, and blank cells inside the row are gone. Every placement
+    of the row's cells in order is scored by how well each cell fits its column, a skipped
+    column inside the row costing a little; the best wins, ties going right (missing cells
+    are merged ones on the left).
     """
     width = len(roles)
     end = max((i for i, t in enumerate(cells) if t), default=-1) + 1
-    content = cells[:end]
-    if not content:
+    content = cells[:end][:width]
+    n = len(content)
+    if not n:
         return None
-    if len(content) > width:
-        content = content[:width]
-    best: tuple[float, int] | None = None
-    for k in range(0, width - len(content) + 1):
-        score = sum(_fit(roles[k + i], t) for i, t in enumerate(content))
-        if k == 0 and len(cells) == width:
+    # A row as wide as the grid (Word, Excel) kept its blank cells: no gaps inside it.
+    gaps = len(cells) < width
+    # best[i][j]: the best score of cells i.. with cell i under column j, and where cell i+1 goes.
+    best: list[list[tuple[float, int]]] = [[(float("-inf"), -1)] * width for _ in range(n)]
+    for i in range(n - 1, -1, -1):
+        for j in range(i, width - (n - i) + 1):
+            fit = _fit(roles[j], content[i])
+            if i == n - 1:
+                best[i][j] = (fit, -1)
+                continue
+            choice = (float("-inf"), -1)
+            for k in range(j + 1, (width - (n - i - 1) if gaps else j + 1) + 1):
+                score = best[i + 1][k][0] - (_GAP_PENALTY if k > j + 1 else 0.0)
+                if score > choice[0]:
+                    choice = (score, k)
+            best[i][j] = (fit + choice[0], choice[1])
+    start = (float("-inf"), -1)
+    for j in range(0, width - n + 1):
+        score = best[0][j][0]
+        if j == 0 and len(cells) == width:
             score += 0.25  # a full-width row (Word, Excel) is most likely placed as is
-        if best is None or score >= best[0]:
-            best = (score, k)
-    assert best is not None
-    score, k = best
-    if score < 0:
+        if score >= start[0]:
+            start = (score, j)
+    if start[0] < 0:
         return None
-    return roles[k : k + len(content)]
+    placed: list[str | None] = []
+    j = start[1]
+    for i in range(n):
+        placed.append(roles[j])
+        j = best[i][j][1]
+    return placed
 
 
 def _long_text_below(table: Table, r: int) -> str | None:

@@ -139,6 +139,7 @@ def _read_pipe_table(lines: list[str], i: int, source: Source) -> int:
     rows: list[list[str]] = []
     row: list[str] = []
     pending_text: list[str] = []
+    whole_rows = False  # the table writes each row on a line of its own
 
     def end_row() -> None:
         nonlocal row
@@ -159,6 +160,8 @@ def _read_pipe_table(lines: list[str], i: int, source: Source) -> int:
             # A bare text line inside a pipe table is a cell whose "|" sits on the next line;
             # a text line followed by no pipe at all ends the table.
             nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+            if whole_rows and nxt.startswith("|") and not pending_text:
+                break  # a title between two tables of whole-row lines ("| a | b |")
             if "|" in nxt or (row and pending_text):
                 pending_text.append(line)
                 i += 1
@@ -183,6 +186,7 @@ def _read_pipe_table(lines: list[str], i: int, source: Source) -> int:
             # A whole row on one line ("| a | b |").
             end_row()
             rows.append(cells)
+            whole_rows = True
         else:
             row.extend(cells or [""])
             if _ROW_END.search(line):

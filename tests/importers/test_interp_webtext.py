@@ -1,0 +1,237 @@
+"""Text copied from web pages: one cell per line, pipe tables, tables run together, long-term
+beside annual columns, self-evaluation tables. Each layout is written by hand, small, and read
+to its real values."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from jixiao.core.document import Budget, ProjectResults, TargetDocument, validate_dict
+from jixiao.importers import load_text
+
+D = Decimal
+
+
+def _lines(*cells: str) -> str:
+    return "\n".join(cells)
+
+
+def _rows(document: TargetDocument, project: int = 0) -> list[tuple[str, str, str, str]]:
+    return [(i.level1, i.level2, i.level3, i.target) for i in document.projects[project].indicators]
+
+
+def _load(text: str, clean: bool = True) -> TargetDocument:
+    """The text read; with ``clean``, every cell was placed without a warning."""
+    document = load_text(text)
+    validate_dict(document.to_dict())
+    if clean:
+        assert document.warnings == [], document.warnings
+    return document
+
+
+HEADER_BLOCK = [
+    "2024年度项目支出绩效目标表",
+    "项目名称",
+    "职业技能培训",
+    "主管部门",
+    "某县人力资源和社会保障局",
+    "项目资金（万元）",
+    "年度资金总额",
+    "15",
+    "其中：财政拨款",
+    "12",
+    "其他资金",
+    "3",
+    "年度目标",
+    "开展职业技能培训300人次，培训合格率不低于95%",
+]
+ROWS = [
+    ("产出指标", "数量指标", "培训人次", "≥300人次"),
+    ("产出指标", "质量指标", "培训合格率", "≥95%"),
+    ("效益指标", "社会效益指标", "就业率提升", "明显提升"),
+    ("满意度指标", "服务对象满意度指标", "学员满意度", "≥90%"),
+]
+# The grid one cell per line: merged level cells appear once, at their first row.
+GRID_CELLS = [
+    *("一级指标", "二级指标", "三级指标", "指标值"),
+    *("产出指标", "数量指标", "培训人次", "≥300人次"),
+    *("质量指标", "培训合格率", "≥95%"),
+    *("效益指标", "社会效益指标", "就业率提升", "明显提升"),
+    *("满意度指标", "服务对象满意度指标", "学员满意度", "≥90%"),
+]
+
+
+def test_one_cell_per_line_gives_header_block_and_rows() -> None:
+    document = _load(_lines(*HEADER_BLOCK, *GRID_CELLS))
+    assert document.year == 2024
+    (project,) = document.projects
+    assert project.name == "职业技能培训"
+    assert project.budget == Budget("万元", D("15"), D("12"), D("3"))
+    assert project.goal == "开展职业技能培训300人次，培训合格率不低于95%"
+    assert _rows(document) == ROWS
+    assert document.warnings == []
+
+
+def test_one_cell_per_line_with_blank_descriptions_and_bases_dropped() -> None:
+    text = _lines(
+        "2024年度项目支出绩效目标表",
+        "项目名称",
+        "职业技能培训",
+        *("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"),
+        *("产出指标", "数量指标", "培训人次", "全年培训的人次", "≥300人次", "计划标准"),
+        *("质量指标", "培训合格率", "≥95%", "行业标准"),
+        *("满意度指标", "服务对象满意度指标", "学员满意度", "问卷调查的满意比例", "≥90%"),
+    )
+    document = _load(text)
+    indicators = document.projects[0].indicators
+    assert [(i.level3, i.description, i.target, i.basis) for i in indicators] == [
+        ("培训人次", "全年培训的人次", "≥300人次", "计划标准"),
+        ("培训合格率", None, "≥95%", "行业标准"),
+        ("学员满意度", "问卷调查的满意比例", "≥90%", None),
+    ]
+    assert [i.level2 for i in indicators] == ["数量指标", "质量指标", "服务对象满意度指标"]
+
+
+def test_two_projects_one_cell_per_line_run_together() -> None:
+    second = [
+        "项目名称",
+        "劳动监察执法",
+        "年度资金总额",
+        "8万元",
+        *("一级指标", "二级指标", "三级指标", "指标值"),
+        *("产出指标", "数量指标", "检查用人单位户数", "≥200户"),
+        *("时效指标", "案件办结及时率", "≥98%"),
+    ]
+    document = _load(_lines(*HEADER_BLOCK, *GRID_CELLS, *second))
+    first, other = document.projects
+    assert (first.name, first.budget.total) == ("职业技能培训", D("15"))
+    assert _rows(document, 0) == ROWS
+    assert (other.name, other.budget.total, other.budget.unit) == ("劳动监察执法", D("8"), "万元")
+    assert _rows(document, 1) == [
+        ("产出指标", "数量指标", "检查用人单位户数", "≥200户"),
+        ("产出指标", "时效指标", "案件办结及时率", "≥98%"),
+    ]
+
+
+def test_self_evaluation_one_cell_per_line() -> None:
+    text = _lines(
+        "项目支出绩效自评表",
+        "（2023年度）",
+        "项目名称",
+        "乡村道路养护",
+        "项目资金（万元）",
+        *("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"),
+        *("年度资金总额", "120", "118", "106.2", "10", "90%", "9"),
+        *("其中：当年财政拨款", "100", "100", "90", "—", "90%", "—"),
+        *("上年结转资金", "15", "15", "14.2", "—", "94.67%", "—"),
+        *("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"),
+        "偏差原因分析及改进措施",
+        *("产出指标", "数量指标", "养护里程", "≥120公里", "118公里", "20", "19"),
+        "两条路段并入改建工程",
+        *("质量指标", "优良路率", "≥80%", "82%", "20", "20"),
+        *("满意度指标", "服务对象满意度指标", "沿线群众满意度", "≥90%", "92%", "50", "50"),
+        *("总分", "100", "88"),
+    )
+    document = _load(text)
+    assert document.year == 2023
+    (project,) = document.projects
+    assert project.budget == Budget("万元", D("120"), D("100"), None, D("15"))
+    assert project.results == ProjectResults(
+        executed=D("106.2"),
+        execution_rate=D("90"),
+        execution_points=D("10"),
+        execution_score=D("9"),
+        total_score=D("88"),
+        full_year_budget=D("118"),
+    )
+    assert [
+        (i.level2, i.level3, i.target, i.actual, i.points, i.score, i.explanation)
+        for i in project.indicators
+    ] == [
+        ("数量指标", "养护里程", "≥120公里", "118公里", D("20"), D("19"), "两条路段并入改建工程"),
+        ("质量指标", "优良路率", "≥80%", "82%", D("20"), D("20"), None),
+        ("服务对象满意度指标", "沿线群众满意度", "≥90%", "92%", D("50"), D("50"), None),
+    ]
+
+
+def test_pipe_table_with_long_term_beside_annual_columns() -> None:
+    text = _lines(
+        "2024年度项目支出绩效目标表",
+        "| 项目名称 | 城乡供水保障 | | | | |",
+        "| 一级指标 | 二级指标 | 三级指标 | 中长期指标值 | 三级指标 | 年度指标值 |",
+        "| 产出指标 | 数量指标 | 新建供水管网 | ≥150公里 | 新建供水管网 | ≥50公里 |",
+        "| 产出指标 | 质量指标 | 水质达标率 | 100% | 水质达标率 | ≥99% |",
+        "| 效益指标 | 社会效益指标 | 受益人口 | ≥30万人 | 受益人口 | ≥10万人 |",
+    )
+    document = _load(text)
+    assert _rows(document) == [
+        ("产出指标", "数量指标", "新建供水管网", "≥50公里"),
+        ("产出指标", "质量指标", "水质达标率", "≥99%"),
+        ("效益指标", "社会效益指标", "受益人口", "≥10万人"),
+    ]
+
+
+def test_pipe_cells_one_per_line_with_row_ends() -> None:
+    text = _lines(
+        "2024年度项目支出绩效目标表",
+        "项目名称 |",
+        "职业技能培训 |",
+        "||",
+        "一级指标 |",
+        "二级指标 |",
+        "三级指标 |",
+        "指标值 |",
+        "||",
+        "产出指标 |",
+        "数量指标 |",
+        "培训人次 |",
+        "≥300人次 |",
+        "||",
+        "质量指标 |",
+        "培训合格率 |",
+        "≥95% |",
+        "||",
+    )
+    document = _load(text)
+    assert document.projects[0].name == "职业技能培训"
+    assert _rows(document) == ROWS[:2]
+
+
+def test_table_run_together_without_spaces() -> None:
+    text = _lines(
+        "2024年度项目支出绩效目标表",
+        "项目名称职业技能培训",
+        "一级指标二级指标三级指标指标值产出指标数量指标培训人次≥300人次质量指标培训合格率≥95%"
+        "满意度指标服务对象满意度指标学员满意度≥90%",
+    )
+    document = _load(text, clean=False)
+    assert _rows(document) == [ROWS[0], ROWS[1], ROWS[3]]
+    # Cells cut from running text are always to be checked row by row.
+    assert any("请逐行核对" in w.message for w in document.warnings)
+
+
+def test_two_pipe_tables_one_after_another() -> None:
+    text = _lines(
+        "1.职业技能培训绩效目标表",
+        "| 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+        "| 产出指标 | 数量指标 | 培训人次 | ≥300人次 |",
+        "2.劳动监察执法绩效目标表",
+        "| 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+        "| 产出指标 | 数量指标 | 检查用人单位户数 | ≥200户 |",
+    )
+    document = _load(text)
+    assert [p.name for p in document.projects] == ["职业技能培训", "劳动监察执法"]
+    assert _rows(document, 1) == [("产出指标", "数量指标", "检查用人单位户数", "≥200户")]
+
+
+def test_row_run_into_one_line_of_a_pipe_table() -> None:
+    """A web page that lost the row breaks: header block, fund block and grid in one row."""
+    cells = [
+        *HEADER_BLOCK[1:],
+        *GRID_CELLS,
+    ]
+    text = _lines("2024年度项目支出绩效目标表", "| " + " | ".join(cells) + " |")
+    document = _load(text)
+    (project,) = document.projects
+    assert project.budget == Budget("万元", D("15"), D("12"), D("3"))
+    assert _rows(document) == ROWS
