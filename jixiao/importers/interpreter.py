@@ -237,6 +237,10 @@ class _Interpreter:
                 return
             self.found_grid = True
             self.warnings.extend(result.warnings)
+            if re.search(r"一级指标\s+二级指标", text):
+                # Cells separated by spaces: the header block before the grid reads as a stream.
+                head = text[: text.find("一级指标")].split()
+                self._read_stream([(t, place) for t in head], grids=False)
             self._open_project_if_needed(force=True)
             grid = _Grid(
                 _resolve_duplicates(result.roles, [""] * len(result.roles)),
@@ -874,6 +878,8 @@ def _inline_label(text: str) -> tuple[str, str] | None:
     for m in re.finditer(r"[:：]", text[:20]):
         label, value = text[: m.start()].strip(), text[m.end() :].strip()
         if value and len(label) >= 2 and v.label_kind(label) is not None:
+            if _is_unit_note(value) or v.MONEY_UNIT.match(value):
+                return None  # 填报单位（盖章）： 单位：万元 — a form's blank, then the money unit
             return label, value
     return None
 
