@@ -205,8 +205,10 @@ class _Interpreter:
         for text in texts:
             if m := _YEAR_TITLE.search(squash_ws(text)):
                 return int(m.group(1))
-        if m := _YEAR_NAME.search(_year_digits(self.source.name)):
-            return int(m.group(1))
+        titles = [at.sheet_title(b.place) or "" for b in blocks if isinstance(b, Table)]
+        for text in [*titles, self.source.name]:
+            if m := _YEAR_NAME.search(_year_digits(text)):
+                return int(m.group(1))
         return None
 
     def _scan_money_unit(self, paragraphs: list[str]) -> None:
@@ -214,6 +216,10 @@ class _Interpreter:
             if len(text) < 60 and (m := v.MONEY_UNIT.search(text)):
                 self.money_unit = m.group(1)
                 return
+        # 目标表（万元）.xlsx: the file's name is the last place that may state it.
+        name = self.source.name
+        if m := v.MONEY_UNIT.search(name) or v.MONEY_UNIT_IN_LABEL.search(name):
+            self.money_unit = m.group(1)
 
     def _paragraph(self, block: Paragraph, blocks: list[Paragraph | Table], index: int) -> None:
         text = block.text
@@ -361,7 +367,8 @@ class _Interpreter:
             # A field's second paragraph in a row of its own (a goal's item 2).
             self._append_header(self.last_label, anchors[0][1])
             return r + 1
-        if len(anchors) >= 2 and all(kinds) and v.LABEL_PLAN not in kinds:
+        separate = len({c for c, _ in anchors}) == len(anchors)  # no `label：value` cell
+        if len(anchors) >= 2 and separate and all(kinds) and v.LABEL_PLAN not in kinds:
             below = self._values_below(table, r, anchors)
             if below is not None:
                 for field_kind, field_value in below:
@@ -569,7 +576,10 @@ class _Interpreter:
             if code and not h.code:
                 h.code = code
         elif kind == v.LABEL_UNIT:
-            if self.doc.unit is None:
+            # 填报单位：某局（盖章）: the seal's note is no part of the name.
+            value = _SEAL_NOTE.sub("", value).strip()
+            other_field = v.label_kind(value) is not None or _inline_label(value) is not None
+            if self.doc.unit is None and value and not _is_unit_note(value) and not other_field:
                 m = v.UNIT_CODE_NAME.match(value)
                 code_name = re.match(r"^(\d{3,})\s*[-—－_]\s*(.+)$", value)
                 if m:
@@ -849,6 +859,7 @@ def _is_not_applicable(text: str) -> bool:
     return squash_ws(text) in ("不适用", "不涉及")
 
 
+_SEAL_NOTE = re.compile(r"[(（]\s*(盖章|公章|签章|章)\s*[)）]")
 _BLANKS = ("—", "-", "/", "无", "－", "——")
 _MONEY_KINDS = (
     v.LABEL_TOTAL,
@@ -1239,8 +1250,8 @@ def _decimal(text: str) -> Decimal | None:
 
 def _money(text: str) -> tuple[Decimal | None, str | None]:
     """A money cell: `15.00`, `8,827,620.53`, `250万`, `2279.048 万元` -> (amount, unit)."""
-    cleaned = squash_ws(text).replace(",", "").replace("，", "")
-    m = re.match(r"^(-?\d+(?:\.\d+)?)(万元|万|千元|元)?$", cleaned)
+    cleaned = squash_ws(text).translate(_FULLWIDTH_DIGITS).replace(",", "").replace("，", "")
+    m = re.match(r"^[¥￥]?(-?\d+(?:\.\d+)?)(万元|万|千元|元)?$", cleaned)
     if not m:
         return None, None
     unit = m.group(2)

@@ -195,3 +195,50 @@ def test_budget_block_in_pasted_pipe_text() -> None:
     )
     document = load_text(text)
     assert _budget(document) == Budget("万元", D("20"), D("18"), None, D("2"))
+
+
+def test_year_from_the_sheet_name_and_money_unit_from_the_file_name(tmp_path: Path) -> None:
+    rows: list[list[Cell]] = [
+        ["项目名称", "职业技能培训", "资金总额", "15"],
+        GRID,
+        *GRID_ROWS,
+    ]
+    path = excel(tmp_path / "绩效目标（万元）.xlsx", {"2024年目标表": rows})
+    document = load_document(path)
+    assert document.year == 2024
+    assert _budget(document) == Budget("万元", D("15"), None, None, None)
+
+
+def test_unit_field_drops_the_seal_note_and_amounts_their_currency_sign(tmp_path: Path) -> None:
+    rows: list[list[Cell]] = [
+        [("填报单位（盖章）：某县人力资源和社会保障局", 1, 2), None, "单位：元", ""],
+        ["项目名称", "职业技能培训", "资金总额", "¥150,000.00"],
+        GRID,
+        *GRID_ROWS,
+    ]
+    document = _load(tmp_path, "docx", rows)
+    assert document.unit is not None
+    assert (document.unit.code, document.unit.name) == (None, "某县人力资源和社会保障局")
+    assert _budget(document) == Budget("元", D("150000.00"), None, None, None)
+
+
+def test_a_blank_form_field_is_no_unit_name(tmp_path: Path) -> None:
+    rows: list[list[Cell]] = [
+        [("填报单位（盖章）： 单位：万元", 1, 4), None, None, None],
+        ["项目名称", "职业技能培训", "资金总额", "15"],
+        GRID,
+        *GRID_ROWS,
+    ]
+    document = _load(tmp_path, "docx", rows)
+    assert document.unit is None
+    assert _budget(document).unit == "万元"
+
+
+def test_a_unit_field_holding_another_field_is_no_unit_name(tmp_path: Path) -> None:
+    rows: list[list[Cell]] = [
+        [("填报单位（盖章）： 单位负责人：张三", 1, 4), None, None, None],
+        ["项目名称", "职业技能培训", "资金总额", "15"],
+        GRID,
+        *GRID_ROWS,
+    ]
+    assert _load(tmp_path, "docx", rows).unit is None
