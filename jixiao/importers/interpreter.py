@@ -41,7 +41,9 @@ _PROJECT_TITLE = re.compile(
 )
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _PERCENT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[%％]\s*$")
-_PLAN_PAIR = re.compile(r"(\d{1,2})\s*月(?:份)?(?:底|末|前)?\s*[:：]?\s*(\d+(?:\.\d+)?)\s*[%％]")
+_PLAN_PAIR = re.compile(
+    r"(\d{1,2})\s*月(?:份)?(?:底|末)?(?:前|止)?\s*[:：]?\s*(?:完成|支出|累计)?\s*(\d+(?:\.\d+)?)\s*[%％]"
+)
 _ROW_NUMBER = re.compile(r"^指[标標]\s*\d+\s*[:：]\s*")
 # A column's name in a warning when the table's own header text is not known.
 _ROLE_NAMES = {
@@ -161,6 +163,8 @@ class _Interpreter:
             else:
                 self._table(block)
         self._close_project()
+        if self.doc.unit is None:
+            self.doc.unit = _unit_from_title(flat)
         if not self.found_grid:
             if self.doc.unit_goal is None:
                 raise ImportFailure(
@@ -316,10 +320,19 @@ class _Interpreter:
             below = [_cell_text(table, r, c, keep_copies=True) for c in range(len(table.rows[r]))]
             sub = [v.subheader_role(t) for t in below]
             if sum(1 for s in sub if s) >= 2:
-                for c, role in enumerate(sub):
-                    if role and c < len(roles) and roles[c] in (v.TARGET, v.NATURE, None):
-                        roles[c] = role
-                        names[c] = squash_ws(below[c])
+                placed = [c for c, role in enumerate(sub) if role]
+                target = next((c for c, x in enumerate(roles) if x in (v.TARGET, v.NATURE)), None)
+                if target is not None and placed[0] != target and not any(below[: placed[0]]):
+                    # Web text lost the merges: the sub-cells start the row; put them in
+                    # place of the column they split.
+                    split = [(sub[c], squash_ws(below[c])) for c in placed]
+                    roles = roles[:target] + [x for x, _ in split] + roles[target + 1 :]
+                    names = names[:target] + [n for _, n in split] + names[target + 1 :]
+                else:
+                    for c, role in enumerate(sub):
+                        if role and c < len(roles) and roles[c] in (v.TARGET, v.NATURE, None):
+                            roles[c] = role
+                            names[c] = squash_ws(below[c])
                 r += 1
         roles, names, consumed = _unfold_header(roles, names)
         roles = _resolve_duplicates(roles, names)
@@ -689,10 +702,10 @@ class _Interpreter:
         for role, text in zip(roles, cells, strict=False):
             if role and text and role not in values:
                 values[role] = text.strip()
-        self._flat_list_project(values, place)
+        self._flat_list_project(values, place, grid)
         self._add_indicator(values, place, grid)
 
-    def _flat_list_project(self, values: dict[str, str], place: str) -> None:
+    def _flat_list_project(self, values: dict[str, str], place: str, grid: _Grid) -> None:
         """Tables listing many projects: a project-name column starts a new project."""
         name = values.get(v.PROJECT_NAME)
         if v.UNIT_NAME in values and self.doc.unit is None:
@@ -709,6 +722,12 @@ class _Interpreter:
         self.header = _Header(code=code or values.get(v.PROJECT_CODE), name=name)
         if v.BUDGET in values:
             self._set_header(v.LABEL_TOTAL, values[v.BUDGET], place)
+            # 预算数（万元）: the column's header states the unit of its amounts.
+            header = "".join(
+                n for r, n in zip(grid.roles, grid.names, strict=False) if r == v.BUDGET
+            )
+            if not self.header.money_unit and (m := v.MONEY_UNIT_IN_LABEL.search(header)):
+                self.header.money_unit = m.group(1)
         if v.GOAL in values:
             self._set_header(v.LABEL_GOAL, values[v.GOAL], place)
         if values.get(v.LEVEL3) or values.get(v.TARGET):
@@ -945,6 +964,35 @@ def _year_digits(text: str) -> str:
     """Years written with full-width digits or Chinese numerals (二〇二四年) as ASCII digits."""
     text = text.translate(_FULLWIDTH_DIGITS)
     return _CHINESE_YEAR.sub(lambda m: m.group(0).translate(_CHINESE_DIGITS), text)
+
+
+_TITLE_UNIT = re.compile(
+    r"^(?:附件\s*\d*\s*[:：]?\s*)?(?P<unit>[\u4e00-\u9fff（）()]{4,40}?)\s*20\d{2}\s*年度?"
+    r".{0,24}?(?:绩效|目标|自评|监控).{0,12}?表"
+)
+_ORGANISATION = re.compile(
+    r"(局|委|委员会|办|办公室|中心|院|馆|站|所|队|政府|学校|小学|中学|大学|学院|幼儿园|医院"
+    r"|卫生院|公司|协会|联合会|社|部|厅|处|室|台|团|园|场|庭|监狱|法院|检察院)$"
+)
+
+
+def _unit_from_title(blocks: list[Paragraph | Table]) -> UnitRef | None:
+    """The budget unit a title names before its year (`某县某局2024年度项目支出绩效目标表`).
+
+    Only a whole organisation's name is taken (it ends like one: 局, 中心, 办公室 …); the
+    person importing still confirms the unit before anything is saved.
+    """
+    texts: list[str] = []
+    for b in blocks[:8]:
+        if isinstance(b, Paragraph):
+            texts.append(b.text)
+        elif b.rows:
+            texts.extend(c.text for c in b.rows[0][:1])
+    for text in texts:
+        m = _TITLE_UNIT.match(squash_ws(text))
+        if m and _ORGANISATION.search(m.group("unit")):
+            return UnitRef(None, m.group("unit"))
+    return None
 
 
 def _is_amount(text: str) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from jixiao.importers import limits, places
+from jixiao.importers import limits, places, vocab
 from jixiao.importers.grid import ImportFailure, Paragraph, Source, Table
 
 # Word TOC field code left in copied text: "TC 1、标题 \f C \l 1".
@@ -28,6 +28,8 @@ _ROW_END = re.compile(r"\|\s*\|\s*$")
 # Word text has no header marker; a row holding this cell starts the indicator grid, whose
 # width tells how to rejoin a row that a stray empty line split in two.
 _GRID_HEADER = re.compile(r"^一级\s*指标")
+# A row opening a project's header block ends the grid above it.
+_BLOCK_START = (vocab.LABEL_NAME, vocab.LABEL_CODE, vocab.LABEL_UNIT)
 
 
 def read(path: Path) -> Source:
@@ -116,6 +118,9 @@ def _rejoin_split_rows(rows: list[list[str]]) -> list[list[str]]:
             width = len(row)
             out.append(row)
             continue
+        if row and vocab.label_kind(row[0]) in _BLOCK_START:
+            width = 0  # the next project's header block: its rows are its own until a grid
+
         if width and out and len(out[-1]) < width and len(out[-1]) + len(row) <= width:
             previous = out[-1]
             if not any(_GRID_HEADER.match(c) for c in previous):

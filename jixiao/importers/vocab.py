@@ -292,7 +292,7 @@ MONEY_UNIT = re.compile(
 )
 MONEY_UNIT_IN_LABEL = re.compile(r"[(（]\s*(万元|千元|元)\s*[)）]")
 UNIT_CODE_NAME = re.compile(r"^(\d{6,})\s*[-—－_]?\s*([\u4e00-\u9fff][^\n]{1,60})$")
-MONTH = re.compile(r"^(\d{1,2})\s*月(?:份)?(?:底|末|前)?$")
+MONTH = re.compile(r"^(\d{1,2})\s*月(?:份)?(?:底|末)?(?:前|止)?$")
 
 
 # Column labels of a budget block laid out as a grid: amounts per money line (资金总额,

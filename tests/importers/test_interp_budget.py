@@ -242,3 +242,49 @@ def test_a_unit_field_holding_another_field_is_no_unit_name(tmp_path: Path) -> N
         *GRID_ROWS,
     ]
     assert _load(tmp_path, "docx", rows).unit is None
+
+
+def test_unit_named_in_the_title_before_the_year(tmp_path: Path) -> None:
+    path = word(
+        tmp_path / "a.docx",
+        "中共某县委网络安全和信息化委员会办公室2022年度项目支出绩效目标表",
+        [["项目名称", "网络安全经费", "资金总额", "6.73"], GRID, *GRID_ROWS],
+    )
+    document = load_document(path)
+    assert document.unit is not None
+    assert (document.unit.code, document.unit.name) == (
+        None,
+        "中共某县委网络安全和信息化委员会办公室",
+    )
+    assert document.year == 2022
+
+
+def test_title_without_an_organisation_names_no_unit(tmp_path: Path) -> None:
+    path = word(tmp_path / "a.docx", "网络安全2022年度项目支出绩效目标表", [GRID, *GRID_ROWS])
+    assert load_document(path).unit is None
+
+
+def test_spending_plan_months_written_as_deadlines(tmp_path: Path) -> None:
+    rows: list[list[Cell]] = [
+        ["项目名称", "职业技能培训", "", "", ""],
+        ["用款计划", "6月底", "9月底前", "11月前", "12月"],
+        ["", "15.00%", "20%", "60%", "100%"],
+        [*GRID, ""],
+        *[[*r, ""] for r in GRID_ROWS],
+    ]
+    document = _load(tmp_path, "docx", rows)
+    plan = [(c.month, c.percent) for c in document.projects[0].spending_plan]
+    assert plan == [(6, D("15.00")), (9, D("20")), (11, D("60")), (12, D("100"))]
+
+
+def test_flat_project_list_takes_the_money_unit_from_the_budget_column(tmp_path: Path) -> None:
+    rows: list[list[Cell]] = [
+        ["项目名称", "预算数（万元）", *GRID],
+        ["高中助学金", "167.71", *GRID_ROWS[0]],
+        ["校舍维修", "20", *GRID_ROWS[1]],
+    ]
+    document = load_document(excel(tmp_path / "2019年项目.xlsx", {"Sheet1": rows}))
+    assert [(p.name, p.budget) for p in document.projects] == [
+        ("高中助学金", Budget("万元", D("167.71"))),
+        ("校舍维修", Budget("万元", D("20"))),
+    ]

@@ -235,3 +235,34 @@ def test_row_run_into_one_line_of_a_pipe_table() -> None:
     (project,) = document.projects
     assert project.budget == Budget("万元", D("15"), D("12"), D("3"))
     assert _rows(document) == ROWS
+
+
+def test_pipe_text_header_split_over_two_rows_lost_its_merges() -> None:
+    """`指标值` spans 符号 | 数值 | 单位 below it; the page's text put the sub-cells first."""
+    text = _lines(
+        "2024年度项目支出绩效目标表",
+        "| 一级指标 | 二级指标 | 指标名称 | 指标值 | 权重（%） |||",
+        "| 符号 | 数值 | 单位 ||||||",
+        "| 产出指标 | 数量指标 | 培训人次 | ≥ | 300 | 人次 | 60 |",
+        "| 产出指标 | 质量指标 | 培训合格率 | 定性 | 合格 |  | 40 |",
+    )
+    document = _load(text)
+    indicators = document.projects[0].indicators
+    assert [(i.level3, i.target, i.weight) for i in indicators] == [
+        ("培训人次", "≥300人次", D("60")),
+        ("培训合格率", "合格", D("40")),
+    ]
+
+
+def test_word_text_header_block_rows_are_not_joined_to_the_grid_above() -> None:
+    """Labels over values after a grid: each stays its own row (the seed's tab layout)."""
+    grid = ["\t一级指标", "\t二级指标", "\t三级指标", "\t指标值", "", "\t产出指标", "\t数量指标"]
+    grid += ["\t培训人次", "\t≥300人次", ""]
+    second = ["\t项目名称", "\t劳动监察执法", ""]
+    second += ["\t年度资金总额", "\t其中：财政拨款", "\t其他资金", "\t上年结转资金", ""]
+    second += ["\t78", "\t74", "\t0", "\t4", ""]
+    text = _lines(
+        "2024年度项目支出绩效目标表", "\t项目名称", "\t职业技能培训", "", *grid, *second, *grid
+    )
+    document = _load(text)
+    assert document.projects[1].budget == Budget(None, D("78"), D("74"), D("0"), D("4"))
