@@ -322,9 +322,14 @@ class _Interpreter:
             if sum(1 for s in sub if s) >= 2:
                 placed = [c for c, role in enumerate(sub) if role]
                 target = next((c for c, x in enumerate(roles) if x in (v.TARGET, v.NATURE)), None)
-                if target is not None and placed[0] != target and not any(below[: placed[0]]):
-                    # Web text lost the merges: the sub-cells start the row; put them in
-                    # place of the column they split.
+                shifted = placed[0] != target and not any(below[: placed[0]])
+                named_after = (
+                    any(roles[target + 1 : target + len(placed)]) if target is not None else False
+                )
+                if target is not None and (shifted or named_after):
+                    # Text lost the merges: the sub-cells start the row, or the header's next
+                    # columns follow 指标值 at once. The sub-cells take the place of the
+                    # column they split, the columns after it move right.
                     split = [(sub[c], squash_ws(below[c])) for c in placed]
                     roles = roles[:target] + [x for x, _ in split] + roles[target + 1 :]
                     names = names[:target] + [n for _, n in split] + names[target + 1 :]
@@ -451,6 +456,20 @@ class _Interpreter:
             return None
         below = table.rows[r + 1]
         found: list[tuple[str, str]] = []
+        filled = [
+            c.text.strip() for i, c in enumerate(below) if c.text.strip() and c.origin[1] == i
+        ]
+        first = v.label_kind(labels[0][1])
+        if (
+            first in (v.LABEL_GOAL, v.LABEL_FUNDS)
+            and len(filled) == len(labels) - 1
+            and all(v.label_kind(t) is None for t in filled)
+            and below[labels[0][0]].text.strip() == filled[0]
+        ):
+            # 绩效目标 | 实施期目标 | 年度目标 over two texts: the heading merged down over the
+            # values lost its merge (web text), so the texts moved left under it.
+            kinds = [v.label_kind(t) for _, t in labels[1:]]
+            return [(k, t) for k, t in zip(kinds, filled, strict=True) if k is not None]
         for c, text in labels:
             if c >= len(below) or below[c].origin == (r, c):
                 continue  # a label merged down over both rows heads the group

@@ -266,3 +266,27 @@ def test_word_text_header_block_rows_are_not_joined_to_the_grid_above() -> None:
     )
     document = _load(text)
     assert document.projects[1].budget == Budget(None, D("78"), D("74"), D("0"), D("4"))
+
+
+def test_word_text_sub_header_under_a_header_without_merge_copies() -> None:
+    """Tab text keeps blank cells but not a merge's copies: 分值 follows 指标值 at once."""
+    header = ["\t一级指标", "\t二级指标", "\t三级指标", "\t指标值", "\t分值", ""]
+    sub = ["\t", "\t", "\t", "\t计算符号", "\t指标值", "\t计量单位", ""]
+    row = ["\t产出指标", "\t数量指标", "\t培训人次", "\t≥", "\t300", "\t人次", "\t60", ""]
+    text = _lines(
+        "2024年度项目支出绩效目标表", "\t项目名称", "\t职业技能培训", "", *header, *sub, *row
+    )
+    (indicator,) = _load(text).projects[0].indicators
+    assert (indicator.target, indicator.weight) == ("≥300人次", D("60"))
+
+
+def test_goal_heading_over_long_term_and_annual_goals_in_pipe_text() -> None:
+    text = _lines(
+        "2024年度项目支出绩效目标表",
+        "| 项目名称 | 城乡供水保障 | |",
+        "| 绩效目标 | 实施期目标 | 年度目标 |",
+        "| 三年新建管网150公里 | 本年新建管网50公里 | |",
+        "| 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+        "| 产出指标 | 数量指标 | 新建供水管网 | ≥50公里 |",
+    )
+    assert _load(text).projects[0].goal == "本年新建管网50公里"
