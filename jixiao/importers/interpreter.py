@@ -300,7 +300,12 @@ class _Interpreter:
             if self._is_header_block_row(texts):
                 self.grid = None
                 continue
-            self._grid_row(texts, place, grid)
+            # A heading merged down the grid's side (绩效指标) is no cell of any row.
+            side = [
+                "" if c < len(grid.roles) and grid.roles[c] is None and cell.origin[0] != r else t
+                for c, (t, cell) in enumerate(zip(texts, rows[r], strict=True))
+            ]
+            self._grid_row(side, place, grid)
             r += 1
 
     def _is_header_block_row(self, texts: list[str]) -> bool:
@@ -1206,12 +1211,19 @@ def _fit(role: str | None, text: str) -> float:
         return -3.0 if level2 or target else -0.5
     if role == v.LEVEL2:
         if level2:
+            if not squash_ws(v.bare(text)).endswith("指标"):
+                return 1.5  # a short form (数量, 社会公众满意度) may as well be an indicator
             return 2.0 if level1 else 3.0
         return -3.0 if level1 or target else -0.5
     if role == v.LEVEL3:
-        return -4.0 if level1 or level2 else (-1.5 if target and len(text) <= 8 else 1.0)
+        if level1 or level2:
+            # 服务对象满意度 is a level-2 name only once completed: often an indicator's own.
+            return -4.0 if squash_ws(v.bare(text)).endswith("指标") else -1.0
+        return -1.5 if target and len(text) <= 8 else 1.0
     if role == v.DESCRIPTION:
-        return -3.0 if level1 or level2 else 0.3
+        if level1 or level2:
+            return -3.0
+        return -1.0 if target and len(squash_ws(text)) <= 12 else 0.3
     if role == v.LONG_TERM:
         return 0.0
     if role == v.TARGET:

@@ -83,3 +83,30 @@ def test_table_run_into_paragraphs_warns_at_its_paragraph() -> None:
     rows = [(i.level2, i.level3, i.target) for i in document.projects[0].indicators]
     assert rows == [("数量指标", "培训人次", "≥300人次"), ("质量指标", "培训合格率", "≥95%")]
     assert [w for w, _ in _places(document)] == ["第 2 段"]
+
+
+def test_a_heading_merged_down_the_grid_side_is_not_a_cell(tmp_path: Path) -> None:
+    """绩效指标 merged down beside the grid, level cells left blank under their first row."""
+    word_doc = docx.Document()
+    word_doc.add_paragraph("2024年度项目支出绩效目标表")
+    rows = [
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值"],
+        ["", "产出指标", "数量指标", "培训人次", "≥300人次"],
+        ["", "", "", "培训班次", "≥10期"],
+        ["", "满意度指标", "服务对象满意度指标", "学员满意度", "≥90%"],
+        ["", "", "", "服务对象满意度", "≥85%"],
+    ]
+    table = word_doc.add_table(rows=len(rows), cols=5)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    table.cell(0, 0).merge(table.cell(len(rows) - 1, 0))
+    word_doc.save(str(tmp_path / "a.docx"))
+    document = load_document(tmp_path / "a.docx")
+    assert [(i.level2, i.level3) for i in document.projects[0].indicators] == [
+        ("数量指标", "培训人次"),
+        ("数量指标", "培训班次"),
+        ("服务对象满意度指标", "学员满意度"),
+        ("服务对象满意度指标", "服务对象满意度"),
+    ]
+    assert document.warnings == []

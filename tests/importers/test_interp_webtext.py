@@ -290,3 +290,19 @@ def test_goal_heading_over_long_term_and_annual_goals_in_pipe_text() -> None:
         "| 产出指标 | 数量指标 | 新建供水管网 | ≥50公里 |",
     )
     assert _load(text).projects[0].goal == "本年新建管网50公里"
+
+
+def test_short_row_with_a_level_like_indicator_name() -> None:
+    """社会公众满意度 is a level-2 name only once completed; under a merged level-2 cell the
+    row's cells are the indicator, its description and its target."""
+    text = _lines(
+        "2024年度项目支出绩效目标表",
+        "| 一级指标 | 二级指标 | 三级指标 | 绩效指标描述 | 指标值 |",
+        "| 满意度指标 | 服务对象满意度指标 | 群众满意度 | 满意人数/调查人数 | ≥95% |",
+        "| 社会公众满意度 | 通过问卷调查了解满意程度 | ≥90% |",
+    )
+    indicators = _load(text).projects[0].indicators
+    assert [(i.level2, i.level3, i.description, i.target) for i in indicators] == [
+        ("服务对象满意度指标", "群众满意度", "满意人数/调查人数", "≥95%"),
+        ("服务对象满意度指标", "社会公众满意度", "通过问卷调查了解满意程度", "≥90%"),
+    ]
