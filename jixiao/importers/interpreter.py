@@ -311,7 +311,7 @@ class _Interpreter:
     def _is_header_block_row(self, texts: list[str]) -> bool:
         """A row that starts another project's header block ends the grid above it."""
         filled = [t for t in texts if t]
-        kinds = {v.label_kind(t) for t in filled}
+        kinds = {v.label_kind(split[0] if (split := _inline_label(t)) else t) for t in filled}
         starts = {v.LABEL_CODE, v.LABEL_NAME, v.LABEL_UNIT, v.LABEL_TOTAL, v.LABEL_FISCAL}
         unit_line = len(filled) <= 2 and any(v.UNIT_CODE_NAME.match(t.strip()) for t in filled)
         return bool(kinds & starts) or unit_line
@@ -616,7 +616,8 @@ class _Interpreter:
             # 填报单位：某局（盖章）: the seal's note is no part of the name.
             value = _SEAL_NOTE.sub("", value).strip()
             other_field = v.label_kind(value) is not None or _inline_label(value) is not None
-            if self.doc.unit is None and value and not _is_unit_note(value) and not other_field:
+            money = value in ("元", "万元", "千元") or _is_unit_note(value)  # 单位：万元
+            if self.doc.unit is None and value and not money and not other_field:
                 m = v.UNIT_CODE_NAME.match(value)
                 code_name = re.match(r"^(\d{3,})\s*[-—－_]\s*(.+)$", value)
                 if m:
@@ -927,8 +928,8 @@ def _split_inline_labels(anchors: list[tuple[int, str]]) -> list[tuple[int, str]
 
 def _inline_label(text: str) -> tuple[str, str] | None:
     """(label, value) for a cell holding both (`其中：财政拨款：15万元`), else None."""
-    if v.label_kind(text) is not None:
-        return None
+    if v.label_kind(text) is not None or v.MONEY_UNIT.match(text.strip()):
+        return None  # a label alone, or 单位：万元
     for m in re.finditer(r"[:：]", text[:20]):
         label, value = text[: m.start()].strip(), text[m.end() :].strip()
         if value and len(label) >= 2 and v.label_kind(label) is not None:

@@ -288,3 +288,36 @@ def test_flat_project_list_takes_the_money_unit_from_the_budget_column(tmp_path:
         ("高中助学金", Budget("万元", D("167.71"))),
         ("校舍维修", Budget("万元", D("20"))),
     ]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_unit_from_a_department_cell_beside_the_money_unit(tmp_path: Path, fmt: str) -> None:
+    rows: list[list[Cell]] = [
+        [("部门：某县交通运输局", 1, 2), None, ("单位：元", 1, 2), None],
+        ["项目名称", "农村公路养护", "预算数", "2,550,600.00"],
+        GRID,
+        *GRID_ROWS,
+    ]
+    document = _load(tmp_path, fmt, rows)
+    assert document.unit is not None and document.unit.name == "某县交通运输局"
+    assert _budget(document) == Budget("元", D("2550600.00"), None, None, None)
+
+
+def test_a_unit_line_in_one_table_starts_the_next_project(tmp_path: Path) -> None:
+    rows: list[list[Cell]] = [
+        [("预算单位：某县文化和旅游局", 1, 2), None, ("金额单位：万元", 1, 2), None],
+        ["项目名称", "文物保护", "资金总额", "10"],
+        GRID,
+        GRID_ROWS[0],
+        [("预算单位：某县文化和旅游局", 1, 2), None, ("金额单位：万元", 1, 2), None],
+        ["项目名称", "公共文化服务", "资金总额", "20"],
+        GRID,
+        GRID_ROWS[1],
+    ]
+    path = word(tmp_path / "a.docx", TITLE, rows)
+    document = load_document(path)
+    assert [(p.name, p.budget.total, len(p.indicators)) for p in document.projects] == [
+        ("文物保护", D("10"), 1),
+        ("公共文化服务", D("20"), 1),
+    ]
+    assert document.warnings == []
