@@ -1199,8 +1199,11 @@ def _continues_grid(table: Table, grid: _Grid) -> bool:
     )
 
 
-def _fit(role: str | None, text: str) -> float:
-    """How well a cell's text fits a column role (higher is better)."""
+def _fit(role: str | None, text: str, weighted: bool = False) -> float:
+    """How well a cell's text fits a column role (higher is better).
+
+    In a grid with a 权重/分值 column a bare number is as likely a weight as a target.
+    """
     if not text:
         return 0.0
     level1 = v.is_level1_name(text)
@@ -1228,7 +1231,11 @@ def _fit(role: str | None, text: str) -> float:
     if role == v.LONG_TERM:
         return 0.0
     if role == v.TARGET:
-        return -3.0 if level1 or level2 else (3.0 if target else -1.0)
+        if level1 or level2:
+            return -3.0
+        if weighted and _BARE_NUMBER.match(text):
+            return 1.0
+        return 3.0 if target else -1.0
     if role in (v.OP, v.NATURE):
         return 3.0 if normalize_op(text) or squash_ws(text) in ("定性", "定量") else -2.0
     if role == v.UNIT:
@@ -1250,6 +1257,7 @@ def _fit(role: str | None, text: str) -> float:
     return -1.0 if role is None else 0.0
 
 
+_BARE_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
 _GAP_PENALTY = 0.5  # a cell skipped inside a row (web text drops blank cells) costs a little
 
 
@@ -1270,11 +1278,12 @@ def _align(cells: list[str], roles: list[str | None]) -> list[str | None] | None
         return None
     # A row as wide as the grid (Word, Excel) kept its blank cells: no gaps inside it.
     gaps = len(cells) < width
+    weighted = v.WEIGHT in roles
     # best[i][j]: the best score of cells i.. with cell i under column j, and where cell i+1 goes.
     best: list[list[tuple[float, int]]] = [[(float("-inf"), -1)] * width for _ in range(n)]
     for i in range(n - 1, -1, -1):
         for j in range(i, width - (n - i) + 1):
-            fit = _fit(roles[j], content[i])
+            fit = _fit(roles[j], content[i], weighted)
             if i == n - 1:
                 best[i][j] = (fit, -1)
                 continue

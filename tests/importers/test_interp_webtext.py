@@ -306,3 +306,20 @@ def test_short_row_with_a_level_like_indicator_name() -> None:
         ("服务对象满意度指标", "群众满意度", "满意人数/调查人数", "≥95%"),
         ("服务对象满意度指标", "社会公众满意度", "通过问卷调查了解满意程度", "≥90%"),
     ]
+
+
+def test_qualitative_target_and_weight_one_cell_per_line() -> None:
+    """无负面影响 is a target, and a bare number after it in a weighted grid its weight."""
+    text = _lines(
+        "2024年度项目支出绩效目标表",
+        *("一级指标", "二级指标", "三级指标", "指标值", "分值"),
+        *("效益指标", "生态效益指标", "环境卫生改善情况", "无负面影响", "5"),
+        *("资源节约利用", "有所改善", "10"),
+        *("可持续影响指标", "长效管理机制", "长期", "5"),
+    )
+    indicators = _load(text).projects[0].indicators
+    assert [(i.level2, i.level3, i.target, i.weight) for i in indicators] == [
+        ("生态效益指标", "环境卫生改善情况", "无负面影响", D("5")),
+        ("生态效益指标", "资源节约利用", "有所改善", D("10")),
+        ("可持续影响指标", "长效管理机制", "长期", D("5")),
+    ]
