@@ -318,6 +318,9 @@ class _Interpreter:
 
     def _start_grid(self, table: Table, r: int, texts: list[str], roles: list[str | None]) -> int:
         """Begin an indicator grid at header row r; return the next row to read."""
+        for text in texts:
+            if len(text) < 40 and (m := v.MONEY_UNIT.search(text)):
+                self.money_unit = m.group(1)  # 金额单位：万元 run into the header's row
         names = [squash_ws(t) for t in texts]
         r += 1
         # A second header row splitting 指标值 into 符号 | 值 | 单位.
@@ -1227,7 +1230,8 @@ def _fit(role: str | None, text: str, weighted: bool = False) -> float:
     if role == v.DESCRIPTION:
         if level1 or level2:
             return -3.0
-        return -1.0 if target and len(squash_ws(text)) <= 12 else 0.3
+        short_number = target and len(squash_ws(text)) <= 12 and bool(_NUMBER.search(text))
+        return -1.0 if short_number else 0.3  # ≥90% is a target, not a description
     if role == v.LONG_TERM:
         return 0.0
     if role == v.TARGET:

@@ -323,3 +323,20 @@ def test_qualitative_target_and_weight_one_cell_per_line() -> None:
         ("生态效益指标", "资源节约利用", "有所改善", D("10")),
         ("可持续影响指标", "长效管理机制", "长期", D("5")),
     ]
+
+
+def test_money_unit_run_into_the_header_row_of_a_project_list() -> None:
+    text = _lines(
+        "某县明德小学2020年度部门预算项目绩效目标表",
+        "金额单位：万元 |",
+        "项目名称 |",
+        "预算数 |",
+        *(f"{c} |" for c in ("一级指标", "二级指标", "三级指标", "指标值")),
+        "||",
+        *(f"{c} |" for c in ("学前教育资助", "9.44", "产出指标", "数量指标", "资助幼儿", "≥80人")),
+        "||",
+    )
+    document = _load(text)
+    (project,) = document.projects
+    assert (project.name, project.budget) == ("学前教育资助", Budget("万元", D("9.44")))
+    assert document.unit is not None and document.unit.name == "某县明德小学"
