@@ -313,7 +313,10 @@ class _Interpreter:
         filled = [t for t in texts if t]
         kinds = {v.label_kind(split[0] if (split := _inline_label(t)) else t) for t in filled}
         starts = {v.LABEL_CODE, v.LABEL_NAME, v.LABEL_UNIT, v.LABEL_TOTAL, v.LABEL_FISCAL}
-        unit_line = len(filled) <= 2 and any(v.UNIT_CODE_NAME.match(t.strip()) for t in filled)
+        unit_line = len(filled) <= 2 and any(
+            v.UNIT_CODE_NAME.match(t.strip()) or (len(t) < 30 and v.MONEY_UNIT.search(t))
+            for t in filled
+        )
         return bool(kinds & starts) or unit_line
 
     def _start_grid(self, table: Table, r: int, texts: list[str], roles: list[str | None]) -> int:
@@ -1000,7 +1003,8 @@ _TITLE_UNIT = re.compile(
 )
 _ORGANISATION = re.compile(
     r"(局|委|委员会|办|办公室|中心|院|馆|站|所|队|政府|学校|小学|中学|大学|学院|幼儿园|医院"
-    r"|卫生院|公司|协会|联合会|社|部|厅|处|室|台|团|园|场|庭|监狱|法院|检察院)$"
+    r"|卫生院|公司|协会|联合会|社|部|厅|处|室|台|团|园|场|庭|监狱|法院|检察院|段|股|组|办事处"
+    r"|街道|镇|乡|社区|分局|支队|大队|中队|人民政府)$"
 )
 
 
@@ -1262,7 +1266,10 @@ def _fit(role: str | None, text: str, weighted: bool = False) -> float:
 
 
 _BARE_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
-_GAP_PENALTY = 0.5  # a cell skipped inside a row (web text drops blank cells) costs a little
+_GAP_PENALTY = 0.5
+_LONE_LEVEL1_PENALTY = (
+    3.0  # a cell skipped inside a row (web text drops blank cells) costs a little
+)
 
 
 def _align(cells: list[str], roles: list[str | None]) -> list[str | None] | None:
@@ -1283,6 +1290,7 @@ def _align(cells: list[str], roles: list[str | None]) -> list[str | None] | None
     # A row as wide as the grid (Word, Excel) kept its blank cells: no gaps inside it.
     gaps = len(cells) < width
     weighted = v.WEIGHT in roles
+    has_level2 = v.LEVEL2 in roles
     # best[i][j]: the best score of cells i.. with cell i under column j, and where cell i+1 goes.
     best: list[list[tuple[float, int]]] = [[(float("-inf"), -1)] * width for _ in range(n)]
     for i in range(n - 1, -1, -1):
@@ -1294,6 +1302,10 @@ def _align(cells: list[str], roles: list[str | None]) -> list[str | None] | None
             choice = (float("-inf"), -1)
             for k in range(j + 1, (width - (n - i - 1) if gaps else j + 1) + 1):
                 score = best[i + 1][k][0] - (_GAP_PENALTY if k > j + 1 else 0.0)
+                if roles[j] == v.LEVEL1 and roles[k] != v.LEVEL2 and has_level2:
+                    # A new level-1 group always starts with its level-2 name: `成本 | 补助标准`
+                    # is a level-2 name and an indicator, not a level-1 name alone.
+                    score -= _LONE_LEVEL1_PENALTY
                 if score > choice[0]:
                     choice = (score, k)
             best[i][j] = (fit + choice[0], choice[1])

@@ -340,3 +340,38 @@ def test_money_unit_run_into_the_header_row_of_a_project_list() -> None:
     (project,) = document.projects
     assert (project.name, project.budget) == ("学前教育资助", Budget("万元", D("9.44")))
     assert document.unit is not None and document.unit.name == "某县明德小学"
+
+
+def test_short_level_name_under_a_level1_group_is_its_level2() -> None:
+    """`成本` (成本指标) under 产出指标: a level-1 name never comes without its level-2 name."""
+    text = _lines(
+        "2024年度项目支出绩效目标表",
+        "| 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+        "| 产出 | 数量 | 救助人数 | ≥1600人 |",
+        "| 成本 | 补助标准 | =120元/年 |",
+        "| 成本指标 | 经济成本指标 | 预算控制率 | ≤100% |",
+    )
+    indicators = _load(text).projects[0].indicators
+    assert [(i.level1, i.level2, i.level3) for i in indicators] == [
+        ("产出指标", "数量指标", "救助人数"),
+        ("产出指标", "成本指标", "补助标准"),
+        ("成本指标", "经济成本指标", "预算控制率"),
+    ]
+
+
+def test_money_unit_line_between_projects_in_one_table() -> None:
+    text = _lines(
+        "2024年度项目支出绩效目标表",
+        "| 项目名称 | 城乡供水保障 | | |",
+        "| 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+        "| 产出指标 | 数量指标 | 新建供水管网 | ≥50公里 |",
+        "| 金额单位：万元 | | | |",
+        "| 项目名称 | 农村污水治理 | 资金总额 | 30 |",
+        "| 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+        "| 产出指标 | 数量指标 | 治理村庄 | ≥12个 |",
+    )
+    document = _load(text)
+    assert [(p.name, p.budget.total, p.budget.unit) for p in document.projects] == [
+        ("城乡供水保障", None, None),
+        ("农村污水治理", D("30"), "万元"),
+    ]
