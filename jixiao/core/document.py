@@ -269,7 +269,7 @@ class UnitGoalPart:
 class Warning:
     """Something the importer could not read cleanly, with its place in the source."""
 
-    where: str  # e.g. "table 2, row 5, column 指标值"
+    where: str  # e.g. "第 2 个表格第 5 行“指标值”列"
     message: str  # Chinese, for the user
 
     def to_dict(self) -> dict[str, str]:
