@@ -518,6 +518,8 @@ class _Interpreter:
         while i < len(texts):
             text = texts[i]
             place = cells[i][1]
+            if i % 500 == 0:
+                limits.check_time(place)
             if grids and _starts_header(texts, i) and (end := self._stream_grid(cells, i)):
                 i = end
                 continue
@@ -566,7 +568,9 @@ class _Interpreter:
         stop = end
         while stop < len(texts) and not _ends_stream_grid(texts, stop):
             stop += 1
-        for start, row in segment_spans(texts[end:stop], grid.roles):
+        for n, (start, row) in enumerate(segment_spans(texts[end:stop], grid.roles)):
+            if n % 200 == 0:
+                limits.check_time(cells[end + start][1])
             self._grid_row(row, cells[end + start][1], grid)
         total = next(
             (k for k in range(stop, min(stop + 8, len(texts))) if squash_ws(texts[k]) == "总分"),
