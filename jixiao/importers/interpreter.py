@@ -76,6 +76,9 @@ class _Header:
     money_unit: str | None = None
     # A self-evaluation's fund line (全年预算数, 全年执行数, 执行率, 分值, 得分) by budget column.
     fund_results: dict[str, Decimal] = field(default_factory=dict)
+    # Where a money label (资金总额, 财政拨款 …) was met: amounts are expected then.
+    money_label_at: str | None = None
+    money_unreadable: bool = False  # an amount already warned about as unreadable
     fund_use: str | None = None
     plan: list[Checkpoint] = field(default_factory=list)
     goals: dict[str, str] = field(default_factory=dict)
@@ -385,6 +388,8 @@ class _Interpreter:
                 # 项目资金（万元）, 预算金额(元): the unit of the amounts beside or below it.
                 self.header.money_unit = self.header.money_unit or m.group(1)
         kinds = [v.label_kind(t) for _, t in anchors]
+        if any(k in _MONEY_KINDS and k != v.LABEL_FUNDS for k in kinds):
+            self.header.money_label_at = self.header.money_label_at or place
         if self.budget_columns is not None:
             if self._budget_line(table, r, anchors, kinds, place):
                 return r + 1
@@ -646,6 +651,7 @@ class _Interpreter:
             if amount is None:
                 if value not in ("", "—", "-", "/", "无"):
                     self.warn(place, f"无法读取金额“{value}”")
+                    h.money_unreadable = True
                 return
             if unit:
                 h.money_unit = h.money_unit or unit
@@ -697,6 +703,9 @@ class _Interpreter:
             return
         if self.project is not None:
             self._close_project()
+        amounts = (h.total, h.fiscal, h.other, h.carryover)
+        if h.money_label_at and not h.money_unreadable and all(a is None for a in amounts):
+            self.warn(h.money_label_at, "表中有资金栏目，但没有读到任何金额，请核对预算数")
         name = h.name or self.title_name
         self.project = ProjectTargets(
             code=h.code,

@@ -321,3 +321,38 @@ def test_a_unit_line_in_one_table_starts_the_next_project(tmp_path: Path) -> Non
         ("公共文化服务", D("20"), 1),
     ]
     assert document.warnings == []
+
+
+def test_money_labels_without_any_amount_read_warn(tmp_path: Path) -> None:
+    """Nothing is guessed: a budget block whose amounts cannot be placed says so."""
+    rows: list[list[Cell]] = [
+        ["项目名称", ("职业技能培训", 1, 3), None, None],
+        ["资金总额（万元）", "财政资金（万元）", "其他资金", ""],
+        ["中央", "省级", "市级", "本级"],
+        GRID,
+        *GRID_ROWS,
+    ]
+    document = load_document(word(tmp_path / "a.docx", TITLE, rows))
+    assert _budget(document) == Budget("万元", None, None, None, None)
+    assert [(w.where, w.message) for w in document.warnings] == [
+        ("第 1 个表格第 2 行", "无法读取金额“中央”"),
+        ("第 1 个表格第 2 行", "无法读取金额“省级”"),
+        ("第 1 个表格第 2 行", "无法读取金额“市级”"),
+    ]
+
+
+def test_money_label_with_no_amount_anywhere_warns() -> None:
+    text = "\n".join(
+        [
+            "2024年度项目支出绩效目标表",
+            "| 项目名称 | 职业技能培训 | | |",
+            "| 专项资金情况 | 本年度预计投入（万元） | 财政资金（万元） | 其他 |",
+            "| 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+            "| 产出指标 | 数量指标 | 培训人次 | ≥300人次 |",
+        ]
+    )
+    document = load_text(text)
+    assert _budget(document) == Budget("万元", None, None, None, None)
+    assert [(w.where, w.message) for w in document.warnings] == [
+        ("第 1 个表格第 2 行", "表中有资金栏目，但没有读到任何金额，请核对预算数"),
+    ]
