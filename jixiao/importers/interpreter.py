@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from jixiao.core.document import (
     Budget,
@@ -24,13 +24,15 @@ from jixiao.core.document import (
     UnitRef,
     Warning,
 )
-from jixiao.core.targets import is_target_like, looks_corrupted, normalize_op, parse_target
-from jixiao.importers import limits
+from jixiao.core.targets import looks_corrupted, normalize_op, parse_target
+from jixiao.importers import limits, placement
 from jixiao.importers import places as at
+from jixiao.importers import values as cv
 from jixiao.importers import vocab as v
 from jixiao.importers.flat import rows_from_flat_text, segment_spans, stream_rows
 from jixiao.importers.grid import ImportFailure, Paragraph, Source, Table
 from jixiao.importers.unit_goal import read_unit_goal
+from jixiao.importers.values import squash_ws
 
 # A year that ends a range (2023-2025年) is not the table's year.
 _YEAR_TITLE = re.compile(r"(?<![-—~～至到])(20\d{2})\s*年度")
@@ -39,8 +41,6 @@ _YEAR_NAME = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _PROJECT_TITLE = re.compile(
     r"^\s*\d{1,3}\s*[.、．]\s*(.{2,60}?)(?:项目)?(?:支出)?绩效目标(?:申报|批复)?表\s*$"
 )
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_PERCENT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[%％]\s*$")
 _PLAN_PAIR = re.compile(
     r"(\d{1,2})\s*月(?:份)?(?:底|末)?(?:前|止)?\s*[:：]?\s*(?:完成|支出|累计)?\s*(\d+(?:\.\d+)?)\s*[%％]"
 )
@@ -189,10 +189,10 @@ class _Interpreter:
         fields: list[str] = []
         for b in blocks:
             if isinstance(b, Paragraph):
-                texts.append(_year_digits(b.text))
+                texts.append(cv.year_digits(b.text))
                 continue
             for row in b.rows[:12]:
-                cells = [_year_digits(c.text.strip()) for c in row if c.text.strip()]
+                cells = [cv.year_digits(c.text.strip()) for c in row if c.text.strip()]
                 texts.extend(cells)
                 for i, text in enumerate(cells):
                     if v.label_kind(text) == v.LABEL_YEAR and i + 1 < len(cells):
@@ -214,7 +214,7 @@ class _Interpreter:
                 return int(m.group(1))
         titles = [at.sheet_title(b.place) or "" for b in blocks if isinstance(b, Table)]
         for text in [*titles, self.source.name]:
-            if m := _YEAR_NAME.search(_year_digits(text)):
+            if m := _YEAR_NAME.search(cv.year_digits(text)):
                 return int(m.group(1))
         return None
 
@@ -452,7 +452,7 @@ class _Interpreter:
 
     def _budget_values(self, kind: str, values: dict[str, str], place: str) -> None:
         """A money line's amounts by budget column: the budget, and a self-evaluation's results."""
-        values = {role: text for role, text in values.items() if text and text not in _BLANKS}
+        values = {role: text for role, text in values.items() if text and text not in cv.BLANKS}
         pick = next((values[k] for k in _BUDGET_VALUE_ORDER if k in values), None)
         if pick is not None:
             self._set_header(kind, pick, place)
@@ -460,7 +460,7 @@ class _Interpreter:
             for role in _RESULT_COLUMNS:
                 if role in values:
                     text = values[role]
-                    number = _percent(text) if role == v.BCOL_RATE else _decimal(text)
+                    number = cv.percent(text) if role == v.BCOL_RATE else cv.decimal(text)
                     if number is not None:
                         self.header.fund_results[role] = number
 
@@ -549,7 +549,7 @@ class _Interpreter:
             elif i + 1 < len(texts):
                 nxt = texts[i + 1]
                 taken = v.label_kind(nxt) or v.column_role(nxt) or v.budget_column(nxt)
-                if nxt and not taken and (kind != v.LABEL_FUNDS or _is_amount(nxt)):
+                if nxt and not taken and (kind != v.LABEL_FUNDS or cv.is_amount(nxt)):
                     self._set_header(kind, nxt, place)
                     i += 1
             i += 1
@@ -592,7 +592,7 @@ class _Interpreter:
         columns: list[str] = []
         while i < len(texts) and (role := v.budget_column(texts[i])):
             line = v.label_kind(texts[i]) in _MONEY_KINDS
-            if columns and line and i + 1 < len(texts) and _is_amount(texts[i + 1]):
+            if columns and line and i + 1 < len(texts) and cv.is_amount(texts[i + 1]):
                 break  # 年度资金总额 followed by its amounts: the first money line
             columns.append(role)
             i += 1
@@ -604,7 +604,7 @@ class _Interpreter:
                 break
             i += 1
             amounts = [split[1]] if split else []
-            while i < len(texts) and len(amounts) < len(columns) and _is_amount(texts[i]):
+            while i < len(texts) and len(amounts) < len(columns) and cv.is_amount(texts[i]):
                 amounts.append(texts[i])
                 i += 1
             self._budget_values(kind, dict(zip(columns, amounts, strict=False)), place)
@@ -631,7 +631,7 @@ class _Interpreter:
             # 填报单位：某局（盖章）: the seal's note is no part of the name.
             value = _SEAL_NOTE.sub("", value).strip()
             other_field = v.label_kind(value) is not None or _inline_label(value) is not None
-            money = value in ("元", "万元", "千元") or _is_unit_note(value)  # 单位：万元
+            money = value in ("元", "万元", "千元") or cv.is_unit_note(value)  # 单位：万元
             if self.doc.unit is None and value and not money and not other_field:
                 m = v.UNIT_CODE_NAME.match(value)
                 code_name = re.match(r"^(\d{3,})\s*[-—－_]\s*(.+)$", value)
@@ -642,10 +642,10 @@ class _Interpreter:
                 else:
                     self.doc.unit = UnitRef(None, value)
         elif kind == v.LABEL_YEAR:
-            if self.doc.year is None and (m := _YEAR_NAME.search(_year_digits(value))):
+            if self.doc.year is None and (m := _YEAR_NAME.search(cv.year_digits(value))):
                 self.doc.year = int(m.group(1))
         elif kind in _MONEY_KINDS:
-            amount, unit = _money(value)
+            amount, unit = cv.money(value)
             if amount is None and v.label_kind(value) is not None:
                 return  # the next label, in a layout that left this amount blank
             if amount is None:
@@ -680,7 +680,7 @@ class _Interpreter:
             self.warn(place, "无法读取资金支出计划")
             return r + 1
         below = [(c, _cell_text(table, r + 1, c)) for c in range(len(table.rows[r + 1]))]
-        percents = [(c, t) for c, t in below if t and _percent(t) is not None]
+        percents = [(c, t) for c, t in below if t and cv.percent(t) is not None]
         by_column = {c: t for c, t in percents}
         if all(c in by_column for c, _ in months):
             values = [(month, by_column[c]) for c, month in months]
@@ -737,7 +737,7 @@ class _Interpreter:
     # ------------------------------------------------------------- grid rows
 
     def _grid_row(self, cells: list[str], place: str, grid: _Grid) -> None:
-        roles = _align(cells, grid.roles)
+        roles = placement.align(cells, grid.roles)
         if roles is None:
             text = "｜".join(c for c in cells if c)
             self.warn(place, f"无法对应到指标表的列，未导入：{text[:80]}")
@@ -823,9 +823,9 @@ class _Interpreter:
         if note := looks_corrupted(target):
             self.warn(grid.column(place, v.TARGET), note)
         weight = None
-        not_applicable = grid.self_evaluation and _is_not_applicable(values.get(v.ACTUAL, ""))
-        if (raw := values.get(v.WEIGHT)) and not (not_applicable and _decimal(raw) is None):
-            weight = _decimal(raw)
+        not_applicable = grid.self_evaluation and cv.is_not_applicable(values.get(v.ACTUAL, ""))
+        if (raw := values.get(v.WEIGHT)) and not (not_applicable and cv.decimal(raw) is None):
+            weight = cv.decimal(raw)
             if weight is None:
                 self.warn(grid.column(place, v.WEIGHT), f"无法读取权重“{raw}”")
         if self.project is None or self.header.has_identity():
@@ -859,16 +859,16 @@ class _Interpreter:
         """
         self._mark_results()
         score = None
-        if (raw := values.get(v.SCORE)) and not (not_applicable and _decimal(raw) is None):
+        if (raw := values.get(v.SCORE)) and not (not_applicable and cv.decimal(raw) is None):
             # 9.00（计算 9.84）: the score as decided, with the computed one in brackets.
-            score = _decimal(_BRACKETED_TAIL.sub("", raw))
+            score = cv.decimal(cv.BRACKETED_TAIL.sub("", raw))
             if score is None:
                 self.warn(grid.column(place, v.SCORE), f"无法读取得分“{raw}”")
         actual = values.get(v.ACTUAL) or None
         zero = Decimal(0) if not_applicable else None
         return dataclasses.replace(
             row,
-            actual=None if actual in _BLANKS else actual,
+            actual=None if actual in cv.BLANKS else actual,
             points=zero if row.weight is None else row.weight,
             score=zero if score is None else score,
             explanation=values.get(v.EXPLANATION) or None,
@@ -887,9 +887,9 @@ class _Interpreter:
         after = cells[cells.index("总分") + 1 :]
         if v.SCORE in grid.roles and len(cells) == grid.width and not stream:
             under = cells[grid.roles.index(v.SCORE)]
-            if _decimal(under) is not None:
+            if cv.decimal(under) is not None:
                 after = [under]
-        numbers = [n for t in after if (n := _decimal(t)) is not None]
+        numbers = [n for t in after if (n := cv.decimal(t)) is not None]
         if numbers:
             self._mark_results()
             assert self.project.results is not None
@@ -897,11 +897,6 @@ class _Interpreter:
 
 
 # ---------------------------------------------------------------- grid helpers
-
-
-def squash_ws(text: str) -> str:
-    """Text without any whitespace."""
-    return re.sub(r"\s+", "", text)
 
 
 _PAGE_MARK = re.compile(
@@ -915,15 +910,7 @@ def _is_page_furniture(block: Paragraph | Table) -> bool:
     return isinstance(block, Paragraph) and bool(_PAGE_MARK.match(block.text.strip()))
 
 
-_BRACKETED_TAIL = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
-
-
-def _is_not_applicable(text: str) -> bool:
-    return squash_ws(text) in ("不适用", "不涉及")
-
-
 _SEAL_NOTE = re.compile(r"[(（]\s*(盖章|公章|签章|章)\s*[)）]")
-_BLANKS = ("—", "-", "/", "无", "－", "——")
 _MONEY_KINDS = (
     v.LABEL_TOTAL,
     v.LABEL_FISCAL,
@@ -952,16 +939,10 @@ def _inline_label(text: str) -> tuple[str, str] | None:
     for m in re.finditer(r"[:：]", text[:20]):
         label, value = text[: m.start()].strip(), text[m.end() :].strip()
         if value and len(label) >= 2 and v.label_kind(label) is not None:
-            if _is_unit_note(value) or v.MONEY_UNIT.match(value):
+            if cv.is_unit_note(value) or v.MONEY_UNIT.match(value):
                 return None  # 填报单位（盖章）： 单位：万元 — a form's blank, then the money unit
             return label, value
     return None
-
-
-def _is_unit_note(text: str) -> bool:
-    """A cell that only says the money unit (单位：万元, （万元）)."""
-    stripped = v.MONEY_UNIT.sub("", v.MONEY_UNIT_IN_LABEL.sub("", text))
-    return stripped != text and not squash_ws(stripped).strip("()（）:：")
 
 
 def _budget_columns(
@@ -976,7 +957,7 @@ def _budget_columns(
         role = v.budget_column(text)
         if role is not None:
             columns[c] = role
-        elif kind != v.LABEL_FUNDS and not _is_unit_note(text):
+        elif kind != v.LABEL_FUNDS and not cv.is_unit_note(text):
             return None
     roles = set(columns.values())
     if len(columns) < 2 or len(roles) < 2:
@@ -997,17 +978,6 @@ def _fund_results(values: dict[str, Decimal]) -> ProjectResults | None:
         execution_score=values.get(v.BCOL_SCORE),
         full_year_budget=values.get(v.BCOL_FULL_YEAR),
     )
-
-
-_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_CHINESE_DIGITS = str.maketrans("〇○零Ｏ一二三四五六七八九", "0000123456789")
-_CHINESE_YEAR = re.compile(r"二[〇○零Ｏ][〇○零Ｏ一二三四五六七八九]{2}(?=\s*年)")
-
-
-def _year_digits(text: str) -> str:
-    """Years written with full-width digits or Chinese numerals (二〇二四年) as ASCII digits."""
-    text = text.translate(_FULLWIDTH_DIGITS)
-    return _CHINESE_YEAR.sub(lambda m: m.group(0).translate(_CHINESE_DIGITS), text)
 
 
 _TITLE_UNIT = re.compile(
@@ -1038,12 +1008,6 @@ def _unit_from_title(blocks: list[Paragraph | Table]) -> UnitRef | None:
         if m and _ORGANISATION.search(m.group("unit")):
             return UnitRef(None, m.group("unit"))
     return None
-
-
-def _is_amount(text: str) -> bool:
-    """A budget block's amount, percent or blank mark (—) in a stream of cells."""
-    t = squash_ws(text)
-    return t in _BLANKS or _money(t)[0] is not None or _PERCENT.match(t) is not None
 
 
 # A paragraph that opens a table rather than being one of its cells: a table title.
@@ -1219,126 +1183,6 @@ def _continues_grid(table: Table, grid: _Grid) -> bool:
     )
 
 
-def _fit(role: str | None, text: str, weighted: bool = False) -> float:
-    """How well a cell's text fits a column role (higher is better).
-
-    In a grid with a 权重/分值 column a bare number is as likely a weight as a target.
-    """
-    if not text:
-        return 0.0
-    level1 = v.is_level1_name(text)
-    level2 = v.is_level2_name(text)
-    target = is_target_like(text)
-    if role == v.LEVEL1:
-        if level1:
-            return 2.5 if level2 else 3.0
-        return -3.0 if level2 or target else -0.5
-    if role == v.LEVEL2:
-        if level2:
-            if not squash_ws(v.bare(text)).endswith("指标"):
-                return 1.5  # a short form (数量, 社会公众满意度) may as well be an indicator
-            return 2.0 if level1 else 3.0
-        return -3.0 if level1 or target else -0.5
-    if role == v.LEVEL3:
-        if level1 or level2:
-            # 服务对象满意度 is a level-2 name only once completed: often an indicator's own.
-            return -4.0 if squash_ws(v.bare(text)).endswith("指标") else -1.0
-        return -1.5 if target and len(text) <= 8 else 1.0
-    if role == v.DESCRIPTION:
-        if level1 or level2:
-            return -3.0
-        short_number = target and len(squash_ws(text)) <= 12 and bool(_NUMBER.search(text))
-        return -1.0 if short_number else 0.3  # ≥90% is a target, not a description
-    if role == v.LONG_TERM:
-        return 0.0
-    if role == v.TARGET:
-        if level1 or level2:
-            return -3.0
-        if weighted and _BARE_NUMBER.match(text):
-            return 1.0
-        return 3.0 if target else -1.0
-    if role in (v.OP, v.NATURE):
-        return 3.0 if normalize_op(text) or squash_ws(text) in ("定性", "定量") else -2.0
-    if role == v.UNIT:
-        return 1.0 if len(squash_ws(text)) <= 5 and not _NUMBER.search(text) else -1.5
-    if role == v.BASIS:
-        return 1.0 if v.is_basis_like(text) else (-2.0 if level1 or level2 else 0.0)
-    if role in (v.WEIGHT, v.SCORE):
-        if _is_not_applicable(text) or text.strip() in _BLANKS:
-            return 0.5
-        return 1.5 if _decimal(_BRACKETED_TAIL.sub("", text)) is not None else -1.0
-    if role == v.ACTUAL:
-        return 0.5
-    if role == v.BUDGET:
-        return 2.0 if _money(text)[0] is not None else -2.0
-    if role in (v.PROJECT_NAME, v.UNIT_NAME, v.GOAL):
-        return -3.0 if level1 or level2 or target else 0.5
-    if role == v.DIRECTION:
-        return 1.0 if "向" in text else -1.0
-    return -1.0 if role is None else 0.0
-
-
-_BARE_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
-_GAP_PENALTY = 0.5
-_LONE_LEVEL1_PENALTY = (
-    3.0  # a cell skipped inside a row (web text drops blank cells) costs a little
-)
-
-
-def _align(cells: list[str], roles: list[str | None]) -> list[str | None] | None:
-    """Place a row's cells under the grid's columns.
-
-    Sources that drop merged or blank cells (web text) give short rows: the leading cells (the
-    merged level names) are missing, and blank cells inside the row are gone. Every placement
-    of the row's cells in order is scored by how well each cell fits its column, a skipped
-    column inside the row costing a little; the best wins, ties going right (missing cells
-    are merged ones on the left).
-    """
-    width = len(roles)
-    end = max((i for i, t in enumerate(cells) if t), default=-1) + 1
-    content = cells[:end][:width]
-    n = len(content)
-    if not n:
-        return None
-    # A row as wide as the grid (Word, Excel) kept its blank cells: no gaps inside it.
-    gaps = len(cells) < width
-    weighted = v.WEIGHT in roles
-    has_level2 = v.LEVEL2 in roles
-    # best[i][j]: the best score of cells i.. with cell i under column j, and where cell i+1 goes.
-    best: list[list[tuple[float, int]]] = [[(float("-inf"), -1)] * width for _ in range(n)]
-    for i in range(n - 1, -1, -1):
-        for j in range(i, width - (n - i) + 1):
-            fit = _fit(roles[j], content[i], weighted)
-            if i == n - 1:
-                best[i][j] = (fit, -1)
-                continue
-            choice = (float("-inf"), -1)
-            for k in range(j + 1, (width - (n - i - 1) if gaps else j + 1) + 1):
-                score = best[i + 1][k][0] - (_GAP_PENALTY if k > j + 1 else 0.0)
-                if roles[j] == v.LEVEL1 and roles[k] != v.LEVEL2 and has_level2:
-                    # A new level-1 group always starts with its level-2 name: `成本 | 补助标准`
-                    # is a level-2 name and an indicator, not a level-1 name alone.
-                    score -= _LONE_LEVEL1_PENALTY
-                if score > choice[0]:
-                    choice = (score, k)
-            best[i][j] = (fit + choice[0], choice[1])
-    start = (float("-inf"), -1)
-    for j in range(0, width - n + 1):
-        score = best[0][j][0]
-        if j == 0 and len(cells) == width:
-            score += 0.25  # a full-width row (Word, Excel) is most likely placed as is
-        if score >= start[0]:
-            start = (score, j)
-    if start[0] < 0:
-        return None
-    placed: list[str | None] = []
-    j = start[1]
-    for i in range(n):
-        placed.append(roles[j])
-        j = best[i][j][1]
-    return placed
-
-
 def _long_text_below(table: Table, r: int) -> str | None:
     """The fund-use text the seed's layout puts in the row below its label's row."""
     if r + 1 >= len(table.rows):
@@ -1358,38 +1202,10 @@ def _split_code_name(value: str) -> tuple[str | None, str]:
     return None, value.strip()
 
 
-def _decimal(text: str) -> Decimal | None:
-    cleaned = squash_ws(text).replace(",", "").replace("，", "").rstrip("%％分")
-    try:
-        return Decimal(cleaned) if cleaned else None
-    except InvalidOperation:
-        return None
-
-
-def _money(text: str) -> tuple[Decimal | None, str | None]:
-    """A money cell: `15.00`, `8,827,620.53`, `250万`, `2279.048 万元` -> (amount, unit)."""
-    cleaned = squash_ws(text).translate(_FULLWIDTH_DIGITS).replace(",", "").replace("，", "")
-    m = re.match(r"^[¥￥]?(-?\d+(?:\.\d+)?)(万元|万|千元|元)?$", cleaned)
-    if not m:
-        return None, None
-    unit = m.group(2)
-    return Decimal(m.group(1)), ("万元" if unit == "万" else unit)
-
-
-def _percent(text: str) -> Decimal | None:
-    m = _PERCENT.match(text)
-    if m:
-        return Decimal(m.group(1))
-    value = _decimal(text)
-    if value is not None and Decimal(0) <= value <= Decimal(1):
-        return value * 100  # a spreadsheet fraction shown without its percent format
-    return value
-
-
 def _checkpoints(values: list[tuple[int, str]], place: str, it: _Interpreter) -> list[Checkpoint]:
     out: list[Checkpoint] = []
     for month, text in values:
-        percent = _percent(text)
+        percent = cv.percent(text)
         if percent is None or not 1 <= month <= 12 or not Decimal(0) <= percent <= Decimal(100):
             it.warn(place, f"资金支出计划“{month}月 {text}”无法读取，未导入")
             continue
