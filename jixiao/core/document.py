@@ -156,15 +156,19 @@ class ProjectResults:
     execution_points: Decimal | None = None  # 分值 of the fund line (usually 10)
     execution_score: Decimal | None = None  # 得分 of the fund line
     total_score: Decimal | None = None  # 总分
+    full_year_budget: Decimal | None = None  # 全年预算数 (the budget after the year's changes)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "executed": _dec(self.executed),
             "execution_rate": _dec(self.execution_rate),
             "execution_points": _dec(self.execution_points),
             "execution_score": _dec(self.execution_score),
             "total_score": _dec(self.total_score),
         }
+        if self.full_year_budget is not None:
+            data["full_year_budget"] = _dec(self.full_year_budget)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ProjectResults:
@@ -174,6 +178,7 @@ class ProjectResults:
             _undec(data.get("execution_points")),
             _undec(data.get("execution_score")),
             _undec(data.get("total_score")),
+            _undec(data.get("full_year_budget")),
         )
 
 
@@ -264,7 +269,7 @@ class UnitGoalPart:
 class Warning:
     """Something the importer could not read cleanly, with its place in the source."""
 
-    where: str  # e.g. "table 2, row 5, column 指标值"
+    where: str  # e.g. "第 2 个表格第 5 行“指标值”列"
     message: str  # Chinese, for the user
 
     def to_dict(self) -> dict[str, str]:

@@ -370,6 +370,8 @@ def is_target_like(text: str) -> bool:
         return reading.noise <= 2
     if reading.kind == NOT_APPLICABLE or s in QUALITATIVE_WORDS:
         return True
+    if _NO_EFFECT.match(s):
+        return True
     if s.endswith(_NAME_SUFFIXES):
         return False
     if len(s) <= 6 and any(hint in s for hint in _QUALITATIVE_HINTS):
@@ -478,6 +480,9 @@ _QUALITATIVE_PHRASE = re.compile(
     r"(符合|严格|按照?|依照|达到|满足|确保|保障|保证|在).{0,14}"
     r"(规定|要求|标准|制度|完成|执行|实施|落实|运行|水平)$"
 )
+# 无负面影响, 长期无不良影响, 不产生明显负面影响: a cost or ecology indicator's target (the
+# name suffix 影响 would otherwise make it an indicator's name).
+_NO_EFFECT = re.compile(r"^(长期)?(无|没有|不产生|未产生)(明显|重大|较大)?(不良|负面)?影响$")
 
 
 def _normalize(text: str) -> str:

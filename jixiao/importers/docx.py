@@ -11,7 +11,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from jixiao.importers import limits
+from jixiao.importers import limits, places
 from jixiao.importers.grid import Block, Cell, ImportFailure, Paragraph, Source, Table
 
 __all__ = [
@@ -227,8 +227,8 @@ class _BodyReader:
     def read_table(self, tbl: Any) -> None:
         """Append one table (its grid with merges), then the tables nested in its cells."""
         self.table_count += 1
-        limits.check_time(f"第 {self.table_count} 个表格")
-        table = Table(f"table {self.table_count}")
+        limits.check_time(places.table(self.table_count))
+        table = Table(places.table(self.table_count))
         self.blocks.append(table)
         nested: list[Any] = []
         grid: list[list[Cell | None]] = []

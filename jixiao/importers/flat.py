@@ -88,6 +88,7 @@ class FlatResult:
     """Rows recovered from a stream, the grid roles read from its header, and warnings."""
 
     roles: list[str | None]
+    names: list[str] = field(default_factory=list)  # the header's words, for warning places
     rows: list[list[str]] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
@@ -102,13 +103,25 @@ def _is_value(text: str) -> bool:
 
 def segment(cells: list[str], roles: list[str | None]) -> list[list[str]]:
     """Split a stream of cells into rows at level names and at text that follows a value."""
+    return [row for _, row in segment_spans(cells, roles)]
+
+
+def segment_spans(cells: list[str], roles: list[str | None]) -> list[tuple[int, list[str]]]:
+    """segment(), each row with the index of its first cell in ``cells``."""
     has_basis = v.BASIS in roles
     has_unit = v.UNIT in roles
-    rows: list[list[str]] = []
+    has_explanation = v.EXPLANATION in roles
+    texts = [c.strip() for c in cells]
+    filled = [t for t in texts if t]
+    rows: list[tuple[int, list[str]]] = []
     row: list[str] = []
-    for cell in (c.strip() for c in cells):
+    start = 0
+    seen = 0
+    for index, cell in enumerate(texts):
         if not cell:
             continue
+        seen += 1
+        following = filled[seen] if seen < len(filled) else None
         starts_row = False
         if v.is_level_name(cell):
             # A level-2 name right after a level-1 name stays in its row.
@@ -116,13 +129,29 @@ def segment(cells: list[str], roles: list[str | None]) -> list[list[str]]:
         elif row and _is_value(row[-1]) and not _is_value(cell):
             unit_cell = has_unit and len(cell) <= 4 and not re.search(r"\d", cell)
             starts_row = not (has_basis and v.is_basis_like(cell)) and not unit_cell
+            if starts_row and has_explanation and _explains(row, cell, following):
+                starts_row = False
         if starts_row and row:
-            rows.append(row)
+            rows.append((start, row))
             row = []
+        if not row:
+            start = index
         row.append(cell)
     if row:
-        rows.append(row)
+        rows.append((start, row))
     return rows
+
+
+def _explains(row: list[str], cell: str, following: str | None) -> bool:
+    """A self-evaluation row's 偏差原因 after its score, not the next row's indicator name.
+
+    The row so far ends in two numbers (分值, 得分) and the text is followed by a level name,
+    by nothing, or reads as a sentence.
+    """
+    scores = len(row) >= 3 and all(re.fullmatch(r"\d+(?:\.\d+)?", c) for c in row[-2:])
+    if not scores:
+        return False
+    return following is None or v.is_level_name(following) or bool(re.search(r"[，。；,;]", cell))
 
 
 def stream_rows(cells: list[str], roles: list[str | None], place: str) -> FlatResult:
@@ -149,8 +178,13 @@ def _header(text: str) -> tuple[list[str], int] | None:
     return words, pos
 
 
-def rows_from_flat_text(text: str, following: list[str], place: str) -> FlatResult | None:
-    """Rows of an indicator table whose cells run together in paragraphs, or None if no header."""
+def rows_from_flat_text(
+    text: str, following: list[str], place: str, following_places: list[str]
+) -> FlatResult | None:
+    """Rows of an indicator table whose cells run together in paragraphs, or None if no header.
+
+    ``place`` names the paragraph holding the header, ``following_places`` each paragraph after.
+    """
     spaced = bool(re.search(r"一级指标\s+二级指标", text))
     squashed = re.sub(r"\s+", "", text)
     found = _header(squashed)
@@ -158,7 +192,7 @@ def rows_from_flat_text(text: str, following: list[str], place: str) -> FlatResu
         return None
     words, body_start = found
     roles = [v.column_role(w) for w in words]
-    result = FlatResult(roles)
+    result = FlatResult(roles, names=list(words))
     if spaced:
         # Cells separated by spaces: the header ends where its words end in the spaced text.
         idx = text.find(words[-1], text.find("一级指标")) + len(words[-1])
@@ -169,7 +203,7 @@ def rows_from_flat_text(text: str, following: list[str], place: str) -> FlatResu
                     break
                 if line.split():
                     result.rows.append(line.split())
-                    result.places.append(f"{place}, line {n + 2}")
+                    result.places.append(following_places[n])
             return result
         body = "\n".join(lines)
         body = _TRAILER_RE.split(body, maxsplit=1)[0]

@@ -32,7 +32,7 @@ class Cell:
 
 @dataclass
 class Table:
-    """A rectangular table; ``place`` names it for warnings (``table 2``, ``sheet 目标表``)."""
+    """A rectangular table; ``place`` names it for warnings (``第 2 个表格``, ``工作表“表”``)."""
 
     place: str
     rows: list[list[Cell]] = field(default_factory=list)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from jixiao.importers import xlsx
+from jixiao.importers import places, xlsx
 from jixiao.importers.grid import ImportFailure, Table
 
 __all__ = ["FundLine", "IndicatorLine", "SelfEvalSheet", "read_selfeval_xlsx"]
@@ -119,7 +119,7 @@ def _number(text: str) -> Decimal | None:
 
 
 def _sheet_name(table: Table) -> str:
-    return table.place.removeprefix("sheet ")
+    return places.sheet_title(table.place) or table.place
 
 
 def _read_sheet(table: Table) -> SelfEvalSheet | None:
@@ -129,7 +129,7 @@ def _read_sheet(table: Table) -> SelfEvalSheet | None:
     if header is None:
         if any(t in _MARKERS for row in texts for t in row):
             raise ImportFailure(
-                f"工作表「{_sheet_name(table)}」不是完整的项目支出绩效自评表：缺少"
+                f"{table.place}不是完整的项目支出绩效自评表：缺少"
                 "“一级指标、二级指标、三级指标、年度指标值、实际完成值、分值、得分”表头行。"
             )
         return None

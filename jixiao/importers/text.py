@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from jixiao.importers import limits
+from jixiao.importers import limits, places, vocab
 from jixiao.importers.grid import ImportFailure, Paragraph, Source, Table
 
 # Word TOC field code left in copied text: "TC 1、标题 \f C \l 1".
@@ -28,6 +28,8 @@ _ROW_END = re.compile(r"\|\s*\|\s*$")
 # Word text has no header marker; a row holding this cell starts the indicator grid, whose
 # width tells how to rejoin a row that a stray empty line split in two.
 _GRID_HEADER = re.compile(r"^一级\s*指标")
+# A row opening a project's header block ends the grid above it.
+_BLOCK_START = (vocab.LABEL_NAME, vocab.LABEL_CODE, vocab.LABEL_UNIT)
 
 
 def read(path: Path) -> Source:
@@ -77,7 +79,7 @@ def read_string(content: str, name: str) -> Source:
 
 
 def _table_place(source: Source) -> str:
-    return f"table {len(source.tables) + 1}"
+    return places.table(len(source.tables) + 1)
 
 
 def _read_tab_table(lines: list[str], i: int, source: Source) -> int:
@@ -116,6 +118,9 @@ def _rejoin_split_rows(rows: list[list[str]]) -> list[list[str]]:
             width = len(row)
             out.append(row)
             continue
+        if row and vocab.label_kind(row[0]) in _BLOCK_START:
+            width = 0  # the next project's header block: its rows are its own until a grid
+
         if width and out and len(out[-1]) < width and len(out[-1]) + len(row) <= width:
             previous = out[-1]
             if not any(_GRID_HEADER.match(c) for c in previous):
@@ -139,6 +144,7 @@ def _read_pipe_table(lines: list[str], i: int, source: Source) -> int:
     rows: list[list[str]] = []
     row: list[str] = []
     pending_text: list[str] = []
+    whole_rows = False  # the table writes each row on a line of its own
 
     def end_row() -> None:
         nonlocal row
@@ -159,6 +165,8 @@ def _read_pipe_table(lines: list[str], i: int, source: Source) -> int:
             # A bare text line inside a pipe table is a cell whose "|" sits on the next line;
             # a text line followed by no pipe at all ends the table.
             nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+            if whole_rows and nxt.startswith("|") and not pending_text:
+                break  # a title between two tables of whole-row lines ("| a | b |")
             if "|" in nxt or (row and pending_text):
                 pending_text.append(line)
                 i += 1
@@ -183,6 +191,7 @@ def _read_pipe_table(lines: list[str], i: int, source: Source) -> int:
             # A whole row on one line ("| a | b |").
             end_row()
             rows.append(cells)
+            whole_rows = True
         else:
             row.extend(cells or [""])
             if _ROW_END.search(line):
@@ -195,6 +204,6 @@ def _read_pipe_table(lines: list[str], i: int, source: Source) -> int:
         last = next((x.strip() for x in reversed(lines[:i]) if x.strip()), "")
         if not any(x.strip() for x in lines[i:]) and not last.endswith("|"):
             source.notes.append(
-                (f"{place}, row {len(rows)}", "文本在这一行中断，这一行的内容可能不完整，请核对")
+                (places.row(place, len(rows)), "文本在这一行中断，这一行的内容可能不完整，请核对")
             )
     return i

@@ -57,6 +57,7 @@ UNIT_NAME = "unit_name"
 BUDGET = "budget"
 GOAL = "goal"
 LONG_TERM = "long_term"  # a long-term (实施期/中长期) value column, read but not kept
+EXPLANATION = "explanation"  # 偏差原因分析及改进措施 of a self-evaluation table
 IGNORED = "ignored"
 
 _COLUMN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -65,14 +66,21 @@ _COLUMN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (LEVEL3, re.compile(r"^(三级(指标)?(名称|内容)?|指标名称|绩效指标名称)$")),
     (DESCRIPTION, re.compile(r"^(绩效)?指标(描述|解释|说明|内涵|定义)$|^指标值?说明$|^评价内容$")),
     (LONG_TERM, re.compile(r"^(实施期|中长期|中期|长期).*(指标值|目标值|目标)$")),
-    (ACTUAL, re.compile(r"^(实际|全年|当前|年度)?(实际)?完成(值|情况)$|^实际值$|^.*指标执行情况$")),
+    (
+        ACTUAL,
+        re.compile(
+            r"^(实际|全年|当前|年度)?(实际)?完成(值|情况)$|^(全年|年度)?实际(完成)?值$"
+            r"|^.*指标执行情况$|^(全年)?实际完成(指标)?值$"
+        ),
+    ),
     (BASIS, re.compile(r"^(指标值)?(确定|设定)?依据$|^绩效标准$|^指标来源$|^评价标准$|^标准$")),
     (
         TARGET,
         re.compile(
             r"^(本)?(年度|全年|当年)?(绩效)?(指标|目标)值(及单位)?$|^预期.*值$|^指标目标值$"
             r"|^(计划)?指标值\(或计划水平\)$|^计划指标值.*$|^(年度)?指标值.*$|^当年预期实现值$"
-            r"|^(年度)?目标值$|^预期指标值$|^预期(实现|目标)值?$"
+            r"|^(年度|年初|全年)?目标值$|^预期指标值$|^预期(实现|目标)值?$"
+            r"|^年初(设定)?(目标|指标)值$"
         ),
     ),
     (OP, re.compile(r"^(计算)?符号$|^运算符号?$|^指标符号$")),
@@ -82,9 +90,10 @@ _COLUMN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (SCORE, re.compile(r"^(得分|自评得分|评分)$")),
     (DIRECTION, re.compile(r"^指标方向(性)?$")),
     (
-        IGNORED,
-        re.compile(r"^(偏差原因|未完成原因|原因分析|备注|完成目标可能性|纠偏措施).*$|^.*改进措施$"),
+        EXPLANATION,
+        re.compile(r"^(偏差原因|未完成原因|原因分析|偏差及原因|纠偏措施).*$|^.*改进措施$"),
     ),
+    (IGNORED, re.compile(r"^(备注|完成目标可能性).*$")),
     (PROJECT_NAME, re.compile(r"^(项目(支出)?名称|专项(资金)?名称)$")),
     (PROJECT_CODE, re.compile(r"^项目(编码|代码|编号)$")),
     (UNIT_NAME, re.compile(r"^(单位|部门|预算单位|实施单位)(名称)?$")),
@@ -212,6 +221,9 @@ LABEL_UNIT = "unit"
 LABEL_TOTAL = "total"
 LABEL_FISCAL = "fiscal"
 LABEL_OTHER = "other"
+LABEL_CARRYOVER = "carryover"
+LABEL_FUNDS = "funds"  # 项目资金（万元）: the heading of a budget block, carrying its money unit
+LABEL_YEAR = "year"
 LABEL_FUND_USE = "fund_use"
 LABEL_PLAN = "spending_plan"
 LABEL_GOAL = "goal"
@@ -225,29 +237,40 @@ _LABEL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         LABEL_UNIT,
         re.compile(
-            r"^(预算单位|单位名称|部门\(单位\)名称|部门名称|实施单位|项目实施单位|预算部门|项目单位)$"
+            r"^(预算单位|单位名称|部门\(单位\)名称|部门名称|实施单位|项目实施单位|预算部门|项目单位"
+            r"|填报单位|申报单位|预算单位名称|部门|单位)$"
         ),
     ),
     (
         LABEL_FISCAL,
-        re.compile(r"^(其中:?)?(本年|当年)?(财政(资金|拨款|投款)|.*一般公共预算拨款)(\(.*\))?$"),
+        re.compile(
+            r"^(其中:?)?(本年|当年|年度|本级)?(财政(性)?(资金|拨款|投款|拨款资金|补助)"
+            r"|.*一般公共预算(拨款|资金)?)$"
+        ),
     ),
-    (LABEL_OTHER, re.compile(r"^(其中:?)?其他(资金)?(\(.*\))?$")),
+    (LABEL_OTHER, re.compile(r"^(其中:?)?其他(资金|来源|来源资金)?$")),
+    (LABEL_CARRYOVER, re.compile(r"^(其中:?)?(上年|以前年度)(结转|结余|结转结余)(资金)?$")),
     (
         LABEL_TOTAL,
         re.compile(
-            r"^(预算数|预算金额|年度预算金额|年度本级预算金额|项目总投资|预算申报数|年度资金总额"
-            r"|资金总额|项目金额|年度预算安排|项目预算|预算总额|本年度申请.*预算资金|本年度预计投入)(\(.*\))?$"
+            r"^(预算数|预算金额|年度预算金额|年度本级预算金额|项目总投资|预算申报数"
+            r"|(年度|当年|本年|本年度)?资金总额|资金(总额)?合计|项目金额|年度预算安排|项目预算|预算总额"
+            r"|本年度申请.*预算资金|本年度预计投入)$"
         ),
     ),
+    (LABEL_FUNDS, re.compile(r"^(项目|预算)?资金(情况|构成|来源|安排)?$|^项目资金总额及来源$")),
+    (LABEL_YEAR, re.compile(r"^(预算|填报|申报|评价|自评|项目|绩效)?年度$|^年份$")),
     (LABEL_FUND_USE, re.compile(r"^(预算规模及)?资金用途$|^主要用途$|^资金使用(内容|范围)$")),
     (LABEL_PLAN, re.compile(r"^(资金)?(支出|用款)计划(\(%\))?$")),
     (LABEL_GOAL_ANNUAL, re.compile(r"^(本)?年度(绩效)?目标$|^年度总体目标$|^本年度绩效目标$")),
     (LABEL_GOAL_LONG, re.compile(r"^(实施期|中长期|中期(滚动)?|长期)(绩效)?目标$")),
-    (LABEL_GOAL, re.compile(r"^(项目)?绩效目标$|^总体目标$")),
+    (LABEL_GOAL, re.compile(r"^(项目)?绩效目标$|^总体目标$|^预期目标$|^年初设定目标$")),
     (
         LABEL_IGNORED,
-        re.compile(r"^(主管部门|项目属性|项目类型|项目期|项目性质|联系人.*|负责人.*|项目负责人)$"),
+        re.compile(
+            r"^(主管部门|项目属性|项目类型|项目期|项目性质|联系人.*|负责人.*|(项目|单位|财务)负责人.*"
+            r"|(全年)?实际完成情况|自评等级)$"
+        ),
     ),
 ]
 
@@ -264,7 +287,44 @@ def label_kind(text: str) -> str | None:
     return None
 
 
-MONEY_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|千元|元)")
+MONEY_UNIT = re.compile(
+    r"(?:金额|资金|货币)?单位\s*(?:[:：]\s*[(（]?|[(（])\s*(万元|千元|元)\s*[)）]?"
+)
 MONEY_UNIT_IN_LABEL = re.compile(r"[(（]\s*(万元|千元|元)\s*[)）]")
 UNIT_CODE_NAME = re.compile(r"^(\d{6,})\s*[-—－_]?\s*([\u4e00-\u9fff][^\n]{1,60})$")
-MONTH = re.compile(r"^(\d{1,2})\s*月(?:份)?(?:底|末|前)?$")
+MONTH = re.compile(r"^(\d{1,2})\s*月(?:份)?(?:底|末)?(?:前|止)?$")
+
+
+# Column labels of a budget block laid out as a grid: amounts per money line (资金总额,
+# 其中：财政拨款 …) under columns for the long-term and the annual amount, or a
+# self-evaluation's 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分.
+BCOL_LONG = "long"
+BCOL_ANNUAL = "annual"
+BCOL_INITIAL = "initial"
+BCOL_FULL_YEAR = "full_year"
+BCOL_EXECUTED = "executed"
+BCOL_RATE = "rate"
+BCOL_POINTS = "points"
+BCOL_SCORE = "score"
+BCOL_AMOUNT = "amount"
+
+_BUDGET_COLUMNS: list[tuple[str, re.Pattern[str]]] = [
+    (BCOL_LONG, re.compile(r"^(中期|实施期|中长期|项目期|项目周期)(资金总额|资金|预算数?|金额)?$")),
+    (BCOL_ANNUAL, re.compile(r"^(年度|当年|本年|本年度)(资金总额|资金|预算数?|金额)?$")),
+    (BCOL_INITIAL, re.compile(r"^年初预算数?$")),
+    (BCOL_FULL_YEAR, re.compile(r"^(全年|调整后)预算数?$")),
+    (BCOL_EXECUTED, re.compile(r"^(全年)?执行数$|^实际(支出|执行)数?$")),
+    (BCOL_RATE, re.compile(r"^(预算)?执行率$")),
+    (BCOL_POINTS, re.compile(r"^分值$")),
+    (BCOL_SCORE, re.compile(r"^得分$")),
+    (BCOL_AMOUNT, re.compile(r"^(金额|数额|预算数)$")),
+]
+
+
+def budget_column(text: str) -> str | None:
+    """The role a column label gives a budget block's column, or None."""
+    key = bare(text)
+    for role, pattern in _BUDGET_COLUMNS:
+        if pattern.match(key):
+            return role
+    return None

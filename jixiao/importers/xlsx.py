@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.importers import docx as office
-from jixiao.importers import limits
+from jixiao.importers import limits, places
 from jixiao.importers.grid import Cell, ImportFailure, Source, Table
 
 __all__ = ["MAX_SHEET_CELLS", "format_value", "read"]
@@ -54,7 +54,7 @@ def read(path: Path) -> Source:
             try:
                 tables = []
                 for sheet in workbook.worksheets:
-                    limits.check_time(f"工作表「{sheet.title}」")
+                    limits.check_time(places.sheet(sheet.title))
                     if sheet.sheet_state != "visible":
                         continue
                     if (table := _sheet_table(sheet, name)) is not None:
@@ -75,7 +75,7 @@ def _sheet_table(sheet: Any, name: str) -> Table | None:
     texts: dict[tuple[int, int], str] = {}
     for n, ((r, c), cell) in enumerate(sheet._cells.items()):
         if n % _CHECK_EVERY == 0:
-            limits.check_time(f"工作表「{sheet.title}」第 {r} 行")
+            limits.check_time(places.row(places.sheet(sheet.title), r))
         text = format_value(cell.value, cell.number_format)
         if text:
             texts[(r, c)] = text
@@ -86,7 +86,7 @@ def _sheet_table(sheet: Any, name: str) -> Table | None:
     height, width = bottom - top + 1, right - left + 1
     if height * width > MAX_SHEET_CELLS:
         raise office.failure(
-            _LABEL, name, f"工作表「{sheet.title}」过大（{height} 行 × {width} 列），无法导入"
+            _LABEL, name, f"{places.sheet(sheet.title)}过大（{height} 行 × {width} 列），无法导入"
         )
     rows = [
         [Cell(texts.get((top + r, left + c), ""), (r, c)) for c in range(width)]
@@ -98,7 +98,7 @@ def _sheet_table(sheet: Any, name: str) -> Table | None:
         for r in range(max(merged.min_row, top), min(merged.max_row, bottom) + 1):
             for c in range(max(merged.min_col, left), min(merged.max_col, right) + 1):
                 rows[r - top][c - left] = Cell(text, anchor)
-    return Table(f"sheet {sheet.title}", rows)
+    return Table(places.sheet(sheet.title), rows)
 
 
 def format_value(value: Any, number_format: str | None = "General") -> str:

@@ -384,9 +384,9 @@ def test_unreadable_cells_warn_with_their_place(tmp_path: Path) -> None:
         ["效益指标", "社会效益指标", "d", "是"],  # row 7
     ]
     document = load_document(_docx(tmp_path / "unreadable.docx", rows))
-    assert _where(document, "table 1, row 2"), document.warnings
-    assert _where(document, "table 1, row 5"), document.warnings
-    assert _where(document, "table 1, row 6"), document.warnings
+    assert _where(document, "第 1 个表格第 2 行"), document.warnings
+    assert _where(document, "第 1 个表格第 5 行"), document.warnings
+    assert _where(document, "第 1 个表格第 6 行"), document.warnings
     assert all(CJK.search(w.message) for w in document.warnings)
     # Nothing silently dropped or guessed: the readable rows stay, 290% as written.
     indicators = document.projects[0].indicators

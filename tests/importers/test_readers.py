@@ -81,17 +81,17 @@ def test_docx_blocks_in_document_order(tmp_path: Path) -> None:
     assert _outline(source) == [
         "网络安全和信息化经费绩效目标表",
         "单位：万元",
-        "<table 1>",
+        "<第 1 个表格>",
         "（一）营造网络正面舆论强势",
-        "<table 2>",
-        "<table 3>",
+        "<第 2 个表格>",
+        "<第 3 个表格>",
         "第三部分",
     ]
 
 
 def test_docx_table_grid_states_merges(tmp_path: Path) -> None:
     table = docx.read(_make_docx(tmp_path / "t.docx")).tables[0]
-    assert table.place == "table 1"
+    assert table.place == "第 1 个表格"
     assert _cells(table) == [
         [
             ("一级指标", (0, 0)),
@@ -139,7 +139,7 @@ def test_docx_table_grid_states_merges(tmp_path: Path) -> None:
 
 def test_docx_nested_table_follows_its_parent(tmp_path: Path) -> None:
     tables = docx.read(_make_docx(tmp_path / "t.docx")).tables
-    assert [t.place for t in tables] == ["table 1", "table 2", "table 3"]
+    assert [t.place for t in tables] == ["第 1 个表格", "第 2 个表格", "第 3 个表格"]
     assert tables[1].texts() == [["项目名称", "网络宣传管理经费"]]
     assert tables[2].texts() == [["预算数", "5.00"]]
 
@@ -227,7 +227,7 @@ def _make_xlsx(path: Path) -> Path:
 def test_xlsx_sheets_values_and_merges(tmp_path: Path) -> None:
     source = xlsx.read(_make_xlsx(tmp_path / "目标表.xlsx"))
     assert source.name == "目标表.xlsx"
-    assert [t.place for t in source.tables] == ["sheet 目标表", "sheet 说明"]
+    assert [t.place for t in source.tables] == ["工作表“目标表”", "工作表“说明”"]
     target, other = source.tables
     assert _cells(target) == [
         [
@@ -436,7 +436,7 @@ def test_doc_read_through_libreoffice(legacy_doc: Path) -> None:
     assert _outline(source)[:4] == [
         "网络安全和信息化经费绩效目标表",
         "单位：万元",
-        "<table 1>",
+        "<第 1 个表格>",
         "（一）营造网络正面舆论强势",
     ]
     table = source.tables[0]

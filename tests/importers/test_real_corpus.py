@@ -187,7 +187,7 @@ def test_every_corpus_file_is_accounted_for() -> None:
 
 def test_cut_off_text_warns_at_the_last_row() -> None:
     doc = load_document(CORPUS / "16_hunan_nanyue_yulu_target_2023.txt")
-    assert ("table 1, row 22", "文本在这一行中断，这一行的内容可能不完整，请核对") in [
+    assert ("第 1 个表格第 22 行", "文本在这一行中断，这一行的内容可能不完整，请核对") in [
         (w.where, w.message) for w in doc.warnings
     ]
 
@@ -196,7 +196,7 @@ def test_incomplete_row_is_a_warning_with_its_place() -> None:
     doc = load_document(CORPUS / "20_guangdong_dongguan_road_target_approval_2019.txt")
     messages = {w.where: w.message for w in doc.warnings}
     assert (
-        messages["table 1, row 13, column 指标值"]
+        messages["第 1 个表格第 13 行“计划指标值(或计划水平)”列"]
         == "指标“实现建设总目标控制程度”的指标值为空，未导入"
     )
 
@@ -240,3 +240,30 @@ def test_header_block_gives_project_name_and_money_with_unit() -> None:
         "万元",
     )
     assert doc.year == 2024
+
+
+def test_self_evaluation_text_gives_actuals_points_and_scores() -> None:
+    doc = load_document(CORPUS / "04_anhui_chizhou_tangxi_selfeval_2022.txt")
+    (project,) = doc.projects
+    # The header block runs into the same line as the grid: read from the stream of cells.
+    assert project.name == "委托业务项目"
+    assert doc.unit is not None and doc.unit.code == "219001"
+    assert project.budget.unit == "万元"
+    assert project.results is not None and project.results.execution_points == Decimal("10")
+    assert [(i.actual, i.points, i.score) for i in project.indicators[:3]] == [
+        ("50", Decimal("8"), Decimal("8")),
+        ("100", Decimal("8"), Decimal("8")),
+        ("达成预期指标", Decimal("8"), Decimal("8")),
+    ]
+
+
+def test_self_evaluation_pipe_text_gives_scores_and_total() -> None:
+    doc = load_document(CORPUS / "14_yunnan_yongde_mingliang_school_selfeval_2022_yuan.txt")
+    (project,) = doc.projects
+    assert [i.actual for i in project.indicators] == [
+        "735", "100%", "100%", "100%", "98%", "100%", "100%", "100%",
+    ]  # fmt: skip
+    assert [i.score for i in project.indicators] == [
+        Decimal(s) for s in ["10", "10", "7", "10", "9", "10", "10", "10"]
+    ]
+    assert project.results is not None and project.results.total_score == Decimal("96")
