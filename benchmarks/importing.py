@@ -14,6 +14,7 @@ PDF each under 1 s, the 50-page PDF under 20 s. Figures: ``benchmarks/README.md`
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -84,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import django
 
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.settings")
     django.setup()
     import pdfplumber
 

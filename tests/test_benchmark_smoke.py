@@ -191,3 +191,19 @@ def test_rounds_benchmark_builds_every_report_with_the_same_queries_per_unit(
     assert "the same for every unit (projects per unit 2–3, indicators per unit 20–30)" in (
         done.stdout
     )
+
+
+def test_import_benchmark_reads_the_seed_and_a_long_print(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.importing", "--pages", "3", "--runs", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "JIXIAO_DATA_DIR": str(tmp_path)},
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    # The seed's two projects of nine indicators, in Word and printed to PDF alike.
+    assert "seed_docx: 2 projects, 18 indicators, 0 warnings" in done.stdout
+    assert "seed_pdf: 2 projects, 18 indicators, 0 warnings" in done.stdout
+    assert "long_pdf (" in done.stdout
