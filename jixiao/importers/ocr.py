@@ -49,8 +49,9 @@ MAX_PAGE_PIXELS = 12_000_000
 DETECT_SIDE = 1600
 # Deskew: never turn a page by more than this (a page on its side is not a slight rotation).
 MAX_SKEW_DEGREES = 8.0
-# Text lines read by the engine below this score are dropped (noise, ruling fragments).
-MIN_SCORE = 0.5
+# Text read with a lower score is dropped (noise, bits of rulings); anything above waits for
+# a person's check with its score, so a faint lone digit is kept.
+MIN_SCORE = 0.3
 
 
 # --- the engine ----------------------------------------------------------------------------
@@ -277,20 +278,22 @@ def _deskew(gray: Image) -> Image:
 
     h, w = gray.shape[:2]
     ink = _ink(gray)
-    # Thicken vertically so a tilted thin line still forms long horizontal runs.
-    ink = cv2.dilate(ink, np.ones((3, 1), np.uint8))
-    long_runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, max(20, w // 25)), np.uint8))
-    lines = cv2.HoughLinesP(
-        long_runs, 1, np.pi / 1800, threshold=w // 8, minLineLength=w // 5, maxLineGap=w // 100
-    )
-    if lines is None:
-        return gray
     angles: list[tuple[float, float]] = []
-    for x1, y1, x2, y2 in lines.reshape(-1, 4):
-        length = float(np.hypot(x2 - x1, y2 - y1))
-        angle = float(np.degrees(np.arctan2(y2 - y1, x2 - x1)))
-        if abs(angle) <= MAX_SKEW_DEGREES:
-            angles.append((angle, length))
+    # Thicken vertically so a tilted thin line still forms long horizontal runs; a page turned
+    # further needs more thickening and shorter runs (then text lines count too: as level).
+    for thicken, run in ((3, w // 25), (9, w // 60)):
+        thick = cv2.dilate(ink, np.ones((thicken, 1), np.uint8))
+        long_runs = cv2.morphologyEx(thick, cv2.MORPH_OPEN, np.ones((1, max(20, run)), np.uint8))
+        lines = cv2.HoughLinesP(
+            long_runs, 1, np.pi / 1800, threshold=w // 8, minLineLength=w // 5, maxLineGap=w // 100
+        )
+        for x1, y1, x2, y2 in [] if lines is None else lines.reshape(-1, 4):
+            length = float(np.hypot(x2 - x1, y2 - y1))
+            angle = float(np.degrees(np.arctan2(y2 - y1, x2 - x1)))
+            if abs(angle) <= MAX_SKEW_DEGREES:
+                angles.append((angle, length))
+        if len(angles) >= 2:
+            break
     if not angles:
         return gray
     angle = _weighted_median(angles)
@@ -479,6 +482,14 @@ class _Rulings:
             vs = [s for s in self.v_segments if inside(s, False)]
             ys = _cluster([s.at for s in hs], t)
             xs = _cluster([s.at for s in vs], t)
+            if not xs or not ys:
+                continue
+            # A table printed without its outer sides: the horizontal rulings end its row.
+            left, right = min(s.lo for s in hs), max(s.hi for s in hs)
+            if left < xs[0] - 3 * t:
+                xs.insert(0, left)
+            if right > xs[-1] + 3 * t:
+                xs.append(right)
             if len(ys) < 2 or len(xs) < 2 or len(ys) + len(xs) < 5:
                 continue  # one frame is not a table
             grids.append(_Grid(xs, ys, self, t))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -134,6 +135,69 @@ def test_scanned_picture_of_one_page(word: TargetDocument, scanned_page: TargetD
     assert scanned_page.to_confirm and all(
         c.where.startswith("第 1 页") for c in scanned_page.to_confirm
     )
+
+
+# --- rulings and merges on a drawn table (cheap: no OCR) ----------------------------------
+
+FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+XS = [100, 300, 500, 800, 1100]
+YS = [100, 150, 220, 290, 360]  # a one-line row (50 px) under 32-px text, then taller rows
+
+
+def _drawn_table(sides: bool = True, turn: float = 0.0) -> Any:
+    """A ruled 4 x 4 table with (1,1)-(1,2) merged across and (2,0)-(3,0) merged down; text
+    touches the rulings (as in a cramped one-line row), the page turned by ``turn`` degrees."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    picture = Image.new("L", (1200, 700), 255)
+    pen = ImageDraw.Draw(picture)
+    font = ImageFont.truetype(FONT, 32)
+    for y in YS:
+        if y == 290:  # no ruling under (2,0): merged down
+            pen.line((XS[1], y, XS[-1], y), fill=0, width=2)
+        else:
+            pen.line((XS[0] - (0 if sides else 60), y, XS[-1] + (0 if sides else 60), y), 0, 2)
+    for x in XS[(0 if sides else 1) : (None if sides else -1)]:
+        if x == 500:  # no ruling between (1,1) and (1,2): merged across
+            pen.line((x, YS[0], x, YS[1]), fill=0, width=2)
+            pen.line((x, YS[2], x, YS[-1]), fill=0, width=2)
+        else:
+            pen.line((x, YS[0], x, YS[-1]), fill=0, width=2)
+    for (x, y), text in {
+        (110, 104): "一级指标",
+        (310, 104): "二级指标",
+        (810, 104): "指标值",
+        (310, 160): "跨两列的单元格",
+        (110, 230): "产出指标",
+    }.items():
+        pen.text((x, y), text, fill=0, font=font)
+    if turn:
+        picture = picture.rotate(turn, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    return np.array(picture)
+
+
+@pytest.mark.parametrize("sides", [True, False], ids=["boxed", "open sides"])
+def test_grid_and_merges_come_from_the_rulings(sides: bool) -> None:
+    from jixiao.importers import ocr
+
+    gray = ocr._deskew(_drawn_table(sides=sides, turn=1.5))
+    (grid,) = ocr._Rulings.find(gray, text_height=36).tables()
+    assert len(grid.xs) == len(XS) and len(grid.ys) == len(YS)
+    assert all(abs(a - b) < 8 for a, b in zip(grid.xs[1:-1], XS[1:-1], strict=True))
+    origins = grid.origins
+    assert origins[0] == [(0, 0), (0, 1), (0, 2), (0, 3)]  # strokes touching rulings split none
+    assert origins[1][1] == origins[1][2] == (1, 1)
+    assert origins[2][0] == origins[3][0] == (2, 0)
+    assert origins[3][1:] == [(3, 1), (3, 2), (3, 3)]
+
+
+def test_a_page_turned_four_degrees_is_levelled() -> None:
+    from jixiao.importers import ocr
+
+    gray = ocr._deskew(_drawn_table(turn=4.0))
+    (grid,) = ocr._Rulings.find(gray, text_height=36).tables()
+    assert (len(grid.xs), len(grid.ys)) == (len(XS), len(YS))
 
 
 # --- refusals (cheap: no text for the engine to read) ---------------------------------------
