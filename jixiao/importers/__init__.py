@@ -83,8 +83,9 @@ def load_document(path: Path) -> TargetDocument:
     with limits.time_budget():
         source = read_source(Path(path))
         document = interpret(source)
-    # Values read by OCR wait for a person's check, the least sure first.
-    document.to_confirm = sorted(source.confirmations, key=lambda c: c.confidence)
+    if source.confirmations:
+        # Values read by OCR wait for a person's check, the least sure first.
+        document.to_confirm = sorted(source.confirmations, key=lambda c: c.confidence)
     return document
 
 

@@ -41,8 +41,12 @@ def read(path: Path) -> Source:
                     f"图片过大（{width}×{height} 像素）；请以 200–300 dpi 重新扫描后再导入",
                 )
             # A phone photo stores its turn in EXIF; the pixels are read the way it is shown.
-            grey = ImageOps.exif_transpose(picture).convert("L")
-            pixels = np.array(grey)
+            upright = ImageOps.exif_transpose(picture)
+            if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info:
+                # Transparent means paper: laid on white, not read as black.
+                layer = upright.convert("RGBA")
+                upright = Image.alpha_composite(Image.new("RGBA", layer.size, "white"), layer)
+            pixels = np.array(upright.convert("L"))
     except ImportFailure:
         raise
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:

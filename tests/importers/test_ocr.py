@@ -19,7 +19,7 @@ import pytest
 from django.test import override_settings
 from scans import Scan, build_scan
 
-from jixiao.core.document import IndicatorRow, TargetDocument
+from jixiao.core.document import IndicatorRow, TargetDocument, validate_dict
 from jixiao.importers import ImportFailure, limits, load_document
 
 pytestmark = pytest.mark.ocr
@@ -90,6 +90,7 @@ def test_scanned_pdf_reads_the_header_blocks(
 ) -> None:
     # Rows split by a page break and level cells merged across it are mended: no warnings.
     assert scanned_pdf.warnings == [], [f"{w.where}: {w.message}" for w in scanned_pdf.warnings]
+    validate_dict(scanned_pdf.to_dict())  # a valid jixiao.targets/1, to_confirm included
     assert scanned_pdf.year == word.year == 2021
     assert scanned_pdf.unit == word.unit
     for want, got in zip(word.projects, scanned_pdf.projects, strict=True):
