@@ -128,15 +128,18 @@ def read_pages(name: str, pages: Iterable[tuple[int, Image]], label: str = "图�
                     f"第 {number} 页第 {index} 段", "正文", paragraph.text, _decimal(score)
                 )
             )
+        joined: _PageTable | None = None
         for block in page.blocks:
             if isinstance(block, _PageTable):
                 if previous is not None and block is page.first and _continues(previous, block):
                     _append(previous, block)
+                    joined = previous  # a table may run over many pages
                     continue
                 source.blocks.append(block.table)
             else:
                 source.blocks.append(block)
-        previous = page.last
+        last = page.last
+        previous = joined if last is not None and last is page.first and joined else last
     if tables_found == 0:
         scanned = "PDF 没有文字层，按扫描件进行了文字识别（OCR），但" if label == "PDF" else ""
         raise failure(
@@ -228,7 +231,7 @@ def _read_page(number: int, gray: Image) -> _Page:
     text_height = statistics.median(p.height for p in pieces) if pieces else 30.0
     rulings = _Rulings.find(gray, text_height)
     grids = rulings.tables()
-    pieces = [q for p in pieces for q in _cut(p, grids)]
+    pieces = _distinct([q for p in pieces for q in _cut(p, grids)])
     colour = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
     _recognise(colour, pieces, grids)
     pieces = [p for p in pieces if p.text.strip() and p.score >= MIN_SCORE]
@@ -326,7 +329,10 @@ def _detect(gray: Image) -> list[_Piece]:
     for box in [] if boxes is None else boxes:
         xs = [float(p[0]) / scale for p in box]
         ys = [float(p[1]) / scale for p in box]
-        pieces.append(_Piece(min(xs), min(ys), max(xs), max(ys), "", 0.0))
+        # A little room at the ends: a box found on the scaled copy can clip a thin last
+        # mark (the ``)`` of ``(50分)``); a ruling is kept out by the cell's bounds later.
+        pad = (max(ys) - min(ys)) * 0.15
+        pieces.append(_Piece(min(xs) - pad, min(ys), max(xs) + pad, max(ys), "", 0.0))
     return pieces
 
 
@@ -345,6 +351,59 @@ def _recognise(colour: Image, pieces: list[_Piece], grids: list[_Grid]) -> None:
     for i, (text, score) in zip(todo, results, strict=True):
         pieces[i].text = _clean(text)
         pieces[i].score = float(score)
+    _reread_lone_marks(crops, pieces)
+
+
+# A piece no wider than this many heights is one or two marks: read alone, the engine often
+# fails on them (a lone ≥ in a 符号 column reads as N), though it reads them in a word.
+_LONE_WIDTH = 1.6
+_SURE = 0.98
+
+
+def _reread_lone_marks(crops: list[Image | None], pieces: list[_Piece]) -> None:
+    """Read again each unsure lone mark, set before a word the page read surely (``500``).
+
+    The engine reads the pair; when it gives back the word at the end, the rest is the mark.
+    """
+    import numpy as np
+
+    unsure = [
+        i
+        for i, (p, crop) in enumerate(zip(pieces, crops, strict=True))
+        if crop is not None and p.x1 - p.x0 <= _LONE_WIDTH * p.height and p.score < 0.9
+    ]
+    words = [
+        i
+        for i, p in enumerate(pieces)
+        if crops[i] is not None
+        and p.score >= _SURE
+        and 2 <= len(p.text) <= 6
+        and p.text.isascii()
+        and p.text.isalnum()
+    ]
+    if not unsure or not words:
+        return
+    import cv2
+
+    word = max(words, key=lambda i: pieces[i].score)
+    reference = crops[word]
+    assert reference is not None
+    pairs = []
+    for i in unsure:
+        crop = crops[i]
+        assert crop is not None
+        height = crop.shape[0]
+        scaled = cv2.resize(
+            reference, (max(1, reference.shape[1] * height // reference.shape[0]), height)
+        )
+        gap = np.full((height, height // 3, 3), 255, dtype=crop.dtype)
+        pairs.append(np.hstack([crop, gap, scaled]))
+    results, _ = _engine().text_rec(pairs)
+    for i, (text, score) in zip(unsure, results, strict=True):
+        text = _clean(text)
+        mark = text.removesuffix(pieces[word].text).strip()
+        if text.endswith(pieces[word].text) and mark and float(score) > pieces[i].score:
+            pieces[i].text, pieces[i].score = mark, float(score)
 
 
 # Marks the engine reads for others that look alike at 200 dpi: 丶 (a radical, never
@@ -640,6 +699,23 @@ def _cut(piece: _Piece, grids: list[_Grid]) -> list[_Piece]:
                 parts.append(_Piece(lo, top, hi, bottom, "", 0.0))
         return parts
     return [piece]
+
+
+def _distinct(pieces: list[_Piece]) -> list[_Piece]:
+    """The pieces without those mostly inside a wider one: the detector can box a text both on
+    its own and together with its neighbour across a ruling, and the cut leaves a copy."""
+
+    def overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+        return max(0.0, min(a1, b1) - max(a0, b0)) / max(min(a1 - a0, b1 - b0), 1e-6)
+
+    kept: list[_Piece] = []
+    for p in sorted(pieces, key=lambda p: p.x1 - p.x0, reverse=True):
+        if not any(
+            overlap(p.x0, p.x1, q.x0, q.x1) > 0.5 and overlap(p.y0, p.y1, q.y0, q.y1) > 0.5
+            for q in kept
+        ):
+            kept.append(p)
+    return kept
 
 
 # --- text in reading order -----------------------------------------------------------------

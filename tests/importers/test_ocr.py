@@ -201,6 +201,68 @@ def test_a_page_turned_four_degrees_is_levelled() -> None:
     assert (len(grid.xs), len(grid.ys)) == (len(XS), len(YS))
 
 
+# --- a table over three pages (cheap: the pages' reading is given) -----------------------
+
+
+def _page_table(place: str, xs: list[float], rows: list[list[tuple[str, tuple[int, int]]]]) -> Any:
+    from jixiao.importers import ocr
+    from jixiao.importers.grid import Cell, Table
+
+    cells = [[Cell(t, o, 0.9 if t else None) for t, o in row] for row in rows]
+    return ocr._PageTable(Table(place, cells), xs)
+
+
+def test_a_table_over_three_pages_is_one_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jixiao.importers import ocr
+    from jixiao.importers.grid import Cell, Paragraph
+
+    first = _page_table(
+        "第 1 页第 1 个表格",
+        [0, 100, 200, 300],
+        [
+            [("一级指标", (0, 0)), ("二级指标", (0, 1)), ("指标值", (0, 2))],
+            [("产出指标", (1, 0)), ("数量指标", (1, 1)), ("≥1", (1, 2))],
+            [("产出指标", (1, 0)), ("质量指", (2, 1)), ("100%", (2, 2))],
+        ],
+    )
+    # Page 2, shifted as scans are: its first row is the rest of the row the break split (a
+    # blank unmerged cell under a filled one), and the level cell goes on merged.
+    second = _page_table(
+        "第 2 页第 1 个表格",
+        [7, 107, 207, 307],
+        [
+            [("", (0, 0)), ("标", (0, 1)), ("", (0, 2))],
+            [("", (0, 0)), ("时效指标", (1, 1)), ("95%", (1, 2))],
+        ],
+    )
+    third = _page_table(
+        "第 3 页第 1 个表格",
+        [0, 100, 200, 300],
+        [[("满意度指标", (0, 0)), ("满意度", (0, 1)), ("≥90%", (0, 2))]],
+    )
+    pages = {
+        1: ocr._Page([Paragraph("标题"), first], [(Paragraph("标题"), 0.99)]),
+        2: ocr._Page([second, Paragraph("- 2 -")], [(Paragraph("- 2 -"), 0.95)]),
+        3: ocr._Page([third], []),
+    }
+    monkeypatch.setattr(ocr, "_read_page", lambda number, image: pages[number])
+    source = ocr.read_pages("三页.png", [(n, None) for n in pages])
+    (table,) = source.tables
+    assert table.place == "第 1 页第 1 个表格"
+    assert table.texts() == [
+        ["一级指标", "二级指标", "指标值"],
+        ["产出指标", "数量指标", "≥1"],
+        ["产出指标", "质量指标", "100%"],
+        ["产出指标", "时效指标", "95%"],
+        ["满意度指标", "满意度", "≥90%"],
+    ]
+    assert [row[0].origin for row in table.rows[1:]] == [(1, 0), (1, 0), (1, 0), (4, 0)]
+    assert table.rows[3][1] == Cell("时效指标", (3, 1), 0.9)
+    wheres = [c.where for c in source.confirmations]
+    assert "第 1 页第 1 个表格第 3 行“二级指标”列" in wheres  # 质量指标, mended
+    assert "第 1 页第 1 段" in wheres
+
+
 # --- refusals (cheap: no text for the engine to read) ---------------------------------------
 
 
