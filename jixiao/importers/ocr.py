@@ -896,28 +896,38 @@ def _append(above: _PageTable, below: _PageTable) -> None:
 # --- confirmations -------------------------------------------------------------------------
 
 
-def _header_row(table: Table) -> int | None:
-    """The indicator grid's header row (its cells name columns), or None."""
+def _header_rows(table: Table) -> list[int]:
+    """The rows naming the grid's columns (one per project the table holds), each followed by
+    its second header row when it has one (符号 | 值 | 单位 under a spanning 指标值)."""
+    found = []
     for r, row in enumerate(table.rows):
         anchors = [cell.text for c, cell in enumerate(row) if cell.origin == (r, c)]
         roles = [v.column_role(t.replace("\n", "")) for t in anchors if len(t) <= 30]
         named = [role for role in roles if role]
         if len(named) >= 3 and {v.LEVEL1, v.LEVEL2, v.LEVEL3} & set(named):
-            return r
-    return None
+            found.append(r)
+        elif found and found[-1] == r - 1:
+            subs = [t for t in anchors if v.subheader_role(t.replace("\n", ""))]
+            if len(subs) >= 2:
+                found.append(r)
+    return found
 
 
-def _field(table: Table, header: int | None, r: int, c: int) -> str:
-    """What a cell holds, for the person checking it: its column header, or the label left of it."""
-    if header is not None and r > header:
-        name = table.rows[header][c].text.replace("\n", "")
-        if name:
-            return name
+def _field(table: Table, headers: list[int], r: int, c: int) -> str:
+    """What a cell holds, for the person checking it: the label left of it (a header block's
+    预算数 | 15.00), else its column's header, the lowest header row naming it."""
     for left in range(c - 1, -1, -1):
         cell = table.rows[r][left]
         if cell.origin[1] == left and cell.text:
             label = cell.text.replace("\n", "")
-            return label if v.label_kind(label) else ""
+            if v.label_kind(label):
+                return label
+            break
+    above = [h for h in headers if h < r]
+    for h in reversed(above):
+        name = table.rows[h][c].text.replace("\n", "")
+        if name and (h == above[-1] or h + 1 == above[-1]):
+            return name
     return ""
 
 
@@ -925,12 +935,12 @@ def _cell_confirmations(source: Source) -> list[Confirmation]:
     """Every table cell read, with its place, column name and confidence."""
     found: list[Confirmation] = []
     for table in source.tables:
-        header = _header_row(table)
+        headers = _header_rows(table)
         for r, row in enumerate(table.rows):
             for c, cell in enumerate(row):
                 if cell.origin != (r, c) or not cell.text or cell.confidence is None:
                     continue
-                name = _field(table, header, r, c)
+                name = _field(table, headers, r, c)
                 where = f"{table.place}第 {r + 1} 行" + (
                     f"“{name}”列" if name else f"第 {c + 1} 列"
                 )

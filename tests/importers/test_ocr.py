@@ -119,6 +119,8 @@ def test_every_ocr_value_waits_for_confirmation_least_sure_first(
     places = {c.where: c for c in marked}
     target = places["第 2 页第 1 个表格第 9 行“指标值”列"]
     assert (target.field, target.text) == ("指标值", "≥200条")
+    budget = places["第 2 页第 1 个表格第 3 行“预算数”列"]  # a header block: the label left of it
+    assert (budget.field, budget.text) == ("预算数", "15.00")
     # The level-1 cell merged down across the page break is one cell, read once.
     assert sum(1 for c in marked if c.text == "产出指标") == 2  # one per project
     assert any(re.fullmatch(r"第 1 页第 \d+ 段", c.where) and c.field == "正文" for c in marked)
