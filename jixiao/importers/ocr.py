@@ -227,6 +227,7 @@ def _read_page(number: int, gray: Image) -> _Page:
     gray = _limit_size(gray)
     gray = _deskew(gray)
     pieces = _detect(gray)
+    gray, pieces = _upright(gray, pieces)
     limits.check_time(f"第 {number} 页")
     text_height = statistics.median(p.height for p in pieces) if pieces else 30.0
     rulings = _Rulings.find(gray, text_height)
@@ -253,6 +254,39 @@ def _read_page(number: int, gray: Image) -> _Page:
         paragraphs.append((paragraph, score))
     placed.sort(key=lambda item: item[0])  # stable: paragraphs keep their order
     return _Page([block for _, block in placed], paragraphs)
+
+
+def _upright(gray: Image, pieces: list[_Piece]) -> tuple[Image, list[_Piece]]:
+    """The page the right way up: a landscape table scanned sideways, or a page fed upside down.
+
+    Text lines standing taller than wide mean the page lies on its side; the engine's angle
+    classifier on the widest lines tells upright from upside down.
+    """
+    import cv2
+
+    def standing(found: list[_Piece]) -> float:
+        return statistics.median(p.height / max(p.x1 - p.x0, 1.0) for p in found)
+
+    # Upright text lines lie (a page of them measures about 0.4); a page on its side has its
+    # lines standing or, short, cut into squarish runs. When unsure, the turned page is tried.
+    if len(pieces) >= 3 and standing(pieces) > 0.8:
+        turned = _deskew(cv2.rotate(gray, cv2.ROTATE_90_CLOCKWISE))
+        found = _detect(turned)
+        if len(found) >= 3 and standing(found) < standing(pieces):
+            gray, pieces = turned, found
+    widest = sorted(pieces, key=lambda p: p.x1 - p.x0, reverse=True)[:12]
+    crops = [
+        cv2.cvtColor(gray[int(p.y0) : int(p.y1), max(0, int(p.x0)) : int(p.x1)], cv2.COLOR_GRAY2BGR)
+        for p in widest
+        if p.x1 - p.x0 > 2 * p.height
+    ]
+    if crops:
+        _, labels, _ = _engine().text_cls(crops)
+        down = sum(1 for label, score in labels if label == "180" and score > 0.9)
+        if down * 2 > len(crops):
+            gray = cv2.rotate(gray, cv2.ROTATE_180)
+            pieces = _detect(gray)
+    return gray, pieces
 
 
 def _limit_size(gray: Image) -> Image:

@@ -203,6 +203,19 @@ def test_a_page_turned_four_degrees_is_levelled() -> None:
     assert (len(grid.xs), len(grid.ys)) == (len(XS), len(YS))
 
 
+@pytest.mark.parametrize("quarters", [1, 2, 3], ids=["90°", "180°", "270°"])
+def test_a_page_on_its_side_or_upside_down_is_turned_upright(quarters: int) -> None:
+    import numpy as np
+
+    from jixiao.importers import ocr
+
+    page = np.ascontiguousarray(np.rot90(_drawn_table(), quarters))
+    gray, _ = ocr._upright(page, ocr._detect(page))
+    (grid,) = ocr._Rulings.find(gray, text_height=36).tables()
+    assert grid.origins[1][1] == grid.origins[1][2] == (1, 1)
+    assert grid.origins[2][0] == grid.origins[3][0] == (2, 0)
+
+
 # --- a table over three pages (cheap: the pages' reading is given) -----------------------
 
 
