@@ -31,7 +31,7 @@ Reader = Callable[[Path], Source]
 
 
 def _readers() -> dict[str, Reader]:
-    from jixiao.importers import doc, docx, pdf, text, xlsx
+    from jixiao.importers import doc, docx, image, pdf, text, xlsx
 
     return {
         ".txt": text.read,
@@ -40,6 +40,10 @@ def _readers() -> dict[str, Reader]:
         ".xlsm": xlsx.read,
         ".pdf": pdf.read,
         ".doc": doc.read,
+        # Scans and photos, read by OCR (a PDF without a text layer goes there from pdf.py).
+        ".png": image.read,
+        ".jpg": image.read,
+        ".jpeg": image.read,
     }
 
 
@@ -70,11 +74,19 @@ def read_source(path: Path) -> Source:
 
 
 def load_document(path: Path) -> TargetDocument:
-    """Read and interpret one file; raises ImportFailure with a Chinese message."""
+    """Read and interpret one file; raises ImportFailure with a Chinese message.
+
+    A scan's OCR'd values come with the document as ``to_confirm``.
+    """
     from jixiao.importers.interpreter import interpret
 
     with limits.time_budget():
-        return interpret(read_source(Path(path)))
+        source = read_source(Path(path))
+        document = interpret(source)
+    if source.confirmations:
+        # Values read by OCR wait for a person's check, the least sure first.
+        document.to_confirm = sorted(source.confirmations, key=lambda c: c.confidence)
+    return document
 
 
 def load_text(content: str, name: str = "粘贴文本") -> TargetDocument:

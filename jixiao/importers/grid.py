@@ -7,6 +7,10 @@ The interpreter turns a :class:`Source` into a target document.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jixiao.core.document import Confirmation
 
 
 class ImportFailure(Exception):
@@ -80,6 +84,9 @@ class Source:
     blocks: list[Block] = field(default_factory=list)
     # (where, message) notes a reader has about the file itself, e.g. text that ends mid-row.
     notes: list[tuple[str, str]] = field(default_factory=list)
+    # Values an OCR reader read, each to be confirmed by a person (least confident first);
+    # ``load_document`` hands them to the document's ``to_confirm``.
+    confirmations: list[Confirmation] = field(default_factory=list)
 
     @property
     def tables(self) -> list[Table]:

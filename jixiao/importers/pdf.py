@@ -402,12 +402,10 @@ def read(path: Path) -> Source:
                 _LABEL, name, "文件已加密（设置了密码），请去掉密码后再导入"
             ) from exc
         raise office.failure(_LABEL, name, "文件已损坏或不是 PDF 格式") from exc
-    if chars == 0:
-        raise office.failure(
-            _LABEL,
-            name,
-            "PDF 没有文字层（可能是扫描件），请先进行文字识别（OCR）或上传 Word/Excel 版本",
-        )
+    if chars == 0:  # no text layer: a scan, read by OCR
+        from jixiao.importers import ocr
+
+        return ocr.read_pdf(path, name)
     if unmapped * 2 > chars:
         raise office.failure(
             _LABEL, name, "PDF 的文字无法提取（字体缺少编码信息），请上传 Word/Excel 版本"

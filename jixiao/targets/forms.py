@@ -18,7 +18,7 @@ from jixiao.lib.params import YEAR_MAX, YEAR_MIN
 from jixiao.targets.questions import Questions
 from jixiao.units.models import Unit
 
-ACCEPTED_SUFFIXES = ".docx,.xlsx,.pdf,.txt,.doc"
+ACCEPTED_SUFFIXES = ".docx,.xlsx,.pdf,.txt,.doc,.png,.jpg,.jpeg"
 PASTED_NAME = "粘贴文本.txt"
 
 
