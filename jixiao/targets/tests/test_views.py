@@ -441,7 +441,7 @@ def test_upload_needs_exactly_one_of_file_and_text(officer_client):
 def test_upload_form_accepts_the_document_formats(officer_client):
     html = officer_client.get(reverse("targets:import")).text
 
-    assert 'accept=".docx,.xlsx,.pdf,.txt,.doc"' in html
+    assert 'accept=".docx,.xlsx,.pdf,.txt,.doc,.png,.jpg,.jpeg"' in html
     assert 'enctype="multipart/form-data"' in html
 
 
