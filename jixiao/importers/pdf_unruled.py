@@ -1,16 +1,28 @@
-"""Tables printed without rulings (Excel without gridlines): columns from text alignment.
+"""Tables printed without rulings (Excel without borders or gridlines): placed from the text.
 
-Without rulings a table is still visible in the text: cells are runs of text separated by
-wide gaps, and every column leaves a vertical gutter no text crosses. The grid's header row
-(the line whose pieces name columns: 一级指标, 指标值 …) tells which lines are the grid; the
-gutters under it place the columns, so a cell spanning columns in the header block above
-(unit, project, budget) stays one merged cell. Lines are rows, except that a line whose every
-shared column continues a wrapped cell of the line above is that row's next printed line.
+Without rulings a table is still visible in the text, but an office leaves as little as a fifth
+of the font size between two cells (a right-aligned number touches the next column's text), so
+gaps alone do not place columns. The grid's header row does: the line whose pieces name
+columns (一级指标, 指标值 …) gives one column per header word, in order. Between two header words
+the column edge is the gap no character of the grid crosses and that the texts align on: the
+right-aligned ends of one column and the left-aligned starts of the next.
+
+Rows: each printed line is cut at the column edges; a line goes on the row above when every
+column it shares with that row continues a wrapped cell (the text above ran to the column's
+edge), or carries no text in the key column (三级指标): a cell's own line break. A cell merged
+down several rows is printed once, at its first row or centred over them; it is given to the
+first row of the rows it spans, the others left blank (the interpreter fills level cells down).
+
+The header block above the grid (unit, project, budget, spending plan, goal) is its own table:
+label and value pieces placed by x, a number ending a piece where a gap follows it.
+A table with no header row is placed from its gutters alone.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+import re
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from jixiao.importers import vocab
@@ -20,16 +32,32 @@ if TYPE_CHECKING:
 
 # Room between two cells' texts, in font sizes: wider than any gap inside a cell.
 _CELL_GAP = 1.0
+# Header words of adjacent columns are further apart than this (in font sizes).
+_WORD_GAP = 0.6
+# The least room an office leaves between two cells' texts (in font sizes).
+_MIN_GAP = 0.12
 # Lines further apart than this (in line heights) are not one table.
 _TABLE_GAP = 2.0
+# Texts ending or starting within this (points) of a column edge are aligned on it.
+_ALIGNED = 0.6
 
 
 @dataclass
-class _Piece:
-    """A run of text inside one cell of one printed line."""
+class _Row:
+    """One table row: per column, the printed lines of its cell."""
 
-    line: Line
-    row: int  # index of the printed line in the region
+    cells: dict[int, list[Line]] = field(default_factory=dict)
+    lines: list[Line] = field(default_factory=list)
+    # The parts printed on a line of their own (no other column's text beside them).
+    lone: set[int] = field(default_factory=set)
+
+    @property
+    def top(self) -> float:
+        return min(ln.top for ln in self.lines)
+
+    @property
+    def bottom(self) -> float:
+        return max(ln.bottom for ln in self.lines)
 
 
 def tables(chars: list[Char], page: int) -> tuple[list[Ruled], list[Char]]:
@@ -40,44 +68,368 @@ def tables(chars: list[Char], page: int) -> tuple[list[Ruled], list[Char]]:
     pieces = [_split_line(line, _CELL_GAP) for line in lines]
     found: list[Ruled] = []
     used: set[int] = set()
-    for start, end in _regions(lines, pieces):
-        table = _table(lines[start:end], pieces[start:end], page)
-        if table is not None:
-            found.append(table)
-            used.update(range(start, end))
+    for start, last, end in _regions(lines, pieces):
+        header = _header_line(lines[start:end])
+        if header is None:
+            table = _table_by_gutters(lines[start:last], pieces[start:last], page)
+            if table is not None:
+                found.append(table)
+                used.update(range(start, last))
+            continue
+        made, taken = _table_by_header(lines[start:end], header, page)
+        found.extend(made)
+        used.update(start + i for i in taken)
     rest = [c for i, line in enumerate(lines) if i not in used for c in line.chars]
     return found, rest
 
 
-def _regions(lines: list[Line], pieces: list[list[Line]]) -> list[tuple[int, int]]:
-    """Runs of close lines, at least two of which hold two or more pieces."""
-    regions: list[tuple[int, int]] = []
+def _regions(lines: list[Line], pieces: list[list[Line]]) -> list[tuple[int, int, int]]:
+    """Runs of close lines, at least two of which hold two or more pieces.
+
+    Each is (first multi-piece line, one past the last multi-piece line, end of the run): the
+    lines after the last multi-piece one may still be a wrapped cell's rest.
+    """
+    regions: list[tuple[int, int, int]] = []
     start = 0
     for i in range(1, len(lines) + 1):
         if i < len(lines) and lines[i].top - lines[i - 1].bottom < _TABLE_GAP * lines[i].size:
             continue
         multi = [j for j in range(start, i) if len(pieces[j]) >= 2]
         if len(multi) >= 2:
-            # Prose before the first or after the last multi-piece line is not the table.
-            regions.append((multi[0], multi[-1] + 1))
+            # Prose before the first multi-piece line is not the table.
+            regions.append((multi[0], multi[-1] + 1, i))
         start = i
     return regions
 
 
-def _table(lines: list[Line], pieces: list[list[Line]], page: int) -> Ruled | None:
-    from jixiao.importers.pdf import Box, Ruled
+def _words(line: Line) -> list[Line]:
+    """A line's words: pieces apart by more than a header's gap between columns."""
+    from jixiao.importers.pdf import _split_line
 
-    header = next(
-        (
-            i
-            for i, row in enumerate(pieces)
-            if sum(1 for p in row if vocab.column_role(p.text)) >= 3
-        ),
-        None,
-    )
-    grid_lines = range(header or 0, len(lines))
-    # Column edges: the gaps no grid piece crosses.
-    spans = sorted((p.x0, p.x1) for i in grid_lines for p in pieces[i])
+    return _split_line(line, _WORD_GAP)
+
+
+def _header_line(lines: list[Line]) -> int | None:
+    """The first line naming at least three columns of an indicator grid."""
+    for i, line in enumerate(lines):
+        roles = [vocab.column_role(w.text) for w in _words(line)]
+        named = {r for r in roles if r}
+        if len(named) >= 3 and named & {vocab.LEVEL1, vocab.LEVEL2, vocab.LEVEL3}:
+            return i
+    return None
+
+
+# --- the grid, placed from its header ---------------------------------------------------------
+
+
+def _table_by_header(lines: list[Line], header: int, page: int) -> tuple[list[Ruled], list[int]]:
+    """The header block (if any) and the grid of a region; also the lines they use."""
+    words = _words(lines[header])
+    grid_lines = lines[header:]
+    xs = _edges(words, grid_lines)
+    key = _key_column(words)
+    rows = _rows(grid_lines, xs, key)
+    rows, rest = _own_rows(rows, xs, key)
+    taken = list(range(header, header + len(grid_lines) - len(rest)))
+    _merged_down(rows[1:], [vocab.column_role(w.text) for w in words])
+    made: list[Ruled] = []
+    if header > 0:
+        block = _header_block(lines[:header], xs, page)
+        if block is not None:
+            made.append(block)
+            taken.extend(range(header))
+    made.append(_ruled(rows, xs, page))
+    return made, taken
+
+
+def _edges(words: list[Line], lines: list[Line]) -> list[float]:
+    """Column edges: one column per header word, edges where the grid's texts align."""
+    chars = [c for line in lines for c in line.chars]
+    left = min(c.x0 for c in chars) - 1
+    right = max(c.x1 for c in chars) + 1
+    xs = [min(left, words[0].x0 - 1)]
+    for before, after in itertools.pairwise(words):
+        lo, hi = before.x1, after.x0
+        # Gaps no character crosses between the two header words.
+        spans = sorted((max(c.x0, lo), min(c.x1, hi)) for c in chars if c.x1 > lo and c.x0 < hi)
+        free: list[tuple[float, float]] = []
+        reach = lo
+        for x0, x1 in spans:
+            if x0 > reach:
+                free.append((reach, x0))
+            reach = max(reach, x1)
+        if hi > reach:
+            free.append((reach, hi))
+        if not free:  # a text crosses (should not happen): the middle
+            xs.append((lo + hi) / 2)
+            continue
+
+        def aligned(gap: tuple[float, float]) -> tuple[int, float]:
+            ends = sum(1 for c in chars if abs(c.x1 - gap[0]) <= _ALIGNED)
+            starts = sum(1 for c in chars if abs(c.x0 - gap[1]) <= _ALIGNED)
+            return ends + starts, gap[1]
+
+        a, b = max(free, key=aligned)
+        xs.append((a + b) / 2)
+    xs.append(max(right, words[-1].x1 + 1))
+    return xs
+
+
+def _key_column(words: list[Line]) -> int | None:
+    """The column every indicator row fills (三级指标, else the target)."""
+    roles = [vocab.column_role(w.text) for w in words]
+    for role in (vocab.LEVEL3, vocab.TARGET):
+        if role in roles:
+            return roles.index(role)
+    return None
+
+
+def _col(xs: list[float], x: float) -> int:
+    """The column holding x."""
+    for i in range(1, len(xs) - 1):
+        if x < xs[i]:
+            return i - 1
+    return len(xs) - 2
+
+
+def _cut(line: Line, xs: list[float]) -> dict[int, Line]:
+    """A printed line cut at the column edges: its text in each column."""
+    from jixiao.importers.pdf import Line as LineType
+
+    parts: dict[int, list[Char]] = {}
+    for char in line.chars:
+        parts.setdefault(_col(xs, char.cx), []).append(char)
+    return {c: LineType(chars) for c, chars in parts.items()}
+
+
+def _rows(lines: list[Line], xs: list[float], key: int | None) -> list[_Row]:
+    """Printed lines grouped into rows (see the module's docstring)."""
+    from jixiao.importers.pdf import _wraps
+
+    rows: list[_Row] = []
+    for line in lines:
+        cut = _cut(line, xs)
+        row = rows[-1] if rows else None
+        joins = row is not None
+        if row is not None:
+            for c, part in cut.items():
+                if c not in row.cells:
+                    continue
+                above = row.cells[c][-1]
+                adjacent = part.top - above.bottom < part.size
+                wrapped = _wraps(above, xs[c + 1] - 1, part.text.strip())
+                own_break = key is not None and key not in cut and key in row.cells
+                if not (adjacent and (wrapped or own_break)):
+                    joins = False
+                    break
+        if row is None or not joins:
+            row = _Row()
+            rows.append(row)
+        for c, part in cut.items():
+            row.cells.setdefault(c, []).append(part)
+            if len(cut) == 1:
+                row.lone.add(id(part))
+        row.lines.append(line)
+    return rows
+
+
+def _own_rows(rows: list[_Row], xs: list[float], key: int | None) -> tuple[list[_Row], list[Line]]:
+    """The rows that are the grid's, and the lines after it (prose under the table).
+
+    The grid ends at its last row holding two or more cells, or text in the key column.
+    """
+    last = 0
+    for i, row in enumerate(rows):
+        if len(row.cells) >= 2 or (key is not None and key in row.cells):
+            last = i
+    rest = [ln for row in rows[last + 1 :] for ln in row.lines]
+    return rows[: last + 1], rest
+
+
+def _merged_down(rows: list[_Row], roles: list[str | None]) -> None:
+    """A cell printed once over the blank cells of its column goes to the first of them.
+
+    An office prints a merged cell's text at its top (then it is already in place) or centred
+    over the rows it spans. Rows of single lines make the two look alike (a level-1 name over
+    4 + 4 rows printed at their tops is also centred over rows 2 to 8), so a text centred over
+    the blank run around it moves up only when that is clear: it is printed between two rows
+    (a line of its own), or, for a level-1 name, the level-2 names in the rows above it are
+    its own kind (数量指标 under 产出指标), not the kind of the level-1 name above.
+    """
+    level2 = roles.index(vocab.LEVEL2) if vocab.LEVEL2 in roles else None
+    for c, role in enumerate(roles):
+        filled = [i for i, row in enumerate(rows) if c in row.cells]
+        for n, i in enumerate(filled):
+            first = filled[n - 1] + 1 if n else 0
+            last = filled[n + 1] - 1 if n + 1 < len(filled) else len(rows) - 1
+            if first == i:
+                continue
+            cell = rows[i].cells[c]
+            middle = (cell[0].top + cell[-1].bottom) / 2
+            run = (rows[first].top + rows[last].bottom) / 2
+            if abs(middle - run) > cell[0].size:
+                continue
+            between = id(cell[0]) in rows[i].lone
+            if not between and role == vocab.LEVEL1 and level2 is not None:
+                mine = _families(_text(cell))
+                before = _text(rows[filled[n - 1]].cells[c]) if n else ""
+                theirs = _families(before) if before else set()
+                above = [
+                    _families(_text(rows[r].cells[level2]))
+                    for r in range(first, i)
+                    if level2 in rows[r].cells
+                ]
+                between = bool(above) and all(f & mine and not f & theirs for f in above)
+            if between:
+                rows[first].cells[c] = rows[i].cells.pop(c)
+
+
+def _text(lines: list[Line]) -> str:
+    return "".join(ln.text for ln in lines)
+
+
+def _families(name: str) -> set[str]:
+    """The level-1 kinds a level name belongs to (产出, 效益, 满意度, 成本)."""
+    name = vocab.normalize_level(name)
+    if "满意" in name:
+        return {"满意度"}
+    if re.search(r"经济成本|社会成本|生态环境成本", name):
+        return {"成本"}
+    if "成本" in name:
+        return {"产出", "成本"}
+    if re.search(r"产出|数量|质量|时效|进度|规模", name):
+        return {"产出"}
+    if re.search(r"效益|效果|影响", name):
+        return {"效益"}
+    return set()
+
+
+def _ruled(rows: list[_Row], xs: list[float], page: int) -> Ruled:
+    """Rows of cells as a table of boxes, one per cell, the pdf reader's ``Ruled``."""
+    from jixiao.importers.pdf import Box, _box_text
+
+    ys = [rows[0].top - 1]
+    for above, below in itertools.pairwise(rows):
+        ys.append(max((above.bottom + below.top) / 2, ys[-1] + 3))
+    ys.append(max(rows[-1].bottom + 1, ys[-1] + 3))
+    boxes: list[Box] = []
+    for r, row in enumerate(rows):
+        for c in range(len(xs) - 1):
+            lines = sorted(row.cells.get(c, []), key=lambda ln: ln.top)
+            text = _box_text(lines, xs[c + 1] - 1) if lines else ""
+            boxes.append(Box(xs[c], ys[r], xs[c + 1], ys[r + 1], text))
+    return _table(page, boxes)
+
+
+def _table(page: int, boxes: list[Box]) -> Ruled:
+    from jixiao.importers.pdf import Ruled
+
+    top = min(b.top for b in boxes)
+    bottom = max(b.bottom for b in boxes)
+    table = Ruled(page, boxes, top, bottom, min(b.x0 for b in boxes), max(b.x1 for b in boxes))
+    table.parts.append((top, bottom))
+    table.last_page = page
+    table.end = bottom
+    return table
+
+
+# --- the header block ---------------------------------------------------------------------------
+
+_NUMBER_END = set("0123456789%％")
+
+
+def _pieces(line: Line, xs: list[float]) -> list[Line]:
+    """A header-block line's label and value pieces.
+
+    Cut at wide gaps, at any gap after a number (a right-aligned amount touches the label
+    beside it), and at a gap where the grid below has a column edge.
+    """
+    from jixiao.importers.pdf import Line as LineType
+
+    parts: list[list[Char]] = [[line.chars[0]]]
+    for previous, char in zip(line.chars, line.chars[1:], strict=False):
+        gap = char.x0 - previous.x1
+        size = min(char.size, previous.size)
+        cut = gap > _CELL_GAP * size or (
+            gap > _MIN_GAP * size
+            and (
+                previous.text[-1:] in _NUMBER_END
+                or any(previous.x1 < x < char.x0 for x in xs[1:-1])
+            )
+        )
+        if cut:
+            parts.append([char])
+        else:
+            parts[-1].append(char)
+    return [LineType(p) for p in parts]
+
+
+@dataclass
+class _Piece:
+    x0: float
+    x1: float
+    lines: list[Line]
+
+
+def _header_block(lines: list[Line], xs: list[float], page: int) -> Ruled | None:
+    """The lines above the grid as a table: a row per line, wrapped lines joined."""
+    from jixiao.importers.pdf import Box, _box_text, _wraps
+
+    right = max(xs[-1], max(ln.x1 for ln in lines) + 1)
+    rows: list[list[_Piece]] = []
+    for line in lines:
+        pieces = _pieces(line, xs)
+        row = rows[-1] if rows else None
+        joins = row is not None
+        matched: list[tuple[_Piece, Line]] = []
+        if row is not None:
+            for piece in pieces:
+                over = [p for p in row if p.x0 < piece.x1 and piece.x0 < p.x1]
+                if len(over) != 1:
+                    joins = False
+                    break
+                above = over[0]
+                edge = min([p.x0 for p in row if p.x0 > above.x1] or [right]) - 1
+                tail = above.lines[-1]
+                if not (
+                    piece.top - tail.bottom < piece.size and _wraps(tail, edge, piece.text.strip())
+                ):
+                    joins = False
+                    break
+                matched.append((above, piece))
+        if row is not None and joins:
+            for above, piece in matched:
+                above.lines.append(piece)
+                above.x0 = min(above.x0, piece.x0)
+                above.x1 = max(above.x1, piece.x1)
+            continue
+        rows.append([_Piece(p.x0, p.x1, [p]) for p in pieces])
+    if not rows:
+        return None
+    tops = [min(ln.top for p in row for ln in p.lines) for row in rows]
+    bottoms = [max(ln.bottom for p in row for ln in p.lines) for row in rows]
+    ys = [tops[0] - 1]
+    for r in range(1, len(rows)):
+        ys.append(max((bottoms[r - 1] + tops[r]) / 2, ys[-1] + 3))
+    ys.append(max(bottoms[-1] + 1, ys[-1] + 3))
+    boxes: list[Box] = []
+    for r, row in enumerate(rows):
+        # A piece's box reaches the next piece: one grid column per label or value.
+        for i, cell in enumerate(row):
+            edge = row[i + 1].x0 if i + 1 < len(row) else right
+            text = _box_text(cell.lines, edge - 1)
+            boxes.append(Box(cell.x0, ys[r], edge, ys[r + 1], text))
+    return _table(page, boxes)
+
+
+# --- no header: gutters alone ---------------------------------------------------------------------
+
+
+def _table_by_gutters(lines: list[Line], pieces: list[list[Line]], page: int) -> Ruled | None:
+    """A table without a header row: its columns are the gaps no piece crosses."""
+    from jixiao.importers.pdf import Box, _box_text, _wraps
+
+    spans = sorted((p.x0, p.x1) for row in pieces for p in row)
     edges: list[float] = []
     reach = spans[0][1]
     for x0, x1 in spans[1:]:
@@ -96,7 +448,7 @@ def _table(lines: list[Line], pieces: list[list[Line]], page: int) -> Ruled | No
         placed = [(_col(xs, p.x0), _col(xs, p.x1 - 0.01), p) for p in row_pieces]
         shared = [(previous[c0], p) for c0, _, p in placed if c0 in previous]
         joins = bool(shared) and all(
-            _wraps_into(above, xs[c + 1], p.text) for (c, above), p in shared
+            _wraps(above, xs[c + 1] - 2, p.text) for (c, above), p in shared
         )
         if rows and joins:
             rows[-1].extend(placed)
@@ -104,40 +456,18 @@ def _table(lines: list[Line], pieces: list[list[Line]], page: int) -> Ruled | No
             rows.append(placed)
         previous = {c0: (c1, p) for c0, c1, p in placed}
     boxes: list[Box] = []
-    top = lines[0].top
-    heights = [top]
+    heights = [lines[0].top]
     for row in rows:
-        bottom = max(p.bottom for _, _, p in row)
-        heights.append(bottom)
+        heights.append(max(p.bottom for _, _, p in row))
     for r, row in enumerate(rows):
         by_cell: dict[tuple[int, int], list[Line]] = {}
         for c0, c1, p in row:
             by_cell.setdefault((c0, c1), []).append(p)
         for (c0, c1), cell_lines in by_cell.items():
-            from jixiao.importers.pdf import _box_text
-
             text = _box_text(sorted(cell_lines, key=lambda ln: ln.top), xs[c1 + 1] - 1)
             boxes.append(Box(xs[c0], heights[r], xs[c1 + 1], heights[r + 1], text))
         covered = {c for c0, c1 in by_cell for c in range(c0, c1 + 1)}
         for c in range(len(xs) - 1):
             if c not in covered:
                 boxes.append(Box(xs[c], heights[r], xs[c + 1], heights[r + 1], ""))
-    table = Ruled(page, boxes, heights[0], heights[-1], xs[0], xs[-1])
-    table.parts.append((heights[0], heights[-1]))
-    table.last_page = page
-    table.end = heights[-1]
-    return table
-
-
-def _col(xs: list[float], x: float) -> int:
-    """The column holding x."""
-    for i in range(len(xs) - 1):
-        if x < xs[i + 1]:
-            return i
-    return len(xs) - 2
-
-
-def _wraps_into(above: Line, edge: float, following: str) -> bool:
-    from jixiao.importers.pdf import _wraps
-
-    return _wraps(above, edge - 2, following)
+    return _table(page, boxes)

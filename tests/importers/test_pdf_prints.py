@@ -35,7 +35,7 @@ def _without_warnings(document: TargetDocument) -> dict[str, object]:
     return tree
 
 
-@pytest.mark.parametrize("name", RULED)
+@pytest.mark.parametrize("name", RULED + BARE)
 def test_print_imports_as_its_source(printed: dict[str, tuple[Built, Built]], name: str) -> None:
     pdf, source = printed[name]
     from_pdf = load_document(pdf.path)
