@@ -128,10 +128,10 @@ def _table_by_header(lines: list[Line], header: int, page: int) -> tuple[list[Ru
     grid_lines = lines[header:]
     xs = _edges(words, grid_lines)
     key = _key_column(words)
-    rows = _rows(grid_lines, xs, key)
-    rows, rest = _own_rows(rows, xs, key)
-    taken = list(range(header, header + len(grid_lines) - len(rest)))
-    _merged_down(rows[1:], [vocab.column_role(w.text) for w in words])
+    rows, rest, mode = _rows(grid_lines, xs, key)
+    left = {id(ln) for ln in rest}
+    taken = [header + i for i, ln in enumerate(grid_lines) if id(ln) not in left]
+    _merged_down(rows[1:], [vocab.column_role(w.text) for w in words], mode)
     made: list[Ruled] = []
     if header > 0:
         block = _header_block(lines[:header], xs, page)
@@ -154,12 +154,14 @@ def _edges(words: list[Line], lines: list[Line]) -> list[float]:
         spans = sorted((max(c.x0, lo), min(c.x1, hi)) for c in chars if c.x1 > lo and c.x0 < hi)
         free: list[tuple[float, float]] = []
         reach = lo
+        # Characters of a word touch (or nearly): a gap is room an office left between cells.
+        least = max(0.5, _MIN_GAP * min(c.size for c in chars) * 0.8)
         for x0, x1 in spans:
-            if x0 > reach:
+            if x0 > reach + least:
                 free.append((reach, x0))
             reach = max(reach, x1)
-        if hi > reach:
-            free.append((reach, hi))
+        if hi > reach + least or not free:
+            free.append((reach, max(hi, reach)))
         if not free:  # a text crosses (should not happen): the middle
             xs.append((lo + hi) / 2)
             continue
@@ -202,86 +204,177 @@ def _cut(line: Line, xs: list[float]) -> dict[int, Line]:
     return {c: LineType(chars) for c, chars in parts.items()}
 
 
-def _rows(lines: list[Line], xs: list[float], key: int | None) -> list[_Row]:
-    """Printed lines grouped into rows (see the module's docstring)."""
+@dataclass
+class _Block:
+    """One cell's text in a column: printed lines, the later ones wrapped from the first."""
+
+    column: int
+    lines: list[Line]
+
+    @property
+    def top(self) -> float:
+        return self.lines[0].top
+
+    @property
+    def bottom(self) -> float:
+        return self.lines[-1].bottom
+
+    def anchor(self, mode: str) -> float:
+        if mode == "top":
+            return self.top
+        if mode == "bottom":
+            return self.bottom
+        return (self.top + self.bottom) / 2
+
+
+_MODES = ("top", "middle", "bottom")
+
+
+def _rows(
+    lines: list[Line], xs: list[float], key: int | None
+) -> tuple[list[_Row], list[Line], str | None]:
+    """Printed lines grouped into rows; also the lines under the grid and how cells align.
+
+    Each column's lines make cell blocks (a line the width wrapped joins the one above). The
+    key column's blocks are the rows. The other blocks go to the row they align with: cells
+    of a row share their top, middle or bottom, whichever fits the page best (None when no
+    cell wraps, so the three cannot be told apart). Blocks of one column that go to the same
+    row are one cell with a line break.
+    """
     from jixiao.importers.pdf import _wraps
 
-    rows: list[_Row] = []
-    for line in lines:
+    blocks: list[_Block] = []
+    open_blocks: dict[int, tuple[int, _Block]] = {}  # column -> (index of its last line, block)
+    owner: dict[int, Line] = {}
+    lone: set[int] = set()  # parts printed on a line of their own
+    for n, line in enumerate(lines):
         cut = _cut(line, xs)
-        row = rows[-1] if rows else None
-        joins = row is not None
-        if row is not None:
-            for c, part in cut.items():
-                if c not in row.cells:
-                    continue
-                above = row.cells[c][-1]
-                adjacent = part.top - above.bottom < part.size
-                wrapped = _wraps(above, xs[c + 1] - 1, part.text.strip())
-                own_break = key is not None and key not in cut and key in row.cells
-                if not (adjacent and (wrapped or own_break)):
-                    joins = False
-                    break
-        if row is None or not joins:
-            row = _Row()
-            rows.append(row)
+        # A part continues its column's cell when that cell's text ran to the column's edge
+        # on the line just above; one part that does not (a new cell right under a cell)
+        # makes the whole line new cells.
+        joins: dict[int, _Block] = {}
         for c, part in cut.items():
-            row.cells.setdefault(c, []).append(part)
+            last, block = open_blocks.get(c, (-1, None))
+            if block is None or last != n - 1:
+                continue
+            tail = block.lines[-1]
+            adjacent = part.top - tail.bottom < part.size
+            if not (adjacent and _wraps(tail, xs[c + 1] - 1, part.text.strip())):
+                joins = {}
+                break
+            joins[c] = block
+        for c, part in cut.items():
+            owner[id(part)] = line
             if len(cut) == 1:
-                row.lone.add(id(part))
-        row.lines.append(line)
-    return rows
+                lone.add(id(part))
+            if c in joins:
+                joins[c].lines.append(part)
+                open_blocks[c] = (n, joins[c])
+                continue
+            block = _Block(c, [part])
+            open_blocks[c] = (n, block)
+            blocks.append(block)
+    if key is None or not any(b.column == key for b in blocks):
+        counts = {c: sum(1 for b in blocks if b.column == c) for c in range(len(xs) - 1)}
+        key = max(counts, key=lambda c: counts[c])
+    keys = [b for b in blocks if b.column == key]
+    others = [b for b in blocks if b.column != key]
+    end = keys[-1].bottom + 0.5 * keys[-1].lines[-1].size
+    below = [b for b in others if b.top > end]
+    others = [b for b in others if b.top <= end]
+    mode = _mode(keys, others)
+    rows = [_Row({key: list(k.lines)}) for k in keys]
+    for block in sorted(others, key=lambda b: b.top):
+        r = min(
+            range(len(keys)),
+            key=lambda i: abs(block.anchor(mode or "top") - keys[i].anchor(mode or "top")),
+        )
+        rows[r].cells.setdefault(block.column, []).extend(block.lines)
+    for row in rows:
+        for cell_lines in row.cells.values():
+            cell_lines.sort(key=lambda ln: ln.top)
+            row.lines.extend(cell_lines)
+            if all(id(ln) in lone for ln in cell_lines):
+                row.lone.add(id(cell_lines[0]))
+    rest = sorted(
+        {id(owner[id(ln)]): owner[id(ln)] for b in below for ln in b.lines}.values(),
+        key=lambda ln: ln.top,
+    )
+    return rows, rest, mode
 
 
-def _own_rows(rows: list[_Row], xs: list[float], key: int | None) -> tuple[list[_Row], list[Line]]:
-    """The rows that are the grid's, and the lines after it (prose under the table).
+def _mode(keys: list[_Block], others: list[_Block]) -> str | None:
+    """How the grid's cells align vertically: top, middle or bottom (None: cannot tell)."""
+    misses = {}
+    for mode in _MODES:
+        total = 0.0
+        for block in others:
+            size = block.lines[0].size
+            miss = min(abs(block.anchor(mode) - k.anchor(mode)) for k in keys)
+            total += min(miss, 2 * size)
+        misses[mode] = total
+    best = min(_MODES, key=lambda m: misses[m])
+    size = keys[0].lines[0].size
+    if all(misses[m] - misses[best] > 0.5 * size for m in _MODES if m != best):
+        return best
+    return None
 
-    The grid ends at its last row holding two or more cells, or text in the key column.
-    """
-    last = 0
-    for i, row in enumerate(rows):
-        if len(row.cells) >= 2 or (key is not None and key in row.cells):
-            last = i
-    rest = [ln for row in rows[last + 1 :] for ln in row.lines]
-    return rows[: last + 1], rest
 
-
-def _merged_down(rows: list[_Row], roles: list[str | None]) -> None:
+def _merged_down(rows: list[_Row], roles: list[str | None], mode: str | None) -> None:
     """A cell printed once over the blank cells of its column goes to the first of them.
 
-    An office prints a merged cell's text at its top (then it is already in place) or centred
-    over the rows it spans. Rows of single lines make the two look alike (a level-1 name over
-    4 + 4 rows printed at their tops is also centred over rows 2 to 8), so a text centred over
-    the blank run around it moves up only when that is clear: it is printed between two rows
-    (a line of its own), or, for a level-1 name, the level-2 names in the rows above it are
-    its own kind (数量指标 under 产出指标), not the kind of the level-1 name above.
+    An office prints a merged cell's text at its top, middle or bottom, as the grid's other
+    cells. At the top it is already in place; at the bottom it moves up to the first of the
+    blank cells above it; in the middle it moves to the first row of the rows it is centred
+    over. When the grid's alignment cannot be told (no cell wraps), rows of single lines
+    make the top and the middle look alike (a level-1 name over 4 + 4 rows printed at their
+    tops is also centred over rows 2 to 8): then a text moves up only when it is printed
+    between two rows (a line of its own), or, for a level-1 name, when the level-2 names in
+    the rows above it are its own kind (数量指标 under 产出指标), not the kind of the level-1
+    name above it.
     """
+    if not rows:
+        return
+    ys = [rows[0].top]
+    for above, below in itertools.pairwise(rows):
+        ys.append((above.bottom + below.top) / 2)
+    ys.append(rows[-1].bottom)
     level2 = roles.index(vocab.LEVEL2) if vocab.LEVEL2 in roles else None
     for c, role in enumerate(roles):
         filled = [i for i, row in enumerate(rows) if c in row.cells]
+        start = 0  # the first row not yet spanned by a merged cell above
+        previous = ""  # the text above in this column
         for n, i in enumerate(filled):
-            first = filled[n - 1] + 1 if n else 0
+            first = max(start, filled[n - 1] + 1 if n else 0)
             last = filled[n + 1] - 1 if n + 1 < len(filled) else len(rows) - 1
-            if first == i:
-                continue
+            start = i + 1
             cell = rows[i].cells[c]
-            middle = (cell[0].top + cell[-1].bottom) / 2
-            run = (rows[first].top + rows[last].bottom) / 2
-            if abs(middle - run) > cell[0].size:
+            text, previous = previous, _text(cell)
+            if first >= i or mode == "top":
                 continue
-            between = id(cell[0]) in rows[i].lone
-            if not between and role == vocab.LEVEL1 and level2 is not None:
+            size = cell[0].size
+            if mode == "bottom":
+                rows[first].cells[c] = rows[i].cells.pop(c)
+                continue
+            middle = (cell[0].top + cell[-1].bottom) / 2
+            spans = [
+                b for b in range(i, last + 1) if abs((ys[first] + ys[b + 1]) / 2 - middle) <= size
+            ]
+            if not spans:
+                continue
+            move = mode == "middle" or id(cell[0]) in rows[i].lone
+            if not move and role == vocab.LEVEL1 and level2 is not None:
                 mine = _families(_text(cell))
-                before = _text(rows[filled[n - 1]].cells[c]) if n else ""
-                theirs = _families(before) if before else set()
-                above = [
+                theirs = _families(text) if text else set()
+                kinds = [
                     _families(_text(rows[r].cells[level2]))
                     for r in range(first, i)
                     if level2 in rows[r].cells
                 ]
-                between = bool(above) and all(f & mine and not f & theirs for f in above)
-            if between:
+                move = bool(kinds) and all(f & mine and not f & theirs for f in kinds)
+            if move:
                 rows[first].cells[c] = rows[i].cells.pop(c)
+                start = spans[0] + 1
 
 
 def _text(lines: list[Line]) -> str:
@@ -383,8 +476,11 @@ def _header_block(lines: list[Line], xs: list[float], page: int) -> Ruled | None
         joins = row is not None
         matched: list[tuple[_Piece, Line]] = []
         if row is not None:
+            bottom = max(ln.bottom for p in row for ln in p.lines)
             for piece in pieces:
                 over = [p for p in row if p.x0 < piece.x1 and piece.x0 < p.x1]
+                if not over:
+                    continue  # beside the row: a label centred over its wrapped value
                 if len(over) != 1:
                     joins = False
                     break
@@ -397,11 +493,18 @@ def _header_block(lines: list[Line], xs: list[float], page: int) -> Ruled | None
                     joins = False
                     break
                 matched.append((above, piece))
+            # A line beside the row's cells (none above it) joins it only when it is close:
+            # a label centred over two lines of values.
+            if joins and not matched:
+                joins = line.top - bottom < line.size
         if row is not None and joins:
             for above, piece in matched:
                 above.lines.append(piece)
                 above.x0 = min(above.x0, piece.x0)
                 above.x1 = max(above.x1, piece.x1)
+            taken = {id(piece) for _, piece in matched}
+            row.extend(_Piece(p.x0, p.x1, [p]) for p in pieces if id(p) not in taken)
+            row.sort(key=lambda p: p.x0)
             continue
         rows.append([_Piece(p.x0, p.x1, [p]) for p in pieces])
     if not rows:

@@ -104,3 +104,44 @@ def test_long_word_table_over_pages_is_one_grid(tmp_path: Path, repeat: bool) ->
     imported = load_document(pdf)
     assert [i.target for i in imported.projects[0].indicators] == [f"≥{i}条" for i in range(60)]
     assert _without_warnings(imported) == _without_warnings(load_document(source))
+
+
+def test_bare_print_of_another_layout(tmp_path: Path) -> None:
+    """A third sheet printed bare: columns in another order (权重 before 依据 before 指标值), a
+    指标值确定依据 wrapped over three lines, every cell centred vertically (the level-1 names
+    printed once, between the rows they span) and a spending-plan label centred over its
+    months and percents."""
+    from layouts import LONG_BASIS, build_xlsx_bare_c
+    from office import convert
+
+    source = build_xlsx_bare_c(tmp_path)
+    (pdf,) = convert([source.path], tmp_path / "pdf")
+    from_pdf = load_document(pdf)
+    assert from_pdf.warnings == []
+    assert (
+        differences(_without_warnings(from_pdf), _without_warnings(load_document(source.path)))
+        == []
+    )
+    assert_document(from_pdf, source.expected)
+    first = from_pdf.projects[0]
+    assert [i.level1 for i in first.indicators] == ["产出指标"] * 4 + ["效益指标"] * 4 + [
+        "满意度指标"
+    ]
+    assert first.indicators[0].basis == LONG_BASIS
+    assert [str(i.weight) for i in first.indicators] == [
+        "15",
+        "10",
+        "10",
+        "10",
+        "10",
+        "10",
+        "5",
+        "5",
+        "10",
+    ]
+    assert [(c.month, c.percent) for c in first.spending_plan] == [
+        (3, 25),
+        (6, 50),
+        (10, 75),
+        (12, 100),
+    ]
