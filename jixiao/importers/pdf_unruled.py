@@ -323,15 +323,14 @@ def _mode(keys: list[_Block], others: list[_Block]) -> str | None:
 def _merged_down(rows: list[_Row], roles: list[str | None], mode: str | None) -> None:
     """A cell printed once over the blank cells of its column goes to the first of them.
 
-    An office prints a merged cell's text at its top, middle or bottom, as the grid's other
-    cells. At the top it is already in place; at the bottom it moves up to the first of the
-    blank cells above it; in the middle it moves to the first row of the rows it is centred
-    over. When the grid's alignment cannot be told (no cell wraps), rows of single lines
-    make the top and the middle look alike (a level-1 name over 4 + 4 rows printed at their
-    tops is also centred over rows 2 to 8): then a text moves up only when it is printed
-    between two rows (a line of its own), or, for a level-1 name, when the level-2 names in
-    the rows above it are its own kind (数量指标 under 产出指标), not the kind of the level-1
-    name above it.
+    An office prints a merged cell's text at the top, the middle or the bottom of the rows it
+    spans, as the grid's other cells when they wrap (``mode``). When no cell wraps, rows of
+    single lines make the three look alike (a level-1 name over 4 + 4 rows printed at their
+    tops is also centred over rows 2 to 8); then the level columns tell: each way of reading
+    the level-1 column gives it spans, and the way under whose spans the level-2 names are
+    of their level-1 name's kind (数量指标 under 产出指标) wins. Without level names, a
+    column whose first rows are blank is centred. A text printed between two rows (a line of
+    its own) is centred over its rows whatever the grid's alignment.
     """
     if not rows:
         return
@@ -339,42 +338,64 @@ def _merged_down(rows: list[_Row], roles: list[str | None], mode: str | None) ->
     for above, below in itertools.pairwise(rows):
         ys.append((above.bottom + below.top) / 2)
     ys.append(rows[-1].bottom)
-    level2 = roles.index(vocab.LEVEL2) if vocab.LEVEL2 in roles else None
-    for c, role in enumerate(roles):
-        filled = [i for i, row in enumerate(rows) if c in row.cells]
-        start = 0  # the first row not yet spanned by a merged cell above
-        previous = ""  # the text above in this column
-        for n, i in enumerate(filled):
-            first = max(start, filled[n - 1] + 1 if n else 0)
-            last = filled[n + 1] - 1 if n + 1 < len(filled) else len(rows) - 1
+    if mode is None:
+        mode = _guess_mode(rows, roles, ys)
+    for c in range(len(roles)):
+        for i, first, _ in _spans(rows, c, mode, ys):
+            if first < i:
+                rows[first].cells[c] = rows[i].cells.pop(c)
+
+
+def _spans(rows: list[_Row], c: int, mode: str, ys: list[float]) -> list[tuple[int, int, int]]:
+    """(row of the text, first row, last row) of each text of column c read in ``mode``."""
+    filled = [i for i, row in enumerate(rows) if c in row.cells]
+    out: list[tuple[int, int, int]] = []
+    start = 0  # the first row no text above spans
+    for n, i in enumerate(filled):
+        last = filled[n + 1] - 1 if n + 1 < len(filled) else len(rows) - 1
+        cell = rows[i].cells[c]
+        between = id(cell[0]) in rows[i].lone
+        if mode == "bottom" and not between:
+            out.append((i, start, i))
             start = i + 1
-            cell = rows[i].cells[c]
-            text, previous = previous, _text(cell)
-            if first >= i or mode == "top":
-                continue
-            size = cell[0].size
-            if mode == "bottom":
-                rows[first].cells[c] = rows[i].cells.pop(c)
-                continue
-            middle = (cell[0].top + cell[-1].bottom) / 2
-            spans = [
-                b for b in range(i, last + 1) if abs((ys[first] + ys[b + 1]) / 2 - middle) <= size
-            ]
-            if not spans:
-                continue
-            move = mode == "middle" or id(cell[0]) in rows[i].lone
-            if not move and role == vocab.LEVEL1 and level2 is not None:
-                mine = _families(_text(cell))
-                theirs = _families(text) if text else set()
-                kinds = [
-                    _families(_text(rows[r].cells[level2]))
-                    for r in range(first, i)
-                    if level2 in rows[r].cells
-                ]
-                move = bool(kinds) and all(f & mine and not f & theirs for f in kinds)
-            if move:
-                rows[first].cells[c] = rows[i].cells.pop(c)
-                start = spans[0] + 1
+            continue
+        if mode == "top" and not between:
+            out.append((i, i, last))
+            start = last + 1
+            continue
+        middle = (cell[0].top + cell[-1].bottom) / 2
+        first = min(start, i)
+        ends = [(abs((ys[first] + ys[e + 1]) / 2 - middle), e) for e in range(i, last + 1)]
+        miss, end = min(ends)
+        if miss > cell[0].size:
+            first, end = i, i  # not centred over the blank rows around it: it stays
+        out.append((i, first, end))
+        start = end + 1
+    return out
+
+
+def _guess_mode(rows: list[_Row], roles: list[str | None], ys: list[float]) -> str:
+    """How merged cells are printed when no wrapped cell shows it (see _merged_down)."""
+    if vocab.LEVEL1 in roles and vocab.LEVEL2 in roles:
+        level1, level2 = roles.index(vocab.LEVEL1), roles.index(vocab.LEVEL2)
+        scores: dict[str, int] = {}
+        for mode in _MODES:
+            score = 0
+            for i, first, last in _spans(rows, level1, mode, ys):
+                mine = _families(_text(rows[i].cells[level1]))
+                for r in range(first, last + 1):
+                    if level2 in rows[r].cells:
+                        kind = _families(_text(rows[r].cells[level2]))
+                        score += 1 if kind & mine else -1 if kind else 0
+            scores[mode] = score
+        best = max(_MODES, key=lambda m: (scores[m], m == "top", m == "middle"))
+        if scores[best] > min(scores.values()):
+            return best
+    for c in range(len(roles)):
+        filled = [i for i, row in enumerate(rows) if c in row.cells]
+        if filled and filled[0] > 0 and len(filled) < len(rows):
+            return "middle"
+    return "top"
 
 
 def _text(lines: list[Line]) -> str:
