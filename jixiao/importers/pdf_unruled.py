@@ -134,7 +134,7 @@ def _table_by_header(lines: list[Line], header: int, page: int) -> tuple[list[Ru
     _merged_down(rows[1:], [vocab.column_role(w.text) for w in words], mode)
     made: list[Ruled] = []
     if header > 0:
-        block = _header_block(lines[:header], xs, page)
+        block = _header_block(lines[:header], xs, page, mode)
         if block is not None:
             made.append(block)
             taken.extend(range(header))
@@ -330,7 +330,8 @@ def _merged_down(rows: list[_Row], roles: list[str | None], mode: str | None) ->
     the level-1 column gives it spans, and the way under whose spans the level-2 names are
     of their level-1 name's kind (数量指标 under 产出指标) wins. Without level names, a
     column whose first rows are blank is centred. A text printed between two rows (a line of
-    its own) is centred over its rows whatever the grid's alignment.
+    its own) is centred over its rows whatever the grid's alignment. Only the columns before
+    the indicator's own (三级指标) group rows; a blank cell after it is blank.
     """
     if not rows:
         return
@@ -340,7 +341,9 @@ def _merged_down(rows: list[_Row], roles: list[str | None], mode: str | None) ->
     ys.append(rows[-1].bottom)
     if mode is None:
         mode = _guess_mode(rows, roles, ys)
-    for c in range(len(roles)):
+    # Merged cells group rows: only the columns before the indicator's own (三级指标) do.
+    key = next((roles.index(r) for r in (vocab.LEVEL3, vocab.TARGET) if r in roles), len(roles))
+    for c in range(key):
         for i, first, _ in _spans(rows, c, mode, ys):
             if first < i:
                 rows[first].cells[c] = rows[i].cells.pop(c)
@@ -485,8 +488,12 @@ class _Piece:
     lines: list[Line]
 
 
-def _header_block(lines: list[Line], xs: list[float], page: int) -> Ruled | None:
-    """The lines above the grid as a table: a row per line, wrapped lines joined."""
+def _header_block(lines: list[Line], xs: list[float], page: int, mode: str | None) -> Ruled | None:
+    """The lines above the grid as a table: a row per line, wrapped lines joined.
+
+    When the grid's cells sit at the bottom of their rows, so do the header block's: a label
+    merged down beside two rows (预算规模及资金用途, 资金支出计划) or beside a value of several
+    lines (绩效目标) is printed on the last one; it goes back to the first."""
     from jixiao.importers.pdf import Box, _box_text, _wraps
 
     right = max(xs[-1], max(ln.x1 for ln in lines) + 1)
@@ -508,8 +515,15 @@ def _header_block(lines: list[Line], xs: list[float], page: int) -> Ruled | None
                 above = over[0]
                 edge = min([p.x0 for p in row if p.x0 > above.x1] or [right]) - 1
                 tail = above.lines[-1]
+                # A wrapped line starts where the cell's text does (or is centred under it).
+                aligned = (
+                    abs(piece.x0 - above.x0) <= 1
+                    or abs((piece.x0 + piece.x1) - (tail.x0 + tail.x1)) <= 2 * piece.size
+                )
                 if not (
-                    piece.top - tail.bottom < piece.size and _wraps(tail, edge, piece.text.strip())
+                    aligned
+                    and piece.top - tail.bottom < piece.size
+                    and _wraps(tail, edge, piece.text.strip())
                 ):
                     joins = False
                     break
@@ -530,6 +544,8 @@ def _header_block(lines: list[Line], xs: list[float], page: int) -> Ruled | None
         rows.append([_Piece(p.x0, p.x1, [p]) for p in pieces])
     if not rows:
         return None
+    if mode == "bottom":
+        _labels_up(rows)
     tops = [min(ln.top for p in row for ln in p.lines) for row in rows]
     bottoms = [max(ln.bottom for p in row for ln in p.lines) for row in rows]
     ys = [tops[0] - 1]
@@ -544,6 +560,23 @@ def _header_block(lines: list[Line], xs: list[float], page: int) -> Ruled | None
             text = _box_text(cell.lines, edge - 1)
             boxes.append(Box(cell.x0, ys[r], edge, ys[r + 1], text))
     return _table(page, boxes)
+
+
+def _labels_up(rows: list[list[_Piece]]) -> None:
+    """Bottom-aligned labels back to the first row beside them (see _header_block)."""
+    left = min(p.x0 for row in rows for p in row)
+    donors: set[int] = set()  # rows whose label went up: theirs is the row above
+    for r in range(1, len(rows)):
+        above, row = rows[r - 1], rows[r]
+        if r - 1 in donors or not row or row[0].x0 > left + 1:
+            continue
+        if any(p.x0 <= left + 1 for p in above):
+            continue
+        label = "".join(ln.text for ln in row[0].lines)
+        if vocab.label_kind(label) is None or len(row) < 2:
+            continue
+        above.insert(0, row.pop(0))
+        donors.add(r)
 
 
 # --- no header: gutters alone ---------------------------------------------------------------------
