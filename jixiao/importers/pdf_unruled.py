@@ -283,6 +283,8 @@ def _rows(
     below = [b for b in others if b.top > end]
     others = [b for b in others if b.top <= end]
     mode = _mode(keys, others)
+    if mode in ("top", "bottom"):
+        others = [part for block in others for part in _split_at_rows(block, keys, mode)]
     rows = [_Row({key: list(k.lines)}) for k in keys]
     for block in sorted(others, key=lambda b: b.top):
         r = min(
@@ -301,6 +303,29 @@ def _rows(
         key=lambda ln: ln.top,
     )
     return rows, rest, mode
+
+
+def _split_at_rows(block: _Block, keys: list[_Block], mode: str) -> list[_Block]:
+    """A block cut where a row begins (top-aligned) or ends (bottom-aligned) inside it.
+
+    A cell's last line that runs to the column's edge looks wrapped into the next cell below;
+    the rows (the key column's cells) tell where one cell ends.
+    """
+
+    def at(line: Line, key_line: Line) -> bool:
+        return abs((line.top + line.bottom) - (key_line.top + key_line.bottom)) <= line.size
+
+    parts = [_Block(block.column, [block.lines[0]])]
+    for previous, line in itertools.pairwise(block.lines):
+        if mode == "top":
+            cut = any(at(line, k.lines[0]) for k in keys)
+        else:
+            cut = any(at(previous, k.lines[-1]) for k in keys)
+        if cut:
+            parts.append(_Block(block.column, [line]))
+        else:
+            parts[-1].lines.append(line)
+    return parts
 
 
 def _mode(keys: list[_Block], others: list[_Block]) -> str | None:
@@ -564,13 +589,17 @@ def _header_block(lines: list[Line], xs: list[float], page: int, mode: str | Non
 
 def _labels_up(rows: list[list[_Piece]]) -> None:
     """Bottom-aligned labels back to the first row beside them (see _header_block)."""
-    left = min(p.x0 for row in rows for p in row)
+    # The label column ends where the nearest value begins.
+    values = [p.x0 for row in rows for p in row[1:]]
+    if not values:
+        return
+    edge = min(values) + 1
     donors: set[int] = set()  # rows whose label went up: theirs is the row above
     for r in range(1, len(rows)):
         above, row = rows[r - 1], rows[r]
-        if r - 1 in donors or not row or row[0].x0 > left + 1:
+        if r - 1 in donors or not row or row[0].x1 > edge:
             continue
-        if any(p.x0 <= left + 1 for p in above):
+        if any(p.x0 < edge - 2 for p in above):  # the row above has its own label
             continue
         label = "".join(ln.text for ln in row[0].lines)
         if vocab.label_kind(label) is None or len(row) < 2:
