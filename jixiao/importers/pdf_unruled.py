@@ -241,7 +241,6 @@ def _rows(
     cell wraps, so the three cannot be told apart). Blocks of one column that go to the same
     row are one cell with a line break.
     """
-    from jixiao.importers.pdf import _wraps
 
     blocks: list[_Block] = []
     open_blocks: dict[int, tuple[int, _Block]] = {}  # column -> (index of its last line, block)
@@ -259,7 +258,7 @@ def _rows(
                 continue
             tail = block.lines[-1]
             adjacent = part.top - tail.bottom < part.size
-            if not (adjacent and _wraps(tail, xs[c + 1] - 1, part.text.strip())):
+            if not (adjacent and _fills(tail, xs[c], xs[c + 1], part.text.strip())):
                 joins = {}
                 break
             joins[c] = block
@@ -303,6 +302,17 @@ def _rows(
         key=lambda ln: ln.top,
     )
     return rows, rest, mode
+
+
+def _fills(line: Line, left: float, right: float, following: str) -> bool:
+    """True if a line fills its column so that ``following`` had to go on the next line.
+
+    The room left is counted on both sides: a centred cell's lines stop short of either edge.
+    """
+    from jixiao.importers.pdf import _wraps
+
+    room = (right - left - 2) - (line.x1 - line.x0)
+    return _wraps(line, line.x1 + room, following)
 
 
 def _split_at_rows(block: _Block, keys: list[_Block], mode: str) -> list[_Block]:
@@ -570,7 +580,7 @@ def _header_block(lines: list[Line], xs: list[float], page: int, mode: str | Non
     if not rows:
         return None
     if mode == "bottom":
-        _labels_up(rows)
+        _labels_up(rows, xs)
     tops = [min(ln.top for p in row for ln in p.lines) for row in rows]
     bottoms = [max(ln.bottom for p in row for ln in p.lines) for row in rows]
     ys = [tops[0] - 1]
@@ -587,25 +597,44 @@ def _header_block(lines: list[Line], xs: list[float], page: int, mode: str | Non
     return _table(page, boxes)
 
 
-def _labels_up(rows: list[list[_Piece]]) -> None:
+def _labels_up(rows: list[list[_Piece]], xs: list[float]) -> None:
     """Bottom-aligned labels back to the first row beside them (see _header_block)."""
-    # The label column ends where the nearest value begins.
-    values = [p.x0 for row in rows for p in row[1:]]
-    if not values:
-        return
-    edge = min(values) + 1
+    # Labels sit in the sheet's first column: it ends after the grid's first column and the
+    # labels that start rows.
+    labels = [
+        row[0].x1
+        for row in rows
+        if row[0].x0 < xs[1] and vocab.label_kind("".join(ln.text for ln in row[0].lines))
+    ]
+    edge = max([xs[1], *labels]) + 1
     donors: set[int] = set()  # rows whose label went up: theirs is the row above
     for r in range(1, len(rows)):
         above, row = rows[r - 1], rows[r]
         if r - 1 in donors or not row or row[0].x1 > edge:
             continue
-        if any(p.x0 < edge - 2 for p in above):  # the row above has its own label
+        if any(p.x0 < edge - 3 for p in above):  # the row above has its own label
             continue
-        label = "".join(ln.text for ln in row[0].lines)
-        if vocab.label_kind(label) is None or len(row) < 2:
+        if len(row) < 2 or not _merged_label(row[0], above):
             continue
         above.insert(0, row.pop(0))
         donors.add(r)
+
+
+def _merged_label(label: _Piece, above: list[_Piece]) -> bool:
+    """True for a label an office merges down beside the row above and its own.
+
+    The spending plan beside its months (percents in its own row), a goal beside a goal of
+    several paragraphs, 预算规模及资金用途 beside the budget row (the fund use in its own).
+    """
+    kind = vocab.label_kind("".join(ln.text for ln in label.lines))
+    texts = ["".join(ln.text for ln in p.lines) for p in above]
+    if kind == vocab.LABEL_PLAN:
+        return all(vocab.MONTH.match(t.replace(" ", "")) for t in texts)
+    if kind in (vocab.LABEL_GOAL, vocab.LABEL_GOAL_ANNUAL, vocab.LABEL_GOAL_LONG):
+        return len(texts) == 1 and len(texts[0]) >= 8 and vocab.label_kind(texts[0]) is None
+    if kind == vocab.LABEL_FUND_USE:
+        return vocab.label_kind(texts[0]) == vocab.LABEL_TOTAL
+    return False
 
 
 # --- no header: gutters alone ---------------------------------------------------------------------
