@@ -580,7 +580,7 @@ def _header_block(lines: list[Line], xs: list[float], page: int, mode: str | Non
     if not rows:
         return None
     if mode == "bottom":
-        _labels_up(rows, xs)
+        _labels_up(rows)
     tops = [min(ln.top for p in row for ln in p.lines) for row in rows]
     bottoms = [max(ln.bottom for p in row for ln in p.lines) for row in rows]
     ys = [tops[0] - 1]
@@ -597,22 +597,14 @@ def _header_block(lines: list[Line], xs: list[float], page: int, mode: str | Non
     return _table(page, boxes)
 
 
-def _labels_up(rows: list[list[_Piece]], xs: list[float]) -> None:
+def _labels_up(rows: list[list[_Piece]]) -> None:
     """Bottom-aligned labels back to the first row beside them (see _header_block)."""
-    # Labels sit in the sheet's first column: it ends after the grid's first column and the
-    # labels that start rows.
-    labels = [
-        row[0].x1
-        for row in rows
-        if row[0].x0 < xs[1] and vocab.label_kind("".join(ln.text for ln in row[0].lines))
-    ]
-    edge = max([xs[1], *labels]) + 1
     donors: set[int] = set()  # rows whose label went up: theirs is the row above
     for r in range(1, len(rows)):
         above, row = rows[r - 1], rows[r]
-        if r - 1 in donors or not row or row[0].x1 > edge:
+        if r - 1 in donors or not row:
             continue
-        if any(p.x0 < edge - 3 for p in above):  # the row above has its own label
+        if any(p.x0 < row[0].x1 for p in above):  # the row above has text beside the label
             continue
         if len(row) < 2 or not _merged_label(row[0], above):
             continue

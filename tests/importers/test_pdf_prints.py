@@ -145,3 +145,50 @@ def test_bare_print_of_another_layout(tmp_path: Path) -> None:
         (10, 75),
         (12, 100),
     ]
+
+
+# Every way an office aligns a sheet's cells: vertically (merged cells printed at the top, in
+# the middle or at the bottom of the rows they span) and horizontally.
+ALIGNMENTS = [(v, h) for v in ("top", "center", "bottom") for h in ("general", "center")]
+
+
+@pytest.fixture(scope="module")
+def aligned_prints(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    """The three bare layouts with every alignment, printed in one run: name -> (pdf, xlsx)."""
+    from layouts import build_xlsx_a, build_xlsx_b, build_xlsx_bare_c, print_setup
+    from office import convert
+    from openpyxl import load_workbook
+    from openpyxl.styles import Alignment
+
+    directory = tmp_path_factory.mktemp("aligned")
+    sources = {"a": build_xlsx_a, "b": build_xlsx_b, "c": build_xlsx_bare_c}
+    files: dict[str, tuple[Path, Path]] = {}
+    for name, build in sources.items():
+        source = build(directory).path
+        for vertical, horizontal in ALIGNMENTS:
+            workbook = load_workbook(source)
+            print_setup(workbook, "bare")
+            for sheet in workbook.worksheets:
+                for row in sheet.iter_rows():
+                    for cell in row:
+                        cell.alignment = Alignment(
+                            wrap_text=True, vertical=vertical, horizontal=horizontal
+                        )
+            path = directory / f"{name}_{vertical}_{horizontal}.xlsx"
+            workbook.save(path)
+            files[path.stem] = (path, source)
+    pdfs = convert([p for p, _ in files.values()], directory / "pdf")
+    return {
+        stem: (pdf, source) for (stem, (_, source)), pdf in zip(files.items(), pdfs, strict=True)
+    }
+
+
+@pytest.mark.parametrize("layout", ["a", "b", "c"])
+@pytest.mark.parametrize(("vertical", "horizontal"), ALIGNMENTS)
+def test_bare_print_imports_whatever_the_alignment(
+    aligned_prints: dict[str, tuple[Path, Path]], layout: str, vertical: str, horizontal: str
+) -> None:
+    pdf, source = aligned_prints[f"{layout}_{vertical}_{horizontal}"]
+    from_pdf = load_document(pdf)
+    assert from_pdf.warnings == []
+    assert differences(_without_warnings(from_pdf), _without_warnings(load_document(source))) == []
