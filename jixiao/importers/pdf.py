@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.importers import docx as office
-from jixiao.importers import limits
+from jixiao.importers import limits, pdf_unruled
 from jixiao.importers.grid import Block, Cell, ImportFailure, Paragraph, Source, Table
 
 __all__ = ["read"]
@@ -386,9 +386,10 @@ def read(path: Path) -> Source:
             if reason := limits.check_pages(_page_count(pdf.doc, limits.current().pdf_pages)):
                 raise office.failure(_LABEL, name, reason)
             offset = 0.0
+            columns: pdf_unruled.Columns | None = None  # an unruled grid going on
             for page in pdf.pages:
                 limits.check_time(f"第 {page.page_number} 页")
-                read_page = _read_page(page, offset)
+                read_page, columns = _read_page(page, offset, columns)
                 chars += read_page[1]
                 unmapped += read_page[2]
                 pages.append(read_page[0])
@@ -416,10 +417,23 @@ def read(path: Path) -> Source:
     return Source(name, _blocks(pages))
 
 
-def _read_page(page: Any, offset: float) -> tuple[Page, int, int]:
-    """A page's tables and outside lines; also its count of characters and unmapped ones."""
+def _read_page(
+    page: Any, offset: float, columns: pdf_unruled.Columns | None = None
+) -> tuple[tuple[Page, int, int], pdf_unruled.Columns | None]:
+    """A page's tables and outside lines; also its count of characters and unmapped ones.
+
+    ``columns`` are those of an unruled grid the page before ended with (it may go on here);
+    the columns of this page's last unruled grid are returned with the page.
+    """
+    # Text drawn off the page is not printed (an office draws a merged cell cut by a page
+    # break again on the next page, above its top edge).
+    height = float(page.height)
     raw = [
-        c for c in page.dedupe_chars().chars if c.get("text", "").strip() and c.get("upright", True)
+        c
+        for c in page.dedupe_chars().chars
+        if c.get("text", "").strip()
+        and c.get("upright", True)
+        and 0 <= (float(c["top"]) + float(c["bottom"])) / 2 <= height
     ]
     unmapped = sum(1 for c in raw if c["text"].startswith("(cid:"))
     chars = [
@@ -430,17 +444,17 @@ def _read_page(page: Any, offset: float) -> tuple[Page, int, int]:
     if chars:
         tables = _page_ruled(page, page.page_number, offset, chars)
     rest = [Char(c.text, c.x0, c.x1, c.top + offset, c.bottom + offset) for c in chars if c.text]
+    carry = None
     if rest:
-        from jixiao.importers import pdf_unruled
-
-        unruled, rest = pdf_unruled.tables(rest, page.page_number)
+        previous = columns if not tables else None  # a ruled table between: not going on
+        unruled, rest, carry = pdf_unruled.tables(rest, page.page_number, previous)
         tables.extend(unruled)
         tables.sort(key=lambda t: t.top)
     return (
         Page(page.page_number, offset, float(page.height), tables, _lines(rest)),
         len(raw),
         unmapped,
-    )
+    ), carry
 
 
 # Page numbers as offices print them.

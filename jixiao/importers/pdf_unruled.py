@@ -60,27 +60,62 @@ class _Row:
         return max(ln.bottom for ln in self.lines)
 
 
-def tables(chars: list[Char], page: int) -> tuple[list[Ruled], list[Char]]:
-    """Unruled tables among the characters, and the characters left for paragraphs."""
+@dataclass
+class Columns:
+    """A grid's columns, carried to the next page: a grid printed over pages repeats no header
+    unless the sheet asks for it."""
+
+    xs: list[float]
+    roles: list[str | None]
+    key: int | None
+    mode: str | None
+
+
+def tables(
+    chars: list[Char], page: int, previous: Columns | None = None
+) -> tuple[list[Ruled], list[Char], Columns | None]:
+    """Unruled tables among the characters, and the characters left for paragraphs.
+
+    ``previous`` is the last grid of the page before; a page whose first table has no header
+    row but fits those columns goes on with it. Returns the columns of this page's last grid.
+    """
     from jixiao.importers.pdf import _lines, _split_line
 
     lines = _lines(chars)
     pieces = [_split_line(line, _CELL_GAP) for line in lines]
     found: list[Ruled] = []
     used: set[int] = set()
-    for start, last, end in _regions(lines, pieces):
+    carry: Columns | None = None
+    for n, (start, last, end) in enumerate(_regions(lines, pieces)):
         header = _header_line(lines[start:end])
-        if header is None:
-            table = _table_by_gutters(lines[start:last], pieces[start:last], page)
-            if table is not None:
+        if header is None and n == 0 and previous is not None:
+            region = lines[start:end]
+            if all(previous.xs[0] - 2 <= ln.x0 and ln.x1 <= previous.xs[-1] + 2 for ln in region):
+                table, taken = _continued(region, previous, page)
                 found.append(table)
+                used.update(start + i for i in taken)
+                carry = previous
+                continue
+        if header is None:
+            plain = _table_by_gutters(lines[start:last], pieces[start:last], page)
+            if plain is not None:
+                found.append(plain)
                 used.update(range(start, last))
             continue
-        made, taken = _table_by_header(lines[start:end], header, page)
+        made, taken, carry = _table_by_header(lines[start:end], header, page)
         found.extend(made)
         used.update(start + i for i in taken)
     rest = [c for i, line in enumerate(lines) if i not in used for c in line.chars]
-    return found, rest
+    return found, rest, carry
+
+
+def _continued(lines: list[Line], columns: Columns, page: int) -> tuple[Ruled, list[int]]:
+    """A grid's part on a later page, placed in the columns of its first part."""
+    rows, rest, mode = _rows(lines, columns.xs, columns.key)
+    left = {id(ln) for ln in rest}
+    taken = [i for i, ln in enumerate(lines) if id(ln) not in left]
+    _merged_down(rows, columns.roles, mode or columns.mode)
+    return _ruled(rows, columns.xs, page), taken
 
 
 def _regions(lines: list[Line], pieces: list[list[Line]]) -> list[tuple[int, int, int]]:
@@ -122,8 +157,10 @@ def _header_line(lines: list[Line]) -> int | None:
 # --- the grid, placed from its header ---------------------------------------------------------
 
 
-def _table_by_header(lines: list[Line], header: int, page: int) -> tuple[list[Ruled], list[int]]:
-    """The header block (if any) and the grid of a region; also the lines they use."""
+def _table_by_header(
+    lines: list[Line], header: int, page: int
+) -> tuple[list[Ruled], list[int], Columns]:
+    """The header block (if any) and the grid of a region; the lines they use; the columns."""
     words = _words(lines[header])
     grid_lines = lines[header:]
     xs = _edges(words, grid_lines)
@@ -131,7 +168,8 @@ def _table_by_header(lines: list[Line], header: int, page: int) -> tuple[list[Ru
     rows, rest, mode = _rows(grid_lines, xs, key)
     left = {id(ln) for ln in rest}
     taken = [header + i for i, ln in enumerate(grid_lines) if id(ln) not in left]
-    _merged_down(rows[1:], [vocab.column_role(w.text) for w in words], mode)
+    roles = [vocab.column_role(w.text) for w in words]
+    _merged_down(rows[1:], roles, mode)
     made: list[Ruled] = []
     if header > 0:
         block = _header_block(lines[:header], xs, page, mode)
@@ -139,7 +177,7 @@ def _table_by_header(lines: list[Line], header: int, page: int) -> tuple[list[Ru
             made.append(block)
             taken.extend(range(header))
     made.append(_ruled(rows, xs, page))
-    return made, taken
+    return made, taken, Columns(xs, roles, key, mode)
 
 
 def _edges(words: list[Line], lines: list[Line]) -> list[float]:

@@ -192,3 +192,41 @@ def test_bare_print_imports_whatever_the_alignment(
     from_pdf = load_document(pdf)
     assert from_pdf.warnings == []
     assert differences(_without_warnings(from_pdf), _without_warnings(load_document(source))) == []
+
+
+def test_long_bare_sheet_over_pages_is_one_grid(tmp_path: Path) -> None:
+    """Sixty rows printed bare over two pages, the header printed once and a level-1 cell
+    merged down all of them: the second page's rows go on in the first page's columns."""
+    from layouts import Canvas, print_setup, to_sheet
+    from office import convert
+    from openpyxl import Workbook
+
+    canvas = Canvas(6)
+    canvas.put(0, 0, "2021年度项目支出绩效目标表", cols=6)
+    canvas.line(
+        1, "项目名称", ("网络安全和信息化经费", 2), "项目编码", ("13032221C2GKIBLPDEWRQ", 2)
+    )
+    canvas.line(2, "一级指标", "二级指标", "三级指标", "指标值", "指标值确定依据", "权重")
+    canvas.put(3, 0, "产出指标", rows=60)
+    for i in range(60):
+        basis = "冀干考发[2020]2号、昌办字[2019]14号" if i % 3 else "调查问卷"
+        canvas.line(
+            3 + i, "", "数量指标", f"舆情监测预警、研判分析数第{i}项", f"≥{i}条", basis, "1"
+        )
+    workbook = Workbook()
+    to_sheet(workbook.active, canvas)
+    print_setup(workbook, "bare")
+    source = tmp_path / "long.xlsx"
+    workbook.save(source)
+    (pdf,) = convert([source], tmp_path / "pdf")
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as document:
+        assert len(document.pages) >= 2
+    grids = [t for t in read_source(pdf).tables if len(t.rows) > 2]
+    assert len(grids) == 1 and len(grids[0].rows) == 61
+    imported = load_document(pdf)
+    assert imported.warnings == []
+    assert [i.target for i in imported.projects[0].indicators] == [f"≥{i}条" for i in range(60)]
+    assert {i.level1 for i in imported.projects[0].indicators} == {"产出指标"}
+    assert _without_warnings(imported) == _without_warnings(load_document(source))
