@@ -102,11 +102,26 @@ def tables(
                 found.append(plain)
                 used.update(range(start, last))
             continue
-        made, taken, carry = _table_by_header(lines[start:end], header, page)
-        found.extend(made)
-        used.update(start + i for i in taken)
+        while header is not None:
+            # Another project's header block under the grid ends it (no gap between them).
+            stop = next(
+                (i for i in range(start + header + 2, end) if _starts_block(pieces[i])), end
+            )
+            made, taken, carry = _table_by_header(lines[start:stop], header, page)
+            found.extend(made)
+            used.update(start + i for i in taken)
+            start = stop
+            header = _header_line(lines[start:end]) if start < end else None
     rest = [c for i, line in enumerate(lines) if i not in used for c in line.chars]
     return found, rest, carry
+
+
+_BLOCK_STARTS = {vocab.LABEL_CODE, vocab.LABEL_NAME, vocab.LABEL_UNIT, vocab.LABEL_TOTAL}
+
+
+def _starts_block(pieces: list[Line]) -> bool:
+    """True for a line starting a header block (预算单位, 项目名称 … as its first cell)."""
+    return len(pieces) >= 2 and vocab.label_kind(pieces[0].text) in _BLOCK_STARTS
 
 
 def _continued(lines: list[Line], columns: Columns, page: int) -> tuple[Ruled, list[int]]:
@@ -163,13 +178,23 @@ def _table_by_header(
     """The header block (if any) and the grid of a region; the lines they use; the columns."""
     words = _words(lines[header])
     grid_lines = lines[header:]
+    split = _split_header(words, lines[header + 1]) if header + 1 < len(lines) else None
+    head = 2 if split is not None else 1
+    words = split or words
     xs = _edges(words, grid_lines)
     key = _key_column(words)
-    rows, rest, mode = _rows(grid_lines, xs, key)
+    if split is None:
+        rows, rest, mode = _rows(grid_lines, xs, key)
+    else:  # the header's two lines are two rows, as the interpreter reads them
+        rows, rest, mode = _rows(grid_lines[2:], xs, key)
+        rows[0:0] = [
+            _Row({c: [part] for c, part in _cut(line, xs).items()}, [line])
+            for line in grid_lines[:2]
+        ]
     left = {id(ln) for ln in rest}
     taken = [header + i for i, ln in enumerate(grid_lines) if id(ln) not in left]
     roles = [vocab.column_role(w.text) for w in words]
-    _merged_down(rows[1:], roles, mode)
+    _merged_down(rows[head:], roles, mode)
     made: list[Ruled] = []
     if header > 0:
         block = _header_block(lines[:header], xs, page, mode)
@@ -178,6 +203,23 @@ def _table_by_header(
             taken.extend(range(header))
     made.append(_ruled(rows, xs, page))
     return made, taken, Columns(xs, roles, key, mode)
+
+
+def _split_header(words: list[Line], below: Line) -> list[Line] | None:
+    """A header's words with one split by the line below (指标值 over 符号 | 数值 | 单位).
+
+    The line below splits a header word when two or more of its words name parts of a target
+    (subheader_role) and all of them lie between that word's neighbours.
+    """
+    subs = _words(below)
+    if sum(1 for w in subs if vocab.subheader_role(w.text)) < 2:
+        return None
+    for i, _word in enumerate(words):
+        lo = words[i - 1].x1 if i else float("-inf")
+        hi = words[i + 1].x0 if i + 1 < len(words) else float("inf")
+        if all(lo < w.x0 and w.x1 < hi for w in subs) and len(subs) >= 2:
+            return [*words[:i], *subs, *words[i + 1 :]]
+    return None
 
 
 def _edges(words: list[Line], lines: list[Line]) -> list[float]:
@@ -210,7 +252,12 @@ def _edges(words: list[Line], lines: list[Line]) -> list[float]:
             return ends + starts, gap[1]
 
         a, b = max(free, key=aligned)
-        xs.append((a + b) / 2)
+        # The edge goes next to the side the texts align on: a later page's longer text on
+        # the other side still falls in its own column.
+        ends = sum(1 for c in chars if abs(c.x1 - a) <= _ALIGNED)
+        starts = sum(1 for c in chars if abs(c.x0 - b) <= _ALIGNED)
+        pad = min(1.0, (b - a) / 2)
+        xs.append(b - pad if starts >= ends else a + pad)
     xs.append(max(right, words[-1].x1 + 1))
     return xs
 
@@ -287,8 +334,8 @@ def _rows(
     for n, line in enumerate(lines):
         cut = _cut(line, xs)
         # A part continues its column's cell when that cell's text ran to the column's edge
-        # on the line just above; one part that does not (a new cell right under a cell)
-        # makes the whole line new cells.
+        # on the line just above. On a line with a key cell (a row may start there), one part
+        # that does not (a new cell right under a cell) makes the whole line new cells.
         joins: dict[int, _Block] = {}
         for c, part in cut.items():
             last, block = open_blocks.get(c, (-1, None))
@@ -296,10 +343,12 @@ def _rows(
                 continue
             tail = block.lines[-1]
             adjacent = part.top - tail.bottom < part.size
-            if not (adjacent and _fills(tail, xs[c], xs[c + 1], part.text.strip())):
+            if adjacent and _fills(tail, xs[c], xs[c + 1], part.text.strip()):
+                joins[c] = block
+                continue
+            if key in cut:
                 joins = {}
                 break
-            joins[c] = block
         for c, part in cut.items():
             owner[id(part)] = line
             if len(cut) == 1:
@@ -324,11 +373,7 @@ def _rows(
         others = [part for block in others for part in _split_at_rows(block, keys, mode)]
     rows = [_Row({key: list(k.lines)}) for k in keys]
     for block in sorted(others, key=lambda b: b.top):
-        r = min(
-            range(len(keys)),
-            key=lambda i: abs(block.anchor(mode or "top") - keys[i].anchor(mode or "top")),
-        )
-        rows[r].cells.setdefault(block.column, []).extend(block.lines)
+        rows[_row_of(block, keys, mode)].cells.setdefault(block.column, []).extend(block.lines)
     for row in rows:
         for cell_lines in row.cells.values():
             cell_lines.sort(key=lambda ln: ln.top)
@@ -340,6 +385,22 @@ def _rows(
         key=lambda ln: ln.top,
     )
     return rows, rest, mode
+
+
+def _row_of(block: _Block, keys: list[_Block], mode: str | None) -> int:
+    """The row a cell's block belongs to: the last row begun above it (top-aligned), the first
+    row ending below it (bottom-aligned), else the row whose middle is nearest."""
+    size = block.lines[0].size
+    if mode in (None, "top"):
+        above = [i for i, k in enumerate(keys) if k.top <= block.top + 0.5 * size]
+        if above:
+            return above[-1]
+    if mode == "bottom":
+        below = [i for i, k in enumerate(keys) if k.bottom >= block.bottom - 0.5 * size]
+        if below:
+            return below[0]
+    anchor = mode or "top"
+    return min(range(len(keys)), key=lambda i: abs(block.anchor(anchor) - keys[i].anchor(anchor)))
 
 
 def _fills(line: Line, left: float, right: float, following: str) -> bool:

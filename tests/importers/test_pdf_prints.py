@@ -230,3 +230,33 @@ def test_long_bare_sheet_over_pages_is_one_grid(tmp_path: Path) -> None:
     assert [i.target for i in imported.projects[0].indicators] == [f"≥{i}条" for i in range(60)]
     assert {i.level1 for i in imported.projects[0].indicators} == {"产出指标"}
     assert _without_warnings(imported) == _without_warnings(load_document(source))
+
+
+def test_bare_sheets_with_several_projects(tmp_path: Path) -> None:
+    """docx_b's table on a sheet printed bare (both projects one under the other with no gap,
+    两行表头 指标值 over 符号 | 数值 | 单位, level names with line breaks, 元, 权重, the second grid
+    going on over the next page), and the official layout of both projects on one sheet."""
+    from layouts import docx_b_canvas, official_canvas, print_setup, to_sheet
+    from office import convert
+    from openpyxl import Workbook
+    from seed_expected import PROJECTS
+
+    stacked = Workbook()
+    to_sheet(stacked.active, docx_b_canvas())
+    official = Workbook()
+    top = 1
+    for project in PROJECTS:
+        canvas, _ = official_canvas(project, numbers=True)
+        to_sheet(official.active, canvas, top=top)
+        top += canvas.height + 1
+    sources = []
+    for name, workbook in (("stacked", stacked), ("official", official)):
+        print_setup(workbook, "bare")
+        sources.append(tmp_path / f"{name}.xlsx")
+        workbook.save(sources[-1])
+    for source, pdf in zip(sources, convert(sources, tmp_path / "pdf"), strict=True):
+        from_pdf = load_document(pdf)
+        assert from_pdf.warnings == [], source.name
+        expected = _without_warnings(load_document(source))
+        assert differences(_without_warnings(from_pdf), expected) == [], source.name
+        assert [len(p.indicators) for p in from_pdf.projects] == [9, 9]
