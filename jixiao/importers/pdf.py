@@ -11,9 +11,10 @@ puts them back together:
   text is not a space.
 * **Tables continued on the next page** (same columns) are one table: a repeated header is
   dropped, a merged cell cut by the page break is one cell again.
-* **Tables without rulings** (Excel printed without gridlines) are placed from text
-  alignment: the header row's words name the columns, and the columns' edges are the gaps no
-  text crosses (``pdf_unruled``).
+* **Tables without rulings** (Excel printed without borders or gridlines) are placed from
+  text alignment: one column per word of the header row, each edge where the texts align in
+  the gap no text crosses; rows from the key column's cells (``pdf_unruled``). Such a grid
+  goes on in the same columns on the next page. Text drawn off the page is not read.
 * **Text outside tables** becomes paragraphs in reading order (lines a page wrapped joined);
   page numbers and running headers/footers are dropped.
 

@@ -2,20 +2,25 @@
 
 Without rulings a table is still visible in the text, but an office leaves as little as a fifth
 of the font size between two cells (a right-aligned number touches the next column's text), so
-gaps alone do not place columns. The grid's header row does: the line whose pieces name
-columns (一级指标, 指标值 …) gives one column per header word, in order. Between two header words
-the column edge is the gap no character of the grid crosses and that the texts align on: the
-right-aligned ends of one column and the left-aligned starts of the next.
+gaps alone do not place columns. The grid's header row does: the line whose words name at least
+three columns (一级指标, 指标值 …) gives one column per word, in order (a second line of 符号 /
+数值 / 单位 words splits the word above them). Between two header words the column edge is the
+gap no character of the grid crosses and that the texts align on: the right-aligned ends of one
+column, the left-aligned starts of the next. Every character goes to the column holding its
+centre.
 
-Rows: each printed line is cut at the column edges; a line goes on the row above when every
-column it shares with that row continues a wrapped cell (the text above ran to the column's
-edge), or carries no text in the key column (三级指标): a cell's own line break. A cell merged
-down several rows is printed once, at its first row or centred over them; it is given to the
-first row of the rows it spans, the others left blank (the interpreter fills level cells down).
+Rows: each column's lines make cell blocks (a line joins the one above when that one filled
+the column's width). The key column's blocks (三级指标) are the rows; every other block goes to
+the row it aligns with: the cells of a row share their top, middle or bottom, whichever the
+wrapped cells show. A cell merged down several rows is printed once (at the top, in the middle
+or at the bottom of its rows): it goes to the first of its rows and the others stay blank (the
+interpreter fills level cells down).
 
 The header block above the grid (unit, project, budget, spending plan, goal) is its own table:
-label and value pieces placed by x, a number ending a piece where a gap follows it.
-A table with no header row is placed from its gutters alone.
+label and value pieces placed by x, a number ending a piece at any gap. A line starting another
+project's header block ends the grid above it; a page whose first lines fit the columns of the
+grid the page before ended with goes on with that grid. A table with no header row is placed
+from its gutters alone.
 """
 
 from __future__ import annotations
