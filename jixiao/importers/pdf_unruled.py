@@ -125,8 +125,12 @@ _BLOCK_STARTS = {vocab.LABEL_CODE, vocab.LABEL_NAME, vocab.LABEL_UNIT, vocab.LAB
 
 
 def _starts_block(pieces: list[Line]) -> bool:
-    """True for a line starting a header block (预算单位, 项目名称 … as its first cell)."""
-    return len(pieces) >= 2 and vocab.label_kind(pieces[0].text) in _BLOCK_STARTS
+    """True for a line starting a header block: 预算单位, 项目名称 … or a unit's code and name
+    as its first cell."""
+    if len(pieces) < 2:
+        return False
+    first = pieces[0].text.strip()
+    return vocab.label_kind(first) in _BLOCK_STARTS or bool(vocab.UNIT_CODE_NAME.match(first))
 
 
 def _continued(lines: list[Line], columns: Columns, page: int) -> tuple[Ruled, list[int]]:

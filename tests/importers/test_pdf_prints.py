@@ -248,7 +248,7 @@ def test_bare_sheets_with_several_projects(tmp_path: Path) -> None:
     for project in PROJECTS:
         canvas, _ = official_canvas(project, numbers=True)
         to_sheet(official.active, canvas, top=top)
-        top += canvas.height + 1
+        top += canvas.height  # no blank row between the projects
     sources = []
     for name, workbook in (("stacked", stacked), ("official", official)):
         print_setup(workbook, "bare")
