@@ -11,9 +11,10 @@ puts them back together:
   text is not a space.
 * **Tables continued on the next page** (same columns) are one table: a repeated header is
   dropped, a merged cell cut by the page break is one cell again.
-* **Tables without rulings** (Excel printed without gridlines) are placed from text
-  alignment: the header row's words name the columns, and the columns' edges are the gaps no
-  text crosses (``pdf_unruled``).
+* **Tables without rulings** (Excel printed without borders or gridlines) are placed from
+  text alignment: one column per word of the header row, each edge where the texts align in
+  the gap no text crosses; rows from the key column's cells (``pdf_unruled``). Such a grid
+  goes on in the same columns on the next page. Text drawn off the page is not read.
 * **Text outside tables** becomes paragraphs in reading order (lines a page wrapped joined);
   page numbers and running headers/footers are dropped.
 
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.importers import docx as office
-from jixiao.importers import limits
+from jixiao.importers import limits, pdf_unruled
 from jixiao.importers.grid import Block, Cell, ImportFailure, Paragraph, Source, Table
 
 __all__ = ["read"]
@@ -386,9 +387,10 @@ def read(path: Path) -> Source:
             if reason := limits.check_pages(_page_count(pdf.doc, limits.current().pdf_pages)):
                 raise office.failure(_LABEL, name, reason)
             offset = 0.0
+            columns: pdf_unruled.Columns | None = None  # an unruled grid going on
             for page in pdf.pages:
                 limits.check_time(f"第 {page.page_number} 页")
-                read_page = _read_page(page, offset)
+                read_page, columns = _read_page(page, offset, columns)
                 chars += read_page[1]
                 unmapped += read_page[2]
                 pages.append(read_page[0])
@@ -414,10 +416,23 @@ def read(path: Path) -> Source:
     return Source(name, _blocks(pages))
 
 
-def _read_page(page: Any, offset: float) -> tuple[Page, int, int]:
-    """A page's tables and outside lines; also its count of characters and unmapped ones."""
+def _read_page(
+    page: Any, offset: float, columns: pdf_unruled.Columns | None = None
+) -> tuple[tuple[Page, int, int], pdf_unruled.Columns | None]:
+    """A page's tables and outside lines; also its count of characters and unmapped ones.
+
+    ``columns`` are those of an unruled grid the page before ended with (it may go on here);
+    the columns of this page's last unruled grid are returned with the page.
+    """
+    # Text drawn off the page is not printed (an office draws a merged cell cut by a page
+    # break again on the next page, above its top edge).
+    height = float(page.height)
     raw = [
-        c for c in page.dedupe_chars().chars if c.get("text", "").strip() and c.get("upright", True)
+        c
+        for c in page.dedupe_chars().chars
+        if c.get("text", "").strip()
+        and c.get("upright", True)
+        and 0 <= (float(c["top"]) + float(c["bottom"])) / 2 <= height
     ]
     unmapped = sum(1 for c in raw if c["text"].startswith("(cid:"))
     chars = [
@@ -428,17 +443,17 @@ def _read_page(page: Any, offset: float) -> tuple[Page, int, int]:
     if chars:
         tables = _page_ruled(page, page.page_number, offset, chars)
     rest = [Char(c.text, c.x0, c.x1, c.top + offset, c.bottom + offset) for c in chars if c.text]
+    carry = None
     if rest:
-        from jixiao.importers import pdf_unruled
-
-        unruled, rest = pdf_unruled.tables(rest, page.page_number)
+        previous = columns if not tables else None  # a ruled table between: not going on
+        unruled, rest, carry = pdf_unruled.tables(rest, page.page_number, previous)
         tables.extend(unruled)
         tables.sort(key=lambda t: t.top)
     return (
         Page(page.page_number, offset, float(page.height), tables, _lines(rest)),
         len(raw),
         unmapped,
-    )
+    ), carry
 
 
 # Page numbers as offices print them.

@@ -1,16 +1,33 @@
-"""Tables printed without rulings (Excel without gridlines): columns from text alignment.
+"""Tables printed without rulings (Excel without borders or gridlines): placed from the text.
 
-Without rulings a table is still visible in the text: cells are runs of text separated by
-wide gaps, and every column leaves a vertical gutter no text crosses. The grid's header row
-(the line whose pieces name columns: 一级指标, 指标值 …) tells which lines are the grid; the
-gutters under it place the columns, so a cell spanning columns in the header block above
-(unit, project, budget) stays one merged cell. Lines are rows, except that a line whose every
-shared column continues a wrapped cell of the line above is that row's next printed line.
+Without rulings a table is still visible in the text, but an office leaves as little as a fifth
+of the font size between two cells (a right-aligned number touches the next column's text), so
+gaps alone do not place columns. The grid's header row does: the line whose words name at least
+three columns (一级指标, 指标值 …) gives one column per word, in order (a second line of 符号 /
+数值 / 单位 words splits the word above them). Between two header words the column edge is the
+gap no character of the grid crosses and that the texts align on: the right-aligned ends of one
+column, the left-aligned starts of the next. Every character goes to the column holding its
+centre.
+
+Rows: each column's lines make cell blocks (a line joins the one above when that one filled
+the column's width). The key column's blocks (三级指标) are the rows; every other block goes to
+the row it aligns with: the cells of a row share their top, middle or bottom, whichever the
+wrapped cells show. A cell merged down several rows is printed once (at the top, in the middle
+or at the bottom of its rows): it goes to the first of its rows and the others stay blank (the
+interpreter fills level cells down).
+
+The header block above the grid (unit, project, budget, spending plan, goal) is its own table:
+label and value pieces placed by x, a number ending a piece at any gap. A line starting another
+project's header block ends the grid above it; a page whose first lines fit the columns of the
+grid the page before ended with goes on with that grid. A table with no header row is placed
+from its gutters alone.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+import re
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from jixiao.importers import vocab
@@ -20,64 +37,714 @@ if TYPE_CHECKING:
 
 # Room between two cells' texts, in font sizes: wider than any gap inside a cell.
 _CELL_GAP = 1.0
+# Header words of adjacent columns are further apart than this (in font sizes).
+_WORD_GAP = 0.6
+# The least room an office leaves between two cells' texts (in font sizes).
+_MIN_GAP = 0.12
 # Lines further apart than this (in line heights) are not one table.
 _TABLE_GAP = 2.0
+# Texts ending or starting within this (points) of a column edge are aligned on it.
+_ALIGNED = 0.6
 
 
 @dataclass
-class _Piece:
-    """A run of text inside one cell of one printed line."""
+class _Row:
+    """One table row: per column, the printed lines of its cell."""
 
-    line: Line
-    row: int  # index of the printed line in the region
+    cells: dict[int, list[Line]] = field(default_factory=dict)
+    lines: list[Line] = field(default_factory=list)
+    # The parts printed on a line of their own (no other column's text beside them).
+    lone: set[int] = field(default_factory=set)
+
+    @property
+    def top(self) -> float:
+        return min(ln.top for ln in self.lines)
+
+    @property
+    def bottom(self) -> float:
+        return max(ln.bottom for ln in self.lines)
 
 
-def tables(chars: list[Char], page: int) -> tuple[list[Ruled], list[Char]]:
-    """Unruled tables among the characters, and the characters left for paragraphs."""
+@dataclass
+class Columns:
+    """A grid's columns, carried to the next page: a grid printed over pages repeats no header
+    unless the sheet asks for it."""
+
+    xs: list[float]
+    roles: list[str | None]
+    key: int | None
+    mode: str | None
+
+
+def tables(
+    chars: list[Char], page: int, previous: Columns | None = None
+) -> tuple[list[Ruled], list[Char], Columns | None]:
+    """Unruled tables among the characters, and the characters left for paragraphs.
+
+    ``previous`` is the last grid of the page before; a page whose first table has no header
+    row but fits those columns goes on with it. Returns the columns of this page's last grid.
+    """
     from jixiao.importers.pdf import _lines, _split_line
 
     lines = _lines(chars)
     pieces = [_split_line(line, _CELL_GAP) for line in lines]
     found: list[Ruled] = []
     used: set[int] = set()
-    for start, end in _regions(lines, pieces):
-        table = _table(lines[start:end], pieces[start:end], page)
-        if table is not None:
-            found.append(table)
-            used.update(range(start, end))
+    carry: Columns | None = None
+    for n, (start, last, end) in enumerate(_regions(lines, pieces)):
+        header = _header_line(lines[start:end])
+        if header is None and n == 0 and previous is not None:
+            region = lines[start:end]
+            if all(previous.xs[0] - 2 <= ln.x0 and ln.x1 <= previous.xs[-1] + 2 for ln in region):
+                table, taken = _continued(region, previous, page)
+                found.append(table)
+                used.update(start + i for i in taken)
+                carry = previous
+                continue
+        if header is None:
+            plain = _table_by_gutters(lines[start:last], pieces[start:last], page)
+            if plain is not None:
+                found.append(plain)
+                used.update(range(start, last))
+            continue
+        while header is not None:
+            # Another project's header block under the grid ends it (no gap between them).
+            stop = next(
+                (i for i in range(start + header + 2, end) if _starts_block(pieces[i])), end
+            )
+            made, taken, carry = _table_by_header(lines[start:stop], header, page)
+            found.extend(made)
+            used.update(start + i for i in taken)
+            start = stop
+            header = _header_line(lines[start:end]) if start < end else None
     rest = [c for i, line in enumerate(lines) if i not in used for c in line.chars]
-    return found, rest
+    return found, rest, carry
 
 
-def _regions(lines: list[Line], pieces: list[list[Line]]) -> list[tuple[int, int]]:
-    """Runs of close lines, at least two of which hold two or more pieces."""
-    regions: list[tuple[int, int]] = []
+_BLOCK_STARTS = {vocab.LABEL_CODE, vocab.LABEL_NAME, vocab.LABEL_UNIT, vocab.LABEL_TOTAL}
+
+
+def _starts_block(pieces: list[Line]) -> bool:
+    """True for a line starting a header block: 预算单位, 项目名称 … or a unit's code and name
+    as its first cell."""
+    if len(pieces) < 2:
+        return False
+    first = pieces[0].text.strip()
+    return vocab.label_kind(first) in _BLOCK_STARTS or bool(vocab.UNIT_CODE_NAME.match(first))
+
+
+def _continued(lines: list[Line], columns: Columns, page: int) -> tuple[Ruled, list[int]]:
+    """A grid's part on a later page, placed in the columns of its first part."""
+    rows, rest, mode = _rows(lines, columns.xs, columns.key)
+    left = {id(ln) for ln in rest}
+    taken = [i for i, ln in enumerate(lines) if id(ln) not in left]
+    _merged_down(rows, columns.roles, mode or columns.mode)
+    return _ruled(rows, columns.xs, page), taken
+
+
+def _regions(lines: list[Line], pieces: list[list[Line]]) -> list[tuple[int, int, int]]:
+    """Runs of close lines, at least two of which hold two or more pieces.
+
+    Each is (first multi-piece line, one past the last multi-piece line, end of the run): the
+    lines after the last multi-piece one may still be a wrapped cell's rest.
+    """
+    regions: list[tuple[int, int, int]] = []
     start = 0
     for i in range(1, len(lines) + 1):
         if i < len(lines) and lines[i].top - lines[i - 1].bottom < _TABLE_GAP * lines[i].size:
             continue
         multi = [j for j in range(start, i) if len(pieces[j]) >= 2]
         if len(multi) >= 2:
-            # Prose before the first or after the last multi-piece line is not the table.
-            regions.append((multi[0], multi[-1] + 1))
+            # Prose before the first multi-piece line is not the table.
+            regions.append((multi[0], multi[-1] + 1, i))
         start = i
     return regions
 
 
-def _table(lines: list[Line], pieces: list[list[Line]], page: int) -> Ruled | None:
-    from jixiao.importers.pdf import Box, Ruled
+def _words(line: Line) -> list[Line]:
+    """A line's words: pieces apart by more than a header's gap between columns."""
+    from jixiao.importers.pdf import _split_line
 
-    header = next(
-        (
-            i
-            for i, row in enumerate(pieces)
-            if sum(1 for p in row if vocab.column_role(p.text)) >= 3
-        ),
-        None,
+    return _split_line(line, _WORD_GAP)
+
+
+def _header_line(lines: list[Line]) -> int | None:
+    """The first line naming at least three columns of an indicator grid."""
+    for i, line in enumerate(lines):
+        roles = [vocab.column_role(w.text) for w in _words(line)]
+        named = {r for r in roles if r}
+        if len(named) >= 3 and named & {vocab.LEVEL1, vocab.LEVEL2, vocab.LEVEL3}:
+            return i
+    return None
+
+
+# --- the grid, placed from its header ---------------------------------------------------------
+
+
+def _table_by_header(
+    lines: list[Line], header: int, page: int
+) -> tuple[list[Ruled], list[int], Columns]:
+    """The header block (if any) and the grid of a region; the lines they use; the columns."""
+    words = _words(lines[header])
+    grid_lines = lines[header:]
+    split = _split_header(words, lines[header + 1]) if header + 1 < len(lines) else None
+    head = 2 if split is not None else 1
+    words = split or words
+    xs = _edges(words, grid_lines)
+    key = _key_column(words)
+    if split is None:
+        rows, rest, mode = _rows(grid_lines, xs, key)
+    else:  # the header's two lines are two rows, as the interpreter reads them
+        rows, rest, mode = _rows(grid_lines[2:], xs, key)
+        rows[0:0] = [
+            _Row({c: [part] for c, part in _cut(line, xs).items()}, [line])
+            for line in grid_lines[:2]
+        ]
+    left = {id(ln) for ln in rest}
+    taken = [header + i for i, ln in enumerate(grid_lines) if id(ln) not in left]
+    roles = [vocab.column_role(w.text) for w in words]
+    _merged_down(rows[head:], roles, mode)
+    made: list[Ruled] = []
+    if header > 0:
+        block = _header_block(lines[:header], xs, page, mode)
+        if block is not None:
+            made.append(block)
+            taken.extend(range(header))
+    made.append(_ruled(rows, xs, page))
+    return made, taken, Columns(xs, roles, key, mode)
+
+
+def _split_header(words: list[Line], below: Line) -> list[Line] | None:
+    """A header's words with one split by the line below (指标值 over 符号 | 数值 | 单位).
+
+    The line below splits a header word when two or more of its words name parts of a target
+    (subheader_role) and all of them lie between that word's neighbours.
+    """
+    subs = _words(below)
+    if sum(1 for w in subs if vocab.subheader_role(w.text)) < 2:
+        return None
+    for i, _word in enumerate(words):
+        lo = words[i - 1].x1 if i else float("-inf")
+        hi = words[i + 1].x0 if i + 1 < len(words) else float("inf")
+        if all(lo < w.x0 and w.x1 < hi for w in subs) and len(subs) >= 2:
+            return [*words[:i], *subs, *words[i + 1 :]]
+    return None
+
+
+def _edges(words: list[Line], lines: list[Line]) -> list[float]:
+    """Column edges: one column per header word, edges where the grid's texts align."""
+    chars = [c for line in lines for c in line.chars]
+    left = min(c.x0 for c in chars) - 1
+    right = max(c.x1 for c in chars) + 1
+    xs = [min(left, words[0].x0 - 1)]
+    for before, after in itertools.pairwise(words):
+        lo, hi = before.x1, after.x0
+        # Gaps no character crosses between the two header words.
+        spans = sorted((max(c.x0, lo), min(c.x1, hi)) for c in chars if c.x1 > lo and c.x0 < hi)
+        free: list[tuple[float, float]] = []
+        reach = lo
+        # Characters of a word touch (or nearly): a gap is room an office left between cells.
+        least = max(0.5, _MIN_GAP * min(c.size for c in chars) * 0.8)
+        for x0, x1 in spans:
+            if x0 > reach + least:
+                free.append((reach, x0))
+            reach = max(reach, x1)
+        if hi > reach + least or not free:
+            free.append((reach, max(hi, reach)))
+        if not free:  # a text crosses (should not happen): the middle
+            xs.append((lo + hi) / 2)
+            continue
+
+        def aligned(gap: tuple[float, float]) -> tuple[int, float]:
+            ends = sum(1 for c in chars if abs(c.x1 - gap[0]) <= _ALIGNED)
+            starts = sum(1 for c in chars if abs(c.x0 - gap[1]) <= _ALIGNED)
+            return ends + starts, gap[1]
+
+        a, b = max(free, key=aligned)
+        # The edge goes next to the side the texts align on: a later page's longer text on
+        # the other side still falls in its own column.
+        ends = sum(1 for c in chars if abs(c.x1 - a) <= _ALIGNED)
+        starts = sum(1 for c in chars if abs(c.x0 - b) <= _ALIGNED)
+        pad = min(1.0, (b - a) / 2)
+        xs.append(b - pad if starts >= ends else a + pad)
+    xs.append(max(right, words[-1].x1 + 1))
+    return xs
+
+
+def _key_column(words: list[Line]) -> int | None:
+    """The column every indicator row fills (三级指标, else the target)."""
+    roles = [vocab.column_role(w.text) for w in words]
+    for role in (vocab.LEVEL3, vocab.TARGET):
+        if role in roles:
+            return roles.index(role)
+    return None
+
+
+def _col(xs: list[float], x: float) -> int:
+    """The column holding x."""
+    for i in range(1, len(xs) - 1):
+        if x < xs[i]:
+            return i - 1
+    return len(xs) - 2
+
+
+def _cut(line: Line, xs: list[float]) -> dict[int, Line]:
+    """A printed line cut at the column edges: its text in each column."""
+    from jixiao.importers.pdf import Line as LineType
+
+    parts: dict[int, list[Char]] = {}
+    for char in line.chars:
+        parts.setdefault(_col(xs, char.cx), []).append(char)
+    return {c: LineType(chars) for c, chars in parts.items()}
+
+
+@dataclass
+class _Block:
+    """One cell's text in a column: printed lines, the later ones wrapped from the first."""
+
+    column: int
+    lines: list[Line]
+
+    @property
+    def top(self) -> float:
+        return self.lines[0].top
+
+    @property
+    def bottom(self) -> float:
+        return self.lines[-1].bottom
+
+    def anchor(self, mode: str) -> float:
+        if mode == "top":
+            return self.top
+        if mode == "bottom":
+            return self.bottom
+        return (self.top + self.bottom) / 2
+
+
+_MODES = ("top", "middle", "bottom")
+
+
+def _rows(
+    lines: list[Line], xs: list[float], key: int | None
+) -> tuple[list[_Row], list[Line], str | None]:
+    """Printed lines grouped into rows; also the lines under the grid and how cells align.
+
+    Each column's lines make cell blocks (a line the width wrapped joins the one above). The
+    key column's blocks are the rows. The other blocks go to the row they align with: cells
+    of a row share their top, middle or bottom, whichever fits the page best (None when no
+    cell wraps, so the three cannot be told apart). Blocks of one column that go to the same
+    row are one cell with a line break.
+    """
+
+    blocks: list[_Block] = []
+    open_blocks: dict[int, tuple[int, _Block]] = {}  # column -> (index of its last line, block)
+    owner: dict[int, Line] = {}
+    lone: set[int] = set()  # parts printed on a line of their own
+    for n, line in enumerate(lines):
+        cut = _cut(line, xs)
+        # A part continues its column's cell when that cell's text ran to the column's edge
+        # on the line just above. On a line with a key cell (a row may start there), one part
+        # that does not (a new cell right under a cell) makes the whole line new cells.
+        joins: dict[int, _Block] = {}
+        for c, part in cut.items():
+            last, block = open_blocks.get(c, (-1, None))
+            if block is None or last != n - 1:
+                continue
+            tail = block.lines[-1]
+            adjacent = part.top - tail.bottom < part.size
+            if adjacent and _fills(tail, xs[c], xs[c + 1], part.text.strip()):
+                joins[c] = block
+                continue
+            if key in cut:
+                joins = {}
+                break
+        for c, part in cut.items():
+            owner[id(part)] = line
+            if len(cut) == 1:
+                lone.add(id(part))
+            if c in joins:
+                joins[c].lines.append(part)
+                open_blocks[c] = (n, joins[c])
+                continue
+            block = _Block(c, [part])
+            open_blocks[c] = (n, block)
+            blocks.append(block)
+    if key is None or not any(b.column == key for b in blocks):
+        counts = {c: sum(1 for b in blocks if b.column == c) for c in range(len(xs) - 1)}
+        key = max(counts, key=lambda c: counts[c])
+    keys = [b for b in blocks if b.column == key]
+    others = [b for b in blocks if b.column != key]
+    end = keys[-1].bottom + 0.5 * keys[-1].lines[-1].size
+    below = [b for b in others if b.top > end]
+    others = [b for b in others if b.top <= end]
+    mode = _mode(keys, others)
+    if mode in ("top", "bottom"):
+        others = [part for block in others for part in _split_at_rows(block, keys, mode)]
+    rows = [_Row({key: list(k.lines)}) for k in keys]
+    for block in sorted(others, key=lambda b: b.top):
+        rows[_row_of(block, keys, mode)].cells.setdefault(block.column, []).extend(block.lines)
+    for row in rows:
+        for cell_lines in row.cells.values():
+            cell_lines.sort(key=lambda ln: ln.top)
+            row.lines.extend(cell_lines)
+            if all(id(ln) in lone for ln in cell_lines):
+                row.lone.add(id(cell_lines[0]))
+    rest = sorted(
+        {id(owner[id(ln)]): owner[id(ln)] for b in below for ln in b.lines}.values(),
+        key=lambda ln: ln.top,
     )
-    grid_lines = range(header or 0, len(lines))
-    # Column edges: the gaps no grid piece crosses.
-    spans = sorted((p.x0, p.x1) for i in grid_lines for p in pieces[i])
+    return rows, rest, mode
+
+
+def _row_of(block: _Block, keys: list[_Block], mode: str | None) -> int:
+    """The row a cell's block belongs to: the last row begun above it (top-aligned), the first
+    row ending below it (bottom-aligned), else the row whose middle is nearest."""
+    size = block.lines[0].size
+    if mode in (None, "top"):
+        above = [i for i, k in enumerate(keys) if k.top <= block.top + 0.5 * size]
+        if above:
+            return above[-1]
+    if mode == "bottom":
+        below = [i for i, k in enumerate(keys) if k.bottom >= block.bottom - 0.5 * size]
+        if below:
+            return below[0]
+    anchor = mode or "top"
+    return min(range(len(keys)), key=lambda i: abs(block.anchor(anchor) - keys[i].anchor(anchor)))
+
+
+def _fills(line: Line, left: float, right: float, following: str) -> bool:
+    """True if a line fills its column so that ``following`` had to go on the next line.
+
+    The room left is counted on both sides: a centred cell's lines stop short of either edge.
+    """
+    from jixiao.importers.pdf import _wraps
+
+    room = (right - left - 2) - (line.x1 - line.x0)
+    return _wraps(line, line.x1 + room, following)
+
+
+def _split_at_rows(block: _Block, keys: list[_Block], mode: str) -> list[_Block]:
+    """A block cut where a row begins (top-aligned) or ends (bottom-aligned) inside it.
+
+    A cell's last line that runs to the column's edge looks wrapped into the next cell below;
+    the rows (the key column's cells) tell where one cell ends.
+    """
+
+    def at(line: Line, key_line: Line) -> bool:
+        return abs((line.top + line.bottom) - (key_line.top + key_line.bottom)) <= line.size
+
+    parts = [_Block(block.column, [block.lines[0]])]
+    for previous, line in itertools.pairwise(block.lines):
+        if mode == "top":
+            cut = any(at(line, k.lines[0]) for k in keys)
+        else:
+            cut = any(at(previous, k.lines[-1]) for k in keys)
+        if cut:
+            parts.append(_Block(block.column, [line]))
+        else:
+            parts[-1].lines.append(line)
+    return parts
+
+
+def _mode(keys: list[_Block], others: list[_Block]) -> str | None:
+    """How the grid's cells align vertically: top, middle or bottom (None: cannot tell)."""
+    misses = {}
+    for mode in _MODES:
+        total = 0.0
+        for block in others:
+            size = block.lines[0].size
+            miss = min(abs(block.anchor(mode) - k.anchor(mode)) for k in keys)
+            total += min(miss, 2 * size)
+        misses[mode] = total
+    best = min(_MODES, key=lambda m: misses[m])
+    size = keys[0].lines[0].size
+    if all(misses[m] - misses[best] > 0.5 * size for m in _MODES if m != best):
+        return best
+    return None
+
+
+def _merged_down(rows: list[_Row], roles: list[str | None], mode: str | None) -> None:
+    """A cell printed once over the blank cells of its column goes to the first of them.
+
+    An office prints a merged cell's text at the top, the middle or the bottom of the rows it
+    spans, as the grid's other cells when they wrap (``mode``). When no cell wraps, rows of
+    single lines make the three look alike (a level-1 name over 4 + 4 rows printed at their
+    tops is also centred over rows 2 to 8); then the level columns tell: each way of reading
+    the level-1 column gives it spans, and the way under whose spans the level-2 names are
+    of their level-1 name's kind (数量指标 under 产出指标) wins. Without level names, a
+    column whose first rows are blank is centred. A text printed between two rows (a line of
+    its own) is centred over its rows whatever the grid's alignment. Only the columns before
+    the indicator's own (三级指标) group rows; a blank cell after it is blank.
+    """
+    if not rows:
+        return
+    ys = [rows[0].top]
+    for above, below in itertools.pairwise(rows):
+        ys.append((above.bottom + below.top) / 2)
+    ys.append(rows[-1].bottom)
+    if mode is None:
+        mode = _guess_mode(rows, roles, ys)
+    # Merged cells group rows: only the columns before the indicator's own (三级指标) do.
+    key = next((roles.index(r) for r in (vocab.LEVEL3, vocab.TARGET) if r in roles), len(roles))
+    for c in range(key):
+        for i, first, _ in _spans(rows, c, mode, ys):
+            if first < i:
+                rows[first].cells[c] = rows[i].cells.pop(c)
+
+
+def _spans(rows: list[_Row], c: int, mode: str, ys: list[float]) -> list[tuple[int, int, int]]:
+    """(row of the text, first row, last row) of each text of column c read in ``mode``."""
+    filled = [i for i, row in enumerate(rows) if c in row.cells]
+    out: list[tuple[int, int, int]] = []
+    start = 0  # the first row no text above spans
+    for n, i in enumerate(filled):
+        last = filled[n + 1] - 1 if n + 1 < len(filled) else len(rows) - 1
+        cell = rows[i].cells[c]
+        between = id(cell[0]) in rows[i].lone
+        if mode == "bottom" and not between:
+            out.append((i, start, i))
+            start = i + 1
+            continue
+        if mode == "top" and not between:
+            out.append((i, i, last))
+            start = last + 1
+            continue
+        middle = (cell[0].top + cell[-1].bottom) / 2
+        first = min(start, i)
+        ends = [(abs((ys[first] + ys[e + 1]) / 2 - middle), e) for e in range(i, last + 1)]
+        miss, end = min(ends)
+        if miss > cell[0].size:
+            first, end = i, i  # not centred over the blank rows around it: it stays
+        out.append((i, first, end))
+        start = end + 1
+    return out
+
+
+def _guess_mode(rows: list[_Row], roles: list[str | None], ys: list[float]) -> str:
+    """How merged cells are printed when no wrapped cell shows it (see _merged_down)."""
+    if vocab.LEVEL1 in roles and vocab.LEVEL2 in roles:
+        level1, level2 = roles.index(vocab.LEVEL1), roles.index(vocab.LEVEL2)
+        scores: dict[str, int] = {}
+        for mode in _MODES:
+            score = 0
+            for i, first, last in _spans(rows, level1, mode, ys):
+                mine = _families(_text(rows[i].cells[level1]))
+                for r in range(first, last + 1):
+                    if level2 in rows[r].cells:
+                        kind = _families(_text(rows[r].cells[level2]))
+                        score += 1 if kind & mine else -1 if kind else 0
+            scores[mode] = score
+        best = max(_MODES, key=lambda m: (scores[m], m == "top", m == "middle"))
+        if scores[best] > min(scores.values()):
+            return best
+    for c in range(len(roles)):
+        filled = [i for i, row in enumerate(rows) if c in row.cells]
+        if filled and filled[0] > 0 and len(filled) < len(rows):
+            return "middle"
+    return "top"
+
+
+def _text(lines: list[Line]) -> str:
+    return "".join(ln.text for ln in lines)
+
+
+def _families(name: str) -> set[str]:
+    """The level-1 kinds a level name belongs to (产出, 效益, 满意度, 成本)."""
+    name = vocab.normalize_level(name)
+    if "满意" in name:
+        return {"满意度"}
+    if re.search(r"经济成本|社会成本|生态环境成本", name):
+        return {"成本"}
+    if "成本" in name:
+        return {"产出", "成本"}
+    if re.search(r"产出|数量|质量|时效|进度|规模", name):
+        return {"产出"}
+    if re.search(r"效益|效果|影响", name):
+        return {"效益"}
+    return set()
+
+
+def _ruled(rows: list[_Row], xs: list[float], page: int) -> Ruled:
+    """Rows of cells as a table of boxes, one per cell, the pdf reader's ``Ruled``."""
+    from jixiao.importers.pdf import Box, _box_text
+
+    ys = [rows[0].top - 1]
+    for above, below in itertools.pairwise(rows):
+        ys.append(max((above.bottom + below.top) / 2, ys[-1] + 3))
+    ys.append(max(rows[-1].bottom + 1, ys[-1] + 3))
+    boxes: list[Box] = []
+    for r, row in enumerate(rows):
+        for c in range(len(xs) - 1):
+            lines = sorted(row.cells.get(c, []), key=lambda ln: ln.top)
+            text = _box_text(lines, xs[c + 1] - 1) if lines else ""
+            boxes.append(Box(xs[c], ys[r], xs[c + 1], ys[r + 1], text))
+    return _table(page, boxes)
+
+
+def _table(page: int, boxes: list[Box]) -> Ruled:
+    from jixiao.importers.pdf import Ruled
+
+    top = min(b.top for b in boxes)
+    bottom = max(b.bottom for b in boxes)
+    table = Ruled(page, boxes, top, bottom, min(b.x0 for b in boxes), max(b.x1 for b in boxes))
+    table.parts.append((top, bottom))
+    table.last_page = page
+    table.end = bottom
+    return table
+
+
+# --- the header block ---------------------------------------------------------------------------
+
+_NUMBER_END = set("0123456789%％")
+
+
+def _pieces(line: Line, xs: list[float]) -> list[Line]:
+    """A header-block line's label and value pieces.
+
+    Cut at wide gaps, at any gap after a number (a right-aligned amount touches the label
+    beside it), and at a gap where the grid below has a column edge.
+    """
+    from jixiao.importers.pdf import Line as LineType
+
+    parts: list[list[Char]] = [[line.chars[0]]]
+    for previous, char in zip(line.chars, line.chars[1:], strict=False):
+        gap = char.x0 - previous.x1
+        size = min(char.size, previous.size)
+        cut = gap > _CELL_GAP * size or (
+            gap > _MIN_GAP * size
+            and (
+                previous.text[-1:] in _NUMBER_END
+                or any(previous.x1 < x < char.x0 for x in xs[1:-1])
+            )
+        )
+        if cut:
+            parts.append([char])
+        else:
+            parts[-1].append(char)
+    return [LineType(p) for p in parts]
+
+
+@dataclass
+class _Piece:
+    x0: float
+    x1: float
+    lines: list[Line]
+
+
+def _header_block(lines: list[Line], xs: list[float], page: int, mode: str | None) -> Ruled | None:
+    """The lines above the grid as a table: a row per line, wrapped lines joined.
+
+    When the grid's cells sit at the bottom of their rows, so do the header block's: a label
+    merged down beside two rows (预算规模及资金用途, 资金支出计划) or beside a value of several
+    lines (绩效目标) is printed on the last one; it goes back to the first."""
+    from jixiao.importers.pdf import Box, _box_text, _wraps
+
+    right = max(xs[-1], max(ln.x1 for ln in lines) + 1)
+    rows: list[list[_Piece]] = []
+    for line in lines:
+        pieces = _pieces(line, xs)
+        row = rows[-1] if rows else None
+        joins = row is not None
+        matched: list[tuple[_Piece, Line]] = []
+        if row is not None:
+            bottom = max(ln.bottom for p in row for ln in p.lines)
+            for piece in pieces:
+                over = [p for p in row if p.x0 < piece.x1 and piece.x0 < p.x1]
+                if not over:
+                    continue  # beside the row: a label centred over its wrapped value
+                if len(over) != 1:
+                    joins = False
+                    break
+                above = over[0]
+                edge = min([p.x0 for p in row if p.x0 > above.x1] or [right]) - 1
+                tail = above.lines[-1]
+                # A wrapped line starts where the cell's text does (or is centred under it).
+                aligned = (
+                    abs(piece.x0 - above.x0) <= 1
+                    or abs((piece.x0 + piece.x1) - (tail.x0 + tail.x1)) <= 2 * piece.size
+                )
+                if not (
+                    aligned
+                    and piece.top - tail.bottom < piece.size
+                    and _wraps(tail, edge, piece.text.strip())
+                ):
+                    joins = False
+                    break
+                matched.append((above, piece))
+            # A line beside the row's cells (none above it) joins it only when it is close:
+            # a label centred over two lines of values.
+            if joins and not matched:
+                joins = line.top - bottom < line.size
+        if row is not None and joins:
+            for above, piece in matched:
+                above.lines.append(piece)
+                above.x0 = min(above.x0, piece.x0)
+                above.x1 = max(above.x1, piece.x1)
+            taken = {id(piece) for _, piece in matched}
+            row.extend(_Piece(p.x0, p.x1, [p]) for p in pieces if id(p) not in taken)
+            row.sort(key=lambda p: p.x0)
+            continue
+        rows.append([_Piece(p.x0, p.x1, [p]) for p in pieces])
+    if not rows:
+        return None
+    if mode == "bottom":
+        _labels_up(rows)
+    tops = [min(ln.top for p in row for ln in p.lines) for row in rows]
+    bottoms = [max(ln.bottom for p in row for ln in p.lines) for row in rows]
+    ys = [tops[0] - 1]
+    for r in range(1, len(rows)):
+        ys.append(max((bottoms[r - 1] + tops[r]) / 2, ys[-1] + 3))
+    ys.append(max(bottoms[-1] + 1, ys[-1] + 3))
+    boxes: list[Box] = []
+    for r, row in enumerate(rows):
+        # A piece's box reaches the next piece: one grid column per label or value.
+        for i, cell in enumerate(row):
+            edge = row[i + 1].x0 if i + 1 < len(row) else right
+            text = _box_text(cell.lines, edge - 1)
+            boxes.append(Box(cell.x0, ys[r], edge, ys[r + 1], text))
+    return _table(page, boxes)
+
+
+def _labels_up(rows: list[list[_Piece]]) -> None:
+    """Bottom-aligned labels back to the first row beside them (see _header_block)."""
+    donors: set[int] = set()  # rows whose label went up: theirs is the row above
+    for r in range(1, len(rows)):
+        above, row = rows[r - 1], rows[r]
+        if r - 1 in donors or not row:
+            continue
+        if any(p.x0 < row[0].x1 for p in above):  # the row above has text beside the label
+            continue
+        if len(row) < 2 or not _merged_label(row[0], above):
+            continue
+        above.insert(0, row.pop(0))
+        donors.add(r)
+
+
+def _merged_label(label: _Piece, above: list[_Piece]) -> bool:
+    """True for a label an office merges down beside the row above and its own.
+
+    The spending plan beside its months (percents in its own row), a goal beside a goal of
+    several paragraphs, 预算规模及资金用途 beside the budget row (the fund use in its own).
+    """
+    kind = vocab.label_kind("".join(ln.text for ln in label.lines))
+    texts = ["".join(ln.text for ln in p.lines) for p in above]
+    if kind == vocab.LABEL_PLAN:
+        return all(vocab.MONTH.match(t.replace(" ", "")) for t in texts)
+    if kind in (vocab.LABEL_GOAL, vocab.LABEL_GOAL_ANNUAL, vocab.LABEL_GOAL_LONG):
+        return len(texts) == 1 and len(texts[0]) >= 8 and vocab.label_kind(texts[0]) is None
+    if kind == vocab.LABEL_FUND_USE:
+        return vocab.label_kind(texts[0]) == vocab.LABEL_TOTAL
+    return False
+
+
+# --- no header: gutters alone ---------------------------------------------------------------------
+
+
+def _table_by_gutters(lines: list[Line], pieces: list[list[Line]], page: int) -> Ruled | None:
+    """A table without a header row: its columns are the gaps no piece crosses."""
+    from jixiao.importers.pdf import Box, _box_text, _wraps
+
+    spans = sorted((p.x0, p.x1) for row in pieces for p in row)
     edges: list[float] = []
     reach = spans[0][1]
     for x0, x1 in spans[1:]:
@@ -96,7 +763,7 @@ def _table(lines: list[Line], pieces: list[list[Line]], page: int) -> Ruled | No
         placed = [(_col(xs, p.x0), _col(xs, p.x1 - 0.01), p) for p in row_pieces]
         shared = [(previous[c0], p) for c0, _, p in placed if c0 in previous]
         joins = bool(shared) and all(
-            _wraps_into(above, xs[c + 1], p.text) for (c, above), p in shared
+            _wraps(above, xs[c + 1] - 2, p.text) for (c, above), p in shared
         )
         if rows and joins:
             rows[-1].extend(placed)
@@ -104,40 +771,18 @@ def _table(lines: list[Line], pieces: list[list[Line]], page: int) -> Ruled | No
             rows.append(placed)
         previous = {c0: (c1, p) for c0, c1, p in placed}
     boxes: list[Box] = []
-    top = lines[0].top
-    heights = [top]
+    heights = [lines[0].top]
     for row in rows:
-        bottom = max(p.bottom for _, _, p in row)
-        heights.append(bottom)
+        heights.append(max(p.bottom for _, _, p in row))
     for r, row in enumerate(rows):
         by_cell: dict[tuple[int, int], list[Line]] = {}
         for c0, c1, p in row:
             by_cell.setdefault((c0, c1), []).append(p)
         for (c0, c1), cell_lines in by_cell.items():
-            from jixiao.importers.pdf import _box_text
-
             text = _box_text(sorted(cell_lines, key=lambda ln: ln.top), xs[c1 + 1] - 1)
             boxes.append(Box(xs[c0], heights[r], xs[c1 + 1], heights[r + 1], text))
         covered = {c for c0, c1 in by_cell for c in range(c0, c1 + 1)}
         for c in range(len(xs) - 1):
             if c not in covered:
                 boxes.append(Box(xs[c], heights[r], xs[c + 1], heights[r + 1], ""))
-    table = Ruled(page, boxes, heights[0], heights[-1], xs[0], xs[-1])
-    table.parts.append((heights[0], heights[-1]))
-    table.last_page = page
-    table.end = heights[-1]
-    return table
-
-
-def _col(xs: list[float], x: float) -> int:
-    """The column holding x."""
-    for i in range(len(xs) - 1):
-        if x < xs[i + 1]:
-            return i
-    return len(xs) - 2
-
-
-def _wraps_into(above: Line, edge: float, following: str) -> bool:
-    from jixiao.importers.pdf import _wraps
-
-    return _wraps(above, edge - 2, following)
+    return _table(page, boxes)

@@ -762,3 +762,78 @@ BUILDERS: dict[str, Callable[[Path], Built]] = {
 }
 # Printed layouts are built in one batch (build_printed); one at a time for a single check.
 PRINTED_BUILDERS = {name: _printed(name) for name in PDF_PRINTS}
+
+
+# --- a third sheet printed bare: another column order, 权重, long wrapped 依据, cells centred ----
+
+# 指标值确定依据 long enough to wrap over several printed lines in a 30-character column.
+LONG_BASIS = (
+    "依据冀干考发[2020]2号、昌办字[2019]14号文件及本单位年度工作计划测算确定，"
+    "参考上年度实际完成情况"
+)
+BARE_C_HEADER = [
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "权重",
+    "指标值确定依据",
+    "指标值",
+    "绩效指标描述",
+]
+
+
+def bare_c_canvas(project: Project) -> Canvas:
+    """One project: header block, then a grid in another column order with a 权重 column."""
+    c = Canvas(len(BARE_C_HEADER))
+    c.put(0, 0, f"2021年度{project.name}绩效目标表", cols=7)
+    c.line(1, "单位名称", (UNIT_CELL, 6))
+    c.line(2, "项目名称", (project.name, 3), "项目编码", (project.code, 2))
+    c.line(
+        3,
+        "预算数（万元）",
+        _money(project.total),
+        "其中：财政资金",
+        _money(project.fiscal),
+        "其他资金",
+        (_money(project.other), 2),
+    )
+    c.line(4, "资金用途", (project.fund_use, 6))
+    c.put(5, 0, "资金支出计划（%）", rows=2)
+    for i, (month, percent) in enumerate(project.plan):
+        c.put(5, 1 + i, f"{month}月")
+        c.put(6, 1 + i, f"{percent.normalize():f}%")
+    c.line(7, "年度绩效目标", (project.goal, 6))
+    c.line(8, *BARE_C_HEADER)
+    first = 9
+    for start, count in _groups(project.rows, lambda r: r.level1):
+        c.put(first + start, 0, project.rows[start].level1, rows=count)
+    for i, (row, weight) in enumerate(zip(project.rows, ROW_WEIGHTS, strict=True)):
+        r = first + i
+        basis = LONG_BASIS if row.basis != "调查问卷" else row.basis
+        c.line(r, "", row.level2, row.level3, str(weight), basis, row.target, row.description)
+    return c
+
+
+def build_xlsx_bare_c(directory: Path) -> Built:
+    """A sheet per project, set up to print bare with every cell centred vertically."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for project in PROJECTS:
+        sheet = workbook.create_sheet(project.name)
+        to_sheet(sheet, bare_c_canvas(project))
+    print_setup(workbook, "bare")
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+    path = directory / "xlsx_bare_c.xlsx"
+    workbook.save(path)
+    basis = [LONG_BASIS if r.basis != "调查问卷" else r.basis for p in PROJECTS for r in p.rows]
+    expected = expected_document(unit_goal=False, weights=WEIGHTS)
+    for project in expected["projects"]:  # type: ignore[union-attr]
+        for indicator in project["indicators"]:
+            indicator["basis"] = basis.pop(0)
+    return Built("xlsx_bare_c", path, expected)
