@@ -580,7 +580,7 @@ def _blocks(pages: list[Page]) -> list[Block]:
             and isinstance(previous, Ruled)
             and _continues(previous, item, body + page_tops[previous.last_page])
         ):
-            _append(previous, item)
+            _append(previous, item, body + page_tops[previous.last_page])
             continue
         joined.append(item)
     blocks: list[Block] = []
@@ -641,7 +641,7 @@ def _continues(table: Ruled, part: Ruled, body_end: float) -> bool:
     return near or all(any(abs(x - y) <= _EDGE_TOLERANCE for y in theirs) for x in mine)
 
 
-def _append(table: Ruled, part: Ruled) -> None:
+def _append(table: Ruled, part: Ruled, body_end: float) -> None:
     """Join the next page's part to a table: drop a repeated header, rejoin cut merges."""
     shift = part.top - table.bottom
     boxes = [_moved(b, shift) for b in part.boxes]
@@ -660,7 +660,10 @@ def _append(table: Ruled, part: Ruled) -> None:
     first_row = [b for b in boxes if abs(b.top - table.bottom) <= _EDGE_TOLERANCE]
     row_height = min((b.bottom - b.top for b in first_row), default=0.0)
     pairs = [(box, _above(box, last_row)) for box in first_row]
-    if _split_row(pairs, row_height):
+    # The part above the break reaches the page's end (a line more would not fit).
+    size = max((b.tail.size for b in last_row if b.tail), default=10.0)
+    at_bottom = table.end >= body_end - 1.5 * size - 4
+    if _split_row(pairs, row_height, at_bottom):
         # One row the page break cut in two: each cell's text goes on in the part below.
         for box, above in pairs:
             assert above is not None
@@ -763,28 +766,36 @@ def _above(box: Box, row: list[Box]) -> Box | None:
     return None
 
 
-def _split_row(pairs: list[tuple[Box, Box | None]], row_height: float) -> bool:
+def _split_row(pairs: list[tuple[Box, Box | None]], row_height: float, at_bottom: bool) -> bool:
     """True if the part's first row is the rest of the table's last row (a row the page cut).
 
-    Every cell holding text must continue a cell above whose last line ran to its right edge
-    (text cut mid-line), and cells merged down past the first row are not part of it.
+    Word and LibreOffice let a row break across pages: the part above the break fills the page
+    to its bottom, each cell's text goes on below where it was cut, and a cell whose text was
+    all printed above is blank below. So the table must reach the page's end, some cell that
+    had text above must be blank here, and every cell with text here must go on from a cell
+    above whose text was cut: lines filling the cell's width (its last line could not take
+    the next word) down to the cell's bottom. A new row that did not fit (or may not be
+    split) starts with its own short texts (names, values), which continue nothing.
     """
-    if not pairs or any(above is None for _, above in pairs):
+    if not at_bottom or not pairs or any(above is None for _, above in pairs):
+        return False
+    if not any(above is not None and above.text and not box.text for box, above in pairs):
         return False
     texted = [(box, above) for box, above in pairs if box.text]
     if not texted:
         return False
-    wrapped = 0
-    for box, above in texted:
-        assert above is not None
-        if box.bottom - box.top > row_height + _EDGE_TOLERANCE:
-            return False
-        tail = above.tail
-        if not above.text or tail is None:
-            return False
-        if _wraps(tail, above.x1 - above.pad, box.head or box.text.split("\n")[0]):
-            wrapped += 1
-        elif above.room > tail.size + 6:
-            return False  # the text above ends before the box does: it is complete
-    return wrapped > 0
-    return True
+    return all(_cut(box, above, row_height) for box, above in texted if above is not None)
+
+
+def _cut(box: Box, above: Box, row_height: float) -> bool:
+    """True if ``box`` holds the rest of ``above``'s text, cut by a page break."""
+    tail, head = above.tail, box.head
+    if tail is None or head is None or not head.chars or not above.text:
+        return False
+    if box.bottom - box.top > row_height + _EDGE_TOLERANCE or above.room > tail.size:
+        return False  # merged down past the row / the text above ends before the box does
+    if _ITEM_START.match(head.text.strip()):
+        return False
+    right = above.x1 - above.pad
+    full = above.head is not tail or tail.x1 - tail.x0 >= 0.6 * (right - tail.x0)
+    return full and right - tail.x1 < _first_unit([head]) + 0.1 * tail.size
