@@ -772,14 +772,13 @@ def _split_row(pairs: list[tuple[Box, Box | None]], row_height: float, at_bottom
     Word and LibreOffice let a row break across pages: the part above the break fills the page
     to its bottom, each cell's text goes on below where it was cut, and a cell whose text was
     all printed above is blank below. So the table must reach the page's end, some cell that
-    had text above must be blank here, and every cell with text here must go on from a cell
+    had text above may be blank here, and every cell with text here must go on from a cell
     above whose text was cut: lines filling the cell's width (its last line could not take
     the next word) down to the cell's bottom. A new row that did not fit (or may not be
-    split) starts with its own short texts (names, values), which continue nothing.
+    split) starts with its own short texts (names, values), which continue nothing; a row cut
+    in narrow columns may go on in every cell.
     """
     if not at_bottom or not pairs or any(above is None for _, above in pairs):
-        return False
-    if not any(above is not None and above.text and not box.text for box, above in pairs):
         return False
     texted = [(box, above) for box, above in pairs if box.text]
     if not texted:
@@ -797,5 +796,5 @@ def _cut(box: Box, above: Box, row_height: float) -> bool:
     if _ITEM_START.match(head.text.strip()):
         return False
     right = above.x1 - above.pad
-    full = above.head is not tail or tail.x1 - tail.x0 >= 0.6 * (right - tail.x0)
+    full = above.head is not tail or tail.x1 - tail.x0 >= 0.5 * (right - tail.x0)
     return full and right - tail.x1 < _first_unit([head]) + 0.1 * tail.size
