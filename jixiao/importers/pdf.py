@@ -171,17 +171,77 @@ _NO_LINE_START = "，。、；：？！）》」』】〕,.;:?!)]%％"
 _FIRST_UNIT = re.compile(r"[\x21-\x7e]+|.[，。、；：？！）》」』】〕%％]*[\x21-\x7e]*")
 
 
-def _wraps(line: Line, right: float, following: str) -> bool:
+_OPENING = "（《「『【〔〈“‘([{"
+_CLOSING = "，。、；：？！）》」』】〕〉”’,.;:?!)]}%％…"
+
+
+def _glued(left: Char, right: Char) -> bool:
+    """True if a line may not break between two neighbouring characters.
+
+    Closing marks never start a line and opening marks never end one; Latin letters, digits
+    and ASCII signs stay with what touches them (``2020〕5号``, ``200元/年``, ``=120元``): office
+    line breaking keeps those together, or at least may, so a wrap there is taken as a wrap.
+    Latin words break at spaces (a gap between the characters).
+    """
+    a, b = left.text[-1:], right.text[:1]
+    if b in _CLOSING or a in _OPENING:
+        return True
+    if a.isascii() and b.isascii():
+        return right.x0 - left.x1 <= 0.2 * min(left.size, right.size)
+    return a.isascii() or b.isascii()
+
+
+def _first_unit(lines: list[Line]) -> float:
+    """Width of the first unbreakable run of characters of ``lines[0]`` (what had to go on a
+    new line). A line that is all one run glued to the next line's start was itself broken by
+    force (a run longer than the box is wide): the run goes on there."""
+    width = 0.0
+    for k, line in enumerate(lines):
+        chars = line.chars
+        end = 0
+        while end + 1 < len(chars) and _glued(chars[end], chars[end + 1]):
+            end += 1
+        width += chars[end].x1 - chars[0].x0
+        last = end == len(chars) - 1
+        if not last or k + 1 == len(lines) or not _glued_across(chars[-1], lines[k + 1].chars[0]):
+            break
+    return width
+
+
+def _glued_across(left: Char, right: Char) -> bool:
+    """True if a line break between two characters cannot be a break the author typed: a
+    closing mark starting the line, an opening mark ending the one above, a Latin word or
+    a number cut, a number parted from its unit (``8.56`` / ``万元``)."""
+    a, b = left.text[-1:], right.text[:1]
+    if b in _CLOSING or a in _OPENING:
+        return True
+    word = a.isascii() and (a.isalnum() or a in ".%/-") and b.isascii() and b.isalnum()
+    return word or (a.isdigit() and _is_wide(b) and b not in _OPENING)
+
+
+def _wraps(line: Line, right: float, following: str | Line | list[Line]) -> bool:
     """True if a line runs up to the right edge, so its text goes on in the next line.
 
-    CJK line breaking leaves room at a line's end when the next line's first word could not
-    fit there: a run of Latin letters and digits (`[2019]14号`), or a character that must be
-    followed by a closing punctuation mark (which may not start a line), with what follows it.
+    ``right`` is where a line's text may end (a box's edge less its padding). CJK line breaking
+    leaves room at a line's end when the next line's first unit could not fit there: a run of
+    Latin letters and digits, or a character with the marks that must stay with it. A line
+    ending short of the edge by more than that unit is a real line break. Given the next lines
+    themselves (not just their text), the unit is measured; otherwise estimated from the line's
+    character width.
     """
-    if _ITEM_START.match(following):
+    if isinstance(following, Line):
+        following = [following]
+    text = following if isinstance(following, str) else following[0].text.strip()
+    if _ITEM_START.match(text):
         return False
+    if isinstance(following, list):
+        if not following[0].chars:
+            return False
+        if _glued_across(line.chars[-1], following[0].chars[0]):
+            return True
+        return right - line.x1 < _first_unit(following) + 0.1 * line.size
     width = (line.x1 - line.x0) / max(len(line.text), 1)
-    unit = _FIRST_UNIT.match(following)
+    unit = _FIRST_UNIT.match(text)
     needed = sum(0.6 if ch.isascii() else 1.0 for ch in unit.group(0)) if unit else 1.0
     return right - line.x1 <= (needed + 1.5) * width + 1
 
@@ -199,11 +259,10 @@ def _box_text(lines: list[Line], right: float) -> str:
     """A box's lines as its text: lines the width wrapped joined, real breaks kept."""
     parts: list[str] = []
     previous: Line | None = None
-    for line in lines:
+    lines = [ln for ln in lines if ln.text.strip()]
+    for i, line in enumerate(lines):
         text = line.text.strip()
-        if not text:
-            continue
-        if previous is not None and _wraps(previous, right, text):
+        if previous is not None and _wraps(previous, right, lines[i:]):
             parts[-1] = _join(parts[-1], text)
         else:
             parts.append(text)
@@ -227,6 +286,9 @@ class Box:
     tail: Line | None = None
     # Room left under the last line, down to the box's bottom rule.
     room: float = 0.0
+    # The box's first printed line, and the room its text keeps from the box's sides.
+    head: Line | None = None
+    pad: float = 2.0
 
 
 @dataclass
@@ -307,12 +369,15 @@ def _page_ruled(page: Any, number: int, offset: float, chars: list[Char]) -> lis
                     held[b].append(char)
                     break
         boxes = []
+        box_lines = {b: _lines(held[b]) for b in cells}
+        pad = _padding([(b[0], ln) for b in cells for ln in box_lines[b]])
         for b in cells:
-            lines = _lines(held[b])
-            text = _box_text(lines, b[2] - 2)
+            lines = box_lines[b]
+            text = _box_text(lines, b[2] - pad)
             tail = lines[-1] if lines else None
             room = b[3] - tail.bottom if tail else b[3] - b[1]
-            boxes.append(Box(b[0], b[1] + offset, b[2], b[3] + offset, text, tail, room))
+            head = lines[0] if lines else None
+            boxes.append(Box(b[0], b[1] + offset, b[2], b[3] + offset, text, tail, room, head, pad))
         ruled = Ruled(number, boxes, top + offset, bottom + offset, x0, x1)
         ruled.parts.append((top + offset, bottom + offset))
         ruled.last_page = number
@@ -321,6 +386,16 @@ def _page_ruled(page: Any, number: int, offset: float, chars: list[Char]) -> lis
             char.text = ""  # taken: not part of any paragraph
         found.append(ruled)
     return found
+
+
+def _padding(lines: list[tuple[float, Line]]) -> float:
+    """The room a table's cells keep between their left rule and their text (and so on the
+    right): the most common room lines keep, as left-aligned text starts at the padding."""
+    insets = Counter(round(line.x0 - left, 1) for left, line in lines if line.x0 - left > 0)
+    if not insets:
+        return 2.0
+    most = max(insets.values())
+    return min(min(inset for inset, n in insets.items() if n == most), 8.0)
 
 
 def _uncovered(
@@ -518,7 +593,7 @@ def _blocks(pages: list[Page]) -> list[Block]:
             and isinstance(previous, Ruled)
             and _continues(previous, item, body + page_tops[previous.last_page])
         ):
-            _append(previous, item)
+            _append(previous, item, body + page_tops[previous.last_page])
             continue
         joined.append(item)
     blocks: list[Block] = []
@@ -549,7 +624,7 @@ def _paragraph_groups(lines: list[Line], right: float) -> list[list[Line]]:
         if groups:
             last = groups[-1][-1]
             close = line.top - last.bottom < last.size
-            if close and _wraps(last, right, line.text.strip()):
+            if close and _wraps(last, right, line):
                 groups[-1].append(line)
                 continue
         groups.append([line])
@@ -579,7 +654,7 @@ def _continues(table: Ruled, part: Ruled, body_end: float) -> bool:
     return near or all(any(abs(x - y) <= _EDGE_TOLERANCE for y in theirs) for x in mine)
 
 
-def _append(table: Ruled, part: Ruled) -> None:
+def _append(table: Ruled, part: Ruled, body_end: float) -> None:
     """Join the next page's part to a table: drop a repeated header, rejoin cut merges."""
     shift = part.top - table.bottom
     boxes = [_moved(b, shift) for b in part.boxes]
@@ -598,7 +673,10 @@ def _append(table: Ruled, part: Ruled) -> None:
     first_row = [b for b in boxes if abs(b.top - table.bottom) <= _EDGE_TOLERANCE]
     row_height = min((b.bottom - b.top for b in first_row), default=0.0)
     pairs = [(box, _above(box, last_row)) for box in first_row]
-    if _split_row(pairs, row_height):
+    # The part above the break reaches the page's end (a line more would not fit).
+    size = max((b.tail.size for b in last_row if b.tail), default=10.0)
+    at_bottom = table.end >= body_end - 1.5 * size - 4
+    if _split_row(pairs, row_height, at_bottom):
         # One row the page break cut in two: each cell's text goes on in the part below.
         for box, above in pairs:
             assert above is not None
@@ -701,28 +779,35 @@ def _above(box: Box, row: list[Box]) -> Box | None:
     return None
 
 
-def _split_row(pairs: list[tuple[Box, Box | None]], row_height: float) -> bool:
+def _split_row(pairs: list[tuple[Box, Box | None]], row_height: float, at_bottom: bool) -> bool:
     """True if the part's first row is the rest of the table's last row (a row the page cut).
 
-    Every cell holding text must continue a cell above whose last line ran to its right edge
-    (text cut mid-line), and cells merged down past the first row are not part of it.
+    Word and LibreOffice let a row break across pages: the part above the break fills the page
+    to its bottom, each cell's text goes on below where it was cut, and a cell whose text was
+    all printed above is blank below. So the table must reach the page's end, some cell that
+    had text above may be blank here, and every cell with text here must go on from a cell
+    above whose text was cut: lines filling the cell's width (its last line could not take
+    the next word) down to the cell's bottom. A new row that did not fit (or may not be
+    split) starts with its own short texts (names, values), which continue nothing; a row cut
+    in narrow columns may go on in every cell.
     """
-    if not pairs or any(above is None for _, above in pairs):
+    if not at_bottom or not pairs or any(above is None for _, above in pairs):
         return False
     texted = [(box, above) for box, above in pairs if box.text]
     if not texted:
         return False
-    wrapped = 0
-    for box, above in texted:
-        assert above is not None
-        if box.bottom - box.top > row_height + _EDGE_TOLERANCE:
-            return False
-        tail = above.tail
-        if not above.text or tail is None:
-            return False
-        if _wraps(tail, above.x1 - 2, box.text.split("\n")[0]):
-            wrapped += 1
-        elif above.room > tail.size + 6:
-            return False  # the text above ends before the box does: it is complete
-    return wrapped > 0
-    return True
+    return all(_cut(box, above, row_height) for box, above in texted if above is not None)
+
+
+def _cut(box: Box, above: Box, row_height: float) -> bool:
+    """True if ``box`` holds the rest of ``above``'s text, cut by a page break."""
+    tail, head = above.tail, box.head
+    if tail is None or head is None or not head.chars or not above.text:
+        return False
+    if box.bottom - box.top > row_height + _EDGE_TOLERANCE or above.room > tail.size:
+        return False  # merged down past the row / the text above ends before the box does
+    if _ITEM_START.match(head.text.strip()):
+        return False
+    right = above.x1 - above.pad
+    full = above.head is not tail or tail.x1 - tail.x0 >= 0.5 * (right - tail.x0)
+    return full and right - tail.x1 < _first_unit([head]) + 0.1 * tail.size

@@ -1,0 +1,169 @@
+"""Word tables printed to PDF where the printer breaks text: lines wrapped inside a cell, and
+rows cut by a page break. The PDF must give the grid the Word file gives, cell by cell.
+
+The Word files are built here (python-docx) and printed by LibreOffice in one run:
+
+* narrow columns whose texts wrap at punctuation, inside numbers and units (``宁晋政办发〔2017〕
+  27号``, ``200元/年``, ``=120元/人``) beside cells with real paragraph breaks, which stay;
+* long descriptions in rows allowed to break across pages (Word's default), with the header
+  row repeated on each page (``tblHeader``) or not;
+* the same rows marked ``cantSplit``, which move whole to the next page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from office import available
+
+from jixiao.importers import load_document, read_source
+
+pytestmark = pytest.mark.skipif(not available(), reason="LibreOffice is not installed")
+
+HEADER = ["一级指标", "二级指标", "三级指标", "指标描述", "指标值", "指标值确定依据"]
+LONG = (
+    "{name}=完成数/应完成数×100%，该指标反映项目实施后对服务对象产生的直接影响，数据来源于"
+    "年度统计报表及抽样调查结果，按照上级有关文件要求和本年度工作计划，结合上年度实际完成"
+    "情况综合测算确定，第{i}项。"
+)
+BASES = ["宁晋政办发〔2017〕27号", "河北财预〔2020〕5号", "冀干考发[2020]2号、昌办字[2019]14号"]
+TARGETS = ["200元/年", "=120元/人", "≥98%", "3000元/亩", "8.56万元", "≤100%"]
+NAMES = ["资金发放准确率", "补助标准", "项目成本控制率", "服务对象满意度", "政策知晓率"]
+
+
+def _rows(count: int, long: bool) -> list[list[str]]:
+    rows = []
+    for i in range(count):
+        name = NAMES[i % len(NAMES)]
+        description = LONG.format(name=name, i=i) * (2 if long and i % 3 == 0 else 1)
+        if not long:
+            description = f"预算控制率=实际支出/预算安排数×100%，第{i}项"
+        rows.append(
+            [
+                "产出指标" if i < count // 2 else "效益指标",
+                "数量指标" if i % 2 else "社会效益指标",
+                f"{name}{i}",
+                description,
+                TARGETS[i % len(TARGETS)],
+                BASES[i % len(BASES)],
+            ]
+        )
+    return rows
+
+
+def _word(
+    path: Path,
+    rows: list[list[str]],
+    widths_cm: list[float],
+    *,
+    repeat: bool = False,
+    cant_split: bool = False,
+) -> Path:
+    from docx import Document
+    from docx.oxml import OxmlElement
+    from docx.shared import Cm, Pt
+
+    document = Document()
+    document.styles["Normal"].font.size = Pt(9)
+    document.add_paragraph("2021年度项目支出绩效目标表")
+    document.add_paragraph("项目名称：舆情监测服务经费")
+    table = document.add_table(rows=len(rows) + 1, cols=len(HEADER))
+    table.style = "Table Grid"
+    table.autofit = False
+    for r, texts in enumerate([HEADER, *rows]):
+        row = table.rows[r]
+        for c, text in enumerate(texts):
+            cell = row.cells[c]
+            cell.width = Cm(widths_cm[c])
+            first, *rest = text.split("\n")
+            cell.text = first
+            for line in rest:
+                cell.add_paragraph(line)
+        tr_pr = row._tr.get_or_add_trPr()
+        if repeat and r == 0:
+            tr_pr.append(OxmlElement("w:tblHeader"))
+        if cant_split:
+            tr_pr.append(OxmlElement("w:cantSplit"))
+    document.add_paragraph("")
+    document.save(str(path))
+    return path
+
+
+NARROW = [1.6, 1.6, 2.0, 5.2, 1.5, 2.2]
+WIDE_DESCRIPTION = [1.8, 1.8, 2.4, 6.0, 1.8, 2.2]
+
+
+def _cases(directory: Path) -> dict[str, Path]:
+    narrow = _rows(12, long=False)
+    # Real paragraph breaks, which must stay: a short first paragraph and a numbered list.
+    narrow[0][3] = "反映资金发放情况。\n数据来源于年度统计报表"
+    narrow[1][3] = "1.按时发放；\n2.足额发放。"
+    long = _rows(30, long=True)
+    return {
+        "narrow": _word(directory / "narrow.docx", narrow, NARROW),
+        "break_once": _word(directory / "break_once.docx", long, WIDE_DESCRIPTION),
+        "break_repeat": _word(directory / "break_repeat.docx", long, WIDE_DESCRIPTION, repeat=True),
+        "cant_split": _word(
+            directory / "cant_split.docx", long, WIDE_DESCRIPTION, repeat=True, cant_split=True
+        ),
+        "cant_split_once": _word(
+            directory / "cant_split_once.docx", long, WIDE_DESCRIPTION, cant_split=True
+        ),
+    }
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    from office import convert
+
+    directory = tmp_path_factory.mktemp("breaks")
+    cases = _cases(directory)
+    pdfs = convert(list(cases.values()), directory / "pdf")
+    return {name: (pdf, cases[name]) for name, pdf in zip(cases, pdfs, strict=True)}
+
+
+def _texts(path: Path) -> list[list[list[str]]]:
+    return [[[c.text for c in row] for row in t.rows] for t in read_source(path).tables]
+
+
+def _pages(path: Path) -> int:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return len(pdf.pages)
+
+
+@pytest.mark.parametrize(
+    "name", ["narrow", "break_once", "break_repeat", "cant_split", "cant_split_once"]
+)
+def test_print_gives_the_word_grid(printed: dict[str, tuple[Path, Path]], name: str) -> None:
+    pdf, word = printed[name]
+    assert _texts(pdf) == _texts(word)
+    from_pdf, from_word = load_document(pdf).to_dict(), load_document(word).to_dict()
+    assert from_pdf == from_word
+    assert from_pdf.get("warnings", []) == []
+
+
+def test_wrapped_cells_are_joined_and_paragraphs_kept(
+    printed: dict[str, tuple[Path, Path]],
+) -> None:
+    """The narrow print wraps inside 〔2017〕27号 and 200元/年; real breaks stay breaks."""
+    (table,) = read_source(printed["narrow"][0]).tables
+    texts = {c.text for row in table.rows for c in row}
+    assert {"宁晋政办发〔2017〕27号", "200元/年", "=120元/人", "8.56万元"} <= texts
+    assert "反映资金发放情况。\n数据来源于年度统计报表" in texts
+    assert "1.按时发放；\n2.足额发放。" in texts
+    assert not any("\n" in t for t in texts if t.startswith("预算控制率"))
+
+
+@pytest.mark.parametrize("name", ["break_once", "break_repeat", "cant_split"])
+def test_long_rows_run_over_pages(printed: dict[str, tuple[Path, Path]], name: str) -> None:
+    """The rows really are printed over several pages, as one table of every row."""
+    pdf, _ = printed[name]
+    assert _pages(pdf) >= 3
+    (table,) = read_source(pdf).tables
+    assert len(table.rows) == 31
+    indicators = load_document(pdf).projects[0].indicators
+    assert [i.level3 for i in indicators] == [f"{NAMES[i % len(NAMES)]}{i}" for i in range(30)]
+    assert all((i.description or "").endswith(f"第{n}项。") for n, i in enumerate(indicators))
