@@ -48,7 +48,10 @@ def test_pick_the_past_year_see_the_imported_results_and_the_live_ones(
     expect(page.locator(".doc-title")).to_contain_text("2021 年度项目支出绩效自评")
     expect(page.locator(".imported-mark")).to_have_count(0)
 
-    page.get_by_label("预算年度").select_option("2020")  # htmx swaps the page in place
+    # htmx swaps the page in place once it has wired the picker up (after the page's load;
+    # a person never picks within those milliseconds, a loaded test machine's script might).
+    page.wait_for_load_state("load")
+    page.get_by_label("预算年度").select_option("2020")
 
     mark = page.locator(".imported-mark")
     expect(mark).to_contain_text("导入的自评结果")
