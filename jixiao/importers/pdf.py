@@ -173,6 +173,7 @@ _FIRST_UNIT = re.compile(r"[\x21-\x7e]+|.[，。、；：？！）》」』】�
 
 _OPENING = "（《「『【〔〈“‘([{"
 _CLOSING = "，。、；：？！）》」』】〕〉”’,.;:?!)]}%％…"
+_QUOTES = "“”‘’"
 
 
 def _glued(left: Char, right: Char) -> bool:
@@ -181,10 +182,12 @@ def _glued(left: Char, right: Char) -> bool:
     Closing marks never start a line and opening marks never end one; Latin letters, digits
     and ASCII signs stay with what touches them (``2020〕5号``, ``200元/年``, ``=120元``): office
     line breaking keeps those together, or at least may, so a wrap there is taken as a wrap.
-    Latin words break at spaces (a gap between the characters).
+    Latin words break at spaces (a gap between the characters). Quotation marks may stick to
+    both sides: Unicode line breaking (WeasyPrint's Pango) breaks neither before nor after
+    them, so ``增强“四`` moves to the next line whole.
     """
     a, b = left.text[-1:], right.text[:1]
-    if b in _CLOSING or a in _OPENING:
+    if b in _CLOSING or a in _OPENING or a in _QUOTES or b in _QUOTES:
         return True
     if a.isascii() and b.isascii():
         return right.x0 - left.x1 <= 0.2 * min(left.size, right.size)
@@ -676,7 +679,8 @@ def _append(table: Ruled, part: Ruled, body_end: float) -> None:
     # The part above the break reaches the page's end (a line more would not fit).
     size = max((b.tail.size for b in last_row if b.tail), default=10.0)
     at_bottom = table.end >= body_end - 1.5 * size - 4
-    if _split_row(pairs, row_height, at_bottom):
+    single = [not _spans_rows(above, own_ys) if above else False for _, above in pairs]
+    if _split_row(pairs, row_height, at_bottom, single):
         # One row the page break cut in two: each cell's text goes on in the part below.
         for box, above in pairs:
             assert above is not None
@@ -690,7 +694,7 @@ def _append(table: Ruled, part: Ruled, body_end: float) -> None:
             continue
         # A blank box under a merged one, or itself merged down: the merged cell the page
         # break cut (a one-row blank under a one-row cell could be a blank cell, and stays).
-        spans_above = len([y for y in own_ys if above.top + 1 < y < above.bottom - 1]) > 0
+        spans_above = _spans_rows(above, own_ys)
         spans_here = box.bottom - box.top > row_height + _EDGE_TOLERANCE
         if spans_above or spans_here:
             above.bottom = box.bottom
@@ -779,19 +783,35 @@ def _above(box: Box, row: list[Box]) -> Box | None:
     return None
 
 
-def _split_row(pairs: list[tuple[Box, Box | None]], row_height: float, at_bottom: bool) -> bool:
+def _spans_rows(box: Box, ys: list[float]) -> bool:
+    """True if a box spans several rows of a table whose row lines are ``ys`` (merged)."""
+    return any(box.top + 1 < y < box.bottom - 1 for y in ys)
+
+
+def _split_row(
+    pairs: list[tuple[Box, Box | None]], row_height: float, at_bottom: bool, single: list[bool]
+) -> bool:
     """True if the part's first row is the rest of the table's last row (a row the page cut).
 
     Word and LibreOffice let a row break across pages: the part above the break fills the page
     to its bottom, each cell's text goes on below where it was cut, and a cell whose text was
-    all printed above is blank below. So the table must reach the page's end, some cell that
-    had text above may be blank here, and every cell with text here must go on from a cell
-    above whose text was cut: lines filling the cell's width (its last line could not take
-    the next word) down to the cell's bottom. A new row that did not fit (or may not be
-    split) starts with its own short texts (names, values), which continue nothing; a row cut
-    in narrow columns may go on in every cell.
+    all printed above is blank below. Reaching the page's end is not enough (a printer that
+    never splits rows, WeasyPrint, ends a page with whole rows that may nearly fill it), so
+    the break must show: some cell of that row alone (``single``: not merged over rows above,
+    whose blank rest below is just the merged cell going on) had text above and is blank
+    here, and every cell with text here goes on from a cell above whose text was cut: lines
+    filling the cell's width (its last line could not take the next word) down to the cell's
+    bottom. A new row that did not fit (or may not be split) starts with its own short texts
+    (names, values), which continue nothing; a row cut in narrow columns may go on in most
+    cells, but its short names and values were printed whole above.
     """
     if not at_bottom or not pairs or any(above is None for _, above in pairs):
+        return False
+    ended = any(
+        alone and above is not None and above.text and not box.text
+        for (box, above), alone in zip(pairs, single, strict=True)
+    )
+    if not ended:
         return False
     texted = [(box, above) for box, above in pairs if box.text]
     if not texted:
