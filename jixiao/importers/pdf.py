@@ -258,19 +258,37 @@ def _join(text: str, line: str) -> str:
     return text + (" " if joint and " " in text else "") + line
 
 
-def _box_text(lines: list[Line], right: float) -> str:
-    """A box's lines as its text: lines the width wrapped joined, real breaks kept."""
+def _box_text(lines: list[Line], right: float, full: float | None = None) -> str:
+    """A box's lines as its text: lines the width wrapped joined, real breaks kept.
+
+    ``full`` is the width of the widest line its column prints, when known. Centred lines
+    (their middles aligned) stop short of both edges, so their right end says nothing: such a
+    line was full when its width, not its end, comes within the next unit of ``full``.
+    """
     parts: list[str] = []
     previous: Line | None = None
     lines = [ln for ln in lines if ln.text.strip()]
+    centred = full is not None and len(lines) > 1 and _centred(lines)
     for i, line in enumerate(lines):
         text = line.text.strip()
-        if previous is not None and _wraps(previous, right, lines[i:]):
-            parts[-1] = _join(parts[-1], text)
-        else:
-            parts.append(text)
+        if previous is not None:
+            edge = right
+            if centred and full is not None:
+                edge = previous.x1 + max(full - (previous.x1 - previous.x0), 0.0)
+            if _wraps(previous, edge, lines[i:]):
+                parts[-1] = _join(parts[-1], text)
+                previous = line
+                continue
+        parts.append(text)
         previous = line
     return "\n".join(parts)
+
+
+def _centred(lines: list[Line]) -> bool:
+    """True if lines share their middle (centred text), not just their start."""
+    middles = [(ln.x0 + ln.x1) / 2 for ln in lines]
+    size = max(ln.size for ln in lines)
+    return max(middles) - min(middles) <= max(1.0, 0.3 * size)
 
 
 # --- ruled tables ------------------------------------------------------------------------------
