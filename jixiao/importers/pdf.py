@@ -392,13 +392,18 @@ def _page_ruled(page: Any, number: int, offset: float, chars: list[Char]) -> lis
         boxes = []
         box_lines = {b: _lines(held[b]) for b in cells}
         pad = _padding([(b[0], ln) for b in cells for ln in box_lines[b]])
+        rules = _grid_lines([b[2] for b in cells])
+        rights = _right_padding([(_index(rules, b[2]), b[2], box_lines[b]) for b in cells], pad)
         for b in cells:
             lines = box_lines[b]
-            text = _box_text(lines, b[2] - pad)
+            right_pad = rights.get(_index(rules, b[2]), pad)
+            text = _box_text(lines, b[2] - right_pad)
             tail = lines[-1] if lines else None
             room = b[3] - tail.bottom if tail else b[3] - b[1]
             head = lines[0] if lines else None
-            boxes.append(Box(b[0], b[1] + offset, b[2], b[3] + offset, text, tail, room, head, pad))
+            boxes.append(
+                Box(b[0], b[1] + offset, b[2], b[3] + offset, text, tail, room, head, right_pad)
+            )
         ruled = Ruled(number, boxes, top + offset, bottom + offset, x0, x1)
         ruled.parts.append((top + offset, bottom + offset))
         ruled.last_page = number
@@ -417,6 +422,33 @@ def _padding(lines: list[tuple[float, Line]]) -> float:
         return 2.0
     most = max(insets.values())
     return min(min(inset for inset, n in insets.items() if n == most), 8.0)
+
+
+def _right_padding(boxes: list[tuple[int, float, list[Line]]], pad: float) -> dict[int, float]:
+    """The room cells keep from their right rule, per right rule (``boxes``: the rule's index,
+    its position and a box's lines), where the lines show it; else ``pad`` (the left room).
+
+    A line followed by another in its box ended where the next unit would not fit: at most a
+    unit short of the edge. One ending nearer the rule than ``pad`` shows that the right room
+    is smaller. Several ending at the same place a little farther than ``pad`` (less than half
+    a character) show a wider right room; farther than that, they are lines of the same text
+    cut short by the same unit, and the left room stands.
+    """
+    gaps: dict[int, list[tuple[float, float]]] = {}
+    for rule, right, lines in boxes:
+        lines = [ln for ln in lines if ln.text.strip()]
+        for line in lines[:-1]:
+            gap = right - line.x1
+            if 0 <= gap <= pad + 1.5 * line.size:
+                gaps.setdefault(rule, []).append((gap, line.size))
+    found: dict[int, float] = {}
+    for rule, seen in gaps.items():
+        seen.sort()
+        least, size = seen[0]
+        same = sum(1 for gap, _ in seen if gap - least <= 0.5)
+        if least < pad or (same >= 3 and least <= pad + 0.5 * size):
+            found[rule] = least
+    return found
 
 
 def _uncovered(
