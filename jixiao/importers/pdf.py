@@ -173,6 +173,7 @@ _FIRST_UNIT = re.compile(r"[\x21-\x7e]+|.[，。、；：？！）》」』】�
 
 _OPENING = "（《「『【〔〈“‘([{"
 _CLOSING = "，。、；：？！）》」』】〕〉”’,.;:?!)]}%％…"
+_QUOTES = "“”‘’"
 
 
 def _glued(left: Char, right: Char) -> bool:
@@ -181,10 +182,12 @@ def _glued(left: Char, right: Char) -> bool:
     Closing marks never start a line and opening marks never end one; Latin letters, digits
     and ASCII signs stay with what touches them (``2020〕5号``, ``200元/年``, ``=120元``): office
     line breaking keeps those together, or at least may, so a wrap there is taken as a wrap.
-    Latin words break at spaces (a gap between the characters).
+    Latin words break at spaces (a gap between the characters). Quotation marks may stick to
+    both sides: Unicode line breaking (WeasyPrint's Pango) breaks neither before nor after
+    them, so ``增强“四`` moves to the next line whole.
     """
     a, b = left.text[-1:], right.text[:1]
-    if b in _CLOSING or a in _OPENING:
+    if b in _CLOSING or a in _OPENING or a in _QUOTES or b in _QUOTES:
         return True
     if a.isascii() and b.isascii():
         return right.x0 - left.x1 <= 0.2 * min(left.size, right.size)
@@ -255,19 +258,37 @@ def _join(text: str, line: str) -> str:
     return text + (" " if joint and " " in text else "") + line
 
 
-def _box_text(lines: list[Line], right: float) -> str:
-    """A box's lines as its text: lines the width wrapped joined, real breaks kept."""
+def _box_text(lines: list[Line], right: float, full: float | None = None) -> str:
+    """A box's lines as its text: lines the width wrapped joined, real breaks kept.
+
+    ``full`` is the width of the widest line its column prints, when known. Centred lines
+    (their middles aligned) stop short of both edges, so their right end says nothing: such a
+    line was full when its width, not its end, comes within the next unit of ``full``.
+    """
     parts: list[str] = []
     previous: Line | None = None
     lines = [ln for ln in lines if ln.text.strip()]
+    centred = full is not None and len(lines) > 1 and _centred(lines)
     for i, line in enumerate(lines):
         text = line.text.strip()
-        if previous is not None and _wraps(previous, right, lines[i:]):
-            parts[-1] = _join(parts[-1], text)
-        else:
-            parts.append(text)
+        if previous is not None:
+            edge = right
+            if centred and full is not None:
+                edge = previous.x1 + max(full - (previous.x1 - previous.x0), 0.0)
+            if _wraps(previous, edge, lines[i:]):
+                parts[-1] = _join(parts[-1], text)
+                previous = line
+                continue
+        parts.append(text)
         previous = line
     return "\n".join(parts)
+
+
+def _centred(lines: list[Line]) -> bool:
+    """True if lines share their middle (centred text), not just their start."""
+    middles = [(ln.x0 + ln.x1) / 2 for ln in lines]
+    size = max(ln.size for ln in lines)
+    return max(middles) - min(middles) <= max(1.0, 0.3 * size)
 
 
 # --- ruled tables ------------------------------------------------------------------------------
@@ -371,13 +392,18 @@ def _page_ruled(page: Any, number: int, offset: float, chars: list[Char]) -> lis
         boxes = []
         box_lines = {b: _lines(held[b]) for b in cells}
         pad = _padding([(b[0], ln) for b in cells for ln in box_lines[b]])
+        rules = _grid_lines([b[2] for b in cells])
+        rights = _right_padding([(_index(rules, b[2]), b[2], box_lines[b]) for b in cells], pad)
         for b in cells:
             lines = box_lines[b]
-            text = _box_text(lines, b[2] - pad)
+            right_pad = rights.get(_index(rules, b[2]), pad)
+            text = _box_text(lines, b[2] - right_pad)
             tail = lines[-1] if lines else None
             room = b[3] - tail.bottom if tail else b[3] - b[1]
             head = lines[0] if lines else None
-            boxes.append(Box(b[0], b[1] + offset, b[2], b[3] + offset, text, tail, room, head, pad))
+            boxes.append(
+                Box(b[0], b[1] + offset, b[2], b[3] + offset, text, tail, room, head, right_pad)
+            )
         ruled = Ruled(number, boxes, top + offset, bottom + offset, x0, x1)
         ruled.parts.append((top + offset, bottom + offset))
         ruled.last_page = number
@@ -396,6 +422,33 @@ def _padding(lines: list[tuple[float, Line]]) -> float:
         return 2.0
     most = max(insets.values())
     return min(min(inset for inset, n in insets.items() if n == most), 8.0)
+
+
+def _right_padding(boxes: list[tuple[int, float, list[Line]]], pad: float) -> dict[int, float]:
+    """The room cells keep from their right rule, per right rule (``boxes``: the rule's index,
+    its position and a box's lines), where the lines show it; else ``pad`` (the left room).
+
+    A line followed by another in its box ended where the next unit would not fit: at most a
+    unit short of the edge. One ending nearer the rule than ``pad`` shows that the right room
+    is smaller. Several ending at the same place a little farther than ``pad`` (less than half
+    a character) show a wider right room; farther than that, they are lines of the same text
+    cut short by the same unit, and the left room stands.
+    """
+    gaps: dict[int, list[tuple[float, float]]] = {}
+    for rule, right, lines in boxes:
+        lines = [ln for ln in lines if ln.text.strip()]
+        for line in lines[:-1]:
+            gap = right - line.x1
+            if 0 <= gap <= pad + 1.5 * line.size:
+                gaps.setdefault(rule, []).append((gap, line.size))
+    found: dict[int, float] = {}
+    for rule, seen in gaps.items():
+        seen.sort()
+        least, size = seen[0]
+        same = sum(1 for gap, _ in seen if gap - least <= 0.5)
+        if least < pad or (same >= 3 and least <= pad + 0.5 * size):
+            found[rule] = least
+    return found
 
 
 def _uncovered(
@@ -676,7 +729,8 @@ def _append(table: Ruled, part: Ruled, body_end: float) -> None:
     # The part above the break reaches the page's end (a line more would not fit).
     size = max((b.tail.size for b in last_row if b.tail), default=10.0)
     at_bottom = table.end >= body_end - 1.5 * size - 4
-    if _split_row(pairs, row_height, at_bottom):
+    single = [not _spans_rows(above, own_ys) if above else False for _, above in pairs]
+    if _split_row(pairs, row_height, at_bottom, single):
         # One row the page break cut in two: each cell's text goes on in the part below.
         for box, above in pairs:
             assert above is not None
@@ -690,7 +744,7 @@ def _append(table: Ruled, part: Ruled, body_end: float) -> None:
             continue
         # A blank box under a merged one, or itself merged down: the merged cell the page
         # break cut (a one-row blank under a one-row cell could be a blank cell, and stays).
-        spans_above = len([y for y in own_ys if above.top + 1 < y < above.bottom - 1]) > 0
+        spans_above = _spans_rows(above, own_ys)
         spans_here = box.bottom - box.top > row_height + _EDGE_TOLERANCE
         if spans_above or spans_here:
             above.bottom = box.bottom
@@ -779,19 +833,35 @@ def _above(box: Box, row: list[Box]) -> Box | None:
     return None
 
 
-def _split_row(pairs: list[tuple[Box, Box | None]], row_height: float, at_bottom: bool) -> bool:
+def _spans_rows(box: Box, ys: list[float]) -> bool:
+    """True if a box spans several rows of a table whose row lines are ``ys`` (merged)."""
+    return any(box.top + 1 < y < box.bottom - 1 for y in ys)
+
+
+def _split_row(
+    pairs: list[tuple[Box, Box | None]], row_height: float, at_bottom: bool, single: list[bool]
+) -> bool:
     """True if the part's first row is the rest of the table's last row (a row the page cut).
 
     Word and LibreOffice let a row break across pages: the part above the break fills the page
     to its bottom, each cell's text goes on below where it was cut, and a cell whose text was
-    all printed above is blank below. So the table must reach the page's end, some cell that
-    had text above may be blank here, and every cell with text here must go on from a cell
-    above whose text was cut: lines filling the cell's width (its last line could not take
-    the next word) down to the cell's bottom. A new row that did not fit (or may not be
-    split) starts with its own short texts (names, values), which continue nothing; a row cut
-    in narrow columns may go on in every cell.
+    all printed above is blank below. Reaching the page's end is not enough (a printer that
+    never splits rows, WeasyPrint, ends a page with whole rows that may nearly fill it), so
+    the break must show: some cell of that row alone (``single``: not merged over rows above,
+    whose blank rest below is just the merged cell going on) had text above and is blank
+    here, and every cell with text here goes on from a cell above whose text was cut: lines
+    filling the cell's width (its last line could not take the next word) down to the cell's
+    bottom. A new row that did not fit (or may not be split) starts with its own short texts
+    (names, values), which continue nothing; a row cut in narrow columns may go on in most
+    cells, but its short names and values were printed whole above.
     """
     if not at_bottom or not pairs or any(above is None for _, above in pairs):
+        return False
+    ended = any(
+        alone and above is not None and above.text and not box.text
+        for (box, above), alone in zip(pairs, single, strict=True)
+    )
+    if not ended:
         return False
     texted = [(box, above) for box, above in pairs if box.text]
     if not texted:

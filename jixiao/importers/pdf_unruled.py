@@ -572,11 +572,16 @@ def _ruled(rows: list[_Row], xs: list[float], page: int) -> Ruled:
     for above, below in itertools.pairwise(rows):
         ys.append(max((above.bottom + below.top) / 2, ys[-1] + 3))
     ys.append(max(rows[-1].bottom + 1, ys[-1] + 3))
+    # The widest line each column prints: a centred cell's wrapped lines are about as wide.
+    full = [
+        max((ln.x1 - ln.x0 for row in rows for ln in row.cells.get(c, [])), default=0.0)
+        for c in range(len(xs) - 1)
+    ]
     boxes: list[Box] = []
     for r, row in enumerate(rows):
         for c in range(len(xs) - 1):
             lines = sorted(row.cells.get(c, []), key=lambda ln: ln.top)
-            text = _box_text(lines, xs[c + 1] - 1) if lines else ""
+            text = _box_text(lines, xs[c + 1] - 1, full[c]) if lines else ""
             boxes.append(Box(xs[c], ys[r], xs[c + 1], ys[r + 1], text))
     return _table(page, boxes)
 

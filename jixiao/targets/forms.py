@@ -43,7 +43,9 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("上传文件"),
         required=False,
-        help_text=_("支持 Word（.docx、.doc）、Excel（.xlsx）、PDF、文本（.txt）和扫描图片（.png、.jpg）。"),
+        help_text=_(
+            "支持 Word（.docx、.doc）、Excel（.xlsx）、PDF、文本（.txt）和扫描图片（.png、.jpg）。"
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_SUFFIXES}),
     )
     text = forms.CharField(
