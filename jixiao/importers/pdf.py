@@ -638,13 +638,21 @@ def _blocks(pages: list[Page]) -> list[Block]:
         default=0.0,
     )
     page_tops = {p.number: p.top for p in pages}
+    # Where the page body begins: a table going on from the page before starts there.
+    start = min(
+        [t.top - p.top for p in pages for t in p.tables]
+        + [ln.top - p.top for p in pages for ln in p.lines],
+        default=0.0,
+    )
     joined: list[Ruled | str] = []
     for _, item in items:
         previous = joined[-1] if joined else None
         if (
             isinstance(item, Ruled)
             and isinstance(previous, Ruled)
-            and _continues(previous, item, body + page_tops[previous.last_page])
+            and _continues(
+                previous, item, body + page_tops[previous.last_page], start + page_tops[item.page]
+            )
         ):
             _append(previous, item, body + page_tops[previous.last_page])
             continue
@@ -687,24 +695,50 @@ def _paragraph_groups(lines: list[Line], right: float) -> list[list[Line]]:
 # --- tables across pages -------------------------------------------------------------------
 
 
-def _continues(table: Ruled, part: Ruled, body_end: float) -> bool:
+def _continues(table: Ruled, part: Ruled, body_end: float, body_start: float = 0.0) -> bool:
     """True if ``part`` goes on with ``table``: it starts the next page, the table ran to the
     page's end (its next row would not fit there) or the part repeats its header, and the
     columns are the same."""
     if part.page != table.last_page + 1:
         return False
     first_row = min((b.bottom - b.top for b in part.boxes if abs(b.top - part.top) < 1), default=0)
-    if table.end + first_row < body_end - _EDGE_TOLERANCE:
+    xs = _grid_lines([*table.xs(), *part.xs()])
+    repeated = _repeated_rows(_grid(table.boxes, xs, table.ys()), _grid(part.boxes, xs, part.ys()))
+    if not repeated and table.end + first_row < body_end - _EDGE_TOLERANCE:
         # The next row would have fit: a new table that starts a page, unless the page was
         # broken on purpose and the part repeats the table's header.
-        xs = _grid_lines([*table.xs(), *part.xs()])
-        if not _repeated_rows(_grid(table.boxes, xs, table.ys()), _grid(part.boxes, xs, part.ys())):
+        return False
+    if repeated:
+        # A repeated header alone does not tell a table going on from a new one with the
+        # same grid header: a new table may sit lower than the body's top (a title or a
+        # page-break paragraph above it, dropped as a running line), and the table may end
+        # with the new table's header block, printed above the break: the part's row under
+        # its header is a row of that header's grid, and has not the rulings of the row
+        # the table ends with.
+        if part.top - body_start > _EDGE_TOLERANCE + first_row:
             return False
+        ys = part.ys()
+        if repeated < len(ys) - 1:
+            following = [b for b in part.boxes if abs(b.top - ys[repeated]) <= _EDGE_TOLERANCE]
+            last = [b for b in table.boxes if abs(b.bottom - table.bottom) <= _EDGE_TOLERANCE]
+            header = [b for b in part.boxes if b.top < ys[repeated] - _EDGE_TOLERANCE]
+            theirs = _edges(following)
+            if _within(theirs, _edges(header)) and not _within(_edges(last), theirs):
+                return False
     if abs(table.x0 - part.x0) > _EDGE_TOLERANCE or abs(table.x1 - part.x1) > _EDGE_TOLERANCE:
         return False
     mine, theirs = table.xs(), part.xs()
     near = all(any(abs(x - y) <= _EDGE_TOLERANCE for y in mine) for x in theirs)
     return near or all(any(abs(x - y) <= _EDGE_TOLERANCE for y in theirs) for x in mine)
+
+
+def _edges(boxes: list[Box]) -> list[float]:
+    return _grid_lines([v for b in boxes for v in (b.x0, b.x1)])
+
+
+def _within(xs: list[float], lines: list[float]) -> bool:
+    """True if every edge of ``xs`` is one of ``lines`` (within the tolerance)."""
+    return all(any(abs(x - y) <= _EDGE_TOLERANCE for y in lines) for x in xs)
 
 
 def _append(table: Ruled, part: Ruled, body_end: float) -> None:
