@@ -623,18 +623,24 @@ def _drop_furniture(pages: list[Page]) -> None:
 
 def _blocks(pages: list[Page]) -> list[Block]:
     """Every page's tables and paragraphs in reading order, tables joined across pages."""
-    items: list[tuple[float, Ruled | str]] = []
+    items: list[tuple[float, Ruled | str, list[Line]]] = []
     right = _right_margin([ln for p in pages for ln in p.lines])
     for page in pages:
-        placed: list[tuple[float, Ruled | str]] = [(t.top, t) for t in page.tables]
+        placed: list[tuple[float, Ruled | str, list[Line]]] = [(t.top, t, []) for t in page.tables]
         for group in _paragraph_groups(page.lines, right):
-            placed.append((group[0].top, _box_text(group, right)))
+            placed.append((group[0].top, _box_text(group, right), group))
         placed.sort(key=lambda item: item[0])
         items.extend(placed)
     # Where the page body ends: a table reaching it may go on on the next page.
+    # (Not counting the text of a merged cell cut by the break, drawn below the table.)
     body = max(
         [t.bottom - p.top for p in pages for t in p.tables if t.last_page == p.number]
-        + [ln.bottom - p.top for p in pages for ln in p.lines],
+        + [
+            ln.bottom - p.top
+            for p in pages
+            for ln in p.lines
+            if not (p.tables and _in_column(p.tables[-1], [ln]))
+        ],
         default=0.0,
     )
     page_tops = {p.number: p.top for p in pages}
@@ -645,8 +651,15 @@ def _blocks(pages: list[Page]) -> list[Block]:
         default=0.0,
     )
     joined: list[Ruled | str] = []
-    for _, item in items:
+    # Lines in one column of the table before, between it and the next page's part: the text
+    # of a merged cell a page break cut, drawn at the whole cell's middle (outside the part
+    # printed on the page). Dropped if the table goes on, kept as paragraphs if not.
+    held: list[str] = []
+    for _, item, lines in items:
         previous = joined[-1] if joined else None
+        if isinstance(item, str) and isinstance(previous, Ruled) and _in_column(previous, lines):
+            held.append(item)
+            continue
         if (
             isinstance(item, Ruled)
             and isinstance(previous, Ruled)
@@ -655,8 +668,12 @@ def _blocks(pages: list[Page]) -> list[Block]:
             )
         ):
             _append(previous, item, body + page_tops[previous.last_page])
+            held = []
             continue
+        joined.extend(held)
+        held = []
         joined.append(item)
+    joined.extend(held)
     blocks: list[Block] = []
     per_page: Counter[int] = Counter()
     for item in joined:
@@ -667,6 +684,20 @@ def _blocks(pages: list[Page]) -> list[Block]:
         place = f"第 {item.page} 页第 {per_page[item.page]} 个表格"
         blocks.append(Table(place, _grid(item.boxes, item.xs(), item.ys())))
     return blocks
+
+
+def _in_column(table: Ruled, lines: list[Line]) -> bool:
+    """True if short lines printed past a table's last part, on its page or the next page,
+    fit in one of its columns (where a merged cell the page break cut draws its text)."""
+    if not lines or len(lines) > 2:
+        return False
+    xs = table.xs()
+    columns = list(itertools.pairwise(xs))
+    return all(
+        any(x0 - _EDGE_TOLERANCE <= ln.x0 and ln.x1 <= x1 + _EDGE_TOLERANCE for x0, x1 in columns)
+        and ln.top >= table.end - _EDGE_TOLERANCE
+        for ln in lines
+    )
 
 
 def _right_margin(lines: list[Line]) -> float:
