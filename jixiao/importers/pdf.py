@@ -756,11 +756,38 @@ def _continues(table: Ruled, part: Ruled, body_end: float, body_start: float = 0
             theirs = _edges(following)
             if _within(theirs, _edges(header)) and not _within(_edges(last), theirs):
                 return False
-    if abs(table.x0 - part.x0) > _EDGE_TOLERANCE or abs(table.x1 - part.x1) > _EDGE_TOLERANCE:
-        return False
     mine, theirs = table.xs(), part.xs()
+    if abs(table.x0 - part.x0) > _EDGE_TOLERANCE or abs(table.x1 - part.x1) > _EDGE_TOLERANCE:
+        # A part narrower than the table goes on with it only where a merged cell the break
+        # cut fills the columns it lacks: those have no closed box, so the part's edges are
+        # some of the table's, its sides among them.
+        return bool(_open_columns(table, part)) and _within(theirs, mine)
     near = all(any(abs(x - y) <= _EDGE_TOLERANCE for y in mine) for x in theirs)
     return near or all(any(abs(x - y) <= _EDGE_TOLERANCE for y in theirs) for x in mine)
+
+
+def _open_columns(table: Ruled, part: Ruled) -> list[Box]:
+    """The boxes of the table's last row beside a narrower part (left of or right of it): the
+    merged cells a page break cut, going on down the part's side. None if such a box is
+    not merged over rows above (a plain cell ends at the break) or the sides don't match."""
+    last = [b for b in table.boxes if abs(b.bottom - table.bottom) <= _EDGE_TOLERANCE]
+    beside = [
+        b for b in last if b.x1 <= part.x0 + _EDGE_TOLERANCE or b.x0 >= part.x1 - _EDGE_TOLERANCE
+    ]
+    left = [b for b in beside if b.x1 <= part.x0 + _EDGE_TOLERANCE]
+    right = [b for b in beside if b.x0 >= part.x1 - _EDGE_TOLERANCE]
+    if part.x0 > table.x0 + _EDGE_TOLERANCE and (
+        not left or abs(min(b.x0 for b in left) - table.x0) > _EDGE_TOLERANCE
+    ):
+        return []
+    if part.x1 < table.x1 - _EDGE_TOLERANCE and (
+        not right or abs(max(b.x1 for b in right) - table.x1) > _EDGE_TOLERANCE
+    ):
+        return []
+    ys = table.ys()
+    if not beside or not all(_spans_rows(b, ys) for b in beside):
+        return []
+    return beside
 
 
 def _edges(boxes: list[Box]) -> list[float]:
@@ -814,6 +841,8 @@ def _append(table: Ruled, part: Ruled, body_end: float) -> None:
         if spans_above or spans_here:
             above.bottom = box.bottom
             boxes.remove(box)
+    for above in _open_columns(table, part):
+        above.bottom = max([above.bottom, *(b.bottom for b in boxes)])
     table.boxes.extend(boxes)
     bottom = max(b.bottom for b in table.boxes)
     table.parts.append((table.bottom, bottom))
