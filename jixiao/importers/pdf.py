@@ -623,32 +623,57 @@ def _drop_furniture(pages: list[Page]) -> None:
 
 def _blocks(pages: list[Page]) -> list[Block]:
     """Every page's tables and paragraphs in reading order, tables joined across pages."""
-    items: list[tuple[float, Ruled | str]] = []
+    items: list[tuple[float, Ruled | str, list[Line]]] = []
     right = _right_margin([ln for p in pages for ln in p.lines])
     for page in pages:
-        placed: list[tuple[float, Ruled | str]] = [(t.top, t) for t in page.tables]
+        placed: list[tuple[float, Ruled | str, list[Line]]] = [(t.top, t, []) for t in page.tables]
         for group in _paragraph_groups(page.lines, right):
-            placed.append((group[0].top, _box_text(group, right)))
+            placed.append((group[0].top, _box_text(group, right), group))
         placed.sort(key=lambda item: item[0])
         items.extend(placed)
     # Where the page body ends: a table reaching it may go on on the next page.
+    # (Not counting the text of a merged cell cut by the break, drawn below the table.)
     body = max(
         [t.bottom - p.top for p in pages for t in p.tables if t.last_page == p.number]
-        + [ln.bottom - p.top for p in pages for ln in p.lines],
+        + [
+            ln.bottom - p.top
+            for p in pages
+            for ln in p.lines
+            if not (p.tables and _in_column(p.tables[-1], [ln]))
+        ],
         default=0.0,
     )
     page_tops = {p.number: p.top for p in pages}
+    # Where the page body begins: a table going on from the page before starts there.
+    start = min(
+        [t.top - p.top for p in pages for t in p.tables]
+        + [ln.top - p.top for p in pages for ln in p.lines],
+        default=0.0,
+    )
     joined: list[Ruled | str] = []
-    for _, item in items:
+    # Lines in one column of the table before, between it and the next page's part: the text
+    # of a merged cell a page break cut, drawn at the whole cell's middle (outside the part
+    # printed on the page). Dropped if the table goes on, kept as paragraphs if not.
+    held: list[str] = []
+    for _, item, lines in items:
         previous = joined[-1] if joined else None
+        if isinstance(item, str) and isinstance(previous, Ruled) and _in_column(previous, lines):
+            held.append(item)
+            continue
         if (
             isinstance(item, Ruled)
             and isinstance(previous, Ruled)
-            and _continues(previous, item, body + page_tops[previous.last_page])
+            and _continues(
+                previous, item, body + page_tops[previous.last_page], start + page_tops[item.page]
+            )
         ):
             _append(previous, item, body + page_tops[previous.last_page])
+            held = []
             continue
+        joined.extend(held)
+        held = []
         joined.append(item)
+    joined.extend(held)
     blocks: list[Block] = []
     per_page: Counter[int] = Counter()
     for item in joined:
@@ -659,6 +684,20 @@ def _blocks(pages: list[Page]) -> list[Block]:
         place = f"第 {item.page} 页第 {per_page[item.page]} 个表格"
         blocks.append(Table(place, _grid(item.boxes, item.xs(), item.ys())))
     return blocks
+
+
+def _in_column(table: Ruled, lines: list[Line]) -> bool:
+    """True if short lines printed past a table's last part, on its page or the next page,
+    fit in one of its columns (where a merged cell the page break cut draws its text)."""
+    if not lines or len(lines) > 2:
+        return False
+    xs = table.xs()
+    columns = list(itertools.pairwise(xs))
+    return all(
+        any(x0 - _EDGE_TOLERANCE <= ln.x0 and ln.x1 <= x1 + _EDGE_TOLERANCE for x0, x1 in columns)
+        and ln.top >= table.end - _EDGE_TOLERANCE
+        for ln in lines
+    )
 
 
 def _right_margin(lines: list[Line]) -> float:
@@ -687,24 +726,77 @@ def _paragraph_groups(lines: list[Line], right: float) -> list[list[Line]]:
 # --- tables across pages -------------------------------------------------------------------
 
 
-def _continues(table: Ruled, part: Ruled, body_end: float) -> bool:
+def _continues(table: Ruled, part: Ruled, body_end: float, body_start: float = 0.0) -> bool:
     """True if ``part`` goes on with ``table``: it starts the next page, the table ran to the
     page's end (its next row would not fit there) or the part repeats its header, and the
     columns are the same."""
     if part.page != table.last_page + 1:
         return False
     first_row = min((b.bottom - b.top for b in part.boxes if abs(b.top - part.top) < 1), default=0)
-    if table.end + first_row < body_end - _EDGE_TOLERANCE:
+    xs = _grid_lines([*table.xs(), *part.xs()])
+    repeated = _repeated_rows(_grid(table.boxes, xs, table.ys()), _grid(part.boxes, xs, part.ys()))
+    if not repeated and table.end + first_row < body_end - _EDGE_TOLERANCE:
         # The next row would have fit: a new table that starts a page, unless the page was
         # broken on purpose and the part repeats the table's header.
-        xs = _grid_lines([*table.xs(), *part.xs()])
-        if not _repeated_rows(_grid(table.boxes, xs, table.ys()), _grid(part.boxes, xs, part.ys())):
-            return False
-    if abs(table.x0 - part.x0) > _EDGE_TOLERANCE or abs(table.x1 - part.x1) > _EDGE_TOLERANCE:
         return False
+    if repeated:
+        # A repeated header alone does not tell a table going on from a new one with the
+        # same grid header: a new table may sit lower than the body's top (a title or a
+        # page-break paragraph above it, dropped as a running line), and the table may end
+        # with the new table's header block, printed above the break: the part's row under
+        # its header is a row of that header's grid, and has not the rulings of the row
+        # the table ends with.
+        if part.top - body_start > _EDGE_TOLERANCE + first_row:
+            return False
+        ys = part.ys()
+        if repeated < len(ys) - 1:
+            following = [b for b in part.boxes if abs(b.top - ys[repeated]) <= _EDGE_TOLERANCE]
+            last = [b for b in table.boxes if abs(b.bottom - table.bottom) <= _EDGE_TOLERANCE]
+            header = [b for b in part.boxes if b.top < ys[repeated] - _EDGE_TOLERANCE]
+            theirs = _edges(following)
+            if _within(theirs, _edges(header)) and not _within(_edges(last), theirs):
+                return False
     mine, theirs = table.xs(), part.xs()
+    if abs(table.x0 - part.x0) > _EDGE_TOLERANCE or abs(table.x1 - part.x1) > _EDGE_TOLERANCE:
+        # A part narrower than the table goes on with it only where a merged cell the break
+        # cut fills the columns it lacks: those have no closed box, so the part's edges are
+        # some of the table's, its sides among them.
+        return bool(_open_columns(table, part)) and _within(theirs, mine)
     near = all(any(abs(x - y) <= _EDGE_TOLERANCE for y in mine) for x in theirs)
     return near or all(any(abs(x - y) <= _EDGE_TOLERANCE for y in theirs) for x in mine)
+
+
+def _open_columns(table: Ruled, part: Ruled) -> list[Box]:
+    """The boxes of the table's last row beside a narrower part (left of or right of it): the
+    merged cells a page break cut, going on down the part's side. None if such a box is
+    not merged over rows above (a plain cell ends at the break) or the sides don't match."""
+    last = [b for b in table.boxes if abs(b.bottom - table.bottom) <= _EDGE_TOLERANCE]
+    beside = [
+        b for b in last if b.x1 <= part.x0 + _EDGE_TOLERANCE or b.x0 >= part.x1 - _EDGE_TOLERANCE
+    ]
+    left = [b for b in beside if b.x1 <= part.x0 + _EDGE_TOLERANCE]
+    right = [b for b in beside if b.x0 >= part.x1 - _EDGE_TOLERANCE]
+    if part.x0 > table.x0 + _EDGE_TOLERANCE and (
+        not left or abs(min(b.x0 for b in left) - table.x0) > _EDGE_TOLERANCE
+    ):
+        return []
+    if part.x1 < table.x1 - _EDGE_TOLERANCE and (
+        not right or abs(max(b.x1 for b in right) - table.x1) > _EDGE_TOLERANCE
+    ):
+        return []
+    ys = table.ys()
+    if not beside or not all(_spans_rows(b, ys) for b in beside):
+        return []
+    return beside
+
+
+def _edges(boxes: list[Box]) -> list[float]:
+    return _grid_lines([v for b in boxes for v in (b.x0, b.x1)])
+
+
+def _within(xs: list[float], lines: list[float]) -> bool:
+    """True if every edge of ``xs`` is one of ``lines`` (within the tolerance)."""
+    return all(any(abs(x - y) <= _EDGE_TOLERANCE for y in lines) for x in xs)
 
 
 def _append(table: Ruled, part: Ruled, body_end: float) -> None:
@@ -749,6 +841,8 @@ def _append(table: Ruled, part: Ruled, body_end: float) -> None:
         if spans_above or spans_here:
             above.bottom = box.bottom
             boxes.remove(box)
+    for above in _open_columns(table, part):
+        above.bottom = max([above.bottom, *(b.bottom for b in boxes)])
     table.boxes.extend(boxes)
     bottom = max(b.bottom for b in table.boxes)
     table.parts.append((table.bottom, bottom))
