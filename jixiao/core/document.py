@@ -7,7 +7,7 @@ consume one. Money and percentages are ``Decimal``; in JSON they are decimal str
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -284,6 +284,11 @@ class Confirmation:
     field: str  # the column's Chinese name, e.g. 指标值
     text: str  # what OCR read
     confidence: Decimal  # 0..1, as the OCR engine reports it, two places
+
+    @property
+    def percent(self) -> int:
+        """The confidence as a whole percent (half up), as pages and the command show it."""
+        return int((self.confidence * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
     def to_dict(self) -> dict[str, str]:
         return {

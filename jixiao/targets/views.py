@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -293,12 +293,11 @@ def _as_ref(unit: Unit) -> UnitRef:
 
 def _confirmation_row(item: Confirmation) -> dict[str, object]:
     """One OCR'd value as the preview lists it, its confidence as a whole percent."""
-    percent = (item.confidence * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
     return {
         "where": item.where,
         "field": item.field,
         "text": item.text,
-        "percent": f"{percent}%",
+        "percent": f"{item.percent}%",
         "low": item.confidence < LOW_CONFIDENCE,
     }
 

@@ -237,7 +237,7 @@ class Command(JixiaoCommand):
                     "file": path.name,
                     "where": item.where,
                     "text": item.text,
-                    "percent": round(item.confidence * 100),
+                    "percent": item.percent,
                 },
                 style_func=self.style.WARNING,
             )
