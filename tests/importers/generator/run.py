@@ -125,6 +125,45 @@ def run(
     return result
 
 
+def recheck(seed: int, count: int, paths: list[Path], keep: Path | None = None) -> Run:
+    """Import already rendered files again (``docNNNN-word.pdf``, ``docNNNN.docx``, …) and compare
+    each with the truth the seed draws for it: a quick loop while working on a reader."""
+    from jixiao.importers import ImportFailure, load_document
+
+    result = Run()
+    started = time.perf_counter()
+    docs = {doc.ident: doc for doc in generate(seed, count)}
+    files = sorted(f for p in paths for f in (p.rglob("*") if p.is_dir() else [p]) if _format_of(f))
+    for path in files:
+        fmt = _format_of(path)
+        ident = path.stem.split("-")[0] if fmt != "text" else path.stem
+        doc = docs.get(ident)
+        if doc is None or fmt is None:
+            continue
+        try:
+            outcome = compare(load_document(path), doc.truth)
+        except ImportFailure as exc:
+            outcome = failed(str(exc), doc.truth)
+        except Exception as exc:
+            outcome = failed(f"{type(exc).__name__}: {exc}", doc.truth)
+        result.results.append(Result(doc, fmt, path, outcome))
+    if keep is not None:
+        _keep(result, keep)
+    result.timings["total"] = time.perf_counter() - started
+    return result
+
+
+def _format_of(path: Path) -> str | None:
+    name = path.name
+    if name.endswith("-word.pdf"):
+        return "pdf-word"
+    if name.endswith("-excel.pdf"):
+        return "pdf-excel"
+    if not name.startswith("doc"):
+        return None
+    return {".docx": "docx", ".xlsx": "xlsx", ".txt": "text"}.get(path.suffix)
+
+
 def _keep(result: Run, keep: Path) -> None:
     """Copy each failing file with its diff (and the truth as JSON) under keep/format/family/."""
     keep.mkdir(parents=True, exist_ok=True)
