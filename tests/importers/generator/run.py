@@ -136,7 +136,7 @@ def recheck(seed: int, count: int, paths: list[Path], keep: Path | None = None) 
     files = sorted(f for p in paths for f in (p.rglob("*") if p.is_dir() else [p]) if _format_of(f))
     for path in files:
         fmt = _format_of(path)
-        ident = path.stem.split("-")[0] if fmt != "text" else path.stem
+        ident = path.stem.split("-")[0]
         doc = docs.get(ident)
         if doc is None or fmt is None:
             continue
