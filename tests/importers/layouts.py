@@ -33,11 +33,12 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from canvas import Canvas, merge_spans
 from seed_expected import (
     NUMERALS,
     OVERALL,
@@ -85,55 +86,6 @@ class Built:
     expected: dict[str, object]
 
 
-# --- the canvas ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Put:
-    """One cell of a drawing: its anchor, spans, text, and (for Excel) a value and format."""
-
-    row: int
-    col: int
-    text: str
-    rows: int = 1
-    cols: int = 1
-    value: object = None
-    fmt: str | None = None
-
-
-@dataclass
-class Canvas:
-    """A table drawn as anchored cells with spans; rendered as Word, Excel or HTML."""
-
-    width: int
-    puts: list[Put] = field(default_factory=list)
-    height: int = 0
-    row_styles: dict[int, str] = field(default_factory=dict)
-
-    def put(
-        self,
-        row: int,
-        col: int,
-        text: str,
-        rows: int = 1,
-        cols: int = 1,
-        value: object = None,
-        fmt: str | None = None,
-    ) -> None:
-        assert col + cols <= self.width, (row, col, text)
-        self.puts.append(Put(row, col, text, rows, cols, value, fmt))
-        self.height = max(self.height, row + rows)
-
-    def line(self, row: int, *cells: str | tuple[str, int]) -> None:
-        """Put a row left to right; a (text, cols) pair spans columns."""
-        col = 0
-        for cell in cells:
-            text, cols = cell if isinstance(cell, tuple) else (cell, 1)
-            if text:
-                self.put(row, col, text, cols=cols)
-            col += cols
-
-
 def to_docx_table(document: Any, canvas: Canvas) -> None:
     """Append the canvas to a python-docx document as a bordered table with real merges."""
     table = document.add_table(rows=canvas.height, cols=canvas.width)
@@ -164,13 +116,7 @@ def to_sheet(sheet: Any, canvas: Canvas, top: int = 1) -> None:
             cell.number_format = p.fmt
         if "\n" in p.text:
             cell.alignment = Alignment(wrap_text=True)
-        if p.rows > 1 or p.cols > 1:
-            sheet.merge_cells(
-                start_row=top + p.row,
-                start_column=1 + p.col,
-                end_row=top + p.row + p.rows - 1,
-                end_column=p.col + p.cols,
-            )
+    merge_spans(sheet, canvas, top)
 
 
 def to_html(canvas: Canvas, start: int, end: int, head: int = 0, cols: str = "") -> str:

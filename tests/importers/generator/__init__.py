@@ -6,11 +6,20 @@ text and (through LibreOffice) PDF, ``compare`` checks an import against the tru
 ``run`` does it all; ``python -m tests.importers.generator`` prints the accuracy tables.
 """
 
-from .compare import Outcome, compare
-from .layout import FAMILIES, generate
-from .model import Generated
-from .render import FORMATS
-from .run import Run, rate, run, table
+import sys
+from pathlib import Path
+
+# The test helpers beside this package (canvas, office, …) are imported by their bare names, as
+# pytest imports them; run as ``python -m tests.importers.generator`` they are found here.
+_HERE = str(Path(__file__).resolve().parent.parent)
+if _HERE not in sys.path:
+    sys.path.insert(0, _HERE)
+
+from .compare import Outcome, compare  # noqa: E402
+from .layout import FAMILIES, generate  # noqa: E402
+from .model import Generated  # noqa: E402
+from .render import FORMATS  # noqa: E402
+from .run import Run, rate, run, table  # noqa: E402
 
 __all__ = [
     "FAMILIES",

@@ -580,7 +580,7 @@ class _Drawer:
             cells: list[tuple[str, int]] = []
             for (label, value), span in zip(chunk, spans, strict=True):
                 cells += [(label, 1), (value, span - 1)]
-            c.line(r, cells)
+            c.fill(r, cells)
             r += 1
         return r
 
@@ -600,17 +600,17 @@ class _Drawer:
         show_money = self.money_place == "header" and not self.money_para
         if self.unit_place == "title":
             if show_money:
-                c.line(r, [("", c.width - 2), (money, 2)])
+                c.fill(r, [("", c.width - 2), (money, 2)])
                 return r + 1
             return r
         if self.unit_place == "cell":
-            c.line(r, [(self.unit_cell(), c.width - 2), (money if show_money else "", 2)])
+            c.fill(r, [(self.unit_cell(), c.width - 2), (money if show_money else "", 2)])
             return r + 1
         label = self.rng.choice(["预算单位", "单位名称", "部门名称"])
         if show_money:
-            c.line(r, [(label, 1), (self.unit_value(), c.width - 3), (money, 2)])
+            c.fill(r, [(label, 1), (self.unit_value(), c.width - 3), (money, 2)])
         else:
-            c.line(r, [(label, 1), (self.unit_value(), c.width - 1)])
+            c.fill(r, [(label, 1), (self.unit_value(), c.width - 1)])
         return r + 1
 
     def _plan(self, c: Canvas, r: int, project: ProjectTargets) -> int:
@@ -620,7 +620,7 @@ class _Drawer:
         label = self.rng.choice(["资金支出计划（%）", "资金支出计划", "用款计划"])
         if self.plan_style == "text" or len(plan) > c.width - 1:
             text = "；".join(f"{p.month}月底：{p.percent}%" for p in plan)
-            c.line(r, [(label, 1), (text, c.width - 1)])
+            c.fill(r, [(label, 1), (text, c.width - 1)])
             return r + 1
         lead = 1 if c.width - len(plan) < 3 else min(3, c.width - len(plan))
         c.put(r, 0, label, rows=2, cols=lead)
@@ -673,10 +673,10 @@ class _Drawer:
         else:
             r = self._pairs(c, r, pairs)
             if project.fund_use:
-                c.line(r, [("资金用途", 1), (project.fund_use, c.width - 1)])
+                c.fill(r, [("资金用途", 1), (project.fund_use, c.width - 1)])
                 r += 1
         r = self._plan(c, r, project)
-        c.line(
+        c.fill(
             r,
             [
                 (self.rng.choice(["绩效目标", "年度绩效目标", "年度目标"]), 1),
@@ -687,7 +687,7 @@ class _Drawer:
     def _apply(self, c: Canvas, r: int, project: ProjectTargets, index: int) -> None:
         r = self._name_rows(c, r, project)
         if self.unit_place != "title":
-            c.line(
+            c.fill(
                 r,
                 [
                     ("主管部门", 1),
@@ -708,12 +708,12 @@ class _Drawer:
         r = self._plan(c, r, project)
         if self.rng.random() < 0.5:
             long_goal = f"实施期内{self.rng.choice(self.sector.work)}，项目效益持续发挥。"
-            c.line(
+            c.fill(
                 r,
                 [(self.rng.choice(["实施期绩效目标", "中长期目标"]), 1), (long_goal, c.width - 1)],
             )
             r += 1
-        c.line(
+        c.fill(
             r,
             [
                 (self.rng.choice(["年度绩效目标", "本年度绩效目标", "年度目标"]), 1),
@@ -728,16 +728,16 @@ class _Drawer:
         if self.rng.random() < 0.5 and len(pairs) <= c.width:
             # A row of labels over a row of values.
             spans = _spread(len(pairs), c.width)
-            c.line(r, [(label, s) for (label, _), s in zip(pairs, spans, strict=True)])
-            c.line(r + 1, [(value, s) for (_, value), s in zip(pairs, spans, strict=True)])
+            c.fill(r, [(label, s) for (label, _), s in zip(pairs, spans, strict=True)])
+            c.fill(r + 1, [(value, s) for (_, value), s in zip(pairs, spans, strict=True)])
             r += 2
         else:
             r = self._pairs(c, r, pairs)
         if project.fund_use:
-            c.line(r, [("资金用途", 1), (project.fund_use, c.width - 1)])
+            c.fill(r, [("资金用途", 1), (project.fund_use, c.width - 1)])
             r += 1
         r = self._plan(c, r, project)
-        c.line(
+        c.fill(
             r,
             [
                 (self.rng.choice(["年度绩效目标", "年度目标", "绩效目标"]), 1),
@@ -781,7 +781,7 @@ class _Drawer:
         unit_note = f"单位：{self.money}" if self.money_place == "header" else ""
         r = 0
         if self.unit_place != "title":
-            c.line(
+            c.fill(
                 r,
                 [
                     ("预算单位", 1),
@@ -791,7 +791,7 @@ class _Drawer:
             )
             r += 1
         elif unit_note and not self.money_para:
-            c.line(r, [("", c.width - 2), (unit_note, 2)])
+            c.fill(r, [("", c.width - 2), (unit_note, 2)])
             r += 1
         header = {
             "name": "项目名称",
@@ -807,7 +807,7 @@ class _Drawer:
             "weight": self.headers["weight"],
             "basis": self.headers["basis"],
         }
-        c.line(r, [(header[col], 1) for col in cols])
+        c.fill(r, [(header[col], 1) for col in cols])
         c.header_rows = [r]
         r += 1
         for project, inds in projects:

@@ -4,69 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from canvas import Canvas as BaseCanvas
+from canvas import Put
+
 from jixiao.core.document import TargetDocument
 
-
-@dataclass
-class Put:
-    """One cell of a drawn table: its anchor, spans, text, and for Excel a value and format."""
-
-    row: int
-    col: int
-    text: str
-    rows: int = 1
-    cols: int = 1
-    value: object = None
-    fmt: str | None = None
+__all__ = ["Canvas", "Put"]
 
 
 @dataclass
-class Canvas:
-    """A table drawn as anchored cells with spans; every renderer draws from it."""
+class Canvas(BaseCanvas):
+    """The layouts' canvas with what the generator's renderers need besides."""
 
-    width: int
-    puts: list[Put] = field(default_factory=list)
-    height: int = 0
     # Rows of the indicator grid's header (repeated on each printed page when asked).
     header_rows: list[int] = field(default_factory=list)
     # Rows before which a copied printout has the grid's header again (text formats only).
     page_rows: list[int] = field(default_factory=list)
 
-    def put(
-        self,
-        row: int,
-        col: int,
-        text: str,
-        rows: int = 1,
-        cols: int = 1,
-        value: object = None,
-        fmt: str | None = None,
-    ) -> None:
-        assert col >= 0 and col + cols <= self.width, (row, col, cols, self.width, text)
-        assert rows >= 1 and cols >= 1
-        self.puts.append(Put(row, col, text, rows, cols, value, fmt))
-        self.height = max(self.height, row + rows)
-
-    def line(self, row: int, cells: list[tuple[str, int]]) -> None:
+    def fill(self, row: int, cells: list[tuple[str, int]]) -> None:
         """Put a row left to right from (text, cols) pairs; the spans must fill the width."""
         col = 0
         for text, cols in cells:
             self.put(row, col, text, cols=cols)
             col += cols
         assert col == self.width, (row, col, self.width, cells)
-
-    def anchors(self) -> dict[tuple[int, int], Put]:
-        return {(p.row, p.col): p for p in self.puts}
-
-    def covered(self) -> dict[tuple[int, int], Put]:
-        """Every position a merged cell covers, anchor included."""
-        out: dict[tuple[int, int], Put] = {}
-        for p in self.puts:
-            for r in range(p.row, p.row + p.rows):
-                for c in range(p.col, p.col + p.cols):
-                    assert (r, c) not in out, f"overlapping cells at {(r, c)}: {p.text!r}"
-                    out[(r, c)] = p
-        return out
 
 
 @dataclass

@@ -21,6 +21,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from canvas import merge_spans
+
 from .model import Canvas, Generated, Grid, Para, Put
 
 FORMATS = ("docx", "xlsx", "pdf-word", "pdf-excel", "text")
@@ -178,14 +180,7 @@ def write_xlsx(doc: Generated, path: Path) -> None:
                 for c in range(canvas.width):
                     if (r, c) not in covered:
                         sheet.cell(row=top + r, column=1 + c).border = border
-        for p in canvas.puts:
-            if p.rows > 1 or p.cols > 1:
-                sheet.merge_cells(
-                    start_row=top + p.row,
-                    start_column=1 + p.col,
-                    end_row=top + p.row + p.rows - 1,
-                    end_column=p.col + p.cols,
-                )
+        merge_spans(sheet, canvas, top)
         if repeat and canvas.header_rows and sheet.print_title_rows is None:
             first, last = top + canvas.header_rows[0], top + canvas.header_rows[-1]
             sheet.print_title_rows = f"{first}:{last}"
@@ -320,10 +315,8 @@ def print_pdfs(sources: list[Path], outdir: Path, chunk: int = 40, workers: int 
     left out of the result (the runner reports it).
     """
     import contextlib
-    import sys
     from concurrent.futures import ThreadPoolExecutor
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from office import convert
 
     def target(source: Path) -> Path:
