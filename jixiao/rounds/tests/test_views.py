@@ -285,6 +285,8 @@ def test_evaluation_page_shows_scores_totals_and_grades(client_in: Client, unit:
     assert "总分 100.00 98.56" in page and "总分 100.00 99.37" in page
     assert "自评等级 优" in page
     assert "待财政审核 ，按提交时的快照" in page
+    header = "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施"
+    assert header in page
 
 
 def test_evaluation_completion_chart_is_score_over_points(client_in: Client, unit: Unit) -> None:
