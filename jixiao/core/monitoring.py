@@ -15,12 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from fractions import Fraction
 from itertools import pairwise
 
 from jixiao.core.document import ParsedTarget
 from jixiao.core.policy import DEFAULT, MET, PARTIAL, UNMET, Policy
+from jixiao.core.quantities import Incomparable, actual_in_target_unit
 from jixiao.core.reports import BLUE, GREEN, LIKELIHOODS, RED, YELLOW
-from jixiao.core.scoring import actual_number, grade_of
+from jixiao.core.scoring import grade_of
 from jixiao.core.targets import (
     DEADLINE,
     NOT_APPLICABLE,
@@ -166,12 +168,16 @@ def monitor_indicator(
     policy: Policy = DEFAULT,
     *,
     target_text: str | None = None,
+    fractions: bool = False,
 ) -> IndicatorStatus:
     """Compare an indicator's current value with its target at ``as_of`` (rules.md §3).
 
-    ``current`` is a number, a text (a grade word, or a number with its unit such as
-    ``"0.5年"``) or None (no value yet). ``target_text`` is the target as written; a qualitative
-    target's expected value is that text (the parsed target does not keep it), else 达成.
+    ``current`` is a number in the target's unit, a text (a grade word, or a number with its
+    unit such as ``"0.5年"`` or ``"6个月"``, converted into the target's unit) or None (no value
+    yet). ``target_text`` is the target as written; a qualitative target's expected value is that
+    text (the parsed target does not keep it), else 达成. ``fractions``: the table writes
+    percentages as fractions (0.95 for 95%). A current value that cannot be compared with the
+    target (another dimension, an ambiguous number) gets no light; the reason is the method.
     """
     if target.kind == NOT_APPLICABLE:
         return IndicatorStatus(None, None, None, None, METHOD_NOT_APPLICABLE, None, False)
@@ -180,7 +186,7 @@ def monitor_indicator(
     if target.kind in (QUALITATIVE, DEADLINE):  # a deadline without a year: graded by words
         expected = target_text.strip() if target_text and target_text.strip() else MET
         return _monitor_qualitative(expected, current, policy)
-    return _monitor_quantitative(target, current, as_of, year, policy)
+    return _monitor_quantitative(target, current, as_of, year, policy, fractions)
 
 
 def _monitor_qualitative(
@@ -223,6 +229,7 @@ def _monitor_quantitative(
     as_of: date,
     year: int,
     policy: Policy,
+    fractions: bool,
 ) -> IndicatorStatus:
     way = direction(target)
     t = _decimal(target.value)
@@ -236,9 +243,13 @@ def _monitor_quantitative(
 
     if current is None or (isinstance(current, str) and not current.strip()):
         return IndicatorStatus(expected, None, None, None, METHOD_NONE, None, False)
-    raw = current if isinstance(current, Decimal) else actual_number(current)
-    if raw is None:
+    try:
+        number = actual_in_target_unit(target, current, fractions=fractions)
+    except Incomparable as exc:
+        return IndicatorStatus(expected, None, None, None, str(exc), None, False)
+    if number is None:
         return IndicatorStatus(expected, None, None, None, METHOD_UNREADABLE, None, False)
+    raw = _decimal_of(number)
 
     positive = way == POSITIVE
     value = max(raw, Decimal(0)) if positive else raw  # a negative current counts as 0
@@ -360,6 +371,11 @@ def _decimal(value: str | None) -> Decimal | None:
     except InvalidOperation:
         return None
     return number if number.is_finite() else None
+
+
+def _decimal_of(value: Fraction) -> Decimal:
+    """A converted value as a Decimal (exact when it terminates, else to 28 digits)."""
+    return Decimal(value.numerator) / Decimal(value.denominator)
 
 
 def _round(value: Decimal) -> Decimal:

@@ -32,6 +32,7 @@ from jixiao.core.policy import (
     PolicyError,
     grade_for,
 )
+from jixiao.core.quantities import Incomparable, actual_in_target_unit
 from jixiao.core.targets import DEADLINE, NOT_APPLICABLE, QUANTITATIVE, parse_target
 
 ZERO = Decimal("0.00")
@@ -72,7 +73,11 @@ class IndicatorInput:
     # Decimal: a number; str: as written ("" = nothing entered); None: not applicable.
     actual: Decimal | str | None
     weight: Decimal | None = None  # the points the table gives this indicator
-    score: Decimal | None = None  # qualitative only: a score a person entered inside the band
+    # A score a person entered: inside the band of a qualitative grade, or for a numeric row
+    # whose actual cannot be compared with its target (see jixiao.core.quantities).
+    score: Decimal | None = None
+    # The table writes percentages as fractions (0.95 for 95%).
+    fractions: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,17 +144,6 @@ def grade_of(text: str) -> str | None:
     return None
 
 
-def actual_number(text: str) -> Decimal | None:
-    """The number in an actual as written ("230", "98.21%", "0.5年", "1,000条"), else None."""
-    if not text.strip():
-        return None
-    # The target parser already reads every way a number and unit are written.
-    parsed = parse_target(text)
-    if parsed.kind != QUANTITATIVE or parsed.value is None:
-        return None
-    return Decimal(parsed.value)
-
-
 # --- one indicator -------------------------------------------------------------------------
 
 
@@ -159,8 +153,15 @@ def score_indicator(
     points: Decimal,
     policy: Policy = DEFAULT,
     entered: Decimal | None = None,
+    *,
+    fractions: bool = False,
 ) -> IndicatorScore:
-    """Score one indicator whose points are known (``entered``: a person's qualitative score)."""
+    """Score one indicator whose points are known.
+
+    ``entered`` is a person's score: inside the band of a qualitative grade, or for a numeric
+    row whose actual cannot be compared with its target (other units, an ambiguous number).
+    ``fractions``: the table writes percentages as fractions (0.95 for 95%).
+    """
     if actual is None or target.kind == NOT_APPLICABLE:
         return IndicatorScore(
             points=ZERO,
@@ -179,9 +180,16 @@ def score_indicator(
     if isinstance(actual, Decimal) and not actual.is_finite():
         raise ScoringError(f"实际完成值“{actual}”不是数字")
     if target.kind == QUANTITATIVE and target.value is not None:
+        try:
+            number = actual_in_target_unit(target, actual, fractions=fractions)
+        except Incomparable as exc:
+            return _by_person(w, str(exc), entered)
         if entered is not None:
             raise ScoringError("定量指标的得分按公式计算，不能手工填写")
-        return _score_quantitative(target, actual, w, policy)
+        if number is None:
+            text = str(actual)
+            return _unscored(w, NOTE_EMPTY if not text.strip() else NOTE_NO_NUMBER)
+        return _score_quantitative(target, number, w, policy)
     if target.kind == DEADLINE and target.value is not None:
         done = _actual_date(actual, target.value)
         if done is not None:
@@ -202,18 +210,13 @@ def score_indicator(
 
 
 def _score_quantitative(
-    target: ParsedTarget, actual: Decimal | str, w: Decimal, policy: Policy
+    target: ParsedTarget, number: Fraction, w: Decimal, policy: Policy
 ) -> IndicatorScore:
-    """A numeric target: the formulas of rules.md §4, then the over-run rule."""
-    if isinstance(actual, str):
-        number = actual_number(actual)
-        if number is None:
-            return _unscored(w, NOTE_EMPTY if not actual.strip() else NOTE_NO_NUMBER)
-    else:
-        number = actual
+    """A numeric target and its actual in the target's unit: rules.md §4's formulas, then the
+    over-run rule."""
     assert target.value is not None
     t = _fraction(target.value, "指标值")
-    a = max(Fraction(number), Fraction(0))  # negative actuals count as 0
+    a = max(number, Fraction(0))  # negative actuals count as 0
     points = Fraction(w)
     overrun = False
     if target.op in ("<=", "<"):
@@ -280,6 +283,26 @@ def _graded(
         overrun=False,
         explanation_required=grade != MET,
         note=note,
+    )
+
+
+def _by_person(w: Decimal, reason: str, entered: Decimal | None) -> IndicatorScore:
+    """A numeric row the formulas cannot score: 0 with the reason until a person scores it."""
+    if entered is None:
+        return _unscored(w, f"{reason}；请核对实际完成值，或由评价人员打分")
+    if not entered.is_finite() or not ZERO <= entered <= w:
+        raise ScoringError(f"人工打分应在 0–{w} 之间")
+    score = _round2(Fraction(entered))
+    return IndicatorScore(
+        points=w,
+        score=score,
+        not_applicable=False,
+        grade=None,
+        band=(ZERO, w),
+        met=score >= w,
+        overrun=False,
+        explanation_required=score < w,
+        note=f"人工打分：{reason}",
     )
 
 
@@ -485,7 +508,14 @@ def score_project(
     for number, (indicator, w) in enumerate(zip(indicators, points, strict=True), start=1):
         try:
             scores.append(
-                score_indicator(indicator.target, indicator.actual, w, policy, indicator.score)
+                score_indicator(
+                    indicator.target,
+                    indicator.actual,
+                    w,
+                    policy,
+                    indicator.score,
+                    fractions=indicator.fractions,
+                )
             )
         except ScoringError as exc:
             raise ScoringError(f"第 {number} 个指标“{indicator.level3}”：{exc}") from None

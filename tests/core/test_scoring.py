@@ -25,7 +25,6 @@ from jixiao.core.policy import (
 from jixiao.core.scoring import (
     IndicatorInput,
     ScoringError,
-    actual_number,
     allocate_points,
     grade_of,
     group_of,
@@ -142,19 +141,6 @@ def test_an_unknown_level1_name_is_refused():
 )
 def test_grade_of_reads_whole_words(text, grade):
     assert grade_of(text) == grade
-
-
-@pytest.mark.parametrize(
-    ("text", "number"),
-    [("230", D("230")), ("98.21%", D("98.21")), ("0.5年", D("0.5")), ("1,000条", D("1000"))],
-)
-def test_actual_number_reads_the_number_as_written(text, number):
-    assert actual_number(text) == number
-
-
-@pytest.mark.parametrize("text", ["", "  ", "是", "2021年12月20日"])
-def test_actual_number_is_none_without_a_number(text):
-    assert actual_number(text) is None
 
 
 # --- points: no weights -----------------------------------------------------------------------
