@@ -85,7 +85,8 @@ def test_a_count_target_refuses_a_percentage_actual() -> None:
     result = score_indicator(parse_target("≥200条"), "95%", W)
     assert result.score == D("0.00")
     assert result.note is not None
-    assert result.note.startswith("计量单位不一致：指标值以“条”计（数量），实际完成值以“%”计（百分比）")
+    reason = "计量单位不一致：指标值以“条”计（数量），实际完成值以“%”计（百分比）"
+    assert result.note.startswith(reason)
 
 
 def test_a_person_may_score_a_row_the_formula_cannot() -> None:
@@ -93,7 +94,7 @@ def test_a_person_may_score_a_row_the_formula_cannot() -> None:
     result = score_indicator(parse_target("≥200条"), "95%", W, entered=D("85.5"))
     assert result.score == D("85.50") and result.note is not None
     assert result.note.startswith("人工打分：计量单位不一致")
-    with pytest.raises(ScoringError, match="人工打分应在 0–90.00 之间"):
+    with pytest.raises(ScoringError, match=r"人工打分应在 0–90\.00 之间"):
         score_indicator(parse_target("≥200条"), "95%", W, entered=D("91"))
 
 
