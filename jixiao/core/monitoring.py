@@ -19,7 +19,7 @@ from fractions import Fraction
 from itertools import pairwise
 
 from jixiao.core.document import ParsedTarget
-from jixiao.core.policy import DEFAULT, MET, PARTIAL, UNMET, Policy
+from jixiao.core.policy import DEFAULT, Policy
 from jixiao.core.quantities import Incomparable, actual_in_target_unit
 from jixiao.core.reports import BLUE, GREEN, LIKELIHOODS, RED, YELLOW
 from jixiao.core.scoring import grade_of
@@ -31,6 +31,7 @@ from jixiao.core.targets import (
     direction,
     is_cumulative,
 )
+from jixiao.core.wording import MET, PARTIAL, UNMET
 
 __all__ = [
     "BudgetStatus",
@@ -195,7 +196,7 @@ def _monitor_qualitative(
     if current is None or not str(current).strip():
         return IndicatorStatus(expected, None, None, None, METHOD_NONE, None, False)
     text = str(current).strip()
-    grade = _grade(text)
+    grade = _grade(text, policy, expected)
     light = None if grade is None else _GRADE_LIGHTS[grade]
     # Mid-year, a grade short of 达成 can still be reached by year end.
     likelihood = None if grade is None else CERTAIN if grade == MET else POSSIBLE
@@ -207,7 +208,7 @@ def _monitor_deadline(
     deadline: date, current: Decimal | str | None, as_of: date, policy: Policy
 ) -> IndicatorStatus:
     text = None if current is None else str(current).strip() or None
-    grade = None if text is None else _grade(text)
+    grade = None if text is None else _grade(text, policy)
     if as_of <= deadline:
         light = RED if grade == UNMET else GREEN  # on time so far unless reported as failed
     else:
@@ -247,6 +248,8 @@ def _monitor_quantitative(
         number = actual_in_target_unit(target, current, fractions=fractions)
     except Incomparable as exc:
         return IndicatorStatus(expected, None, None, None, str(exc), None, False)
+    if number is None and isinstance(current, str) and policy.vocabulary.says_zero(current):
+        number = Fraction(0)  # 未发生: none so far
     if number is None:
         return IndicatorStatus(expected, None, None, None, METHOD_UNREADABLE, None, False)
     raw = _decimal_of(number)
@@ -358,9 +361,9 @@ def monitor_budget(
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _grade(text: str) -> str | None:
-    """MET / PARTIAL / UNMET from a current value's words (the scoring's word lists)."""
-    return grade_of(unicodedata.normalize("NFKC", text).rstrip("."))
+def _grade(text: str, policy: Policy, target: str | None = None) -> str | None:
+    """MET / PARTIAL / UNMET from a current value's words (jixiao.core.wording)."""
+    return grade_of(unicodedata.normalize("NFKC", text).rstrip("."), policy, target)
 
 
 def _decimal(value: str | None) -> Decimal | None:

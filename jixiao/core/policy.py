@@ -13,6 +13,8 @@ from dataclasses import dataclass, fields, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from jixiao.core.wording import MET, NATIONAL, PARTIAL, Vocabulary
+
 PROPORTIONAL = "proportional"
 TO_OUTPUT = "output"
 RATIO = "ratio"
@@ -82,6 +84,21 @@ class Policy:
     # annual target asks for a deviation reason.
     monitoring_overrun_reason: bool = False
     monitoring_overrun_threshold: Decimal = Decimal("15")
+    # A bureau's own words for the grades of a qualitative actual and for "none happened",
+    # added to the national table of jixiao.core.wording (a word moves out of the grade it was in).
+    words_met: tuple[str, ...] = ()
+    words_partial: tuple[str, ...] = ()
+    words_unmet: tuple[str, ...] = ()
+    words_zero: tuple[str, ...] = ()
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The national grade words with this bureau's own."""
+        if not (self.words_met or self.words_partial or self.words_unmet or self.words_zero):
+            return NATIONAL
+        return NATIONAL.extended(
+            self.words_met, self.words_partial, self.words_unmet, self.words_zero
+        )
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any] | None) -> Policy:
@@ -127,6 +144,12 @@ class Policy:
         ):
             if getattr(self, name) < 0:
                 raise PolicyError(f"{name} 不能为负数。")
+        seen: dict[str, str] = {}
+        for name in ("words_met", "words_partial", "words_unmet"):
+            for word in getattr(self, name):
+                if word in seen and seen[word] != name:
+                    raise PolicyError(f"词语“{word}”同时出现在 {seen[word]} 和 {name} 中。")
+                seen[word] = name
         total = sum(self.group_points().values(), Decimal(0)) + self.points_execution
         if total != 100:
             raise PolicyError(f"规则设置中各部分分值合计为 {total}，应为 100。")
@@ -163,10 +186,7 @@ class Policy:
         }
 
 
-# Qualitative grades (the words are matched by jixiao.core.scoring.grade_of).
-MET = "达成"
-PARTIAL = "部分达成"
-UNMET = "未达成"
+# The qualitative grades MET, PARTIAL and UNMET and their words are in jixiao.core.wording.
 
 DEFAULT = Policy()
 
@@ -194,6 +214,13 @@ def _convert(name: str, raw: Any, default: Any) -> Any:
         return raw
     if isinstance(default, Decimal):
         return _decimal(name, raw)
+    if name.startswith("words_"):
+        if not isinstance(raw, list | tuple) or not all(isinstance(w, str) for w in raw):
+            raise PolicyError(f'{name} 应为词语的列表，如 ["已办结", "全部办结"]。')
+        words = tuple(w.strip() for w in raw if w.strip())
+        if any(any(ch.isspace() for ch in w) for w in words):
+            raise PolicyError(f"{name} 中的词语不能含空格。")
+        return words
     if isinstance(default, tuple):
         if not isinstance(raw, list | tuple):
             raise PolicyError(f"{name} 应为 [执行率下限, 总分上限] 的列表。")

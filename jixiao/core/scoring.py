@@ -22,18 +22,16 @@ from jixiao.core.policy import (
     COST,
     DEFAULT,
     LINEAR,
-    MET,
     OUTPUT,
-    PARTIAL,
     SATISFACTION,
     TO_OUTPUT,
-    UNMET,
     Policy,
     PolicyError,
     grade_for,
 )
 from jixiao.core.quantities import Incomparable, actual_in_target_unit
 from jixiao.core.targets import DEADLINE, NOT_APPLICABLE, QUANTITATIVE, parse_target
+from jixiao.core.wording import MET, PARTIAL
 
 ZERO = Decimal("0.00")
 GROUP_LABELS = {
@@ -43,15 +41,6 @@ GROUP_LABELS = {
     SATISFACTION: "满意度指标",
 }
 
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Words of an actual (实际完成值) that set a qualitative grade; matched as whole words.
-MET_WORDS = _words("达成 是 达到 完成 全部完成 按期完成 按时完成 已完成 合格 优 优良 良好 满意 有")
-PARTIAL_WORDS = _words("部分达成 基本达成 基本完成 部分完成 良 较好 基本满意")
-UNMET_WORDS = _words("未达成 否 未完成 未达到 无 差 不合格")
 
 NOTE_EMPTY = "未填报实际完成值"
 NOTE_NO_NUMBER = "实际完成值无法读出数字"
@@ -78,6 +67,8 @@ class IndicatorInput:
     score: Decimal | None = None
     # The table writes percentages as fractions (0.95 for 95%).
     fractions: bool = False
+    # The target as written (a qualitative actual that repeats it is 达成).
+    target_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -132,16 +123,10 @@ def group_of(level1: str, policy: Policy = DEFAULT) -> str:
     raise ScoringError(f"一级指标“{level1}”不属于产出、成本、效益、满意度指标")
 
 
-def grade_of(text: str) -> str | None:
-    """The grade (达成 / 部分达成 / 未达成) an actual's words say, None if they say none."""
-    word = "".join(text.split()).rstrip("。")
-    if word in MET_WORDS:
-        return MET
-    if word in PARTIAL_WORDS:
-        return PARTIAL
-    if word in UNMET_WORDS:
-        return UNMET
-    return None
+def grade_of(text: str, policy: Policy = DEFAULT, target: str | None = None) -> str | None:
+    """The grade (达成 / 部分达成 / 未达成) an actual's words say against the target as written,
+    by the vocabulary of jixiao.core.wording with the bureau's own words; None if they say none."""
+    return policy.vocabulary.grade(text, target)
 
 
 # --- one indicator -------------------------------------------------------------------------
@@ -155,12 +140,14 @@ def score_indicator(
     entered: Decimal | None = None,
     *,
     fractions: bool = False,
+    target_text: str | None = None,
 ) -> IndicatorScore:
     """Score one indicator whose points are known.
 
     ``entered`` is a person's score: inside the band of a qualitative grade, or for a numeric
     row whose actual cannot be compared with its target (other units, an ambiguous number).
-    ``fractions``: the table writes percentages as fractions (0.95 for 95%).
+    ``fractions``: the table writes percentages as fractions (0.95 for 95%). ``target_text``:
+    the target as written, for grading words against it (jixiao.core.wording).
     """
     if actual is None or target.kind == NOT_APPLICABLE:
         return IndicatorScore(
@@ -186,6 +173,8 @@ def score_indicator(
             return _by_person(w, str(exc), entered)
         if entered is not None:
             raise ScoringError("定量指标的得分按公式计算，不能手工填写")
+        if number is None and policy.vocabulary.says_zero(str(actual)):
+            number = Fraction(0)  # 未发生 against 0起: none happened
         if number is None:
             text = str(actual)
             return _unscored(w, NOTE_EMPTY if not text.strip() else NOTE_NO_NUMBER)
@@ -200,7 +189,7 @@ def score_indicator(
     # Qualitative targets, deadlines not met by a date, and quantitative targets without a value
     # are graded by the actual's words.
     text = str(actual)
-    grade = grade_of(text) if text.strip() else None
+    grade = grade_of(text, policy, target_text) if text.strip() else None
     if grade is None:
         note = NOTE_EMPTY if not text.strip() else NOTE_UNKNOWN_GRADE
         if entered is not None:
@@ -501,7 +490,14 @@ def score_project(
     executed: Decimal,
     policy: Policy = DEFAULT,
 ) -> ProjectScore:
-    """Score a project: every indicator, budget execution, the total (capped) and the grade."""
+    """Score a project: every indicator, budget execution, the total (capped) and the grade.
+
+    A table without indicators, or with only not-applicable ones, cannot be scored.
+    """
+    if not indicators:
+        raise ScoringError("绩效指标表中没有指标，无法自评计分")
+    if all(_not_applicable(indicator) for indicator in indicators):
+        raise ScoringError("绩效指标表中的指标都不适用，无法自评计分")
     execution = score_execution(budget_total, executed, policy)
     points = allocate_points(indicators, policy)
     scores = []
@@ -515,6 +511,7 @@ def score_project(
                     policy,
                     indicator.score,
                     fractions=indicator.fractions,
+                    target_text=indicator.target_text,
                 )
             )
         except ScoringError as exc:

@@ -257,6 +257,8 @@ _DATE_PARTS: list[tuple[re.Pattern[str], str]] = [
     ),
 ]
 _DATE_SEPARATOR = re.compile(r"-|~|〜|至|到|—|–")
+# A date written only in digits and separators (2021.6, 2021-06-30): also how a decimal looks.
+_NUMERIC_DATE = re.compile(r"\d{4}[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?(?![\d年月日号])", re.ASCII)
 _DATE_TAIL = re.compile(r"(?:之前|以前|前|以内|之内|内|为止|止)?[\u4e00-\u9fff]{0,6}$")
 
 
@@ -748,8 +750,17 @@ def _read_deadline(s: str, year: int | None) -> _Reading | None:
                 last, end = second
         if _DATE_TAIL.match(s, end) is None:
             continue
+        if _NUMERIC_DATE.match(s, start) and _is_unit(s[end:]):
+            return None  # 2176.6吨, 2021.5万元: a number with its unit, not a month
         return _deadline(first, last, year)
     return None
+
+
+def _is_unit(tail: str) -> bool:
+    """Whether the text after a number is a unit of measure (吨, 万元, 人次, 个工作日 …)."""
+    return bool(tail) and (
+        tail in CUMULATIVE_UNITS or tail in LEVEL_UNITS or _is_cumulative_unit(tail)
+    )
 
 
 def _deadline(first: _DatePart, last: _DatePart, year: int | None) -> _Reading | None:

@@ -378,6 +378,7 @@ def _score_input(
         actual=value,
         weight=plain(indicator.weight),
         score=entry.score if entry is not None else None,
+        target_text=indicator.target,
     )
 
 

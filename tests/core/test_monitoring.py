@@ -412,7 +412,8 @@ def test_qualitative_partial_and_unmet():
 
 def test_qualitative_grades_whole_words_only():
     assert status("是", " 是。").light == GREEN
-    assert status("是", "不是").light is None  # contains 是 but is not the word 是
+    assert status("是", "不是").light == RED  # a negation of 是, not the word 是
+    assert status("是", "是否").light is None  # contains 是 but is no word of the table
     unknown = status("是", "效果很好")
     assert (unknown.light, unknown.likelihood, unknown.projected) == (None, None, "效果很好")
 

@@ -95,3 +95,14 @@ def test_group_points_include_cost_only_when_it_stands_alone():
 )  # fmt: skip
 def test_grades_by_total(total, grade):
     assert grade_for(Decimal(total)) == grade
+
+
+def test_the_wording_doc_lists_the_national_words():
+    from jixiao.core import wording
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "wording.md").read_text(encoding="utf-8")
+    sections = dict(re.findall(r"^## (\S+) \([^)]*\)\n\n(.+)$", text, re.MULTILINE))
+    assert set(sections["达成"].split(" · ")) == wording.MET_WORDS
+    assert set(sections["部分达成"].split(" · ")) == wording.PARTIAL_WORDS
+    assert set(sections["未达成"].split(" · ")) == wording.UNMET_WORDS
+    assert set(sections["未发生"].split(" · ")) == wording.ZERO_WORDS

@@ -190,6 +190,20 @@ def test_deadline_value_is_the_iso_date(text: str, year: int | None, expected: s
     assert parse_target(text, year=year) == ParsedTarget("deadline", value=expected)
 
 
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("2176.6吨", "2176.6", "吨"),
+        ("2021.6万元", "2021.6", "万元"),
+        ("2021.5个工作日", "2021.5", "个工作日"),
+    ],
+)
+def test_a_decimal_with_a_unit_is_not_a_month(text: str, value: str, unit: str) -> None:
+    # Written like 2021.6 (June 2021), but a unit follows: a number.
+    assert parse_target(text, year=2021) == ParsedTarget(Q, "=", value, unit)
+    assert parse_target("2021.6", year=2021).kind == "deadline"  # without a unit, still a month
+
+
 def test_impossible_date_is_not_a_deadline() -> None:
     assert parse_target("2021年2月30日").kind == "qualitative"
 
