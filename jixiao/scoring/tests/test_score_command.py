@@ -103,7 +103,10 @@ def test_dash_reads_standard_input():
 def test_numbers_in_the_file_stay_exact(tmp_path):
     # 12.5 and 15.1 are JSON numbers: read as Decimal, 14.2 / 15.1 = 94.039… → 94.04% → 9.40.
     path = tmp_path / "p.json"
-    row = '{"level1": "产出指标", "level2": "数量指标", "level3": "甲", "target": "≥2", "actual": 12.5}'
+    row = (
+        '{"level1": "产出指标", "level2": "数量指标", "level3": "甲", "target": "≥2", '
+        '"actual": 12.5}'
+    )
     path.write_text(f'{{"budget": {{"total": 15.1, "executed": 14.2}}, "indicators": [{row}]}}')
     got = json.loads(call(str(path), "--json"))
     assert got["execution"] == {"rate": "94.04", "points": "10.00", "score": "9.40"}
