@@ -10,6 +10,7 @@ the light from the printed number. ``docs/monitoring.md`` explains the rules wit
 from __future__ import annotations
 
 import calendar
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +21,14 @@ from itertools import pairwise
 
 from jixiao.core.document import ParsedTarget
 from jixiao.core.policy import DEFAULT, Policy
-from jixiao.core.quantities import Incomparable, actual_in_target_unit
+from jixiao.core.quantities import (
+    DURATION,
+    PERCENT,
+    Incomparable,
+    actual_in_target_unit,
+    restate,
+    unit_of,
+)
 from jixiao.core.reports import BLUE, GREEN, LIKELIHOODS, RED, YELLOW
 from jixiao.core.scoring import grade_of
 from jixiao.core.targets import (
@@ -28,6 +36,7 @@ from jixiao.core.targets import (
     NOT_APPLICABLE,
     POSITIVE,
     QUALITATIVE,
+    QUANTITATIVE,
     direction,
     is_cumulative,
 )
@@ -57,6 +66,9 @@ METHOD_NONE = "尚无完成值，无法预计"
 METHOD_UNREADABLE = "完成值无法读出数字，无法预计"
 METHOD_BEFORE_YEAR = "年度尚未开始，无法预计"
 METHOD_NOT_APPLICABLE = "不适用指标，无需预计"
+METHOD_RUNNING = "期限类指标随时间累积，按持续运行预计为{target}"
+METHOD_RUNNING_BEHIND = "期限类指标随时间累积：{current} + 年内剩余 {left} = {projected}"
+METHOD_SPENDING = "按资金支出计划预计：{current}% + 计划年内剩余 {left}% = {projected}%"
 ON_TIME = "按期完成"
 
 _CENT = Decimal("0.01")
@@ -170,6 +182,8 @@ def monitor_indicator(
     *,
     target_text: str | None = None,
     fractions: bool = False,
+    name: str | None = None,
+    plan: Sequence[tuple[int, Decimal]] | None = None,
 ) -> IndicatorStatus:
     """Compare an indicator's current value with its target at ``as_of`` (rules.md §3).
 
@@ -179,6 +193,10 @@ def monitor_indicator(
     text (the parsed target does not keep it), else 达成. ``fractions``: the table writes
     percentages as fractions (0.95 for 95%). A current value that cannot be compared with the
     target (another dimension, an ambiguous number) gets no light; the reason is the method.
+
+    Time-aware targets (rules.md §2): a duration on the calendar that runs (``1年``, ``≥12个月``
+    运行期限) accrues with the year; a spending rate (``name`` 预算执行率 / 预算控制率 …, in %)
+    is projected by the spending plan ``plan`` (month, cumulative percent).
     """
     if target.kind == NOT_APPLICABLE:
         return IndicatorStatus(None, None, None, None, METHOD_NOT_APPLICABLE, None, False)
@@ -187,7 +205,8 @@ def monitor_indicator(
     if target.kind in (QUALITATIVE, DEADLINE):  # a deadline without a year: graded by words
         expected = target_text.strip() if target_text and target_text.strip() else MET
         return _monitor_qualitative(expected, current, policy)
-    return _monitor_quantitative(target, current, as_of, year, policy, fractions)
+    kind = _time_kind(target, name, plan)
+    return _monitor_quantitative(target, current, as_of, year, policy, fractions, kind, plan)
 
 
 def _monitor_qualitative(
@@ -231,6 +250,8 @@ def _monitor_quantitative(
     year: int,
     policy: Policy,
     fractions: bool,
+    kind: str | None = None,
+    plan: Sequence[tuple[int, Decimal]] | None = None,
 ) -> IndicatorStatus:
     way = direction(target)
     t = _decimal(target.value)
@@ -241,6 +262,8 @@ def _monitor_quantitative(
     expected: Decimal | None = None
     if t is not None:
         expected = _round(t * share) if cumulative and way == POSITIVE else t
+    if kind is not None and t is not None:
+        return _monitor_in_time(target, t, current, as_of, year, policy, fractions, kind, plan)
 
     if current is None or (isinstance(current, str) and not current.strip()):
         return IndicatorStatus(expected, None, None, None, METHOD_NONE, None, False)
@@ -282,6 +305,106 @@ def _monitor_quantitative(
             likelihood = CERTAIN if projected <= t else POSSIBLE
         reason = _reason_required(light, policy)
     return IndicatorStatus(expected, ratio, light, projected, method, likelihood, reason)
+
+
+# --- time-aware targets (rules.md §2) -----------------------------------------------------------
+
+RUNNING = "running"  # a duration on the calendar that runs with it
+SPENDING = "spending"  # a spending rate, projected by the spending plan
+
+# Indicator names of spending rates (预算执行率, 预算控制率, 资金支出率 …).
+_SPENDING_NAME = re.compile(r"(预算|资金|经费|支出)(执行|控制|支出|使用)率|支出进度|执行进度")
+# A reverse (≤) duration is a limit on how long something takes, not one that runs.
+
+
+def _time_kind(
+    target: ParsedTarget, name: str | None, plan: Sequence[tuple[int, Decimal]] | None
+) -> str | None:
+    """RUNNING, SPENDING or None for an ordinary target."""
+    if target.kind != QUANTITATIVE or target.value is None:
+        return None
+    way = direction(target)
+    unit = unit_of(target.unit)
+    if way == POSITIVE and unit is not None and unit.dimension == DURATION:
+        return RUNNING
+    if (
+        name
+        and plan is not None
+        and unit is not None
+        and unit.dimension == PERCENT
+        and _SPENDING_NAME.search(name)
+    ):
+        return SPENDING
+    return None
+
+
+def _monitor_in_time(
+    target: ParsedTarget,
+    t: Decimal,
+    current: Decimal | str | None,
+    as_of: date,
+    year: int,
+    policy: Policy,
+    fractions: bool,
+    kind: str,
+    plan: Sequence[tuple[int, Decimal]] | None,
+) -> IndicatorStatus:
+    """A running duration or a spending rate at ``as_of``."""
+    share = elapsed_share(as_of, year)
+    positive = direction(target) == POSITIVE
+    if kind == RUNNING:
+        # Time elapsed in the year, in the target's unit: 0.5年 or 6个月 at 30 June.
+        elapsed = _decimal_of(restate(Fraction(share), "年", target.unit))
+        exact = min(t, elapsed)
+        left = _decimal_of(restate(Fraction(1 - share), "年", target.unit))
+    else:
+        now = plan_percent_at(plan or (), as_of, year)
+        end = plan_percent_at(plan or (), date(year, 12, 31), year)
+        exact = t * now / end if positive and end > 0 else t
+        left = end - now
+    expected = _round(exact) if positive else t
+    if current is None or (isinstance(current, str) and not current.strip()):
+        return IndicatorStatus(expected, None, None, None, METHOD_NONE, None, False)
+    try:
+        number = actual_in_target_unit(target, current, fractions=fractions)
+    except Incomparable as exc:
+        return IndicatorStatus(expected, None, None, None, str(exc), None, False)
+    if number is None:
+        return IndicatorStatus(expected, None, None, None, METHOD_UNREADABLE, None, False)
+    value = max(_decimal_of(number), Decimal(0))
+    ratio: Decimal | None = None
+    if positive:
+        if exact > 0:
+            ratio = _round(value / exact * _HUNDRED)
+            light = light_for(ratio, policy)
+        else:
+            light = GREEN  # nothing expected yet (1 January, or no spending planned)
+    else:
+        light = GREEN if value <= t else RED
+    if kind == RUNNING:
+        if light == BLUE:
+            light = GREEN  # a duration cannot run ahead of the calendar: it started earlier
+        on_plan = value >= expected  # on plan to the shown (rounded) figure
+        projected = t if on_plan else _round(value + left)
+        method = (
+            METHOD_RUNNING.format(target=_plain(t) + (target.unit or ""))
+            if on_plan
+            else METHOD_RUNNING_BEHIND.format(current=value, left=_round(left), projected=projected)
+        )
+    else:
+        projected = _round(value + left)
+        method = METHOD_SPENDING.format(current=value, left=_round(left), projected=projected)
+    if positive:
+        likelihood = _likelihood_positive(projected, t, policy)
+    else:
+        likelihood = CERTAIN if projected <= t else POSSIBLE
+    reason = _reason_required(light, policy)
+    return IndicatorStatus(expected, ratio, light, projected, method, likelihood, reason)
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _project(

@@ -228,8 +228,11 @@ def build_monitoring(
     indicator_entries, project_entries = _entries(report)
     tables = []
     for project in projects:
+        plan = _checkpoints(project)
         rows = tuple(
-            _monitoring_row(i, actuals.get(i.pk), indicator_entries.get(i.pk), as_of, year, policy)
+            _monitoring_row(
+                i, actuals.get(i.pk), indicator_entries.get(i.pk), as_of, year, policy, plan
+            )
             for i in project.indicators.all()
         )
         budget = _budget_execution(
@@ -259,11 +262,19 @@ def _monitoring_row(
     as_of: dt.date,
     year: int,
     policy: Policy,
+    plan: list[tuple[int, Decimal]],
 ) -> MonitoringRow:
     current = _current(actual)
     unit = indicator.parsed.unit
     status = monitoring.monitor_indicator(
-        indicator.parsed, current, as_of, year, policy, target_text=indicator.target
+        indicator.parsed,
+        current,
+        as_of,
+        year,
+        policy,
+        target_text=indicator.target,
+        name=indicator.level3,
+        plan=plan,
     )
     return MonitoringRow(
         indicator_id=indicator.pk,

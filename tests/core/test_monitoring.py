@@ -289,16 +289,52 @@ def test_level_current_as_percent_text():
     assert result.likelihood == "确定能"
 
 
-def test_duration_is_a_level_and_half_a_year_is_red():
+def test_a_running_duration_accrues_with_the_year():
+    # rules.md §2: 1年 运行期限 at 30 June 2021 (181 of 365 days): expected 181/365 = 0.4959年
+    # → 0.50; v = 0.5 / 0.49589 × 100 = 100.83 → green; on plan, so the year ends at 1年: 确定能.
     result = status("1年", "0.5年")
-    # v = 0.5 / 1 × 100 = 50.00 → red; projected 0.50; 0.50 / 1 = 50% < 60 → 完全不可能
-    assert result.expected == D("1")
-    assert result.ratio == D("50.00")
-    assert result.light == RED
-    assert result.reason_required is True
-    assert result.projected == D("0.50")
-    assert result.projection_method == "水平类指标按当前水平预计"
-    assert result.likelihood == "完全不可能"
+    assert result.expected == D("0.50")
+    assert result.ratio == D("100.83")
+    assert result.light == GREEN
+    assert result.reason_required is False
+    assert result.projected == D("1")
+    assert result.projection_method == "期限类指标随时间累积，按持续运行预计为1年"
+    assert result.likelihood == "确定能"
+
+
+def test_a_running_duration_in_months_and_days():
+    # ≥12个月 at 30 June with 6个月: elapsed 12 × 181/365 = 5.9507 → 5.95; v = 6 / 5.9507 = 100.83
+    result = status("≥12个月", "6个月")
+    assert (result.expected, result.ratio, result.light) == (D("5.95"), D("100.83"), GREEN)
+    assert result.projected == D("12") and result.likelihood == "确定能"
+    # The same in days: 365天 with 181天: elapsed 181 days, v = 100.00
+    result = status("365天", "181天")
+    assert (result.expected, result.ratio, result.light) == (D("181.00"), D("100.00"), GREEN)
+
+
+def test_a_duration_longer_than_the_year_is_on_plan_with_the_time_elapsed():
+    # ≥2年 项目效益持续期限 at 30 June with 0.5年: expected min(2, 0.4959) = 0.50 → green, and
+    # while it keeps running the projection is the target itself, 2年.
+    result = status("≥2年", "0.5年")
+    assert (result.expected, result.light, result.projected) == (D("0.50"), GREEN, D("2"))
+    # Started before the year (1.5年 already): still green, not blue (no over-run to explain).
+    assert status("≥2年", "1.5年").light == GREEN
+
+
+def test_a_running_duration_behind_the_calendar():
+    # 1年 at 30 June with 0.2年 (stopped for a while): v = 0.2 / 0.49589 = 40.33 → red; the rest
+    # of the year adds 184/365 = 0.5041: 0.2 + 0.5041 = 0.70 → 70% of 1年 → 有可能.
+    result = status("1年", "0.2年")
+    assert (result.ratio, result.light) == (D("40.33"), RED)
+    assert result.projected == D("0.70") and result.likelihood == "有可能"
+    assert result.projection_method == "期限类指标随时间累积：0.2 + 年内剩余 0.50 = 0.70"
+
+
+def test_a_limit_on_time_stays_a_reverse_level():
+    # 3个工作日以内 (≤): how long something takes, not a duration that runs.
+    result = status("≤3个工作日", "2个工作日")
+    assert (result.expected, result.light, result.projected) == (D("3"), GREEN, D("2.00"))
+    assert status("≤3个工作日", "4个工作日").light == RED
 
 
 def test_positive_zero_target_has_no_ratio_and_is_green_when_reached():
@@ -535,3 +571,45 @@ def test_budget_before_the_year_plans_nothing():
 def test_budget_of_zero_has_no_execution_rate():
     result = monitor_budget(D("0"), D("0"), SEED_PLAN, JUNE_30, 2021)
     assert (result.planned, result.execution_rate, result.ratio) == (D("0.00"), None, None)
+
+
+PLAN = [(3, D("25")), (6, D("50")), (9, D("75")), (12, D("100"))]
+
+
+def spending(target: str, current: str, name: str, plan=PLAN) -> IndicatorStatus:
+    return monitor_indicator(
+        parse_target(target, year=2021), current, JUNE_30, 2021, name=name, plan=plan
+    )
+
+
+def test_a_spending_rate_follows_the_spending_plan():
+    # 预算执行率 ≥90% at 30 June, plan 50% by June: expected 90 × 50/100 = 45.00; actual 45%:
+    # v = 100.00 → green; the rest of the year as planned adds 100 − 50: 45 + 50 = 95% ≥ 90.
+    result = spending("≥90%", "45%", "预算执行率")
+    assert (result.expected, result.ratio, result.light) == (D("45.00"), D("100.00"), GREEN)
+    assert result.projected == D("95.00") and result.likelihood == "确定能"
+    assert result.projection_method == "按资金支出计划预计：45% + 计划年内剩余 50.00% = 95.00%"
+
+
+def test_a_budget_control_rate_is_projected_by_the_plan_not_todays_value():
+    # 预算控制率 ≤100% (a limit): 45% today → 95% at year end ≤ 100: green, 确定能 (the old
+    # projection repeated 45%). 60% today → 110% > 100: still green today, 有可能.
+    result = spending("≤100%", "45%", "预算控制率")
+    assert (result.light, result.projected, result.likelihood) == (GREEN, D("95.00"), "确定能")
+    result = spending("≤100%", "60%", "预算控制率")
+    assert (result.light, result.projected, result.likelihood) == (GREEN, D("110.00"), "有可能")
+
+
+def test_a_spending_rate_behind_the_plan():
+    # ≥95% 资金支出率 with 20% at 30 June: expected 95 × 0.5 = 47.50; v = 20 / 47.5 = 42.11 → red;
+    # 20 + 50 = 70% → 70 / 95 = 73.68% ≥ 60 → 有可能.
+    result = spending("≥95%", "20%", "资金支出率")
+    assert (result.expected, result.ratio, result.light) == (D("47.50"), D("42.11"), RED)
+    assert (result.projected, result.likelihood) == (D("70.00"), "有可能")
+
+
+def test_other_rates_and_rates_without_a_plan_stay_levels():
+    # Not a spending rate by name: a level, projected at today's value.
+    assert spending("≥90%", "45%", "网络舆情处置率").projected == D("45.00")
+    # No spending plan given: the same.
+    assert spending("≥90%", "45%", "预算执行率", plan=None).projected == D("45.00")

@@ -78,7 +78,7 @@ def test_entries_are_read_only_in_the_admin(admin_client_demo: Client) -> None:
     # View permission only: the page shows the entry, the POST changes nothing.
     assert response.status_code == 403
     entry.refresh_from_db()
-    assert entry.deviation_reason.startswith("该指标为全年")
+    assert entry.deviation_reason == "上半年工作进度略慢于序时进度。"
 
 
 def test_people_without_staff_status_do_not_reach_the_admin(client: Client) -> None:

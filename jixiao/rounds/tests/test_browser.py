@@ -17,6 +17,7 @@ from jixiao.lib.actor import Actor
 from jixiao.rounds import services
 from jixiao.rounds.choices import ReportStatus, RoundKind
 from jixiao.rounds.models import IndicatorEntry, Report, ReviewComment
+from jixiao.rounds.tests.behind import INFLUENCE, PERIOD, interrupted
 from jixiao.system.demo.services import DEMO_PASSWORD, load_demo
 from jixiao.targets.models import Indicator
 from jixiao.units.models import Unit
@@ -24,8 +25,6 @@ from jixiao.units.models import Unit
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = os.environ.get("JIXIAO_WEB_CHECK_DIR")
-PERIOD = "网络安全稳定运行期限"
-INFLUENCE = "网络宣传影响力持续期限"
 
 
 def screenshot(page: Page, name: str) -> None:
@@ -48,6 +47,7 @@ def draft() -> Report:
     """The demo, and a second monitoring round at 30 June with the unit's report in draft."""
     load_demo()
     unit = Unit.objects.get(code="224001")
+    interrupted(unit)  # both durations behind: the two rows that need reasons
     round_ = services.open_round(
         kind=RoundKind.MONITORING,
         year=2021,

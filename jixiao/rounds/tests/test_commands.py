@@ -41,13 +41,18 @@ def test_monitor_json_is_the_submitted_report_at_that_date() -> None:
     first = data["projects"][0]
     assert first["budget"]["ratio"] == "92.72" and first["budget"]["light"] == "green"
     period = next(r for r in first["rows"] if r["level3"] == "网络安全稳定运行期限")
-    # Red by the rules; the office wrote why and judged it 确定能 over the suggestion.
+    # 1年 runs with the calendar: on plan at 30 June, green, 确定能, nothing to explain.
     assert (period["light"], period["likelihood_suggested"], period["likelihood"]) == (
-        "red",
-        "完全不可能",
+        "green",
+        "确定能",
         "确定能",
     )
-    assert period["deviation_reason"].startswith("该指标为全年运行期限")
+    assert (period["ratio"], period["projected"]) == ("100.83", "1年")
+    assert not period["deviation_reason"]
+    opinion = next(r for r in first["rows"] if r["level3"] == "舆情监测预警、研判分析数")
+    # 有可能 (187.54 of 200 projected): the office explained it.
+    assert opinion["likelihood"] == "有可能"
+    assert opinion["deviation_reason"] == "上半年工作进度略慢于序时进度。"
 
 
 def test_monitor_at_a_date_without_a_round_is_computed_live() -> None:

@@ -24,6 +24,7 @@ from jixiao.rounds import services
 from jixiao.rounds.choices import Action, Decision, ReportStatus, RoundKind, Stage
 from jixiao.rounds.models import IndicatorEntry, Report, ReportEvent, ReviewComment, ScoreOverride
 from jixiao.rounds.services import EntryInput
+from jixiao.rounds.tests.behind import INFLUENCE, PERIOD, interrupted
 from jixiao.system.demo.services import load_demo
 from jixiao.targets.models import Indicator, Project
 from jixiao.units.models import FinanceBureau, Unit
@@ -32,8 +33,6 @@ from jixiao.units.services import create_bureau
 pytestmark = pytest.mark.django_db
 
 JUNE_30 = dt.date(2021, 6, 30)
-PERIOD = "网络安全稳定运行期限"
-INFLUENCE = "网络宣传影响力持续期限"
 
 
 @pytest.fixture
@@ -56,6 +55,8 @@ def indicator(unit: Unit, level3: str) -> Indicator:
 
 
 def monitoring_report(unit: Unit, bureau_admin: User, as_of: dt.date = JUNE_30) -> Report:
+    """A second monitoring round with both durations behind (0.3年: the two flagged rows)."""
+    interrupted(unit)
     round_ = services.open_round(
         kind=RoundKind.MONITORING,
         year=2021,
@@ -69,7 +70,7 @@ def monitoring_report(unit: Unit, bureau_admin: User, as_of: dt.date = JUNE_30) 
 
 
 def write_reasons(report: Report, officer: User) -> None:
-    """The two rows red at 30 June get their reasons (all the monitoring needs to submit)."""
+    """The two rows flagged at 30 June get their reasons (all the monitoring needs to submit)."""
     for name in (PERIOD, INFLUENCE):
         services.save_indicator_entry(
             report,
@@ -377,7 +378,7 @@ def test_submit_is_refused_until_every_required_reason_is_written(
     report = monitoring_report(unit, bureau_admin)
     with pytest.raises(ValidationError) as refused:
         services.submit_report(report, actor=Actor(officer))
-    # The two one-year durations are red at mid-year (see test_demo_rounds).
+    # The two one-year durations, behind at 0.3年, are yellow (jixiao/rounds/tests/behind.py).
     assert sum("需填写偏差原因" in m for m in refused.value.messages) == 2
     write_reasons(report, officer)
     submission = services.submit_report(report, actor=Actor(officer))

@@ -35,6 +35,7 @@ from jixiao.rounds.models import (
     ScoreOverride,
 )
 from jixiao.rounds.tables import forms_of, report_views
+from jixiao.rounds.tests.behind import INFLUENCE, PERIOD, interrupted
 from jixiao.system.demo.services import load_demo
 from jixiao.targets.models import Indicator, Project
 from jixiao.units.models import Unit
@@ -46,8 +47,6 @@ MONITORING = reverse("rounds:monitoring")
 EVALUATION = reverse("rounds:evaluation")
 INDEX = reverse("rounds:index")
 # The two rows the rules flag at 30 June: one-year durations half gone (0.5 / 1 → 50 → red).
-PERIOD = "网络安全稳定运行期限"
-INFLUENCE = "网络宣传影响力持续期限"
 
 
 @pytest.fixture
@@ -103,7 +102,9 @@ def messages_of(response: Any) -> list[str]:
 
 
 def draft_monitoring(unit: Unit) -> Report:
-    """A second round at 30 June, opened by the bureau: the demo unit's report in draft."""
+    """A second round at 30 June, opened by the bureau: the demo unit's report in draft, with
+    both durations behind (0.3年, yellow: the two rows that need reasons)."""
+    interrupted(unit)
     round_ = services.open_round(
         kind=RoundKind.MONITORING,
         year=2021,
@@ -213,9 +214,11 @@ def test_monitoring_page_shows_budget_grid_and_lights_at_june_30(
     assert "≥200条 93条 99.18条 187.54条" in opinion
     assert "有可能" in opinion and "绿灯" in opinion and "需说明" not in opinion
     period = row_text(html, indicator(unit, PERIOD))
-    assert "红灯" in period and "需说明" in period
-    # The unit's approved report at 30 June brings the reason it wrote.
-    assert "该指标为全年运行期限" in period
+    # 1年 runs with the year: expected 0.50年, v = 0.5 / 0.49589 = 100.83, on plan → 1年
+    assert "1年 0.5年 0.50年 1年" in period
+    assert "绿灯" in period and "确定能" in period and "需说明" not in period
+    # The unit's approved report at 30 June brings the reason it wrote for a 有可能 row.
+    assert "上半年工作进度略慢于序时进度。" in opinion
     # Budget: 15.00 万元, executed 6.954046 → 6.95, 6.954046 / 15 = 46.36%, plan 50.00%
     assert "15.00 15.00 6.95 46.36% 50.00% 应支出 7.50 49.59% 绿灯" in page
 
@@ -560,7 +563,8 @@ def test_approved_report_shows_its_table_and_history_without_forms(
     assert "李主任 2021-07-16 11:00 通过：情况属实，同意报送。" in page
     assert "开启填报" in page and "保存填报内容" in page and "单位审核通过" in page
     assert "财政审核通过" in page
-    assert "该指标为全年运行期限" in row_text(html, indicator(unit, PERIOD))
+    opinion = row_text(html, indicator(unit, "舆情监测预警、研判分析数"))
+    assert "上半年工作进度略慢于序时进度。" in opinion
     assert 'name="i' not in html  # nothing to edit
     assert "提交" not in re.findall(r"<button[^>]*>([^<]*)</button>", html)
     assert "js/report.js" not in html  # nothing to lose, nothing to warn about

@@ -35,19 +35,7 @@ MONITORING_AS_OF = dt.date(YEAR, 6, 30)
 MONITORING_DUE = dt.date(YEAR, 7, 20)
 EVALUATION_DUE = dt.date(YEAR + 1, 3, 31)
 
-# What the office wrote for rows the rules flagged, by level-3 name; others get the fallback.
-REASONS = {
-    "网络安全稳定运行期限": (
-        "其他",
-        "该指标为全年运行期限，截至6月30日已安全稳定运行半年，按全年口径尚未到期。",
-        "继续落实网络安全值班和巡查制度，确保全年稳定运行。",
-    ),
-    "网络宣传影响力持续期限": (
-        "其他",
-        "该指标为全年持续期限，截至6月30日已持续半年，按全年口径尚未到期。",
-        "保持各平台常态化更新，确保全年宣传影响力持续。",
-    ),
-}
+# What the office wrote for rows the rules flag or that may miss their target.
 FALLBACK_REASON = (
     "其他",
     "上半年工作进度略慢于序时进度。",
@@ -157,12 +145,13 @@ def fill_monitoring(report: Report, *, actor: Actor) -> None:
                 correction="加快合同履约和资金支付进度。",
             )
         for row in table.rows:
-            if not row.reason_required:
+            # The 136号 table ticks 完成目标可能性 on every row: the office confirms the
+            # suggestion, and explains the rows that are flagged or may miss the target.
+            explain = row.reason_required or row.likelihood_suggested not in (None, "确定能")
+            likelihood = row.likelihood or row.likelihood_suggested or ""
+            if not (explain or likelihood):
                 continue
-            category, reason, correction = REASONS.get(row.level3, FALLBACK_REASON)
-            # The office knows a one-year period will be reached by December: it overrides the
-            # suggestion the projection gives from a half-year value.
-            likelihood = "确定能" if row.level3 in REASONS else (row.likelihood or "")
+            category, reason, correction = FALLBACK_REASON if explain else ("", "", "")
             services.save_indicator_entry(
                 report,
                 Indicator.objects.get(pk=_id(row.indicator_id)),
