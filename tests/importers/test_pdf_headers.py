@@ -8,6 +8,10 @@ PDF print rebuilds it from the rulings, finer still when another table touches t
 value sits in the first column of its merge; the sub-header names that column only, never its
 copy (which would read as a second, long-term set of 符号 and 单位, losing `≥` and `户`).
 
+Beside it, a number a narrow 指标值 column cuts over lines (``9`` / ``2.`` / ``5``): the ``2.``
+line looks like a numbered item starting, yet a digit glued to it on the next line makes it part
+of a number; it joins to ``92.5``.
+
 The Word and Excel files are built here and printed by LibreOffice in one run.
 """
 
@@ -86,6 +90,35 @@ def _word(path: Path) -> Path:
     return path
 
 
+NARROW = [
+    ("产出指标", "质量指标", "资金发放准确率", "92.5", "%", "行业标准"),
+    ("产出指标", "成本指标", "补助标准", "12.5", "元/人", "行业标准"),
+    ("产出指标", "数量指标", "维修路灯数", "1470", "盏", "行业标准"),
+]
+
+
+def _narrow_word(path: Path) -> Path:
+    """A one-line header whose 指标值 column is a digit and a point wide (0.7 cm)."""
+    from docx import Document
+    from docx.shared import Cm, Pt
+
+    document = Document()
+    document.styles["Normal"].font.size = Pt(9)
+    document.add_paragraph("项目支出绩效目标表（2024年度）")
+    header = ("一级指标", "二级指标", "三级指标", "指标值", "计量单位", "指标值确定依据")
+    table = document.add_table(rows=len(NARROW) + 1, cols=len(header))
+    table.style = "Table Grid"
+    table.autofit = False
+    for c in range(len(header)):
+        width = Cm(0.7 if c == 3 else 3)
+        table.columns[c].width = width
+        for r, texts in enumerate([header, *NARROW]):
+            table.cell(r, c).width = width
+            table.cell(r, c).text = texts[c]
+    document.save(str(path))
+    return path
+
+
 def _excel(path: Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Border, Side
@@ -126,6 +159,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, P
     sources = {
         "word": _word(directory / "heads-word.docx"),
         "excel": _excel(directory / "heads-excel.xlsx"),
+        "narrow": _narrow_word(directory / "narrow-word.docx"),
     }
     pdfs = convert(list(sources.values()), directory / "pdf")
     return {kind: (pdf, sources[kind]) for kind, pdf in zip(sources, pdfs, strict=True)}
@@ -162,3 +196,19 @@ def test_the_print_really_splits_the_sub_header_cells(
         assert len(sign) == 2 and len(unit) == 2, path.name
         assert row[sign[1]].origin == (sub, sign[0])
         assert row[unit[1]].origin == (sub, unit[0])
+
+
+def test_a_number_cut_over_lines_is_joined_not_taken_for_a_numbered_item(
+    printed: dict[str, tuple[Path, Path]],
+) -> None:
+    import pdfplumber
+
+    pdf, word = printed["narrow"]
+    with pdfplumber.open(pdf) as document:
+        digits = [c for c in document.pages[0].chars if c["text"] in "92.5" and c["top"] > 100]
+    # The print really cuts 92.5 as 9 / 2. / 5: three lines in one narrow column.
+    assert len({round(c["top"]) for c in digits[:4]}) == 3
+    for path in (word, pdf):
+        indicators = load_document(path).projects[0].indicators
+        assert [i.target for i in indicators] == ["92.5%", "12.5元/人", "1470盏"], path.name
+        assert [str(i.parsed.value) for i in indicators] == ["92.5", "12.5", "1470"]
