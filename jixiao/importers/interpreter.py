@@ -294,6 +294,11 @@ class _Interpreter:
                     continue
             grid = self.grid
             assert grid is not None
+            if all(cell.origin[0] < r for t, cell in zip(texts, rows[r], strict=True) if t):
+                # Nothing but copies of merges from the rows above (a page break cut a row
+                # beside a merged side heading): the row says nothing the one above did not.
+                r += 1
+                continue
             first = next(t for t in texts if t)
             if v.is_trailer(first):
                 self._total_score(texts, grid)

@@ -12,6 +12,9 @@ Beside it, a number a narrow 指标值 column cuts over lines (``9`` / ``2.`` / 
 line looks like a numbered item starting, yet a digit glued to it on the next line makes it part
 of a number; it joins to ``92.5``.
 
+And a row of nothing but merge copies (a page break cut a row beside a 绩效指标 heading merged
+down the grid's side, as two of the generator's seed-2026 apply layouts print) adds no indicator.
+
 The Word and Excel files are built here and printed by LibreOffice in one run.
 """
 
@@ -20,6 +23,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from generator import generate, render
+from generator.model import Generated
 from office import available
 
 from jixiao.importers import load_document, read_source
@@ -151,6 +156,14 @@ def _excel(path: Path) -> Path:
     return path
 
 
+SIDE_HEADING = ("doc0061", "doc0256")
+
+
+def _side_heading_documents() -> list[Generated]:
+    """Two seed-2026 documents whose Word print cuts a row beside the merged 绩效指标 heading."""
+    return [d for d in generate(2026, 257) if d.ident in SIDE_HEADING]
+
+
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
     from office import convert
@@ -161,6 +174,8 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, P
         "excel": _excel(directory / "heads-excel.xlsx"),
         "narrow": _narrow_word(directory / "narrow-word.docx"),
     }
+    for doc in _side_heading_documents():
+        sources[doc.ident] = render.write(doc, "docx", directory)
     pdfs = convert(list(sources.values()), directory / "pdf")
     return {kind: (pdf, sources[kind]) for kind, pdf in zip(sources, pdfs, strict=True)}
 
@@ -212,3 +227,23 @@ def test_a_number_cut_over_lines_is_joined_not_taken_for_a_numbered_item(
         indicators = load_document(path).projects[0].indicators
         assert [i.target for i in indicators] == ["92.5%", "12.5元/人", "1470盏"], path.name
         assert [str(i.parsed.value) for i in indicators] == ["92.5", "12.5", "1470"]
+
+
+@pytest.mark.parametrize("ident", SIDE_HEADING)
+def test_a_row_of_merge_copies_cut_by_a_page_break_adds_no_indicator(
+    printed: dict[str, tuple[Path, Path]], ident: str
+) -> None:
+    pdf, word = printed[ident]
+    (doc,) = [d for d in _side_heading_documents() if d.ident == ident]
+    want = [(i.level1, i.level2, i.level3, i.target) for i in doc.truth.projects[0].indicators]
+    grid = read_source(pdf).tables[-1]
+    copies = [
+        r
+        for r, row in enumerate(grid.rows)
+        if all(c.origin[0] < r for c in row if c.text) and any(c.text for c in row)
+    ]
+    assert copies, "the print no longer cuts the row: the case is not tested"
+    for path in (word, pdf):
+        (project,) = load_document(path).projects
+        got = [(i.level1, i.level2, i.level3, i.target) for i in project.indicators]
+        assert got == want, path.name
