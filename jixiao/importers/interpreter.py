@@ -294,6 +294,11 @@ class _Interpreter:
                     continue
             grid = self.grid
             assert grid is not None
+            if all(cell.origin[0] < r for t, cell in zip(texts, rows[r], strict=True) if t):
+                # Nothing but copies of merges from the rows above (a page break cut a row
+                # beside a merged side heading): the row says nothing the one above did not.
+                r += 1
+                continue
             first = next(t for t in texts if t)
             if v.is_trailer(first):
                 self._total_score(texts, grid)
@@ -332,7 +337,13 @@ class _Interpreter:
         # A second header row splitting 指标值 into 符号 | 值 | 单位.
         if r < len(table.rows):
             below = [_cell_text(table, r, c, keep_copies=True) for c in range(len(table.rows[r]))]
-            sub = [v.subheader_role(t) for t in below]
+            # A sub-cell merged across several grid columns (a PDF's rulings, or another band of
+            # the table, split the columns finer) names its first column only: the data rows
+            # put their value there too, and a copy would read as a second, long-term set.
+            sub = [
+                v.subheader_role(t) if table.rows[r][c].origin[1] == c else None
+                for c, t in enumerate(below)
+            ]
             if sum(1 for s in sub if s) >= 2:
                 placed = [c for c, role in enumerate(sub) if role]
                 target = next((c for c, x in enumerate(roles) if x in (v.TARGET, v.NATURE)), None)

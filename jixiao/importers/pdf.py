@@ -235,6 +235,11 @@ def _wraps(line: Line, right: float, following: str | Line | list[Line]) -> bool
     if isinstance(following, Line):
         following = [following]
     text = following if isinstance(following, str) else following[0].text.strip()
+    if isinstance(following, list) and len(following) > 1:
+        ends, starts = following[0].chars, following[1].chars
+        if ends and starts and _glued_across(ends[-1], starts[0]):
+            # A number a narrow box cut over lines (`9` / `2.` / `5`) is no numbered item `2.`.
+            text += following[1].text.strip()
     if _ITEM_START.match(text):
         return False
     if isinstance(following, list):
