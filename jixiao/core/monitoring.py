@@ -15,11 +15,12 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 from itertools import pairwise
 
 from jixiao.core.document import ParsedTarget
+from jixiao.core.numbers import round2
 from jixiao.core.policy import DEFAULT, Policy
 from jixiao.core.quantities import (
     DURATION,
@@ -505,7 +506,7 @@ def _decimal_of(value: Fraction) -> Decimal:
 
 
 def _round(value: Decimal) -> Decimal:
-    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
+    return round2(value)
 
 
 def _day(day: date) -> int:

@@ -155,6 +155,9 @@ class EvaluationRow:
     override_reason: str | None = None  # why a reviewer changed the computed score
     override_by: str | None = None
     note: str | None = None  # what the scoring noticed (over-run deduction, unreadable actual)
+    # 完成率, %: the unrounded score ÷ points (actual ÷ target for a numeric row); None for
+    # not-applicable rows and in snapshots taken before it was kept.
+    completion: Decimal | None = None
 
 
 @dataclass(frozen=True)

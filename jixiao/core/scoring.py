@@ -17,6 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 from jixiao.core.document import ParsedTarget
+from jixiao.core.numbers import round2
 from jixiao.core.policy import (
     BENEFIT,
     COST,
@@ -84,6 +85,9 @@ class IndicatorScore:
     overrun: bool
     explanation_required: bool
     note: str | None
+    # 完成率, %: the unrounded score ÷ points × 100 (a/t for a numeric row short of its target,
+    # 100 when met), 2 places; None when not applicable or without points.
+    completion: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -219,6 +223,7 @@ def _score_quantitative(
         met = a >= t
         exact = points if met else points * a / t
         overrun = t > 0 and a >= t * (1 + Fraction(policy.overrun_threshold) / 100)
+    formula = exact  # before any over-run deduction: the completion of the target
     note: str | None = None
     if overrun:
         exact = max(exact - Fraction(policy.overrun_deduction), Fraction(0))
@@ -237,7 +242,15 @@ def _score_quantitative(
         overrun=overrun,
         explanation_required=not met or overrun,
         note=note,
+        completion=_completion(formula, points),
     )
+
+
+def _completion(exact: Fraction, points: Fraction) -> Decimal | None:
+    """The exact score as a percent of the points (2 places), None without points."""
+    if points <= 0:
+        return None
+    return _round2(min(max(exact, Fraction(0)), points) / points * 100)
 
 
 def _reverse(points: Fraction, a: Fraction, t: Fraction, policy: Policy) -> Fraction:
@@ -272,6 +285,7 @@ def _graded(
         overrun=False,
         explanation_required=grade != MET,
         note=note,
+        completion=_completion(Fraction(score), Fraction(w)),
     )
 
 
@@ -292,6 +306,7 @@ def _by_person(w: Decimal, reason: str, entered: Decimal | None) -> IndicatorSco
         overrun=False,
         explanation_required=score < w,
         note=f"人工打分：{reason}",
+        completion=_completion(Fraction(score), Fraction(w)),
     )
 
 
@@ -307,6 +322,7 @@ def _unscored(w: Decimal, note: str) -> IndicatorScore:
         overrun=False,
         explanation_required=True,
         note=note,
+        completion=_completion(Fraction(0), Fraction(w)),
     )
 
 
@@ -700,10 +716,7 @@ def _fraction(value: Decimal | str, label: str) -> Fraction:
 
 def _round2(x: Fraction) -> Decimal:
     """``x`` rounded half-up (away from zero on a tie) to 2 places, exactly."""
-    cents = math.floor(abs(x) * 100 + Fraction(1, 2))
-    if cents == 0:
-        return ZERO
-    return Decimal(cents if x > 0 else -cents).scaleb(-2)
+    return round2(x)
 
 
 def _plain(value: Decimal) -> str:

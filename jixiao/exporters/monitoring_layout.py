@@ -6,7 +6,7 @@ the spending and completion charts) and gives each project a landscape page of i
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from jixiao.core.reports import (
     LIGHT_LABELS,
@@ -15,6 +15,7 @@ from jixiao.core.reports import (
     ProjectMonitoring,
     UnitInfo,
 )
+from jixiao.core.series import unit_execution
 from jixiao.exporters.charts import LIGHT_COLOURS, select_projects, summary_page
 from jixiao.exporters.targets_layout import (
     Block,
@@ -47,8 +48,6 @@ BUDGET_LABELS = ("年初预算", "调整后预算", "实际执行数", "执行�
 WIDTHS = (7.0, 8.0, 14.0, 8.0, 8.0, 8.5, 7.5, 15.0, 15.0, 6.0)
 SUMMARY_LABELS = ("序号", "项目名称", "调整后预算", "实际执行数", "执行率", "序时进度", "预警")
 SUMMARY_WIDTHS = (7.0, 33.0, 12.0, 12.0, 12.0, 12.0, 12.0)
-
-_CENT = Decimal("0.01")
 
 
 def table_title(year: int) -> str:
@@ -218,16 +217,14 @@ def summary_table(report: MonitoringReport, money_unit: str | None) -> Table:
                 light_cell(budget.light),
             ]
         )
-    if money_unit and len(report.projects) > 1:
-        total = sum((p.budget.budget_adjusted or Decimal(0) for p in report.projects), Decimal(0))
-        spent = sum((p.budget.executed for p in report.projects), Decimal(0))
-        rate = (spent / total * 100).quantize(_CENT, ROUND_HALF_UP) if total else None
+    totals = unit_execution(report)
+    if money_unit and totals is not None and len(report.projects) > 1:
         rows.append(
             [
                 label_cell("合计", col_span=2),
-                Cell(format_money(total), align="right"),
-                Cell(format_money(spent), align="right"),
-                Cell(format_percent(rate), align="center"),
+                Cell(format_money(totals.budget), align="right"),
+                Cell(format_money(totals.executed), align="right"),
+                Cell(format_percent(totals.rate), align="center"),
                 Cell(format_percent(report.time_progress), align="center"),
                 Cell(""),
             ]

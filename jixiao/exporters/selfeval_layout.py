@@ -7,13 +7,14 @@ the xlsx back by the labels below, so they are a contract.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from jixiao.core.reports import (
     EvaluationRow,
     ProjectEvaluation,
     SelfEvaluationReport,
 )
+from jixiao.core.series import unit_execution
 from jixiao.exporters.charts import elapsed_percent, select_projects, summary_page
 from jixiao.exporters.targets_layout import (
     Block,
@@ -57,8 +58,6 @@ SUMMARY_LABELS = (
     "自评等级",
 )
 SUMMARY_WIDTHS = (6.0, 28.0, 12.0, 12.0, 10.0, 10.0, 10.0, 12.0)
-
-_CENT = Decimal("0.01")
 
 
 def table_title(year: int) -> str:
@@ -235,14 +234,10 @@ def summary_table(report: SelfEvaluationReport, money_unit: str | None) -> Table
         return text if money_unit or not text else text + unit
 
     rows: list[list[Cell]] = [[label_cell(text) for text in SUMMARY_LABELS]]
-    budgets: list[Decimal] = []
-    spent: list[Decimal] = []
     for n, project in enumerate(report.projects, start=1):
         fund = project.funds[0] if project.funds else None
         budget = fund.budget_full_year if fund else None
         executed = fund.executed if fund else None
-        budgets.append(budget or Decimal(0))
-        spent.append(executed or Decimal(0))
         rows.append(
             [
                 Cell(str(n), align="center"),
@@ -255,15 +250,14 @@ def summary_table(report: SelfEvaluationReport, money_unit: str | None) -> Table
                 Cell(project.grade, align="center"),
             ]
         )
-    if money_unit and len(report.projects) > 1:
-        total, done = sum(budgets, Decimal(0)), sum(spent, Decimal(0))
-        rate = (done / total * 100).quantize(_CENT, ROUND_HALF_UP) if total else None
+    totals = unit_execution(report)
+    if money_unit and totals is not None and len(report.projects) > 1:
         rows.append(
             [
                 label_cell("合计", col_span=2),
-                Cell(format_money(total), align="right"),
-                Cell(format_money(done), align="right"),
-                Cell(format_percent(rate), align="center"),
+                Cell(format_money(totals.budget), align="right"),
+                Cell(format_money(totals.executed), align="right"),
+                Cell(format_percent(totals.rate), align="center"),
                 Cell(progress, align="center"),
                 Cell("", col_span=2),
             ]

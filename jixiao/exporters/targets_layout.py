@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Literal
 
 from jixiao.core.document import (
@@ -20,6 +20,7 @@ from jixiao.core.document import (
     TargetDocument,
     UnitGoalPart,
 )
+from jixiao.core.numbers import round2
 
 # "note": a short unindented line (captions, remarks, signature lines).
 Style = Literal["title", "heading", "body", "note"]
@@ -39,7 +40,6 @@ WIDTHS_6 = (11.0, 12.0, 16.0, 26.0, 11.0, 24.0)
 WIDTHS_7 = (10.0, 11.0, 14.0, 22.0, 10.0, 10.0, 23.0)
 
 _DIGITS = "零一二三四五六七八九"
-_CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ def format_money(value: Decimal | None) -> str:
     """Two decimals, no thousands separator; None -> empty."""
     if value is None:
         return ""
-    return str(value.quantize(_CENT, rounding=ROUND_HALF_UP))
+    return str(round2(value))
 
 
 def format_percent(value: Decimal | None) -> str:

@@ -13,13 +13,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db.models import Q, Sum
 from django.db.models.functions import ExtractMonth
 
 from jixiao.core import monitoring, scoring
+from jixiao.core.numbers import round2
 from jixiao.core.policy import Policy
 from jixiao.core.reports import (
     BudgetExecution,
@@ -49,8 +50,8 @@ TEN_THOUSAND = Decimal(10000)
 
 
 def q2(value: Decimal) -> Decimal:
-    """Two places, half up: how every shown number is rounded."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    """Two places, half up: how every shown number is rounded (jixiao.core.numbers)."""
+    return round2(value)
 
 
 def shown(value: Decimal | str | None, unit: str | None = None) -> str | None:
@@ -474,6 +475,7 @@ def _evaluation_row(
         explanation_required=score.explanation_required,
         explanation=(entry.explanation or None) if entry else None,
         note=score.note,
+        completion=score.completion,
     )
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from jixiao.core.numbers import round2
 from jixiao.core.reports import LIGHT_LABELS
 
 register = template.Library()
@@ -18,7 +19,7 @@ DASH = "—"
 
 
 def _two(value: Decimal) -> str:
-    return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
+    return str(round2(value))
 
 
 @register.filter

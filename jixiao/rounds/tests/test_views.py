@@ -292,13 +292,15 @@ def test_evaluation_page_shows_scores_totals_and_grades(client_in: Client, unit:
     assert header in page
 
 
-def test_evaluation_completion_chart_is_score_over_points(client_in: Client, unit: Unit) -> None:
+def test_evaluation_completion_chart_shows_the_tables_figure(client_in: Client, unit: Unit) -> None:
     html = get(client_in, EVALUATION, unit="224001", year=2021)
     project = Project.objects.get(unit=unit, year=2021, position=1)
     completion = chart_data(html, f"chart-data-{project.pk}")["completion"]
     i = completion["labels"].index("网络舆情处置率")
-    # 12.28 / 12.50 × 100 = 98.24 → green (80 ≤ 98.24 < 120)
-    assert (completion["values"][i], completion["lights"][i]) == ("98.24", "green")
+    # actual ÷ target, as the table beside it: 98.21% of 100% = 98.21 → green (80 ≤ v < 120);
+    # not the rounded score over the points (12.28 / 12.50 = 98.24)
+    assert (completion["values"][i], completion["lights"][i]) == ("98.21", "green")
+    assert "100% 98.21% 12.50 12.28" in row_text(html, indicator(unit, "网络舆情处置率"))
 
 
 # --- downloads ----------------------------------------------------------------------------
