@@ -6,6 +6,7 @@ WeasyPrint is imported only when a PDF is made: it is heavy and needs system lib
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 from html import escape
 
 from jixiao.exporters.targets_layout import (
@@ -59,6 +60,8 @@ p.figure {{ text-indent: 0; text-align: center; margin: 6pt 0 0; break-inside: a
             break-after: avoid; }}
 p.figure img {{ display: inline-block; }}
 .center {{ text-align: center; }}
+td.side-open, th.side-open {{ border-bottom: none; }}
+td.side-cont, th.side-cont {{ border-top: none; }}
 .right {{ text-align: right; }}
 """
 
@@ -78,9 +81,9 @@ def _paragraph(para: Paragraph) -> str:
     return f'<{tag} class="{para.align}">{_text(para.text)}</{tag}>'
 
 
-def _cell(cell: Cell, tag: str) -> str:
+def _cell(cell: Cell, tag: str, extra: str = "") -> str:
     """One cell with its spans, weight and alignment."""
-    attrs = f' class="{cell.align}{" b" if cell.bold and tag == "td" else ""}"'
+    attrs = f' class="{cell.align}{" b" if cell.bold and tag == "td" else ""}{extra}"'
     if cell.fill:
         attrs += f' style="background:#{cell.fill};color:#{text_colour(cell.fill)}"'
     if cell.row_span > 1:
@@ -88,11 +91,6 @@ def _cell(cell: Cell, tag: str) -> str:
     if cell.col_span > 1:
         attrs += f' colspan="{cell.col_span}"'
     return f"<{tag}{attrs}>{_text(cell.text)}</{tag}>"
-
-
-def _rows(rows: list[list[Cell]], tag: str = "td") -> str:
-    """Table rows."""
-    return "".join("<tr>" + "".join(_cell(c, tag) for c in row) + "</tr>" for row in rows)
 
 
 def _splits_cleanly(table: Table, at: int) -> bool:
@@ -104,10 +102,36 @@ def _bodies(table: Table, first: int) -> str:
     """Rows from ``first`` on, one unbreakable ``tbody`` per group of tied rows."""
     out = []
     for group in table.row_groups():
-        rows = [table.rows[r] for r in group if r >= first]
+        rows = [r for r in group if r >= first]
         if rows:
-            out.append(f"<tbody>{_rows(rows)}</tbody>")
+            out.append(f"<tbody>{_part(table, rows[0], rows[-1] + 1)}</tbody>")
     return "".join(out)
+
+
+def _sides(table: Table) -> list[tuple[int, Cell]]:
+    """The side labels (first column) with the row each is anchored at."""
+    return [(r, cell) for r, c, cell in table.placed() if cell.side and c == 0]
+
+
+def _part(table: Table, start: int, end: int, tag: str = "td") -> str:
+    """Rows ``start``..``end`` - 1; a side label spanning past either end is cut to them (its
+    text on its first part, the parts joined without a rule between them)."""
+    html = []
+    for r in range(start, end):
+        cells = []
+        for anchor, side in _sides(table):
+            last = anchor + side.row_span  # one past the side label's last row
+            if not (anchor <= r < last) or (r != anchor and r != start):
+                continue
+            span = min(last, end) - r
+            piece = replace(side, row_span=span, text=side.text if r == anchor else "")
+            extra = (" side-cont" if r != anchor else "") + (
+                " side-open" if r + span < last else ""
+            )
+            cells.append(_cell(piece, tag, extra))
+        cells += [_cell(c, tag) for c in table.rows[r] if not c.side]
+        html.append("<tr>" + "".join(cells) + "</tr>")
+    return "".join(html)
 
 
 def _table(table: Table) -> str:
@@ -123,10 +147,11 @@ def _table(table: Table) -> str:
         return f'<table class="grid">{cols}{_bodies(table, 0)}</table>'
     head = ""
     if at > 0:
-        head = f'<table class="head">{cols}<tbody>{_rows(table.rows[:at])}</tbody></table>'
+        head = f'<table class="head">{cols}<tbody>{_part(table, 0, at)}</tbody></table>'
+    below = at + table.header_rows
     grid = (
-        f'<table class="grid">{cols}<thead>{_rows([table.rows[at]], "th")}</thead>'
-        f"{_bodies(table, at + 1)}</table>"
+        f'<table class="grid">{cols}<thead>{_part(table, at, below, "th")}</thead>'
+        f"{_bodies(table, below)}</table>"
     )
     return head + grid
 

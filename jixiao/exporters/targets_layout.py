@@ -65,6 +65,9 @@ class Cell:
     align: Align = "left"
     # Background colour as six hex digits ("d9363e"): a warning light's cell.
     fill: str | None = None
+    # A side label down the first column (the 绩效指标 of the official grids): its span does
+    # not tie its rows to one page; a paged format draws its part on each page.
+    side: bool = False
 
 
 def text_colour(fill: str) -> str:
@@ -84,6 +87,8 @@ class Table:
     # Index of the row the paged formats repeat on every page (the indicator grid header).
     header_row: int | None = None
     section: str | None = None
+    # How many rows from header_row make the repeated header (a two-row header: 2).
+    header_rows: int = 1
 
     def placed(self) -> Iterator[tuple[int, int, Cell]]:
         """Yield ``(row, col, cell)`` for every anchor, checking the grid is exactly filled."""
@@ -113,9 +118,11 @@ class Table:
         """
         reach = list(range(len(self.rows)))  # the last row each row is tied to
         for r, _, cell in self.placed():
-            reach[r] = max(reach[r], r + cell.row_span - 1)
+            if not cell.side:
+                reach[r] = max(reach[r], r + cell.row_span - 1)
         if self.header_row is not None and self.rows:
-            reach[0] = max(reach[0], min(self.header_row + 1, len(self.rows) - 1))
+            below = self.header_row + self.header_rows
+            reach[0] = max(reach[0], min(below, len(self.rows) - 1))
         groups: list[range] = []
         start = end = 0
         for r in range(len(self.rows)):
