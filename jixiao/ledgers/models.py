@@ -167,10 +167,10 @@ class ImportBatch(models.Model):
     """One import of a file into a unit's ledger: the source its records came from."""
 
     ledger_type = models.ForeignKey(
-        LedgerType, verbose_name=_("台账类型"), on_delete=models.PROTECT, related_name="batches"
+        LedgerType, verbose_name=_("台账类型"), on_delete=models.CASCADE, related_name="batches"
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("预算单位"), on_delete=models.PROTECT, related_name="import_batches"
+        Unit, verbose_name=_("预算单位"), on_delete=models.CASCADE, related_name="import_batches"
     )
     origin = models.CharField(
         _("来源"), max_length=10, choices=Origin.choices, default=Origin.IMPORT

@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
                 (
                     "ledger_type",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
+                        on_delete=django.db.models.deletion.CASCADE,
                         related_name="batches",
                         to="ledgers.ledgertype",
                         verbose_name="台账类型",
@@ -103,7 +103,7 @@ class Migration(migrations.Migration):
                 (
                     "unit",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
+                        on_delete=django.db.models.deletion.CASCADE,
                         related_name="import_batches",
                         to="units.unit",
                         verbose_name="预算单位",

@@ -106,9 +106,7 @@ def vendor_import(
 ) -> Any:
     ledger_type = ledger(unit, code)
     column_map = ColumnMap.of(find_mapping(ledger_type, mapping))
-    return import_file(
-        ledger_type, unit, FIXTURES / file, column_map, actor=actor, overlap=overlap
-    )
+    return import_file(ledger_type, unit, FIXTURES / file, column_map, actor=actor, overlap=overlap)
 
 
 def imported(ledger_type: LedgerType, actor: Actor) -> QuerySet[LedgerEntry]:
