@@ -285,8 +285,9 @@ class ImportReport:
 
     @property
     def needs_choice(self) -> bool:
-        """True when the file overlaps records of another source and nobody chose yet."""
-        return self.ok and bool(self.overlaps) and self.overlap == sources.ASK
+        """True when the file overlaps records of another source, or repeats records, and
+        nobody chose yet what to do."""
+        return self.ok and bool(self.overlaps or self.repeats) and self.overlap == sources.ASK
 
     @property
     def ok(self) -> bool:
@@ -299,6 +300,11 @@ class ImportReport:
             return (
                 f"“{self.source}”有 {self.error_count} 处问题（共 {self.rows} 行），"
                 f"没有导入任何记录；请改正后重新导入。"
+            )
+        if self.needs_choice and not self.overlaps:
+            return (
+                f"“{self.source}”中有可能重复的记录，尚未导入：请核对后选择仍然导入，"
+                "或改正文件后重新导入。"
             )
         if self.needs_choice:
             return (

@@ -706,8 +706,8 @@ def upsert_entries(
     result.created = len(to_create)
     result.updated = len(to_update)
     result.replaced = len(replaced)
-    if overlap == sources.ASK and result.overlaps:
-        result.needs_choice = True
+    if overlap == sources.ASK and (result.overlaps or result.repeats):
+        result.needs_choice = True  # shown before anything is added
         return result
     if dry_run:
         return result

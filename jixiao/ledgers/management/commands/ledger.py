@@ -130,7 +130,10 @@ class Command(JixiaoCommand):
             self.stderr.write(report.summary())
             for line in report.notes():
                 self.stderr.write(line)
-            self.stderr.write(_("请加 --replace（替换已有记录）或 --add（追加）后重新导入。"))
+            if report.overlaps:
+                self.stderr.write(_("请加 --replace（替换已有记录）或 --add（追加）后重新导入。"))
+            else:
+                self.stderr.write(_("核对无误后，请加 --add 重新导入。"))
             if getattr(self, "_called_from_command_line", False):
                 sys.exit(EXIT_BAD_INPUT)
             raise CommandError(report.summary())
