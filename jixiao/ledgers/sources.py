@@ -126,13 +126,10 @@ def overlaps(ledger_type: LedgerType, unit: Unit, incoming: Sequence[Incoming]) 
     found = []
     for project_id, dates in days.items():
         first, last = _month_span(dates)
+        in_project = {"project__isnull": True} if project_id is None else {"project_id": project_id}
         entries = (
             LedgerEntry.objects.filter(
-                ledger_type=ledger_type,
-                unit=unit,
-                project_id=project_id,
-                date__gte=first,
-                date__lte=last,
+                ledger_type=ledger_type, unit=unit, date__gte=first, date__lte=last, **in_project
             )
             .exclude(pk__in=matched)
             .select_related("batch")

@@ -144,7 +144,8 @@ def test_rows_repeating_one_another_or_a_record_are_listed_before_anything_is_ad
     assert [r.text() for r in report.repeats] == [
         f"第 2 行与台账中已有的记录（手工录入，编号 {typed.pk}）重复：支付日期“{data['paid_on']}”，"
         f"金额（元）“{data['amount']}”，收款方“{data['payee']}”",
-        "第 4 行与文件第 3 行重复：支付日期“2021-03-02”，金额（元）“300.00”，收款方“昌黎县某某文具店”",
+        "第 4 行与文件第 3 行重复：支付日期“2021-03-02”，金额（元）“300.00”，"
+        "收款方“昌黎县某某文具店”",
     ]
     total = LedgerEntry.objects.filter(ledger_type=expenditure).aggregate(s=Sum("amount_cents"))
     assert total["s"] == 142_000_00 + 48_600_00
