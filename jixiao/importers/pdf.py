@@ -42,6 +42,8 @@ _LABEL = "PDF"
 # Cell edges closer than this (in points) are the same grid line.
 _EDGE_TOLERANCE = 2.0
 _TABLE_SETTINGS = {"snap_tolerance": 2, "join_tolerance": 2, "intersection_tolerance": 2}
+# A cell box as the table finder gives it: x0, top, x1, bottom.
+BoxEdges = tuple[float, float, float, float]
 
 
 # --- characters, lines -----------------------------------------------------------------------
@@ -328,6 +330,11 @@ class Ruled:
     # Where the last page's part ends, in document coordinates (``bottom`` is the joined
     # table's, whose later parts are moved up to follow on).
     end: float = 0.0
+    # The first band of the printed table this one was split from (``_bands``): the rows a
+    # printer repeats at the top of the next page are that band's.
+    printed: Ruled | None = None
+    # True if another band of the printed table follows this one on the page.
+    followed: bool = False
 
     def xs(self) -> list[float]:
         return _grid_lines([v for b in self.boxes for v in (b.x0, b.x1)])
@@ -372,12 +379,23 @@ def _grid(boxes: list[Box], xs: list[float], ys: list[float]) -> list[list[Cell]
 
 def _page_ruled(page: Any, number: int, offset: float, chars: list[Char]) -> list[Ruled]:
     """The ruled tables of one page, each character in the box holding its centre."""
-    tables = []
+    tables: list[tuple[BoxEdges, list[BoxEdges]]] = []
+    # For a band split from a printed table, the index of the table's first band.
+    printed: list[int | None] = []
     for table in page.find_tables(_TABLE_SETTINGS):
         cells = sorted({tuple(c) for c in table.cells}, key=lambda b: (b[1], b[0]))
         if len(cells) < 2:
             continue
-        tables.append((table.bbox, cells + _uncovered(cells)))
+        first = len(tables)
+        for band in _bands(cells):
+            printed.append(first if len(tables) > first else None)
+            bbox = (
+                min(b[0] for b in band),
+                min(b[1] for b in band),
+                max(b[2] for b in band),
+                max(b[3] for b in band),
+            )
+            tables.append((bbox, band + _uncovered(band)))
     found = []
     for (x0, top, x1, bottom), cells in tables:
         inside = [c for c in chars if x0 <= c.cx <= x1 and top <= c.cy <= bottom]
@@ -411,7 +429,91 @@ def _page_ruled(page: Any, number: int, offset: float, chars: list[Char]) -> lis
         for char in inside:
             char.text = ""  # taken: not part of any paragraph
         found.append(ruled)
+    for i, (ruled, origin) in enumerate(zip(found, printed, strict=True)):
+        ruled.printed = found[origin] if origin is not None else None
+        ruled.followed = i + 1 < len(printed) and printed[i + 1] is not None
     return found
+
+
+def _bands(cells: list[BoxEdges]) -> list[list[BoxEdges]]:
+    """A found table's cells, split where one table ends and another, touching it, begins.
+
+    Two tables printed without a gap (or a row of one and the next) share their outer rules,
+    so the finder takes them as one. Their columns give them away: a table's rows all sit on
+    its own column lines, and another table's lines for the same columns are drawn a few
+    points off (each table sizes its columns for itself). So a row whose column lines moved
+    against the rows above (a line above not in the row, one of the row close beside it, and
+    no cell crossing between them) starts a table. It starts higher at a row above whose
+    lines are all among the new table's and not all among the old one's (with the rows
+    between, which could be either's).
+    """
+    ys = _grid_lines([v for b in cells for v in (b[1], b[3])])
+    if len(ys) < 4:
+        return [cells]
+    left, right = min(b[0] for b in cells), max(b[2] for b in cells)
+    rows: list[list[float]] = []
+    for top, bottom in itertools.pairwise(ys):
+        middle = (top + bottom) / 2
+        rows.append(
+            _grid_lines(
+                [
+                    x
+                    for b in cells
+                    if b[1] < middle < b[3]
+                    for x in (b[0], b[2])
+                    if x - left > _EDGE_TOLERANCE and right - x > _EDGE_TOLERANCE
+                ]
+            )
+        )
+    cuts: list[int] = []
+    start = 0
+    for r in range(1, len(rows)):
+        above = [x for k in range(start, r) for x in rows[k]]
+        crossed = any(
+            b[1] < ys[r] - _EDGE_TOLERANCE and b[3] > ys[r] + _EDGE_TOLERANCE for b in cells
+        )
+        # One row is too little to tell a table by: a header repeated at a page's top, or
+        # the rest of a row the page break cut, has the rulings of its own band.
+        if not crossed and _shifted(above, rows[r]):
+            cuts.append(r)
+            start = r
+    if not cuts:
+        return [cells]
+    for i, cut in enumerate(cuts):
+        start = cuts[i - 1] if i else 0
+        end = cuts[i + 1] if i + 1 < len(cuts) else len(rows)
+        below = [x for k in range(cut, end) for x in rows[k]]
+        k = cut
+        while k - 1 > start and _on(rows[k - 1], below):
+            k -= 1
+            if not _on(rows[k], [x for j in range(start, k) for x in rows[j]]):
+                cut = k
+        cuts[i] = cut
+    bounds = [ys[0], *(ys[c] for c in cuts), ys[-1]]
+    return [
+        [b for b in cells if top <= (b[1] + b[3]) / 2 < bottom]
+        for top, bottom in itertools.pairwise(bounds)
+    ]
+
+
+# Lines this close are one line drawn twice; a table's own column lines never are.
+_SAME_LINE = 0.3
+# Two tables' lines for the same column differ by less than this (about a character and a
+# half); one table's columns are farther apart.
+_NEAR_LINE = 15.0
+
+
+def _on(xs: list[float], lines: list[float]) -> bool:
+    """True if every line of ``xs`` is one of ``lines`` (drawn at the same place)."""
+    return all(any(abs(x - y) <= _SAME_LINE for y in lines) for x in xs)
+
+
+def _shifted(above: list[float], row: list[float]) -> bool:
+    """True if a column line of the rows above is not in ``row`` and ``row`` has one of its
+    own close beside it: the same column, drawn by another table."""
+    gone = [x for x in above if not any(abs(x - y) <= _SAME_LINE for y in row)]
+    new = [y for y in row if not any(abs(x - y) <= _SAME_LINE for x in above)]
+    return any(abs(x - y) < _NEAR_LINE for x in gone for y in new)
 
 
 def _padding(lines: list[tuple[float, Line]]) -> float:
@@ -733,8 +835,7 @@ def _continues(table: Ruled, part: Ruled, body_end: float, body_start: float = 0
     if part.page != table.last_page + 1:
         return False
     first_row = min((b.bottom - b.top for b in part.boxes if abs(b.top - part.top) < 1), default=0)
-    xs = _grid_lines([*table.xs(), *part.xs()])
-    repeated = _repeated_rows(_grid(table.boxes, xs, table.ys()), _grid(part.boxes, xs, part.ys()))
+    repeated = _repeats(table, part)
     if not repeated and table.end + first_row < body_end - _EDGE_TOLERANCE:
         # The next row would have fit: a new table that starts a page, unless the page was
         # broken on purpose and the part repeats the table's header.
@@ -756,6 +857,8 @@ def _continues(table: Ruled, part: Ruled, body_end: float, body_start: float = 0
             theirs = _edges(following)
             if _within(theirs, _edges(header)) and not _within(_edges(last), theirs):
                 return False
+    if repeated and repeated == len(part.ys()) - 1:
+        return True  # the header alone, dropped; the band below it goes on with the table
     mine, theirs = table.xs(), part.xs()
     if abs(table.x0 - part.x0) > _EDGE_TOLERANCE or abs(table.x1 - part.x1) > _EDGE_TOLERANCE:
         # A part narrower than the table goes on with it only where a merged cell the break
@@ -803,15 +906,16 @@ def _append(table: Ruled, part: Ruled, body_end: float) -> None:
     """Join the next page's part to a table: drop a repeated header, rejoin cut merges."""
     shift = part.top - table.bottom
     boxes = [_moved(b, shift) for b in part.boxes]
-    xs = _grid_lines([*table.xs(), *part.xs()])
     ys = _grid_lines([v for b in boxes for v in (b.top, b.bottom)])
     own_ys = table.ys()
-    mine = _grid(table.boxes, xs, own_ys)
-    theirs = _grid(boxes, xs, ys)
-    repeated = _repeated_rows(mine, theirs)
+    repeated = _repeats(table, part)
     if repeated:
         cut = ys[repeated]
         boxes = [b for b in boxes if b.top >= cut - _EDGE_TOLERANCE]
+        if not boxes:
+            # The header alone, repeated above another band of the page: the table goes on
+            # there (the printed table's next band was split off, see ``_bands``).
+            return
         lift = cut - table.bottom
         boxes = [_moved(b, lift) for b in boxes]
     last_row = [b for b in table.boxes if abs(b.bottom - table.bottom) <= _EDGE_TOLERANCE]
@@ -898,15 +1002,29 @@ def _is_password_error(exc: BaseException) -> bool:
     return False
 
 
-def _repeated_rows(mine: list[list[Cell]], theirs: list[list[Cell]]) -> int:
+def _repeats(table: Ruled, part: Ruled) -> int:
+    """How many of the part's first rows repeat rows of the table, or of the printed table
+    the table was split from (whose header the printer repeats)."""
+    for source in (table, table.printed):
+        if source is None:
+            continue
+        xs = _grid_lines([*source.xs(), *part.xs()])
+        mine, theirs = _grid(source.boxes, xs, source.ys()), _grid(part.boxes, xs, part.ys())
+        if repeated := _repeated_rows(mine, theirs, whole=part.followed):
+            return repeated
+    return 0
+
+
+def _repeated_rows(mine: list[list[Cell]], theirs: list[list[Cell]], whole: bool = False) -> int:
     """How many of the part's first rows repeat rows of the table (a header printed again).
 
     Word repeats a table's first rows; an HTML or report printer repeats the grid's header,
     which may sit under a header block. Rows with fewer than three texts (a lone level name)
-    are too plain to tell a repeat from data.
+    are too plain to tell a repeat from data. The part is all repeated rows only where
+    another band of its printed table follows it (``whole``).
     """
     texts = [[c.text for c in row] for row in mine]
-    for k in range(min(len(texts), len(theirs) - 1), 0, -1):
+    for k in range(min(len(texts), len(theirs) - (0 if whole else 1)), 0, -1):
         head = [[c.text for c in row] for row in theirs[:k]]
         if sum(1 for t in head[0] if t) < 3 and k < len(texts) and head != texts[:k]:
             continue
