@@ -399,14 +399,7 @@ def _page_ruled(page: Any, number: int, offset: float, chars: list[Char]) -> lis
     found = []
     for (x0, top, x1, bottom), cells in tables:
         inside = [c for c in chars if x0 <= c.cx <= x1 and top <= c.cy <= bottom]
-        # Smallest box first, so a box drawn inside another (rare) takes its own text.
-        ordered = sorted(cells, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
-        held: dict[tuple[float, float, float, float], list[Char]] = {b: [] for b in cells}
-        for char in inside:
-            for b in ordered:
-                if b[0] <= char.cx <= b[2] and b[1] <= char.cy <= b[3]:
-                    held[b].append(char)
-                    break
+        held = _held(cells, inside)
         boxes = []
         box_lines = {b: _lines(held[b]) for b in cells}
         pad = _padding([(b[0], ln) for b in cells for ln in box_lines[b]])
@@ -514,6 +507,41 @@ def _shifted(above: list[float], row: list[float]) -> bool:
     gone = [x for x in above if not any(abs(x - y) <= _SAME_LINE for y in row)]
     new = [y for y in row if not any(abs(x - y) <= _SAME_LINE for x in above)]
     return any(abs(x - y) < _NEAR_LINE for x in gone for y in new)
+
+
+def _held(cells: list[BoxEdges], chars: list[Char]) -> dict[BoxEdges, list[Char]]:
+    """The characters each box holds: those with their centre in it.
+
+    Text a rule cuts through was not drawn in a box: a spreadsheet prints a merged cell the
+    page break cut at the whole cell's middle, over the rule at the part's top (across the
+    header repeated there). Such a character goes to the box across the rule when that box
+    holds no text of its own and its own box does (the header's).
+    """
+    # Smallest box first, so a box drawn inside another (rare) takes its own text.
+    ordered = sorted(cells, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+
+    def box_at(x: float, y: float) -> BoxEdges | None:
+        return next((b for b in ordered if b[0] <= x <= b[2] and b[1] <= y <= b[3]), None)
+
+    held: dict[BoxEdges, list[Char]] = {b: [] for b in cells}
+    cut: list[tuple[Char, BoxEdges, BoxEdges]] = []
+    for char in chars:
+        box = box_at(char.cx, char.cy)
+        if box is None:
+            continue
+        margin = 0.25 * char.size
+        across = None
+        for rule, side in ((box[1], -1.0), (box[3], 1.0)):
+            if char.top + margin < rule < char.bottom - margin:
+                across = box_at(char.cx, rule + side * _EDGE_TOLERANCE)
+        if across is not None and across != box:
+            cut.append((char, box, across))
+        else:
+            held[box].append(char)
+    texted = {b for b, held_chars in held.items() if held_chars}
+    for char, box, across in cut:
+        held[across if box in texted and across not in texted else box].append(char)
+    return held
 
 
 def _padding(lines: list[tuple[float, Line]]) -> float:
