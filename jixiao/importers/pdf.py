@@ -954,7 +954,7 @@ def _append(table: Ruled, part: Ruled, body_end: float) -> None:
     size = max((b.tail.size for b in last_row if b.tail), default=10.0)
     at_bottom = table.end >= body_end - 1.5 * size - 4
     single = [not _spans_rows(above, own_ys) if above else False for _, above in pairs]
-    if _split_row(pairs, row_height, at_bottom, single):
+    if _split_row(pairs, at_bottom, single):
         # One row the page break cut in two: each cell's text goes on in the part below.
         for box, above in pairs:
             assert above is not None
@@ -1078,9 +1078,7 @@ def _spans_rows(box: Box, ys: list[float]) -> bool:
     return any(box.top + 1 < y < box.bottom - 1 for y in ys)
 
 
-def _split_row(
-    pairs: list[tuple[Box, Box | None]], row_height: float, at_bottom: bool, single: list[bool]
-) -> bool:
+def _split_row(pairs: list[tuple[Box, Box | None]], at_bottom: bool, single: list[bool]) -> bool:
     """True if the part's first row is the rest of the table's last row (a row the page cut).
 
     Word and LibreOffice let a row break across pages: the part above the break fills the page
@@ -1106,16 +1104,20 @@ def _split_row(
     texted = [(box, above) for box, above in pairs if box.text]
     if not texted:
         return False
-    return all(_cut(box, above, row_height) for box, above in texted if above is not None)
+    return all(_cut(box, above) for box, above in texted if above is not None)
 
 
-def _cut(box: Box, above: Box, row_height: float) -> bool:
-    """True if ``box`` holds the rest of ``above``'s text, cut by a page break."""
+def _cut(box: Box, above: Box) -> bool:
+    """True if ``box`` holds the rest of ``above``'s text, cut by a page break.
+
+    The box may be merged down over more rows: a merged level cell whose first row the
+    break cut prints the rest of its name at its top (``效益指`` / ``标``).
+    """
     tail, head = above.tail, box.head
     if tail is None or head is None or not head.chars or not above.text:
         return False
-    if box.bottom - box.top > row_height + _EDGE_TOLERANCE or above.room > tail.size:
-        return False  # merged down past the row / the text above ends before the box does
+    if above.room > tail.size:
+        return False  # the text above ends before the box does
     if _ITEM_START.match(head.text.strip()):
         return False
     right = above.x1 - above.pad
