@@ -90,6 +90,46 @@ def _word(
     return path
 
 
+def _projects_word(path: Path, projects: list[tuple[str, int, list[float]]]) -> Path:
+    """Each project one table (header block above the grid), the tables touching: no paragraph
+    between them, each with its own column widths, as a unit pastes one table per project."""
+    from docx import Document
+    from docx.shared import Cm, Pt
+
+    document = Document()
+    document.styles["Normal"].font.size = Pt(9)
+    document.add_paragraph("2021年度项目支出绩效目标表")
+    for number, (name, count, widths_cm) in enumerate(projects):
+        rows = [
+            [f"{texts[0]}", *texts[1:3], f"{texts[3][:12]}", *texts[4:]]
+            for texts in _rows(count, long=False)
+        ]
+        for i, row in enumerate(rows):
+            row[2] = f"{NAMES[i % len(NAMES)]}{number}{i}"
+        table = document.add_table(rows=len(rows) + 3, cols=len(HEADER))
+        table.style = "Table Grid"
+        table.autofit = False
+        for column, width in zip(table.columns, widths_cm, strict=True):
+            column.width = Cm(width)
+        total = 100 * (number + 1)
+        # The header block splits the table's columns otherwise than the grid below it.
+        block = [
+            ["项目名称", name, name, name, name, name],
+            ["资金总额", str(total), str(total), "其中：财政拨款", str(total - 20), ""],
+        ]
+        for r, texts in enumerate([*block, HEADER, *rows]):
+            for c, text in enumerate(texts):
+                cell = table.rows[r].cells[c]
+                cell.width = Cm(widths_cm[c])
+                cell.text = text
+        table.cell(0, 1).merge(table.cell(0, 5)).text = name
+        table.cell(1, 1).merge(table.cell(1, 2)).text = str(total)
+        table.cell(1, 4).merge(table.cell(1, 5)).text = str(total - 20)
+    document.add_paragraph("")
+    document.save(str(path))
+    return path
+
+
 NARROW = [1.6, 1.6, 2.0, 5.2, 1.5, 2.2]
 WIDE_DESCRIPTION = [1.8, 1.8, 2.4, 6.0, 1.8, 2.2]
 
@@ -109,6 +149,18 @@ def _cases(directory: Path) -> dict[str, Path]:
         ),
         "cant_split_once": _word(
             directory / "cant_split_once.docx", long, WIDE_DESCRIPTION, cant_split=True
+        ),
+        "one_project": _projects_word(
+            directory / "one_project.docx",
+            [("舆情监测服务经费", 12, [2.0, 2.2, 3.0, 5.0, 1.8, 2.5])],
+        ),
+        "touching": _projects_word(
+            directory / "touching.docx",
+            [
+                ("舆情监测服务经费", 12, [2.0, 2.2, 3.0, 5.0, 1.8, 2.5]),
+                ("网络宣传管理经费", 40, [2.2, 2.0, 3.2, 4.8, 2.0, 2.3]),
+                ("新闻宣传及媒体融合经费", 8, [1.9, 2.3, 2.9, 5.1, 1.7, 2.6]),
+            ],
         ),
     }
 
@@ -167,3 +219,41 @@ def test_long_rows_run_over_pages(printed: dict[str, tuple[Path, Path]], name: s
     indicators = load_document(pdf).projects[0].indicators
     assert [i.level3 for i in indicators] == [f"{NAMES[i % len(NAMES)]}{i}" for i in range(30)]
     assert all((i.description or "").endswith(f"第{n}项。") for n, i in enumerate(indicators))
+
+
+def test_touching_tables_are_read_apart(printed: dict[str, tuple[Path, Path]]) -> None:
+    """Three projects' tables printed without a gap, each with its own column widths, the
+    second running over a page: one table each, as in the Word file, every row in place."""
+    pdf, word = printed["touching"]
+    assert _pages(pdf) >= 2
+    tables = read_source(pdf).tables
+    assert [t.rows[0][1].text for t in tables] == [
+        "舆情监测服务经费",
+        "网络宣传管理经费",
+        "新闻宣传及媒体融合经费",
+    ]
+    assert [len(t.rows) for t in tables] == [15, 43, 11]
+    assert _texts(pdf) == _texts(word)
+    projects = load_document(pdf).projects
+    assert [len(p.indicators) for p in projects] == [12, 40, 8]
+    assert projects[1].indicators[-1].level3 == f"{NAMES[39 % len(NAMES)]}139"
+    assert load_document(pdf).to_dict() == load_document(word).to_dict()
+
+
+def test_header_block_split_otherwise_stays_in_its_table(
+    printed: dict[str, tuple[Path, Path]],
+) -> None:
+    """A budget block whose cells split the columns otherwise than the grid is one table
+    with it, as in the Word file."""
+    pdf, word = printed["one_project"]
+    (table,) = read_source(pdf).tables
+    assert [c.text for c in table.rows[1]] == [
+        "资金总额",
+        "100",
+        "100",
+        "其中：财政拨款",
+        "80",
+        "80",
+    ]
+    assert _texts(pdf) == _texts(word)
+    assert load_document(pdf).to_dict() == load_document(word).to_dict()
