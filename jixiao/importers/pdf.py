@@ -818,13 +818,22 @@ def _blocks(pages: list[Page]) -> list[Block]:
 
 def _in_column(table: Ruled, lines: list[Line]) -> bool:
     """True if short lines printed past a table's last part, on its page or the next page,
-    fit in one of its columns (where a merged cell the page break cut draws its text)."""
+    fit in its columns (where merged cells the page break cut draw their text): every
+    character within one column, none across a column rule."""
     if not lines or len(lines) > 2:
         return False
     xs = table.xs()
     columns = list(itertools.pairwise(xs))
     return all(
-        any(x0 - _EDGE_TOLERANCE <= ln.x0 and ln.x1 <= x1 + _EDGE_TOLERANCE for x0, x1 in columns)
+        all(
+            any(
+                x0 - _EDGE_TOLERANCE <= ch.x0 and ch.x1 <= x1 + _EDGE_TOLERANCE
+                for x0, x1 in columns
+            )
+            for ch in ln.chars
+        )
+        and xs[0] - _EDGE_TOLERANCE <= ln.x0
+        and ln.x1 <= xs[-1] + _EDGE_TOLERANCE
         and ln.top >= table.end - _EDGE_TOLERANCE
         for ln in lines
     )
@@ -964,11 +973,19 @@ def _append(table: Ruled, part: Ruled, body_end: float) -> None:
             boxes.remove(box)
         pairs = []
     for box, above in pairs:
-        if above is None or box.text or not above.text:
+        if above is None or not (box.text or above.text):
+            continue
+        spans_above = _spans_rows(above, own_ys)
+        if box.text:
+            if not above.text and spans_above:
+                # A merged cell left blank above the break, its text in the part below: a
+                # spreadsheet prints a merged cell's text at the whole cell's middle.
+                above.text, above.tail, above.room = box.text, box.tail, box.room
+                above.bottom = box.bottom
+                boxes.remove(box)
             continue
         # A blank box under a merged one, or itself merged down: the merged cell the page
         # break cut (a one-row blank under a one-row cell could be a blank cell, and stays).
-        spans_above = _spans_rows(above, own_ys)
         spans_here = box.bottom - box.top > row_height + _EDGE_TOLERANCE
         if spans_above or spans_here:
             above.bottom = box.bottom
