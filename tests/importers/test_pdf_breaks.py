@@ -130,6 +130,46 @@ def _projects_word(path: Path, projects: list[tuple[str, int, list[float]]]) -> 
     return path
 
 
+GROUPS = [
+    ("产出指标", "数量指标", 6),
+    ("效益指标", "社会效益指标", 6),
+    ("满意度指标", "服务对象满意度指标", 4),
+]
+
+
+def _sheet(path: Path, break_after: int) -> Path:
+    """An Excel sheet with level cells merged over their rows, its header row printed on
+    every page and a page break set after row ``break_after``."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Side
+    from openpyxl.worksheet.pagebreak import Break
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER[:3] + HEADER[4:])
+    for level1, level2, count in GROUPS:
+        for i in range(count):
+            sheet.append([level1, level2, f"{level2[:2]}考核{i}", f"≥{90 + i}%", "计划标准"])
+    thin = Side(style="thin")
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+    start = 2
+    for _, _, count in GROUPS:
+        for column in (1, 2):
+            sheet.merge_cells(
+                start_row=start, start_column=column, end_row=start + count - 1, end_column=column
+            )
+        start += count
+    for letter, width in zip("ABCDE", (10, 14, 12, 8, 12), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.print_title_rows = "1:1"
+    sheet.row_breaks.append(Break(id=break_after))
+    workbook.save(path)
+    return path
+
+
 NARROW = [1.6, 1.6, 2.0, 5.2, 1.5, 2.2]
 WIDE_DESCRIPTION = [1.8, 1.8, 2.4, 6.0, 1.8, 2.2]
 
@@ -150,6 +190,9 @@ def _cases(directory: Path) -> dict[str, Path]:
         "cant_split_once": _word(
             directory / "cant_split_once.docx", long, WIDE_DESCRIPTION, cant_split=True
         ),
+        # The second group's merged cells cut after its second row, and between groups.
+        "sheet_cut_merge": _sheet(directory / "sheet_cut_merge.xlsx", 9),
+        "sheet_cut_groups": _sheet(directory / "sheet_cut_groups.xlsx", 10),
         "one_project": _projects_word(
             directory / "one_project.docx",
             [("舆情监测服务经费", 12, [2.0, 2.2, 3.0, 5.0, 1.8, 2.5])],
@@ -257,3 +300,19 @@ def test_header_block_split_otherwise_stays_in_its_table(
     ]
     assert _texts(pdf) == _texts(word)
     assert load_document(pdf).to_dict() == load_document(word).to_dict()
+
+
+@pytest.mark.parametrize("name", ["sheet_cut_merge", "sheet_cut_groups"])
+def test_sheet_merged_levels_cut_by_a_page_break(
+    printed: dict[str, tuple[Path, Path]], name: str
+) -> None:
+    """Excel prints a merged cell the page break cut at the whole cell's middle (under the
+    part above, or in the part below) and repeats the header: one table, every row's levels."""
+    pdf, sheet = printed[name]
+    assert _pages(pdf) == 2
+    (table,) = read_source(pdf).tables
+    assert len(table.rows) == 17
+    indicators = load_document(pdf).projects[0].indicators
+    expected = [(l1, l2) for l1, l2, count in GROUPS for _ in range(count)]
+    assert [(i.level1, i.level2) for i in indicators] == expected
+    assert load_document(pdf).to_dict() == load_document(sheet).to_dict()
