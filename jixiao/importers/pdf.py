@@ -541,7 +541,45 @@ def _held(cells: list[BoxEdges], chars: list[Char]) -> dict[BoxEdges, list[Char]
     texted = {b for b, held_chars in held.items() if held_chars}
     for char, box, across in cut:
         held[across if box in texted and across not in texted else box].append(char)
+    # Or printed over the header's own text, in the same box: the text drawn later (the
+    # header rows are printed first) goes to the blank box under it.
+    order = {id(char): i for i, char in enumerate(chars)}
+    for box in [b for b in texted if len(held[b]) > 1]:
+        later = _overprinted(held[box], order)
+        below = box_at((box[0] + box[2]) / 2, box[3] + _EDGE_TOLERANCE)
+        if later and below is not None and below not in texted:
+            held[box] = [c for c in held[box] if id(c) not in later]
+            held[below].extend(c for c in chars if id(c) in later)
     return held
+
+
+def _overprinted(chars: list[Char], order: dict[int, int]) -> set[int]:
+    """The characters (by id) of text printed over text drawn before it in the same place:
+    each run of characters drawn one after the other on one line, one of which covers most
+    of a character drawn earlier."""
+
+    def covers(a: Char, b: Char) -> bool:
+        wide = min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 * min(a.x1 - a.x0, b.x1 - b.x0)
+        high = min(a.bottom, b.bottom) - max(a.top, b.top) > 0.5 * min(a.size, b.size)
+        return wide and high
+
+    drawn = sorted(chars, key=lambda c: order[id(c)])
+    over = {id(b) for i, b in enumerate(drawn) if any(covers(a, b) for a in drawn[:i] if a.text)}
+    if not over:
+        return set()
+    # Runs: characters drawn in succession on one line.
+    runs: list[list[Char]] = []
+    for char in drawn:
+        last = runs[-1][-1] if runs else None
+        if (
+            last is not None
+            and order[id(char)] == order[id(last)] + 1
+            and abs(char.cy - last.cy) <= 0.4 * char.size
+        ):
+            runs[-1].append(char)
+        else:
+            runs.append([char])
+    return {id(c) for run in runs if any(id(c) in over for c in run) for c in run}
 
 
 def _padding(lines: list[tuple[float, Line]]) -> float:
@@ -889,7 +927,13 @@ def _continues(table: Ruled, part: Ruled, body_end: float, body_start: float = 0
         ys = part.ys()
         if repeated < len(ys) - 1:
             following = [b for b in part.boxes if abs(b.top - ys[repeated]) <= _EDGE_TOLERANCE]
-            last = [b for b in table.boxes if abs(b.bottom - table.bottom) <= _EDGE_TOLERANCE]
+            # (Not counting the merged cells a narrower part leaves open beside it.)
+            beside = {id(b) for b in _open_columns(table, part)}
+            last = [
+                b
+                for b in table.boxes
+                if abs(b.bottom - table.bottom) <= _EDGE_TOLERANCE and id(b) not in beside
+            ]
             header = [b for b in part.boxes if b.top < ys[repeated] - _EDGE_TOLERANCE]
             theirs = _edges(following)
             if _within(theirs, _edges(header)) and not _within(_edges(last), theirs):
