@@ -1020,8 +1020,9 @@ def _append(table: Ruled, part: Ruled, body_end: float) -> None:
         if above is None or not (box.text or above.text):
             continue
         spans_above = _spans_rows(above, own_ys)
+        spans_here = box.bottom - box.top > row_height + _EDGE_TOLERANCE
         if box.text:
-            if not above.text and spans_above:
+            if not above.text and (spans_above or spans_here):
                 # A merged cell left blank above the break, its text in the part below: a
                 # spreadsheet prints a merged cell's text at the whole cell's middle.
                 above.text, above.tail, above.room = box.text, box.tail, box.room
@@ -1030,7 +1031,6 @@ def _append(table: Ruled, part: Ruled, body_end: float) -> None:
             continue
         # A blank box under a merged one, or itself merged down: the merged cell the page
         # break cut (a one-row blank under a one-row cell could be a blank cell, and stays).
-        spans_here = box.bottom - box.top > row_height + _EDGE_TOLERANCE
         if spans_above or spans_here:
             above.bottom = box.bottom
             boxes.remove(box)
