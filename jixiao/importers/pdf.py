@@ -555,8 +555,8 @@ def _held(cells: list[BoxEdges], chars: list[Char]) -> dict[BoxEdges, list[Char]
 
 def _overprinted(chars: list[Char], order: dict[int, int]) -> set[int]:
     """The characters (by id) of text printed over text drawn before it in the same place:
-    each run of characters drawn one after the other on one line, one of which covers most
-    of a character drawn earlier."""
+    each run of characters drawn one after the other rightwards on one line, one of which
+    covers most of a character drawn earlier."""
 
     def covers(a: Char, b: Char) -> bool:
         wide = min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 * min(a.x1 - a.x0, b.x1 - b.x0)
@@ -574,6 +574,7 @@ def _overprinted(chars: list[Char], order: dict[int, int]) -> set[int]:
         if (
             last is not None
             and order[id(char)] == order[id(last)] + 1
+            and char.x0 > last.x0  # a text goes on rightwards; a new one starts back left
             and abs(char.cy - last.cy) <= 0.4 * char.size
         ):
             runs[-1].append(char)

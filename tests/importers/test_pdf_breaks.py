@@ -316,3 +316,34 @@ def test_sheet_merged_levels_cut_by_a_page_break(
     expected = [(l1, l2) for l1, l2, count in GROUPS for _ in range(count)]
     assert [(i.level1, i.level2) for i in indicators] == expected
     assert load_document(pdf).to_dict() == load_document(sheet).to_dict()
+
+
+def _chars(text: str, x: float, top: float, size: float = 8.0) -> list:  # type: ignore[type-arg]
+    from jixiao.importers.pdf import Char
+
+    return [
+        Char(ch, x + i * size, x + (i + 1) * size, top, top + size) for i, ch in enumerate(text)
+    ]
+
+
+def test_cut_merged_text_over_a_repeated_header_goes_to_the_box_below() -> None:
+    """As a spreadsheet prints a merged level cell the page break cut: its name drawn at the
+    whole cell's middle, across the repeated header's bottom rule or over the header's own
+    text (drawn after it); the box under the header is blank but for it."""
+    from jixiao.importers.pdf import _held
+
+    header, below = (0.0, 0.0, 60.0, 20.0), (0.0, 20.0, 60.0, 60.0)
+
+    def texts(chars: list) -> tuple[str, str]:  # type: ignore[type-arg]
+        held = _held([header, below], chars)
+        return "".join(c.text for c in held[header]), "".join(c.text for c in held[below])
+
+    # Across the rule: 满意度指标 from 16 to 24, the header's bottom rule at 20.
+    assert texts(_chars("一级指标", 2, 4) + _chars("满意度指", 2, 16)) == ("一级指标", "满意度指")
+    # Over the header's text, a little lower, drawn after it.
+    assert texts(_chars("二级指标", 2, 6) + _chars("经济成本指", 2, 7.2)) == (
+        "二级指标",
+        "经济成本指",
+    )
+    # A cell's own second line, under its first, stays.
+    assert texts(_chars("一级指标", 2, 2) + _chars("名称", 2, 11)) == ("一级指标名称", "")
