@@ -6,11 +6,14 @@ puts them back together:
 * **Ruled tables** are found from the rulings (pdfplumber's table finder). Their column and
   row lines come from the cell boxes, never from counting cells, and a box spanning several
   lines is a merged cell (``Cell.origin``). Each character goes to the box holding its centre.
+  Tables printed touching (one project's table under another's) are found as one: they are
+  split where the column rulings move a few points from one band of rows to the next.
 * **Cell text**: characters make lines, lines a box's width wrapped are joined (Chinese
   without spaces), real line breaks stay. Spacing a printer puts between Chinese and Latin
   text is not a space.
 * **Tables continued on the next page** (same columns) are one table: a repeated header is
-  dropped, a merged cell cut by the page break is one cell again.
+  dropped, a merged cell cut by the page break is one cell again (wherever the printer drew
+  its text: above the break, below it, or over the repeated header).
 * **Tables without rulings** (Excel printed without borders or gridlines) are placed from
   text alignment: one column per word of the header row, each edge where the texts align in
   the gap no text crosses; rows from the key column's cells (``pdf_unruled``). Such a grid
