@@ -6,11 +6,14 @@ puts them back together:
 * **Ruled tables** are found from the rulings (pdfplumber's table finder). Their column and
   row lines come from the cell boxes, never from counting cells, and a box spanning several
   lines is a merged cell (``Cell.origin``). Each character goes to the box holding its centre.
+  Tables printed touching (one project's table under another's) are found as one: they are
+  split where the column rulings move a few points from one band of rows to the next.
 * **Cell text**: characters make lines, lines a box's width wrapped are joined (Chinese
   without spaces), real line breaks stay. Spacing a printer puts between Chinese and Latin
   text is not a space.
 * **Tables continued on the next page** (same columns) are one table: a repeated header is
-  dropped, a merged cell cut by the page break is one cell again.
+  dropped, a merged cell cut by the page break is one cell again (wherever the printer drew
+  its text: above the break, below it, or over the repeated header).
 * **Tables without rulings** (Excel printed without borders or gridlines) are placed from
   text alignment: one column per word of the header row, each edge where the texts align in
   the gap no text crosses; rows from the key column's cells (``pdf_unruled``). Such a grid
@@ -42,6 +45,8 @@ _LABEL = "PDF"
 # Cell edges closer than this (in points) are the same grid line.
 _EDGE_TOLERANCE = 2.0
 _TABLE_SETTINGS = {"snap_tolerance": 2, "join_tolerance": 2, "intersection_tolerance": 2}
+# A cell box as the table finder gives it: x0, top, x1, bottom.
+BoxEdges = tuple[float, float, float, float]
 
 
 # --- characters, lines -----------------------------------------------------------------------
@@ -333,6 +338,11 @@ class Ruled:
     # Where the last page's part ends, in document coordinates (``bottom`` is the joined
     # table's, whose later parts are moved up to follow on).
     end: float = 0.0
+    # The first band of the printed table this one was split from (``_bands``): the rows a
+    # printer repeats at the top of the next page are that band's.
+    printed: Ruled | None = None
+    # True if another band of the printed table follows this one on the page.
+    followed: bool = False
 
     def xs(self) -> list[float]:
         return _grid_lines([v for b in self.boxes for v in (b.x0, b.x1)])
@@ -377,23 +387,27 @@ def _grid(boxes: list[Box], xs: list[float], ys: list[float]) -> list[list[Cell]
 
 def _page_ruled(page: Any, number: int, offset: float, chars: list[Char]) -> list[Ruled]:
     """The ruled tables of one page, each character in the box holding its centre."""
-    tables = []
+    tables: list[tuple[BoxEdges, list[BoxEdges]]] = []
+    # For a band split from a printed table, the index of the table's first band.
+    printed: list[int | None] = []
     for table in page.find_tables(_TABLE_SETTINGS):
         cells = sorted({tuple(c) for c in table.cells}, key=lambda b: (b[1], b[0]))
         if len(cells) < 2:
             continue
-        tables.append((table.bbox, cells + _uncovered(cells)))
+        first = len(tables)
+        for band in _bands(cells):
+            printed.append(first if len(tables) > first else None)
+            bbox = (
+                min(b[0] for b in band),
+                min(b[1] for b in band),
+                max(b[2] for b in band),
+                max(b[3] for b in band),
+            )
+            tables.append((bbox, band + _uncovered(band)))
     found = []
     for (x0, top, x1, bottom), cells in tables:
         inside = [c for c in chars if x0 <= c.cx <= x1 and top <= c.cy <= bottom]
-        # Smallest box first, so a box drawn inside another (rare) takes its own text.
-        ordered = sorted(cells, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
-        held: dict[tuple[float, float, float, float], list[Char]] = {b: [] for b in cells}
-        for char in inside:
-            for b in ordered:
-                if b[0] <= char.cx <= b[2] and b[1] <= char.cy <= b[3]:
-                    held[b].append(char)
-                    break
+        held = _held(cells, inside)
         boxes = []
         box_lines = {b: _lines(held[b]) for b in cells}
         pad = _padding([(b[0], ln) for b in cells for ln in box_lines[b]])
@@ -416,7 +430,165 @@ def _page_ruled(page: Any, number: int, offset: float, chars: list[Char]) -> lis
         for char in inside:
             char.text = ""  # taken: not part of any paragraph
         found.append(ruled)
+    for i, (ruled, origin) in enumerate(zip(found, printed, strict=True)):
+        ruled.printed = found[origin] if origin is not None else None
+        ruled.followed = i + 1 < len(printed) and printed[i + 1] is not None
     return found
+
+
+def _bands(cells: list[BoxEdges]) -> list[list[BoxEdges]]:
+    """A found table's cells, split where one table ends and another, touching it, begins.
+
+    Two tables printed without a gap (or a row of one and the next) share their outer rules,
+    so the finder takes them as one. Their columns give them away: a table's rows all sit on
+    its own column lines, and another table's lines for the same columns are drawn a few
+    points off (each table sizes its columns for itself). So a row whose column lines moved
+    against the rows above (a line above not in the row, one of the row close beside it, and
+    no cell crossing between them) starts a table. It starts higher at a row above whose
+    lines are all among the new table's and not all among the old one's (with the rows
+    between, which could be either's).
+    """
+    ys = _grid_lines([v for b in cells for v in (b[1], b[3])])
+    if len(ys) < 4:
+        return [cells]
+    left, right = min(b[0] for b in cells), max(b[2] for b in cells)
+    rows: list[list[float]] = []
+    for top, bottom in itertools.pairwise(ys):
+        middle = (top + bottom) / 2
+        rows.append(
+            _grid_lines(
+                [
+                    x
+                    for b in cells
+                    if b[1] < middle < b[3]
+                    for x in (b[0], b[2])
+                    if x - left > _EDGE_TOLERANCE and right - x > _EDGE_TOLERANCE
+                ]
+            )
+        )
+    cuts: list[int] = []
+    start = 0
+    for r in range(1, len(rows)):
+        above = [x for k in range(start, r) for x in rows[k]]
+        crossed = any(
+            b[1] < ys[r] - _EDGE_TOLERANCE and b[3] > ys[r] + _EDGE_TOLERANCE for b in cells
+        )
+        # One row is too little to tell a table by: a header repeated at a page's top, or
+        # the rest of a row the page break cut, has the rulings of its own band.
+        if not crossed and _shifted(above, rows[r]):
+            cuts.append(r)
+            start = r
+    if not cuts:
+        return [cells]
+    for i, cut in enumerate(cuts):
+        start = cuts[i - 1] if i else 0
+        end = cuts[i + 1] if i + 1 < len(cuts) else len(rows)
+        below = [x for k in range(cut, end) for x in rows[k]]
+        k = cut
+        while k - 1 > start and _on(rows[k - 1], below):
+            k -= 1
+            if not _on(rows[k], [x for j in range(start, k) for x in rows[j]]):
+                cut = k
+        cuts[i] = cut
+    bounds = [ys[0], *(ys[c] for c in cuts), ys[-1]]
+    return [
+        [b for b in cells if top <= (b[1] + b[3]) / 2 < bottom]
+        for top, bottom in itertools.pairwise(bounds)
+    ]
+
+
+# Lines this close are one line drawn twice; a table's own column lines never are.
+_SAME_LINE = 0.3
+# Two tables' lines for the same column differ by less than this (about a character and a
+# half); one table's columns are farther apart.
+_NEAR_LINE = 15.0
+
+
+def _on(xs: list[float], lines: list[float]) -> bool:
+    """True if every line of ``xs`` is one of ``lines`` (drawn at the same place)."""
+    return all(any(abs(x - y) <= _SAME_LINE for y in lines) for x in xs)
+
+
+def _shifted(above: list[float], row: list[float]) -> bool:
+    """True if a column line of the rows above is not in ``row`` and ``row`` has one of its
+    own close beside it: the same column, drawn by another table."""
+    gone = [x for x in above if not any(abs(x - y) <= _SAME_LINE for y in row)]
+    new = [y for y in row if not any(abs(x - y) <= _SAME_LINE for x in above)]
+    return any(abs(x - y) < _NEAR_LINE for x in gone for y in new)
+
+
+def _held(cells: list[BoxEdges], chars: list[Char]) -> dict[BoxEdges, list[Char]]:
+    """The characters each box holds: those with their centre in it.
+
+    Text a rule cuts through was not drawn in a box: a spreadsheet prints a merged cell the
+    page break cut at the whole cell's middle, over the rule at the part's top (across the
+    header repeated there). Such a character goes to the box across the rule when that box
+    holds no text of its own and its own box does (the header's).
+    """
+    # Smallest box first, so a box drawn inside another (rare) takes its own text.
+    ordered = sorted(cells, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+
+    def box_at(x: float, y: float) -> BoxEdges | None:
+        return next((b for b in ordered if b[0] <= x <= b[2] and b[1] <= y <= b[3]), None)
+
+    held: dict[BoxEdges, list[Char]] = {b: [] for b in cells}
+    cut: list[tuple[Char, BoxEdges, BoxEdges]] = []
+    for char in chars:
+        box = box_at(char.cx, char.cy)
+        if box is None:
+            continue
+        margin = 0.25 * char.size
+        across = None
+        for rule, side in ((box[1], -1.0), (box[3], 1.0)):
+            if char.top + margin < rule < char.bottom - margin:
+                across = box_at(char.cx, rule + side * _EDGE_TOLERANCE)
+        if across is not None and across != box:
+            cut.append((char, box, across))
+        else:
+            held[box].append(char)
+    texted = {b for b, held_chars in held.items() if held_chars}
+    for char, box, across in cut:
+        held[across if box in texted and across not in texted else box].append(char)
+    # Or printed over the header's own text, in the same box: the text drawn later (the
+    # header rows are printed first) goes to the blank box under it.
+    order = {id(char): i for i, char in enumerate(chars)}
+    for box in [b for b in texted if len(held[b]) > 1]:
+        later = _overprinted(held[box], order)
+        below = box_at((box[0] + box[2]) / 2, box[3] + _EDGE_TOLERANCE)
+        if later and below is not None and below not in texted:
+            held[box] = [c for c in held[box] if id(c) not in later]
+            held[below].extend(c for c in chars if id(c) in later)
+    return held
+
+
+def _overprinted(chars: list[Char], order: dict[int, int]) -> set[int]:
+    """The characters (by id) of text printed over text drawn before it in the same place:
+    each run of characters drawn one after the other rightwards on one line, one of which
+    covers most of a character drawn earlier."""
+
+    def covers(a: Char, b: Char) -> bool:
+        wide = min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 * min(a.x1 - a.x0, b.x1 - b.x0)
+        high = min(a.bottom, b.bottom) - max(a.top, b.top) > 0.5 * min(a.size, b.size)
+        return wide and high
+
+    drawn = sorted(chars, key=lambda c: order[id(c)])
+    over = {id(b) for i, b in enumerate(drawn) if any(covers(a, b) for a in drawn[:i] if a.text)}
+    if not over:
+        return set()
+    # Runs: characters drawn in succession on one line.
+    runs: list[list[Char]] = []
+    for char in drawn:
+        last = runs[-1][-1] if runs else None
+        if (
+            last is not None
+            and order[id(char)] == order[id(last)] + 1
+            and char.x0 > last.x0  # a text goes on rightwards; a new one starts back left
+            and abs(char.cy - last.cy) <= 0.4 * char.size
+        ):
+            runs[-1].append(char)
+        else:
+            runs.append([char])
+    return {id(c) for run in runs if any(id(c) in over for c in run) for c in run}
 
 
 def _padding(lines: list[tuple[float, Line]]) -> float:
@@ -693,13 +865,22 @@ def _blocks(pages: list[Page]) -> list[Block]:
 
 def _in_column(table: Ruled, lines: list[Line]) -> bool:
     """True if short lines printed past a table's last part, on its page or the next page,
-    fit in one of its columns (where a merged cell the page break cut draws its text)."""
+    fit in its columns (where merged cells the page break cut draw their text): every
+    character within one column, none across a column rule."""
     if not lines or len(lines) > 2:
         return False
     xs = table.xs()
     columns = list(itertools.pairwise(xs))
     return all(
-        any(x0 - _EDGE_TOLERANCE <= ln.x0 and ln.x1 <= x1 + _EDGE_TOLERANCE for x0, x1 in columns)
+        all(
+            any(
+                x0 - _EDGE_TOLERANCE <= ch.x0 and ch.x1 <= x1 + _EDGE_TOLERANCE
+                for x0, x1 in columns
+            )
+            for ch in ln.chars
+        )
+        and xs[0] - _EDGE_TOLERANCE <= ln.x0
+        and ln.x1 <= xs[-1] + _EDGE_TOLERANCE
         and ln.top >= table.end - _EDGE_TOLERANCE
         for ln in lines
     )
@@ -738,8 +919,7 @@ def _continues(table: Ruled, part: Ruled, body_end: float, body_start: float = 0
     if part.page != table.last_page + 1:
         return False
     first_row = min((b.bottom - b.top for b in part.boxes if abs(b.top - part.top) < 1), default=0)
-    xs = _grid_lines([*table.xs(), *part.xs()])
-    repeated = _repeated_rows(_grid(table.boxes, xs, table.ys()), _grid(part.boxes, xs, part.ys()))
+    repeated = _repeats(table, part)
     if not repeated and table.end + first_row < body_end - _EDGE_TOLERANCE:
         # The next row would have fit: a new table that starts a page, unless the page was
         # broken on purpose and the part repeats the table's header.
@@ -756,11 +936,19 @@ def _continues(table: Ruled, part: Ruled, body_end: float, body_start: float = 0
         ys = part.ys()
         if repeated < len(ys) - 1:
             following = [b for b in part.boxes if abs(b.top - ys[repeated]) <= _EDGE_TOLERANCE]
-            last = [b for b in table.boxes if abs(b.bottom - table.bottom) <= _EDGE_TOLERANCE]
+            # (Not counting the merged cells a narrower part leaves open beside it.)
+            beside = {id(b) for b in _open_columns(table, part)}
+            last = [
+                b
+                for b in table.boxes
+                if abs(b.bottom - table.bottom) <= _EDGE_TOLERANCE and id(b) not in beside
+            ]
             header = [b for b in part.boxes if b.top < ys[repeated] - _EDGE_TOLERANCE]
             theirs = _edges(following)
             if _within(theirs, _edges(header)) and not _within(_edges(last), theirs):
                 return False
+    if repeated and repeated == len(part.ys()) - 1:
+        return True  # the header alone, dropped; the band below it goes on with the table
     mine, theirs = table.xs(), part.xs()
     if abs(table.x0 - part.x0) > _EDGE_TOLERANCE or abs(table.x1 - part.x1) > _EDGE_TOLERANCE:
         # A part narrower than the table goes on with it only where a merged cell the break
@@ -808,15 +996,16 @@ def _append(table: Ruled, part: Ruled, body_end: float) -> None:
     """Join the next page's part to a table: drop a repeated header, rejoin cut merges."""
     shift = part.top - table.bottom
     boxes = [_moved(b, shift) for b in part.boxes]
-    xs = _grid_lines([*table.xs(), *part.xs()])
     ys = _grid_lines([v for b in boxes for v in (b.top, b.bottom)])
     own_ys = table.ys()
-    mine = _grid(table.boxes, xs, own_ys)
-    theirs = _grid(boxes, xs, ys)
-    repeated = _repeated_rows(mine, theirs)
+    repeated = _repeats(table, part)
     if repeated:
         cut = ys[repeated]
         boxes = [b for b in boxes if b.top >= cut - _EDGE_TOLERANCE]
+        if not boxes:
+            # The header alone, repeated above another band of the page: the table goes on
+            # there (the printed table's next band was split off, see ``_bands``).
+            return
         lift = cut - table.bottom
         boxes = [_moved(b, lift) for b in boxes]
     last_row = [b for b in table.boxes if abs(b.bottom - table.bottom) <= _EDGE_TOLERANCE]
@@ -827,7 +1016,7 @@ def _append(table: Ruled, part: Ruled, body_end: float) -> None:
     size = max((b.tail.size for b in last_row if b.tail), default=10.0)
     at_bottom = table.end >= body_end - 1.5 * size - 4
     single = [not _spans_rows(above, own_ys) if above else False for _, above in pairs]
-    if _split_row(pairs, row_height, at_bottom, single):
+    if _split_row(pairs, at_bottom, single):
         # One row the page break cut in two: each cell's text goes on in the part below.
         for box, above in pairs:
             assert above is not None
@@ -837,12 +1026,20 @@ def _append(table: Ruled, part: Ruled, body_end: float) -> None:
             boxes.remove(box)
         pairs = []
     for box, above in pairs:
-        if above is None or box.text or not above.text:
+        if above is None or not (box.text or above.text):
+            continue
+        spans_above = _spans_rows(above, own_ys)
+        spans_here = box.bottom - box.top > row_height + _EDGE_TOLERANCE
+        if box.text:
+            if not above.text and (spans_above or spans_here):
+                # A merged cell left blank above the break, its text in the part below: a
+                # spreadsheet prints a merged cell's text at the whole cell's middle.
+                above.text, above.tail, above.room = box.text, box.tail, box.room
+                above.bottom = box.bottom
+                boxes.remove(box)
             continue
         # A blank box under a merged one, or itself merged down: the merged cell the page
         # break cut (a one-row blank under a one-row cell could be a blank cell, and stays).
-        spans_above = _spans_rows(above, own_ys)
-        spans_here = box.bottom - box.top > row_height + _EDGE_TOLERANCE
         if spans_above or spans_here:
             above.bottom = box.bottom
             boxes.remove(box)
@@ -903,15 +1100,29 @@ def _is_password_error(exc: BaseException) -> bool:
     return False
 
 
-def _repeated_rows(mine: list[list[Cell]], theirs: list[list[Cell]]) -> int:
+def _repeats(table: Ruled, part: Ruled) -> int:
+    """How many of the part's first rows repeat rows of the table, or of the printed table
+    the table was split from (whose header the printer repeats)."""
+    for source in (table, table.printed):
+        if source is None:
+            continue
+        xs = _grid_lines([*source.xs(), *part.xs()])
+        mine, theirs = _grid(source.boxes, xs, source.ys()), _grid(part.boxes, xs, part.ys())
+        if repeated := _repeated_rows(mine, theirs, whole=part.followed):
+            return repeated
+    return 0
+
+
+def _repeated_rows(mine: list[list[Cell]], theirs: list[list[Cell]], whole: bool = False) -> int:
     """How many of the part's first rows repeat rows of the table (a header printed again).
 
     Word repeats a table's first rows; an HTML or report printer repeats the grid's header,
     which may sit under a header block. Rows with fewer than three texts (a lone level name)
-    are too plain to tell a repeat from data.
+    are too plain to tell a repeat from data. The part is all repeated rows only where
+    another band of its printed table follows it (``whole``).
     """
     texts = [[c.text for c in row] for row in mine]
-    for k in range(min(len(texts), len(theirs) - 1), 0, -1):
+    for k in range(min(len(texts), len(theirs) - (0 if whole else 1)), 0, -1):
         head = [[c.text for c in row] for row in theirs[:k]]
         if sum(1 for t in head[0] if t) < 3 and k < len(texts) and head != texts[:k]:
             continue
@@ -937,9 +1148,7 @@ def _spans_rows(box: Box, ys: list[float]) -> bool:
     return any(box.top + 1 < y < box.bottom - 1 for y in ys)
 
 
-def _split_row(
-    pairs: list[tuple[Box, Box | None]], row_height: float, at_bottom: bool, single: list[bool]
-) -> bool:
+def _split_row(pairs: list[tuple[Box, Box | None]], at_bottom: bool, single: list[bool]) -> bool:
     """True if the part's first row is the rest of the table's last row (a row the page cut).
 
     Word and LibreOffice let a row break across pages: the part above the break fills the page
@@ -965,16 +1174,20 @@ def _split_row(
     texted = [(box, above) for box, above in pairs if box.text]
     if not texted:
         return False
-    return all(_cut(box, above, row_height) for box, above in texted if above is not None)
+    return all(_cut(box, above) for box, above in texted if above is not None)
 
 
-def _cut(box: Box, above: Box, row_height: float) -> bool:
-    """True if ``box`` holds the rest of ``above``'s text, cut by a page break."""
+def _cut(box: Box, above: Box) -> bool:
+    """True if ``box`` holds the rest of ``above``'s text, cut by a page break.
+
+    The box may be merged down over more rows: a merged level cell whose first row the
+    break cut prints the rest of its name at its top (``效益指`` / ``标``).
+    """
     tail, head = above.tail, box.head
     if tail is None or head is None or not head.chars or not above.text:
         return False
-    if box.bottom - box.top > row_height + _EDGE_TOLERANCE or above.room > tail.size:
-        return False  # merged down past the row / the text above ends before the box does
+    if above.room > tail.size:
+        return False  # the text above ends before the box does
     if _ITEM_START.match(head.text.strip()):
         return False
     right = above.x1 - above.pad

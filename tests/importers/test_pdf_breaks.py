@@ -90,6 +90,86 @@ def _word(
     return path
 
 
+def _projects_word(path: Path, projects: list[tuple[str, int, list[float]]]) -> Path:
+    """Each project one table (header block above the grid), the tables touching: no paragraph
+    between them, each with its own column widths, as a unit pastes one table per project."""
+    from docx import Document
+    from docx.shared import Cm, Pt
+
+    document = Document()
+    document.styles["Normal"].font.size = Pt(9)
+    document.add_paragraph("2021年度项目支出绩效目标表")
+    for number, (name, count, widths_cm) in enumerate(projects):
+        rows = [
+            [f"{texts[0]}", *texts[1:3], f"{texts[3][:12]}", *texts[4:]]
+            for texts in _rows(count, long=False)
+        ]
+        for i, row in enumerate(rows):
+            row[2] = f"{NAMES[i % len(NAMES)]}{number}{i}"
+        table = document.add_table(rows=len(rows) + 3, cols=len(HEADER))
+        table.style = "Table Grid"
+        table.autofit = False
+        for column, width in zip(table.columns, widths_cm, strict=True):
+            column.width = Cm(width)
+        total = 100 * (number + 1)
+        # The header block splits the table's columns otherwise than the grid below it.
+        block = [
+            ["项目名称", name, name, name, name, name],
+            ["资金总额", str(total), str(total), "其中：财政拨款", str(total - 20), ""],
+        ]
+        for r, texts in enumerate([*block, HEADER, *rows]):
+            for c, text in enumerate(texts):
+                cell = table.rows[r].cells[c]
+                cell.width = Cm(widths_cm[c])
+                cell.text = text
+        table.cell(0, 1).merge(table.cell(0, 5)).text = name
+        table.cell(1, 1).merge(table.cell(1, 2)).text = str(total)
+        table.cell(1, 4).merge(table.cell(1, 5)).text = str(total - 20)
+    document.add_paragraph("")
+    document.save(str(path))
+    return path
+
+
+GROUPS = [
+    ("产出指标", "数量指标", 6),
+    ("效益指标", "社会效益指标", 6),
+    ("满意度指标", "服务对象满意度指标", 4),
+]
+
+
+def _sheet(path: Path, break_after: int) -> Path:
+    """An Excel sheet with level cells merged over their rows, its header row printed on
+    every page and a page break set after row ``break_after``."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Side
+    from openpyxl.worksheet.pagebreak import Break
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER[:3] + HEADER[4:])
+    for level1, level2, count in GROUPS:
+        for i in range(count):
+            sheet.append([level1, level2, f"{level2[:2]}考核{i}", f"≥{90 + i}%", "计划标准"])
+    thin = Side(style="thin")
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+    start = 2
+    for _, _, count in GROUPS:
+        for column in (1, 2):
+            sheet.merge_cells(
+                start_row=start, start_column=column, end_row=start + count - 1, end_column=column
+            )
+        start += count
+    for letter, width in zip("ABCDE", (10, 14, 12, 8, 12), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.print_title_rows = "1:1"
+    sheet.row_breaks.append(Break(id=break_after))
+    workbook.save(path)
+    return path
+
+
 NARROW = [1.6, 1.6, 2.0, 5.2, 1.5, 2.2]
 WIDE_DESCRIPTION = [1.8, 1.8, 2.4, 6.0, 1.8, 2.2]
 
@@ -109,6 +189,21 @@ def _cases(directory: Path) -> dict[str, Path]:
         ),
         "cant_split_once": _word(
             directory / "cant_split_once.docx", long, WIDE_DESCRIPTION, cant_split=True
+        ),
+        # The second group's merged cells cut after its second row, and between groups.
+        "sheet_cut_merge": _sheet(directory / "sheet_cut_merge.xlsx", 9),
+        "sheet_cut_groups": _sheet(directory / "sheet_cut_groups.xlsx", 10),
+        "one_project": _projects_word(
+            directory / "one_project.docx",
+            [("舆情监测服务经费", 12, [2.0, 2.2, 3.0, 5.0, 1.8, 2.5])],
+        ),
+        "touching": _projects_word(
+            directory / "touching.docx",
+            [
+                ("舆情监测服务经费", 12, [2.0, 2.2, 3.0, 5.0, 1.8, 2.5]),
+                ("网络宣传管理经费", 40, [2.2, 2.0, 3.2, 4.8, 2.0, 2.3]),
+                ("新闻宣传及媒体融合经费", 8, [1.9, 2.3, 2.9, 5.1, 1.7, 2.6]),
+            ],
         ),
     }
 
@@ -167,3 +262,88 @@ def test_long_rows_run_over_pages(printed: dict[str, tuple[Path, Path]], name: s
     indicators = load_document(pdf).projects[0].indicators
     assert [i.level3 for i in indicators] == [f"{NAMES[i % len(NAMES)]}{i}" for i in range(30)]
     assert all((i.description or "").endswith(f"第{n}项。") for n, i in enumerate(indicators))
+
+
+def test_touching_tables_are_read_apart(printed: dict[str, tuple[Path, Path]]) -> None:
+    """Three projects' tables printed without a gap, each with its own column widths, the
+    second running over a page: one table each, as in the Word file, every row in place."""
+    pdf, word = printed["touching"]
+    assert _pages(pdf) >= 2
+    tables = read_source(pdf).tables
+    assert [t.rows[0][1].text for t in tables] == [
+        "舆情监测服务经费",
+        "网络宣传管理经费",
+        "新闻宣传及媒体融合经费",
+    ]
+    assert [len(t.rows) for t in tables] == [15, 43, 11]
+    assert _texts(pdf) == _texts(word)
+    projects = load_document(pdf).projects
+    assert [len(p.indicators) for p in projects] == [12, 40, 8]
+    assert projects[1].indicators[-1].level3 == f"{NAMES[39 % len(NAMES)]}139"
+    assert load_document(pdf).to_dict() == load_document(word).to_dict()
+
+
+def test_header_block_split_otherwise_stays_in_its_table(
+    printed: dict[str, tuple[Path, Path]],
+) -> None:
+    """A budget block whose cells split the columns otherwise than the grid is one table
+    with it, as in the Word file."""
+    pdf, word = printed["one_project"]
+    (table,) = read_source(pdf).tables
+    assert [c.text for c in table.rows[1]] == [
+        "资金总额",
+        "100",
+        "100",
+        "其中：财政拨款",
+        "80",
+        "80",
+    ]
+    assert _texts(pdf) == _texts(word)
+    assert load_document(pdf).to_dict() == load_document(word).to_dict()
+
+
+@pytest.mark.parametrize("name", ["sheet_cut_merge", "sheet_cut_groups"])
+def test_sheet_merged_levels_cut_by_a_page_break(
+    printed: dict[str, tuple[Path, Path]], name: str
+) -> None:
+    """Excel prints a merged cell the page break cut at the whole cell's middle (under the
+    part above, or in the part below) and repeats the header: one table, every row's levels."""
+    pdf, sheet = printed[name]
+    assert _pages(pdf) == 2
+    (table,) = read_source(pdf).tables
+    assert len(table.rows) == 17
+    indicators = load_document(pdf).projects[0].indicators
+    expected = [(l1, l2) for l1, l2, count in GROUPS for _ in range(count)]
+    assert [(i.level1, i.level2) for i in indicators] == expected
+    assert load_document(pdf).to_dict() == load_document(sheet).to_dict()
+
+
+def _chars(text: str, x: float, top: float, size: float = 8.0) -> list:  # type: ignore[type-arg]
+    from jixiao.importers.pdf import Char
+
+    return [
+        Char(ch, x + i * size, x + (i + 1) * size, top, top + size) for i, ch in enumerate(text)
+    ]
+
+
+def test_cut_merged_text_over_a_repeated_header_goes_to_the_box_below() -> None:
+    """As a spreadsheet prints a merged level cell the page break cut: its name drawn at the
+    whole cell's middle, across the repeated header's bottom rule or over the header's own
+    text (drawn after it); the box under the header is blank but for it."""
+    from jixiao.importers.pdf import _held
+
+    header, below = (0.0, 0.0, 60.0, 20.0), (0.0, 20.0, 60.0, 60.0)
+
+    def texts(chars: list) -> tuple[str, str]:  # type: ignore[type-arg]
+        held = _held([header, below], chars)
+        return "".join(c.text for c in held[header]), "".join(c.text for c in held[below])
+
+    # Across the rule: 满意度指标 from 16 to 24, the header's bottom rule at 20.
+    assert texts(_chars("一级指标", 2, 4) + _chars("满意度指", 2, 16)) == ("一级指标", "满意度指")
+    # Over the header's text, a little lower, drawn after it.
+    assert texts(_chars("二级指标", 2, 6) + _chars("经济成本指", 2, 7.2)) == (
+        "二级指标",
+        "经济成本指",
+    )
+    # A cell's own second line, under its first, stays.
+    assert texts(_chars("一级指标", 2, 2) + _chars("名称", 2, 11)) == ("一级指标名称", "")
