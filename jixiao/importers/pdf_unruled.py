@@ -155,8 +155,12 @@ def _regions(lines: list[Line], pieces: list[list[Line]]) -> list[tuple[int, int
             continue
         multi = [j for j in range(start, i) if len(pieces[j]) >= 2]
         if len(multi) >= 2:
-            # Prose before the first multi-piece line is not the table.
-            regions.append((multi[0], multi[-1] + 1, i))
+            # Prose before the first multi-piece line is not the table; a line overlapping
+            # it in height is (a header cell printed higher than the others).
+            first = multi[0]
+            while first > start and lines[first - 1].bottom > lines[first].top:
+                first -= 1
+            regions.append((first, multi[-1] + 1, i))
         start = i
     return regions
 
@@ -185,55 +189,134 @@ def _table_by_header(
     lines: list[Line], header: int, page: int
 ) -> tuple[list[Ruled], list[int], Columns]:
     """The header block (if any) and the grid of a region; the lines they use; the columns."""
-    words = _words(lines[header])
-    grid_lines = lines[header:]
-    split = _split_header(words, lines[header + 1]) if header + 1 < len(lines) else None
-    head = 2 if split is not None else 1
-    words = split or words
-    xs = _edges(words, grid_lines)
-    key = _key_column(words)
-    if split is None:
-        rows, rest, mode = _rows(grid_lines, xs, key)
-    else:  # the header's two lines are two rows, as the interpreter reads them
-        rows, rest, mode = _rows(grid_lines[2:], xs, key)
-        rows[0:0] = [
-            _Row({c: [part] for c, part in _cut(line, xs).items()}, [line])
-            for line in grid_lines[:2]
-        ]
+    first, last = _band(lines, header)
+    heads, header_rows = _heads(lines[first:last], header - first)
+    grid_lines = lines[last:]
+    chars = [c for h in heads for ln in h.lines for c in ln.chars]
+    xs = _edges(heads, chars + [c for ln in grid_lines for c in ln.chars])
+    key = _key_column(heads)
+    rows, rest, mode = _rows(grid_lines, xs, key)
+    head = len(header_rows)
+    rows[0:0] = [
+        _Row({c: cell for c, cell in enumerate(row) if cell}, [ln for cell in row for ln in cell])
+        for row in header_rows
+    ]
+    # A header cell's lines sit beside the other cells' (at different heights): no merges.
+    for row in rows[:head]:
+        for cell in row.cells.values():
+            cell.sort(key=lambda ln: ln.top)
+        if not row.lines:
+            row.lines = list(lines[first:last])
     left = {id(ln) for ln in rest}
-    taken = [header + i for i, ln in enumerate(grid_lines) if id(ln) not in left]
-    roles = [vocab.column_role(w.text) for w in words]
+    taken = [
+        *range(first, last),
+        *(last + i for i, ln in enumerate(grid_lines) if id(ln) not in left),
+    ]
+    roles = [vocab.column_role(h.text) for h in heads]
     _merged_down(rows[head:], roles, mode)
     made: list[Ruled] = []
-    if header > 0:
-        block = _header_block(lines[:header], xs, page, mode)
+    if first > 0:
+        block = _header_block(lines[:first], xs, page, mode)
         if block is not None:
             made.append(block)
-            taken.extend(range(header))
+            taken.extend(range(first))
     made.append(_ruled(rows, xs, page))
     return made, taken, Columns(xs, roles, key, mode)
 
 
-def _split_header(words: list[Line], below: Line) -> list[Line] | None:
-    """A header's words with one split by the line below (指标值 over 符号 | 数值 | 单位).
+@dataclass
+class _Head:
+    """One column's header: its words, top to bottom (a wrapped header cell has several)."""
 
-    The line below splits a header word when two or more of its words name parts of a target
-    (subheader_role) and all of them lie between that word's neighbours.
+    lines: list[Line]
+
+    @property
+    def x0(self) -> float:
+        return min(ln.x0 for ln in self.lines)
+
+    @property
+    def x1(self) -> float:
+        return max(ln.x1 for ln in self.lines)
+
+    @property
+    def text(self) -> str:
+        return "".join(ln.text.strip() for ln in sorted(self.lines, key=lambda ln: ln.top))
+
+
+def _band(lines: list[Line], header: int) -> tuple[int, int]:
+    """The header's printed lines: the header line and the lines of the same header row.
+
+    An office centres each header cell in its row: a cell of two lines (a wrapped word, 指标值
+    over 符号 | 数值 | 单位) prints its lines above and below the one-line cells' line, so the
+    lines overlap in height. A line touching the band that only names columns is a header
+    line too (a second header row printed apart).
     """
-    subs = _words(below)
-    if sum(1 for w in subs if vocab.subheader_role(w.text)) < 2:
-        return None
-    for i, _word in enumerate(words):
-        lo = words[i - 1].x1 if i else float("-inf")
-        hi = words[i + 1].x0 if i + 1 < len(words) else float("inf")
-        if all(lo < w.x0 and w.x1 < hi for w in subs) and len(subs) >= 2:
-            return [*words[:i], *subs, *words[i + 1 :]]
-    return None
+
+    def joins(above: Line, below: Line, named: Line) -> bool:
+        if below.top < above.bottom:  # overlapping: printed in the same row
+            return True
+        if below.top - above.bottom > 0.6 * min(above.size, below.size):
+            return False
+        words = _words(named)
+        return all(vocab.column_role(w.text) or vocab.subheader_role(w.text) for w in words)
+
+    first, last = header, header + 1
+    while first > 0 and joins(lines[first - 1], lines[first], lines[first - 1]):
+        first -= 1
+    while last < len(lines) and joins(lines[last - 1], lines[last], lines[last]):
+        last += 1
+    return first, last
 
 
-def _edges(words: list[Line], lines: list[Line]) -> list[float]:
+def _heads(band: list[Line], header: int) -> tuple[list[_Head], list[list[list[Line]]]]:
+    """A header band's columns, left to right, and the header rows as the interpreter reads
+    them (per row, per column, the words printed there).
+
+    A band line below the header line with two or more words naming parts of a target (符号 |
+    数值 | 单位) splits the header: each of its words is a column, and the words above them (指标值,
+    指标值及单位) are the spanning title, given as a first header row over the split columns.
+    The other words go into columns by their overlap in x: words over one another are one
+    header cell's wrapped lines.
+    """
+    lines_words = [_words(ln) for ln in band]
+    sub = next(
+        (
+            j
+            for j in range(header + 1, len(band))
+            if len(lines_words[j]) >= 2
+            and sum(1 for w in lines_words[j] if vocab.subheader_role(w.text)) >= 2
+        ),
+        None,
+    )
+    subs = lines_words[sub] if sub is not None else []
+    others = [w for j, ws in enumerate(lines_words) if j != sub for w in ws]
+    spanning: list[Line] = []
+    if subs:
+        lo, hi = subs[0].x0, subs[-1].x1
+        spanning = [w for w in others if w.x0 < hi and lo < w.x1]
+        others = [w for w in others if not (w.x0 < hi and lo < w.x1)]
+    clusters: list[_Head] = []
+    for word in sorted(others, key=lambda w: w.x0):
+        if clusters and word.x0 < clusters[-1].x1:
+            clusters[-1].lines.append(word)
+        else:
+            clusters.append(_Head([word]))
+    heads = sorted([*clusters, *(_Head([w]) for w in subs)], key=lambda h: h.x0)
+    mine = {id(h) for h in clusters}
+    top: list[list[Line]] = [list(h.lines) if id(h) in mine else [] for h in heads]
+    if not subs:
+        return heads, [top]
+    split = [i for i, h in enumerate(heads) if id(h) not in mine]
+    for word in spanning:
+        # The spanning title goes to the split column under its middle.
+        c = min(split, key=lambda i: abs((heads[i].x0 + heads[i].x1) / 2 - (word.x0 + word.x1) / 2))
+        top[c].append(word)
+    below: list[list[Line]] = [list(h.lines) if i in split else [] for i, h in enumerate(heads)]
+    return heads, [top, below]
+
+
+def _edges(words: list[_Head], chars: list[Char]) -> list[float]:
     """Column edges: one column per header word, edges where the grid's texts align."""
-    chars = [c for line in lines for c in line.chars]
     left = min(c.x0 for c in chars) - 1
     right = max(c.x1 for c in chars) + 1
     xs = [min(left, words[0].x0 - 1)]
@@ -271,7 +354,7 @@ def _edges(words: list[Line], lines: list[Line]) -> list[float]:
     return xs
 
 
-def _key_column(words: list[Line]) -> int | None:
+def _key_column(words: list[_Head]) -> int | None:
     """The column every indicator row fills (三级指标, else the target)."""
     roles = [vocab.column_role(w.text) for w in words]
     for role in (vocab.LEVEL3, vocab.TARGET):
@@ -344,7 +427,9 @@ def _rows(
         cut = _cut(line, xs)
         # A part continues its column's cell when that cell's text ran to the column's edge
         # on the line just above. On a line with a key cell (a row may start there), one part
-        # that does not (a new cell right under a cell) makes the whole line new cells.
+        # that does not (a new cell right under a cell) makes the whole line new cells. Cells
+        # centred in their rows interleave their lines: a cell's next line may come after
+        # another column's line, when close enough to be its next line.
         joins: dict[int, _Block] = {}
         for c, part in cut.items():
             last, block = open_blocks.get(c, (-1, None))
@@ -355,7 +440,7 @@ def _rows(
             if adjacent and _fills(tail, xs[c], xs[c + 1], part.text.strip()):
                 joins[c] = block
                 continue
-            if key in cut:
+            if last == n - 1 and key in cut:
                 joins = {}
                 break
         for c, part in cut.items():
