@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -192,11 +193,19 @@ def _table_by_header(
     first, last = _band(lines, header)
     heads, header_rows = _heads(lines[first:last], header - first)
     grid_lines = lines[last:]
+    side = _side(heads, grid_lines)
+    if side is not None:
+        heads.insert(0, side)
+        header_rows = [[[], *row] for row in header_rows]
     chars = [c for h in heads for ln in h.lines for c in ln.chars]
     xs = _edges(heads, chars + [c for ln in grid_lines for c in ln.chars])
     key = _key_column(heads)
     rows, rest, mode = _rows(grid_lines, xs, key)
     head = len(header_rows)
+    if side is not None:  # the side heading is the header row's (as merged from there)
+        for row in rows:
+            header_rows[0][0].extend(row.cells.pop(0, []))
+        rows = [row for row in rows if row.cells]
     rows[0:0] = [
         _Row({c: cell for c, cell in enumerate(row) if cell}, [ln for cell in row for ln in cell])
         for row in header_rows
@@ -241,6 +250,25 @@ class _Head:
     @property
     def text(self) -> str:
         return "".join(ln.text.strip() for ln in sorted(self.lines, key=lambda ln: ln.top))
+
+
+def _side(heads: list[_Head], lines: list[Line]) -> _Head | None:
+    """A heading merged down the grid's side (绩效指标 left of 一级指标): texts printed wholly left
+    of the first column's header, apart from every text reaching it, and no level names."""
+    from jixiao.importers.pdf import Line as LineType
+
+    edge = heads[0].x0
+    chars = [c for ln in lines for c in ln.chars]
+    left = [c for c in chars if c.x1 < edge]
+    if not left:
+        return None
+    reach = max(c.x1 for c in left)
+    if any(c.x0 < reach + 0.5 * c.size for c in chars if c.x1 >= edge):
+        return None
+    parts = [LineType(p) for ln in lines if (p := [c for c in ln.chars if c.x1 < edge])]
+    if any(_families(p.text) for p in parts):
+        return None
+    return _Head(parts)
 
 
 def _band(lines: list[Line], header: int) -> tuple[int, int]:
@@ -433,14 +461,14 @@ def _rows(
         joins: dict[int, _Block] = {}
         for c, part in cut.items():
             last, block = open_blocks.get(c, (-1, None))
-            if block is None or last != n - 1:
+            if block is None or last < n - 2:
                 continue
             tail = block.lines[-1]
             adjacent = part.top - tail.bottom < part.size
             if adjacent and _fills(tail, xs[c], xs[c + 1], part.text.strip()):
                 joins[c] = block
                 continue
-            if last == n - 1 and key in cut:
+            if (last == n - 1 or adjacent) and key in cut:
                 joins = {}
                 break
         for c, part in cut.items():
@@ -563,22 +591,55 @@ def _merged_down(rows: list[_Row], roles: list[str | None], mode: str | None) ->
     """
     if not rows:
         return
-    ys = [rows[0].top]
+    # Row edges: halfway between two rows' texts; the first and last rows have as much room.
+    gaps = sorted(below.top - above.bottom for above, below in itertools.pairwise(rows))
+    pad = max(gaps[len(gaps) // 2] / 2, 0.0) if gaps else 0.0
+    ys = [rows[0].top - pad]
     for above, below in itertools.pairwise(rows):
         ys.append((above.bottom + below.top) / 2)
-    ys.append(rows[-1].bottom)
+    ys.append(rows[-1].bottom + pad)
     if mode is None:
         mode = _guess_mode(rows, roles, ys)
     # Merged cells group rows: only the columns before the indicator's own (三级指标) do.
     key = next((roles.index(r) for r in (vocab.LEVEL3, vocab.TARGET) if r in roles), len(roles))
     for c in range(key):
-        for i, first, _ in _spans(rows, c, mode, ys):
+        fits = _kinds_fit(rows, c, roles.index(vocab.LEVEL2)) if roles[c] == vocab.LEVEL1 else None
+        if vocab.LEVEL2 not in roles:
+            fits = None
+        for i, first, _ in _spans(rows, c, mode, ys, fits):
             if first < i:
                 rows[first].cells[c] = rows[i].cells.pop(c)
 
 
-def _spans(rows: list[_Row], c: int, mode: str, ys: list[float]) -> list[tuple[int, int, int]]:
-    """(row of the text, first row, last row) of each text of column c read in ``mode``."""
+def _kinds_fit(rows: list[_Row], level1: int, level2: int) -> Callable[[int, int, int], bool]:
+    """Whether a level-1 name read as spanning rows first..last has under it no level-2 name
+    of another kind (产出指标 over 满意度指标 is not a merge)."""
+
+    def fits(i: int, first: int, last: int) -> bool:
+        mine = _families(_text(rows[i].cells[level1]))
+        if not mine:
+            return True
+        for r in range(first, last + 1):
+            if level2 in rows[r].cells:
+                kind = _families(_text(rows[r].cells[level2]))
+                if kind and not kind & mine:
+                    return False
+        return True
+
+    return fits
+
+
+def _spans(
+    rows: list[_Row],
+    c: int,
+    mode: str,
+    ys: list[float],
+    fits: Callable[[int, int, int], bool] | None = None,
+) -> list[tuple[int, int, int]]:
+    """(row of the text, first row, last row) of each text of column c read in ``mode``.
+
+    A centred text spans the rows it is centred over (to within a third of its size); ``fits``
+    may refuse a span (level names of another kind under it)."""
     filled = [i for i, row in enumerate(rows) if c in row.cells]
     out: list[tuple[int, int, int]] = []
     start = 0  # the first row no text above spans
@@ -596,8 +657,12 @@ def _spans(rows: list[_Row], c: int, mode: str, ys: list[float]) -> list[tuple[i
             continue
         middle = (cell[0].top + cell[-1].bottom) / 2
         first = min(start, i)
-        ends = [(abs((ys[first] + ys[e + 1]) / 2 - middle), e) for e in range(i, last + 1)]
-        miss, end = min(ends)
+        ends = [
+            (abs((ys[first] + ys[e + 1]) / 2 - middle), e)
+            for e in range(i, last + 1)
+            if fits is None or fits(i, first, e)
+        ]
+        miss, end = min(ends, default=(float("inf"), i))
         if miss > cell[0].size:
             first, end = i, i  # not centred over the blank rows around it: it stays
         out.append((i, first, end))
