@@ -489,7 +489,7 @@ def _rows(
     others = [b for b in blocks if b.column != key]
     end = keys[-1].bottom + 0.5 * keys[-1].lines[-1].size
     below = [b for b in others if b.top > end]
-    others = [b for b in others if b.top <= end]
+    others = _centred_cells([b for b in others if b.top <= end], keys)
     mode = _mode(keys, others)
     if mode in ("top", "bottom"):
         others = [part for block in others for part in _split_at_rows(block, keys, mode)]
@@ -509,10 +509,52 @@ def _rows(
     return rows, rest, mode
 
 
+def _centred_cells(blocks: list[_Block], keys: list[_Block]) -> list[_Block]:
+    """Blocks of a column joined where their lines are one cell centred in its rows.
+
+    A cell broken over two lines (经济成本 / 指标) centred in its row prints its lines above
+    and below the row's one-line cells: neither line lines up with a row, the two together
+    are centred on one (or on the middle of the rows a merged cell spans). Lines that close
+    (less than half a line apart) are one cell's lines."""
+    middles = [(k.top + k.bottom) / 2 for k in keys]
+    spans = [
+        (keys[i].top + keys[j].bottom) / 2
+        for i in range(len(keys))
+        for j in range(i, min(i + 30, len(keys)))
+    ]
+
+    def on(middle: float, targets: list[float], size: float) -> bool:
+        return any(abs(middle - t) <= 0.25 * size for t in targets)
+
+    out: list[_Block] = []
+    last: dict[int, _Block] = {}
+    for block in sorted(blocks, key=lambda b: b.top):
+        above = last.get(block.column)
+        if above is not None:
+            size = block.lines[0].size
+            joined = (above.top + block.bottom) / 2
+            if (
+                block.top - above.bottom < 0.6 * size
+                and not on((above.top + above.bottom) / 2, middles, size)
+                and not on((block.top + block.bottom) / 2, middles, size)
+                and on(joined, spans, size)
+            ):
+                above.lines.extend(block.lines)
+                continue
+        out.append(block)
+        last[block.column] = block
+    return out
+
+
 def _row_of(block: _Block, keys: list[_Block], mode: str | None) -> int:
     """The row a cell's block belongs to: the last row begun above it (top-aligned), the first
     row ending below it (bottom-aligned), else the row whose middle is nearest."""
     size = block.lines[0].size
+    if mode is None and len(block.lines) > 1:  # centred on a row (see _centred_cells)
+        middle = block.anchor("middle")
+        near = min(range(len(keys)), key=lambda i: abs(keys[i].anchor("middle") - middle))
+        if abs(keys[near].anchor("middle") - middle) <= 0.25 * size:
+            return near
     if mode in (None, "top"):
         above = [i for i, k in enumerate(keys) if k.top <= block.top + 0.5 * size]
         if above:
