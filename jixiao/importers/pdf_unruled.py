@@ -94,14 +94,21 @@ def tables(
     carry: Columns | None = None
     for n, (start, last, end) in enumerate(_regions(lines, pieces)):
         header = _header_line(lines[start:end])
-        if header is None and n == 0 and previous is not None:
-            region = lines[start:end]
-            if all(previous.xs[0] - 2 <= ln.x0 and ln.x1 <= previous.xs[-1] + 2 for ln in region):
+        if n == 0 and previous is not None:
+            # The page goes on with the grid the page before ended with, up to another
+            # project's header block or grid header.
+            stop = end if header is None else start + _band(lines[start:end], header)[0]
+            stop = next((i for i in range(start, stop) if _starts_block(pieces[i])), stop)
+            region = lines[start:stop]
+            if region and all(_fits(ln, previous.xs) for ln in region):
                 table, taken = _continued(region, previous, page)
                 found.append(table)
                 used.update(start + i for i in taken)
                 carry = previous
-                continue
+                if header is None:
+                    continue
+                start = stop
+                header = _header_line(lines[start:end])
         if header is None:
             plain = _table_by_gutters(lines[start:last], pieces[start:last], page)
             if plain is not None:
@@ -120,6 +127,14 @@ def tables(
             header = _header_line(lines[start:end]) if start < end else None
     rest = [c for i, line in enumerate(lines) if i not in used for c in line.chars]
     return found, rest, carry
+
+
+def _fits(line: Line, xs: list[float]) -> bool:
+    """True if a line lies within a grid's columns; the last column's text may run further
+    (nothing to its right says where the column ends)."""
+    if line.x0 < xs[0] - 2:
+        return False
+    return line.x1 <= xs[-1] + 2 or _words(line)[-1].x0 >= xs[-2] - 2
 
 
 _BLOCK_STARTS = {vocab.LABEL_CODE, vocab.LABEL_NAME, vocab.LABEL_UNIT, vocab.LABEL_TOTAL}
@@ -633,24 +648,49 @@ def _merged_down(rows: list[_Row], roles: list[str | None], mode: str | None) ->
     """
     if not rows:
         return
-    # Row edges: halfway between two rows' texts; the first and last rows have as much room.
-    gaps = sorted(below.top - above.bottom for above, below in itertools.pairwise(rows))
-    pad = max(gaps[len(gaps) // 2] / 2, 0.0) if gaps else 0.0
-    ys = [rows[0].top - pad]
-    for above, below in itertools.pairwise(rows):
-        ys.append((above.bottom + below.top) / 2)
-    ys.append(rows[-1].bottom + pad)
-    if mode is None:
-        mode = _guess_mode(rows, roles, ys)
     # Merged cells group rows: only the columns before the indicator's own (三级指标) do.
     key = next((roles.index(r) for r in (vocab.LEVEL3, vocab.TARGET) if r in roles), len(roles))
+    # Row edges: halfway between two rows' texts (those of the columns that merge no rows);
+    # the first and last rows have as much room.
+    spans = [_extent(row, key) for row in rows]
+    gaps = sorted(below[0] - above[1] for above, below in itertools.pairwise(spans))
+    pad = max(gaps[len(gaps) // 2] / 2, 0.0) if gaps else 0.0
+    ys = [spans[0][0] - pad]
+    for above, below in itertools.pairwise(spans):
+        ys.append((above[1] + below[0]) / 2)
+    ys.append(spans[-1][1] + pad)
+    if mode is None:
+        mode = _guess_mode(rows, roles, ys)
     for c in range(key):
         fits = _kinds_fit(rows, c, roles.index(vocab.LEVEL2)) if roles[c] == vocab.LEVEL1 else None
         if vocab.LEVEL2 not in roles:
             fits = None
+        if mode == "middle" and _own_rows(rows, c, ys):
+            continue
         for i, first, _ in _spans(rows, c, mode, ys, fits):
             if first < i:
                 rows[first].cells[c] = rows[i].cells.pop(c)
+
+
+def _own_rows(rows: list[_Row], c: int, ys: list[float]) -> bool:
+    """True if column c names its groups only in their first rows, unmerged: the first row has
+    its text and every text is centred in its own row. (A merged cell over an odd number of
+    rows is centred in one row too, but a column of merges spans an even number somewhere.)"""
+    filled = [i for i, row in enumerate(rows) if c in row.cells]
+    if not filled or filled[0] != 0:
+        return False
+    for i in filled:
+        cell = rows[i].cells[c]
+        middle = (cell[0].top + cell[-1].bottom) / 2
+        if abs(middle - (ys[i] + ys[i + 1]) / 2) > cell[0].size / 2:
+            return False
+    return True
+
+
+def _extent(row: _Row, key: int) -> tuple[float, float]:
+    """Top and bottom of a row's texts in the columns from ``key`` on (else all of them)."""
+    lines = [ln for c, cell in row.cells.items() if c >= key for ln in cell] or row.lines
+    return min(ln.top for ln in lines), max(ln.bottom for ln in lines)
 
 
 def _kinds_fit(rows: list[_Row], level1: int, level2: int) -> Callable[[int, int, int], bool]:
@@ -705,7 +745,7 @@ def _spans(
             if fits is None or fits(i, first, e)
         ]
         miss, end = min(ends, default=(float("inf"), i))
-        if miss > cell[0].size:
+        if miss > cell[0].size / 2:
             first, end = i, i  # not centred over the blank rows around it: it stays
         out.append((i, first, end))
         start = end + 1
