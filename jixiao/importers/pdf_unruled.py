@@ -746,7 +746,12 @@ def _spans(
         ]
         miss, end = min(ends, default=(float("inf"), i))
         if miss > cell[0].size / 2:
-            first, end = i, i  # not centred over the blank rows around it: it stays
+            # Centred over no rows of this page: a merged cell the page break cut, centred
+            # over rows on the other page too. It names the rows no other text claims
+            # around it (unless names of another kind are under it: then it stays).
+            first, end = first, last
+            if fits is not None and not fits(i, first, end):
+                first, end = i, i
         out.append((i, first, end))
         start = end + 1
     return out
