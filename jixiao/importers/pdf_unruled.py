@@ -504,8 +504,9 @@ def _rows(
     others = [b for b in blocks if b.column != key]
     end = keys[-1].bottom + 0.5 * keys[-1].lines[-1].size
     below = [b for b in others if b.top > end]
-    others = _centred_cells([b for b in others if b.top <= end], keys)
-    mode = _mode(keys, others)
+    others = _centred_cells([b for b in others if b.top <= end], keys, key)
+    # Cells that may be merged over rows (before the key) tell nothing of the alignment.
+    mode = _mode(keys, [b for b in others if b.column > key])
     if mode in ("top", "bottom"):
         others = [part for block in others for part in _split_at_rows(block, keys, mode)]
     rows = [_Row({key: list(k.lines)}) for k in keys]
@@ -524,13 +525,15 @@ def _rows(
     return rows, rest, mode
 
 
-def _centred_cells(blocks: list[_Block], keys: list[_Block]) -> list[_Block]:
+def _centred_cells(blocks: list[_Block], keys: list[_Block], key: int) -> list[_Block]:
     """Blocks of a column joined where their lines are one cell centred in its rows.
 
     A cell broken over two lines (经济成本 / 指标) centred in its row prints its lines above
     and below the row's one-line cells: neither line lines up with a row, the two together
     are centred on one (or on the middle of the rows a merged cell spans). Lines that close
-    (less than half a line apart) are one cell's lines."""
+    (less than half a line apart) are one cell's lines. In the level columns (before the
+    key), a line as close that names no kind of level (指标, 度指标) is the rest of the name
+    above it even when each line lines up with a row (a name over two one-line rows)."""
     middles = [(k.top + k.bottom) / 2 for k in keys]
     spans = [
         (keys[i].top + keys[j].bottom) / 2
@@ -548,11 +551,23 @@ def _centred_cells(blocks: list[_Block], keys: list[_Block]) -> list[_Block]:
         if above is not None:
             size = block.lines[0].size
             joined = (above.top + block.bottom) / 2
-            if (
-                block.top - above.bottom < 0.6 * size
-                and not on((above.top + above.bottom) / 2, middles, size)
-                and not on((block.top + block.bottom) / 2, middles, size)
-                and on(joined, spans, size)
+            close = block.top - above.bottom < 0.6 * size
+            rest = (
+                block.column < key
+                and len(block.lines) == 1
+                and len(above.lines) == 1
+                and len(_text(block.lines).strip()) <= 4
+                and not _families(_text(block.lines))
+                and bool(_families(_text(above.lines)))
+            )
+            if close and (
+                rest
+                or (
+                    len(above.lines) == len(block.lines) == 1
+                    and not on((above.top + above.bottom) / 2, middles, size)
+                    and not on((block.top + block.bottom) / 2, middles, size)
+                    and on(joined, spans, size)
+                )
             ):
                 above.lines.extend(block.lines)
                 continue
