@@ -120,7 +120,7 @@ def tables(
             stop = next(
                 (i for i in range(start + header + 2, end) if _starts_block(pieces[i])), end
             )
-            made, taken, carry = _table_by_header(lines[start:stop], header, page)
+            made, taken, carry = _table_by_header(lines[start:stop], header, page, previous)
             found.extend(made)
             used.update(start + i for i in taken)
             start = stop
@@ -202,9 +202,13 @@ def _header_line(lines: list[Line]) -> int | None:
 
 
 def _table_by_header(
-    lines: list[Line], header: int, page: int
+    lines: list[Line], header: int, page: int, previous: Columns | None = None
 ) -> tuple[list[Ruled], list[int], Columns]:
-    """The header block (if any) and the grid of a region; the lines they use; the columns."""
+    """The header block (if any) and the grid of a region; the lines they use; the columns.
+
+    ``previous`` are the columns of the grid the page before ended with: a side heading of
+    that grid printed on its page only (an office draws a cut merged cell's text once) still
+    has its column on this one when the header repeats the others."""
     first, last = _band(lines, header)
     heads, header_rows = _heads(lines[first:last], header - first)
     grid_lines = lines[last:]
@@ -215,6 +219,18 @@ def _table_by_header(
     chars = [c for h in heads for ln in h.lines for c in ln.chars]
     xs = _edges(heads, chars + [c for ln in grid_lines for c in ln.chars])
     key = _key_column(heads)
+    roles = [vocab.column_role(h.text) for h in heads]
+    if (
+        side is None
+        and previous is not None
+        and previous.roles[:1] == [None]
+        and previous.roles[1:] == roles
+        and previous.xs[1] <= xs[0] + 2
+    ):
+        xs = [previous.xs[0], min(previous.xs[1], xs[0]), *xs[1:]]
+        roles = [None, *roles]
+        key = None if key is None else key + 1
+        header_rows = [[[], *row] for row in header_rows]
     rows, rest, mode = _rows(grid_lines, xs, key)
     head = len(header_rows)
     if side is not None:  # the side heading is the header row's (as merged from there)
@@ -236,7 +252,6 @@ def _table_by_header(
         *range(first, last),
         *(last + i for i, ln in enumerate(grid_lines) if id(ln) not in left),
     ]
-    roles = [vocab.column_role(h.text) for h in heads]
     _merged_down(rows[head:], roles, mode)
     made: list[Ruled] = []
     if first > 0:
@@ -296,11 +311,13 @@ def _band(lines: list[Line], header: int) -> tuple[int, int]:
     """
 
     def joins(above: Line, below: Line, named: Line) -> bool:
+        words = _words(named)
+        if any(_families(w.text) for w in words):  # a level name: a cell, not a header
+            return False
         if below.top < above.bottom:  # overlapping: printed in the same row
             return True
         if below.top - above.bottom > 0.6 * min(above.size, below.size):
             return False
-        words = _words(named)
         return all(vocab.column_role(w.text) or vocab.subheader_role(w.text) for w in words)
 
     first, last = header, header + 1
