@@ -693,7 +693,9 @@ def _merged_down(rows: list[_Row], roles: list[str | None], mode: str | None) ->
     ys.append(spans[-1][1] + pad)
     if mode is None:
         mode = _guess_mode(rows, roles, ys)
-    for c in range(key):
+    # The level-2 names go to their rows first: a level-1 name's span is checked against the
+    # level-2 name each row then has (filled down, as the interpreter reads them).
+    for c in reversed(range(key)):
         fits = _kinds_fit(rows, c, roles.index(vocab.LEVEL2)) if roles[c] == vocab.LEVEL1 else None
         if vocab.LEVEL2 not in roles:
             fits = None
@@ -727,17 +729,20 @@ def _extent(row: _Row, key: int) -> tuple[float, float]:
 
 def _kinds_fit(rows: list[_Row], level1: int, level2: int) -> Callable[[int, int, int], bool]:
     """Whether a level-1 name read as spanning rows first..last has under it no level-2 name
-    of another kind (产出指标 over 满意度指标 is not a merge)."""
+    of another kind (产出指标 over 满意度指标 is not a merge); a row without a level-2 name has
+    the one above it."""
 
     def fits(i: int, first: int, last: int) -> bool:
         mine = _families(_text(rows[i].cells[level1]))
         if not mine:
             return True
         for r in range(first, last + 1):
-            if level2 in rows[r].cells:
-                kind = _families(_text(rows[r].cells[level2]))
-                if kind and not kind & mine:
-                    return False
+            named = next((k for k in range(r, -1, -1) if level2 in rows[k].cells), None)
+            if named is None:
+                continue
+            kind = _families(_text(rows[named].cells[level2]))
+            if kind and not kind & mine:
+                return False
         return True
 
     return fits
@@ -780,10 +785,9 @@ def _spans(
         if miss > cell[0].size / 2:
             # Centred over no rows of this page: a merged cell the page break cut, centred
             # over rows on the other page too. It names the rows no other text claims
-            # around it (unless names of another kind are under it: then it stays).
-            first, end = first, last
-            if fits is not None and not fits(i, first, end):
-                first, end = i, i
+            # around it (but no names of another kind).
+            first = next((f for f in range(first, i + 1) if fits is None or fits(i, f, last)), i)
+            end = last if fits is None or fits(i, first, last) else i
         out.append((i, first, end))
         start = end + 1
     return out
