@@ -96,14 +96,23 @@ def tables(
         header = _header_line(lines[start:end])
         if n == 0 and previous is not None:
             # The page goes on with the grid the page before ended with, up to another
-            # project's header block or grid header.
+            # project's header block or grid header; from its first line (a wrapped cell's
+            # first line may be alone on it).
             stop = end if header is None else start + _band(lines[start:end], header)[0]
             stop = next((i for i in range(start, stop) if _starts_block(pieces[i])), stop)
-            region = lines[start:stop]
-            if region and all(_fits(ln, previous.xs) for ln in region):
+            first = start
+            while (
+                start < stop
+                and first > 0
+                and lines[first].top - lines[first - 1].bottom < _TABLE_GAP * lines[first].size
+                and _fits(lines[first - 1], previous.xs)
+            ):
+                first -= 1
+            region = lines[first:stop]
+            if start < stop and all(_fits(ln, previous.xs) for ln in region):
                 table, taken = _continued(region, previous, page)
                 found.append(table)
-                used.update(start + i for i in taken)
+                used.update(first + i for i in taken)
                 carry = previous
                 if header is None:
                     continue
