@@ -535,6 +535,12 @@ def _rows(
     mode = _mode(keys, [b for b in others if b.column > key])
     if mode in ("top", "bottom"):
         others = [part for block in others for part in _split_at_rows(block, keys, mode)]
+    elif mode == "middle":  # (the columns before the key may merge rows)
+        others = [
+            part
+            for block in others
+            for part in (_split_centred(block, keys) if block.column > key else [block])
+        ]
     rows = [_Row({key: list(k.lines)}) for k in keys]
     for block in sorted(others, key=lambda b: b.top):
         rows[_row_of(block, keys, mode)].cells.setdefault(block.column, []).extend(block.lines)
@@ -655,6 +661,39 @@ def _split_at_rows(block: _Block, keys: list[_Block], mode: str) -> list[_Block]
         else:
             parts[-1].lines.append(line)
     return parts
+
+
+def _split_centred(block: _Block, keys: list[_Block]) -> list[_Block]:
+    """A block of centred cells cut into one cell per row whose middle it covers.
+
+    Cells of tight rows, each running to the column's edge, look like one wrapped cell; each
+    row's cell is centred on the row's middle, so the cut that centres every part best on
+    its row is where one cell ends."""
+    inside = [k.anchor("middle") for k in keys if block.top <= k.anchor("middle") <= block.bottom]
+    lines = block.lines
+    n, m = len(lines), len(inside)
+    if m < 2 or n < m:
+        return [block]
+
+    def cost(p: int, i: int, k: int) -> float:
+        return abs((lines[p].top + lines[i - 1].bottom) / 2 - inside[k])
+
+    # best[(i, j)]: the least miss splitting lines[:i] into j parts centred on inside[:j].
+    best: dict[tuple[int, int], tuple[float, int]] = {(0, 0): (0.0, 0)}
+    for j in range(1, m + 1):
+        for i in range(j, n - (m - j) + 1):
+            options = [
+                (best[(p, j - 1)][0] + cost(p, i, j - 1), p)
+                for p in range(j - 1, i)
+                if (p, j - 1) in best
+            ]
+            if options:
+                best[(i, j)] = min(options)
+    cuts = [n]
+    for j in range(m, 0, -1):
+        cuts.append(best[(cuts[-1], j)][1])
+    cuts.reverse()
+    return [_Block(block.column, lines[a:b]) for a, b in itertools.pairwise(cuts)]
 
 
 def _mode(keys: list[_Block], others: list[_Block]) -> str | None:
