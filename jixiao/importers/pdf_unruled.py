@@ -741,6 +741,7 @@ def _merged_down(rows: list[_Row], roles: list[str | None], mode: str | None) ->
     ys.append(spans[-1][1] + pad)
     if mode is None:
         mode = _guess_mode(rows, roles, ys)
+    merges = False  # a level column merges rows
     # The level-2 names go to their rows first: a level-1 name's span is checked against the
     # level-2 name each row then has (filled down, as the interpreter reads them).
     for c in reversed(range(key)):
@@ -749,7 +750,9 @@ def _merged_down(rows: list[_Row], roles: list[str | None], mode: str | None) ->
             fits = None
         if mode == "middle" and _own_rows(rows, c, ys):
             continue
-        for i, first, _ in _spans(rows, c, mode, ys, fits):
+        read = _spans(rows, c, mode, ys, fits, merges)
+        merges = merges or any(first < i or last > i for i, first, last in read)
+        for i, first, _ in read:
             if first < i:
                 rows[first].cells[c] = rows[i].cells.pop(c)
 
@@ -802,11 +805,14 @@ def _spans(
     mode: str,
     ys: list[float],
     fits: Callable[[int, int, int], bool] | None = None,
+    merges: bool = False,
 ) -> list[tuple[int, int, int]]:
     """(row of the text, first row, last row) of each text of column c read in ``mode``.
 
-    A centred text spans the rows it is centred over (to within a third of its size); ``fits``
-    may refuse a span (level names of another kind under it)."""
+    A centred text spans the rows it is centred over (to within half its size); ``fits`` may
+    refuse a span (level names of another kind under it). A text centred over no rows of the
+    page is a merged cell the page break cut, unless it is centred in its own row and the
+    level columns show no merges (``merges``, or a text above centred over several rows)."""
     filled = [i for i, row in enumerate(rows) if c in row.cells]
     out: list[tuple[int, int, int]] = []
     start = 0  # the first row no text above spans
@@ -830,7 +836,12 @@ def _spans(
             if fits is None or fits(i, first, e)
         ]
         miss, end = min(ends, default=(float("inf"), i))
-        if miss > cell[0].size / 2:
+        own = abs((ys[i] + ys[i + 1]) / 2 - middle) <= cell[0].size / 2
+        if miss <= cell[0].size / 2:
+            merges = merges or first < i or end > i
+        elif own and not merges:
+            first, end = i, i  # centred in its own row: a group's first row, unmerged
+        else:
             # Centred over no rows of this page: a merged cell the page break cut, centred
             # over rows on the other page too. It names the rows no other text claims
             # around it (but no names of another kind).
