@@ -1009,9 +1009,11 @@ def _header_block(lines: list[Line], xs: list[float], page: int, mode: str | Non
                     break
                 matched.append((above, piece))
             # A line beside the row's cells (none above it) joins it only when it is close:
-            # a label centred over two lines of values.
+            # a label centred over two lines of values, values beside labels printed higher.
+            # A line of labels is a row of its own.
             if joins and not matched:
-                joins = line.top - bottom < line.size
+                labels = sum(1 for p in pieces if vocab.label_kind(p.text.strip()))
+                joins = line.top - bottom < line.size and (len(pieces) == 1 or not labels)
         if row is not None and joins:
             for above, piece in matched:
                 above.lines.append(piece)
