@@ -181,9 +181,13 @@ def _regions(lines: list[Line], pieces: list[list[Line]]) -> list[tuple[int, int
         multi = [j for j in range(start, i) if len(pieces[j]) >= 2]
         if len(multi) >= 2:
             # Prose before the first multi-piece line is not the table; a line overlapping
-            # it in height is (a header cell printed higher than the others).
+            # it in height is (a header cell printed higher than the others), and so is a
+            # unit's code and name above it (the header block's first row).
             first = multi[0]
-            while first > start and lines[first - 1].bottom > lines[first].top:
+            while first > start and (
+                lines[first - 1].bottom > lines[first].top
+                or vocab.UNIT_CODE_NAME.match(lines[first - 1].text.strip())
+            ):
                 first -= 1
             regions.append((first, multi[-1] + 1, i))
         start = i
