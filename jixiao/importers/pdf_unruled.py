@@ -1014,10 +1014,10 @@ def _header_block(lines: list[Line], xs: list[float], page: int, mode: str | Non
                 matched.append((above, piece))
             # A line beside the row's cells (none above it) joins it only when it is close:
             # a label centred over two lines of values, values beside labels printed higher.
-            # A line of labels is a row of its own.
+            # A line of labels only is a row of its own.
             if joins and not matched:
                 labels = sum(1 for p in pieces if vocab.label_kind(p.text.strip()))
-                joins = line.top - bottom < line.size and (len(pieces) == 1 or not labels)
+                joins = line.top - bottom < line.size and (len(pieces) == 1 or labels < len(pieces))
         if row is not None and joins:
             for above, piece in matched:
                 above.lines.append(piece)
