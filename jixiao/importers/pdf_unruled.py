@@ -1014,10 +1014,17 @@ def _header_block(lines: list[Line], xs: list[float], page: int, mode: str | Non
                 matched.append((above, piece))
             # A line beside the row's cells (none above it) joins it only when it is close:
             # a label centred over two lines of values, values beside labels printed higher.
-            # A line of labels only is a row of its own.
+            # A line of labels only is a row of its own, and so is a line of values only
+            # beside a line with a label and its value (the next row's values, its label
+            # printed lower).
             if joins and not matched:
                 labels = sum(1 for p in pieces if vocab.label_kind(p.text.strip()))
-                joins = line.top - bottom < line.size and (len(pieces) == 1 or labels < len(pieces))
+                kinds = [bool(vocab.label_kind(_text(p.lines).strip())) for p in row]
+                one_line = max(p.lines[0].top for p in row) - min(p.lines[0].top for p in row) < 1
+                complete = one_line and any(kinds) and not all(kinds)
+                joins = line.top - bottom < line.size and (
+                    len(pieces) == 1 or (0 < labels < len(pieces)) or (not labels and not complete)
+                )
         if row is not None and joins:
             for above, piece in matched:
                 above.lines.append(piece)
