@@ -181,17 +181,31 @@ def _regions(lines: list[Line], pieces: list[list[Line]]) -> list[tuple[int, int
         multi = [j for j in range(start, i) if len(pieces[j]) >= 2]
         if len(multi) >= 2:
             # Prose before the first multi-piece line is not the table; a line overlapping
-            # it in height is (a header cell printed higher than the others), and so is a
-            # unit's code and name above it (the header block's first row).
+            # it in height is (a header cell printed higher than the others), and so is the
+            # unit's line above it (the header block's first row).
             first = multi[0]
             while first > start and (
-                lines[first - 1].bottom > lines[first].top
-                or vocab.UNIT_CODE_NAME.match(lines[first - 1].text.strip())
+                lines[first - 1].bottom > lines[first].top or _unit_line(lines[first - 1].text)
             ):
                 first -= 1
             regions.append((first, multi[-1] + 1, i))
         start = i
     return regions
+
+
+def _unit_line(text: str) -> bool:
+    """True for a line naming the budget unit: its code and name, or 预算单位：… / 填报单位：…"""
+    text = text.strip()
+    if vocab.UNIT_CODE_NAME.match(text):
+        return True
+    label, colon, value = text.partition("：") if "：" in text else text.partition(":")
+    return bool(
+        colon
+        and value.strip()
+        and len(label) <= 10
+        and vocab.label_kind(label.strip()) == vocab.LABEL_UNIT
+        and not vocab.MONEY_UNIT.match(value.strip())
+    )
 
 
 def _words(line: Line) -> list[Line]:
