@@ -3,8 +3,13 @@
 Without rulings a table is still visible in the text, but an office leaves as little as a fifth
 of the font size between two cells (a right-aligned number touches the next column's text), so
 gaps alone do not place columns. The grid's header row does: the line whose words name at least
-three columns (一级指标, 指标值 …) gives one column per word, in order (a second line of 符号 /
-数值 / 单位 words splits the word above them). Between two header words the column edge is the
+three columns (一级指标, 指标值 …) and the lines printed in the same header row (each header cell
+is centred in its row, so a wrapped header cell or 指标值 over 符号 | 数值 | 单位 prints above and
+below the one-line cells) give one column per header cell, in order (words over one another are
+one cell; a line of 符号 / 数值 / 单位 words splits the title above them). Texts wholly left of
+the first column's header are a heading merged down the grid's side (绩效指标), a column of
+their own, kept under a repeated header on the next page. Between two header words the column
+edge is the
 gap no character of the grid crosses and that the texts align on: the right-aligned ends of one
 column, the left-aligned starts of the next. Every character goes to the column holding its
 centre.
@@ -14,10 +19,15 @@ the column's width). The key column's blocks (三级指标) are the rows; every 
 the row it aligns with: the cells of a row share their top, middle or bottom, whichever the
 wrapped cells show. A cell merged down several rows is printed once (at the top, in the middle
 or at the bottom of its rows): it goes to the first of its rows and the others stay blank (the
-interpreter fills level cells down).
+interpreter fills level cells down). Centred cells interleave their lines with the row's other
+cells: a cell's next line may follow another column's line, a name broken over two lines (经济效益
+/ 指标) is one cell, and tight rows' cells that run together are cut where each part is centred
+on its row. A merged cell a page break cut is drawn at the whole cell's middle: centred over no
+rows of its page, it names the unclaimed rows around it.
 
 The header block above the grid (unit, project, budget, spending plan, goal) is its own table:
-label and value pieces placed by x, a number ending a piece at any gap. A line starting another
+label and value pieces placed by x, a number ending a piece at any gap; the unit's line just
+above it (its code and name, 预算单位：…) is its first row. A line starting another
 project's header block ends the grid above it; a page whose first lines fit the columns of the
 grid the page before ended with goes on with that grid. A table with no header row is placed
 from its gutters alone.
