@@ -3,8 +3,13 @@
 Without rulings a table is still visible in the text, but an office leaves as little as a fifth
 of the font size between two cells (a right-aligned number touches the next column's text), so
 gaps alone do not place columns. The grid's header row does: the line whose words name at least
-three columns (一级指标, 指标值 …) gives one column per word, in order (a second line of 符号 /
-数值 / 单位 words splits the word above them). Between two header words the column edge is the
+three columns (一级指标, 指标值 …) and the lines printed in the same header row (each header cell
+is centred in its row, so a wrapped header cell or 指标值 over 符号 | 数值 | 单位 prints above and
+below the one-line cells) give one column per header cell, in order (words over one another are
+one cell; a line of 符号 / 数值 / 单位 words splits the title above them). Texts wholly left of
+the first column's header are a heading merged down the grid's side (绩效指标), a column of
+their own, kept under a repeated header on the next page. Between two header words the column
+edge is the
 gap no character of the grid crosses and that the texts align on: the right-aligned ends of one
 column, the left-aligned starts of the next. Every character goes to the column holding its
 centre.
@@ -14,10 +19,15 @@ the column's width). The key column's blocks (三级指标) are the rows; every 
 the row it aligns with: the cells of a row share their top, middle or bottom, whichever the
 wrapped cells show. A cell merged down several rows is printed once (at the top, in the middle
 or at the bottom of its rows): it goes to the first of its rows and the others stay blank (the
-interpreter fills level cells down).
+interpreter fills level cells down). Centred cells interleave their lines with the row's other
+cells: a cell's next line may follow another column's line, a name broken over two lines (经济效益
+/ 指标) is one cell, and tight rows' cells that run together are cut where each part is centred
+on its row. A merged cell a page break cut is drawn at the whole cell's middle: centred over no
+rows of its page, it names the unclaimed rows around it.
 
 The header block above the grid (unit, project, budget, spending plan, goal) is its own table:
-label and value pieces placed by x, a number ending a piece at any gap. A line starting another
+label and value pieces placed by x, a number ending a piece at any gap; the unit's line just
+above it (its code and name, 预算单位：…) is its first row. A line starting another
 project's header block ends the grid above it; a page whose first lines fit the columns of the
 grid the page before ended with goes on with that grid. A table with no header row is placed
 from its gutters alone.
@@ -27,6 +37,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -93,14 +104,30 @@ def tables(
     carry: Columns | None = None
     for n, (start, last, end) in enumerate(_regions(lines, pieces)):
         header = _header_line(lines[start:end])
-        if header is None and n == 0 and previous is not None:
-            region = lines[start:end]
-            if all(previous.xs[0] - 2 <= ln.x0 and ln.x1 <= previous.xs[-1] + 2 for ln in region):
+        if n == 0 and previous is not None:
+            # The page goes on with the grid the page before ended with, up to another
+            # project's header block or grid header; from its first line (a wrapped cell's
+            # first line may be alone on it).
+            stop = end if header is None else start + _band(lines[start:end], header)[0]
+            stop = next((i for i in range(start, stop) if _starts_block(pieces[i])), stop)
+            first = start
+            while (
+                start < stop
+                and first > 0
+                and lines[first].top - lines[first - 1].bottom < _TABLE_GAP * lines[first].size
+                and _fits(lines[first - 1], previous.xs)
+            ):
+                first -= 1
+            region = lines[first:stop]
+            if start < stop and all(_fits(ln, previous.xs) for ln in region):
                 table, taken = _continued(region, previous, page)
                 found.append(table)
-                used.update(start + i for i in taken)
+                used.update(first + i for i in taken)
                 carry = previous
-                continue
+                if header is None:
+                    continue
+                start = stop
+                header = _header_line(lines[start:end])
         if header is None:
             plain = _table_by_gutters(lines[start:last], pieces[start:last], page)
             if plain is not None:
@@ -112,13 +139,21 @@ def tables(
             stop = next(
                 (i for i in range(start + header + 2, end) if _starts_block(pieces[i])), end
             )
-            made, taken, carry = _table_by_header(lines[start:stop], header, page)
+            made, taken, carry = _table_by_header(lines[start:stop], header, page, previous)
             found.extend(made)
             used.update(start + i for i in taken)
             start = stop
             header = _header_line(lines[start:end]) if start < end else None
     rest = [c for i, line in enumerate(lines) if i not in used for c in line.chars]
     return found, rest, carry
+
+
+def _fits(line: Line, xs: list[float]) -> bool:
+    """True if a line lies within a grid's columns; the last column's text may run further
+    (nothing to its right says where the column ends)."""
+    if line.x0 < xs[0] - 2:
+        return False
+    return line.x1 <= xs[-1] + 2 or _words(line)[-1].x0 >= xs[-2] - 2
 
 
 _BLOCK_STARTS = {vocab.LABEL_CODE, vocab.LABEL_NAME, vocab.LABEL_UNIT, vocab.LABEL_TOTAL}
@@ -155,10 +190,32 @@ def _regions(lines: list[Line], pieces: list[list[Line]]) -> list[tuple[int, int
             continue
         multi = [j for j in range(start, i) if len(pieces[j]) >= 2]
         if len(multi) >= 2:
-            # Prose before the first multi-piece line is not the table.
-            regions.append((multi[0], multi[-1] + 1, i))
+            # Prose before the first multi-piece line is not the table; a line overlapping
+            # it in height is (a header cell printed higher than the others), and so is the
+            # unit's line above it (the header block's first row).
+            first = multi[0]
+            while first > start and (
+                lines[first - 1].bottom > lines[first].top or _unit_line(lines[first - 1].text)
+            ):
+                first -= 1
+            regions.append((first, multi[-1] + 1, i))
         start = i
     return regions
+
+
+def _unit_line(text: str) -> bool:
+    """True for a line naming the budget unit: its code and name, or 预算单位：… / 填报单位：…"""
+    text = text.strip()
+    if vocab.UNIT_CODE_NAME.match(text):
+        return True
+    label, colon, value = text.partition("：") if "：" in text else text.partition(":")
+    return bool(
+        colon
+        and value.strip()
+        and len(label) <= 10
+        and vocab.label_kind(label.strip()) == vocab.LABEL_UNIT
+        and not vocab.MONEY_UNIT.match(value.strip())
+    )
 
 
 def _words(line: Line) -> list[Line]:
@@ -182,58 +239,181 @@ def _header_line(lines: list[Line]) -> int | None:
 
 
 def _table_by_header(
-    lines: list[Line], header: int, page: int
+    lines: list[Line], header: int, page: int, previous: Columns | None = None
 ) -> tuple[list[Ruled], list[int], Columns]:
-    """The header block (if any) and the grid of a region; the lines they use; the columns."""
-    words = _words(lines[header])
-    grid_lines = lines[header:]
-    split = _split_header(words, lines[header + 1]) if header + 1 < len(lines) else None
-    head = 2 if split is not None else 1
-    words = split or words
-    xs = _edges(words, grid_lines)
-    key = _key_column(words)
-    if split is None:
-        rows, rest, mode = _rows(grid_lines, xs, key)
-    else:  # the header's two lines are two rows, as the interpreter reads them
-        rows, rest, mode = _rows(grid_lines[2:], xs, key)
-        rows[0:0] = [
-            _Row({c: [part] for c, part in _cut(line, xs).items()}, [line])
-            for line in grid_lines[:2]
-        ]
+    """The header block (if any) and the grid of a region; the lines they use; the columns.
+
+    ``previous`` are the columns of the grid the page before ended with: a side heading of
+    that grid printed on its page only (an office draws a cut merged cell's text once) still
+    has its column on this one when the header repeats the others."""
+    first, last = _band(lines, header)
+    heads, header_rows = _heads(lines[first:last], header - first)
+    grid_lines = lines[last:]
+    side = _side(heads, grid_lines)
+    if side is not None:
+        heads.insert(0, side)
+        header_rows = [[[], *row] for row in header_rows]
+    chars = [c for h in heads for ln in h.lines for c in ln.chars]
+    xs = _edges(heads, chars + [c for ln in grid_lines for c in ln.chars])
+    key = _key_column(heads)
+    roles = [vocab.column_role(h.text) for h in heads]
+    if (
+        side is None
+        and previous is not None
+        and previous.roles[:1] == [None]
+        and previous.roles[1:] == roles
+        and previous.xs[1] <= xs[0] + 2
+    ):
+        xs = [previous.xs[0], min(previous.xs[1], xs[0]), *xs[1:]]
+        roles = [None, *roles]
+        key = None if key is None else key + 1
+        header_rows = [[[], *row] for row in header_rows]
+    rows, rest, mode = _rows(grid_lines, xs, key)
+    head = len(header_rows)
+    if side is not None:  # the side heading is the header row's (as merged from there)
+        for row in rows:
+            header_rows[0][0].extend(row.cells.pop(0, []))
+        rows = [row for row in rows if row.cells]
+    rows[0:0] = [
+        _Row({c: cell for c, cell in enumerate(row) if cell}, [ln for cell in row for ln in cell])
+        for row in header_rows
+    ]
+    # A header cell's lines sit beside the other cells' (at different heights): no merges.
+    for row in rows[:head]:
+        for cell in row.cells.values():
+            cell.sort(key=lambda ln: ln.top)
+        if not row.lines:
+            row.lines = list(lines[first:last])
     left = {id(ln) for ln in rest}
-    taken = [header + i for i, ln in enumerate(grid_lines) if id(ln) not in left]
-    roles = [vocab.column_role(w.text) for w in words]
+    taken = [
+        *range(first, last),
+        *(last + i for i, ln in enumerate(grid_lines) if id(ln) not in left),
+    ]
     _merged_down(rows[head:], roles, mode)
     made: list[Ruled] = []
-    if header > 0:
-        block = _header_block(lines[:header], xs, page, mode)
+    if first > 0:
+        block = _header_block(lines[:first], xs, page, mode)
         if block is not None:
             made.append(block)
-            taken.extend(range(header))
+            taken.extend(range(first))
     made.append(_ruled(rows, xs, page))
     return made, taken, Columns(xs, roles, key, mode)
 
 
-def _split_header(words: list[Line], below: Line) -> list[Line] | None:
-    """A header's words with one split by the line below (指标值 over 符号 | 数值 | 单位).
+@dataclass
+class _Head:
+    """One column's header: its words, top to bottom (a wrapped header cell has several)."""
 
-    The line below splits a header word when two or more of its words name parts of a target
-    (subheader_role) and all of them lie between that word's neighbours.
-    """
-    subs = _words(below)
-    if sum(1 for w in subs if vocab.subheader_role(w.text)) < 2:
+    lines: list[Line]
+
+    @property
+    def x0(self) -> float:
+        return min(ln.x0 for ln in self.lines)
+
+    @property
+    def x1(self) -> float:
+        return max(ln.x1 for ln in self.lines)
+
+    @property
+    def text(self) -> str:
+        return "".join(ln.text.strip() for ln in sorted(self.lines, key=lambda ln: ln.top))
+
+
+def _side(heads: list[_Head], lines: list[Line]) -> _Head | None:
+    """A heading merged down the grid's side (绩效指标 left of 一级指标): texts printed wholly left
+    of the first column's header, apart from every text reaching it, and no level names."""
+    from jixiao.importers.pdf import Line as LineType
+
+    edge = heads[0].x0
+    chars = [c for ln in lines for c in ln.chars]
+    left = [c for c in chars if c.x1 < edge]
+    if not left:
         return None
-    for i, _word in enumerate(words):
-        lo = words[i - 1].x1 if i else float("-inf")
-        hi = words[i + 1].x0 if i + 1 < len(words) else float("inf")
-        if all(lo < w.x0 and w.x1 < hi for w in subs) and len(subs) >= 2:
-            return [*words[:i], *subs, *words[i + 1 :]]
-    return None
+    reach = max(c.x1 for c in left)
+    if any(c.x0 < reach + 0.5 * c.size for c in chars if c.x1 >= edge):
+        return None
+    parts = [LineType(p) for ln in lines if (p := [c for c in ln.chars if c.x1 < edge])]
+    if any(_families(p.text) for p in parts):
+        return None
+    return _Head(parts)
 
 
-def _edges(words: list[Line], lines: list[Line]) -> list[float]:
+def _band(lines: list[Line], header: int) -> tuple[int, int]:
+    """The header's printed lines: the header line and the lines of the same header row.
+
+    An office centres each header cell in its row: a cell of two lines (a wrapped word, 指标值
+    over 符号 | 数值 | 单位) prints its lines above and below the one-line cells' line, so the
+    lines overlap in height. A line touching the band that only names columns is a header
+    line too (a second header row printed apart).
+    """
+
+    def joins(above: Line, below: Line, named: Line) -> bool:
+        words = _words(named)
+        if any(_families(w.text) for w in words):  # a level name: a cell, not a header
+            return False
+        if below.top < above.bottom:  # overlapping: printed in the same row
+            return True
+        if below.top - above.bottom > 0.6 * min(above.size, below.size):
+            return False
+        return all(vocab.column_role(w.text) or vocab.subheader_role(w.text) for w in words)
+
+    first, last = header, header + 1
+    while first > 0 and joins(lines[first - 1], lines[first], lines[first - 1]):
+        first -= 1
+    while last < len(lines) and joins(lines[last - 1], lines[last], lines[last]):
+        last += 1
+    return first, last
+
+
+def _heads(band: list[Line], header: int) -> tuple[list[_Head], list[list[list[Line]]]]:
+    """A header band's columns, left to right, and the header rows as the interpreter reads
+    them (per row, per column, the words printed there).
+
+    A band line below the header line with two or more words naming parts of a target (符号 |
+    数值 | 单位) splits the header: each of its words is a column, and the words above them (指标值,
+    指标值及单位) are the spanning title, given as a first header row over the split columns.
+    The other words go into columns by their overlap in x: words over one another are one
+    header cell's wrapped lines.
+    """
+    lines_words = [_words(ln) for ln in band]
+    sub = next(
+        (
+            j
+            for j in range(header + 1, len(band))
+            if len(lines_words[j]) >= 2
+            and sum(1 for w in lines_words[j] if vocab.subheader_role(w.text)) >= 2
+        ),
+        None,
+    )
+    subs = lines_words[sub] if sub is not None else []
+    others = [w for j, ws in enumerate(lines_words) if j != sub for w in ws]
+    spanning: list[Line] = []
+    if subs:
+        lo, hi = subs[0].x0, subs[-1].x1
+        spanning = [w for w in others if w.x0 < hi and lo < w.x1]
+        others = [w for w in others if not (w.x0 < hi and lo < w.x1)]
+    clusters: list[_Head] = []
+    for word in sorted(others, key=lambda w: w.x0):
+        if clusters and word.x0 < clusters[-1].x1:
+            clusters[-1].lines.append(word)
+        else:
+            clusters.append(_Head([word]))
+    heads = sorted([*clusters, *(_Head([w]) for w in subs)], key=lambda h: h.x0)
+    mine = {id(h) for h in clusters}
+    top: list[list[Line]] = [list(h.lines) if id(h) in mine else [] for h in heads]
+    if not subs:
+        return heads, [top]
+    split = [i for i, h in enumerate(heads) if id(h) not in mine]
+    for word in spanning:
+        # The spanning title goes to the split column under its middle.
+        c = min(split, key=lambda i: abs((heads[i].x0 + heads[i].x1) / 2 - (word.x0 + word.x1) / 2))
+        top[c].append(word)
+    below: list[list[Line]] = [list(h.lines) if i in split else [] for i, h in enumerate(heads)]
+    return heads, [top, below]
+
+
+def _edges(words: list[_Head], chars: list[Char]) -> list[float]:
     """Column edges: one column per header word, edges where the grid's texts align."""
-    chars = [c for line in lines for c in line.chars]
     left = min(c.x0 for c in chars) - 1
     right = max(c.x1 for c in chars) + 1
     xs = [min(left, words[0].x0 - 1)]
@@ -271,7 +451,7 @@ def _edges(words: list[Line], lines: list[Line]) -> list[float]:
     return xs
 
 
-def _key_column(words: list[Line]) -> int | None:
+def _key_column(words: list[_Head]) -> int | None:
     """The column every indicator row fills (三级指标, else the target)."""
     roles = [vocab.column_role(w.text) for w in words]
     for role in (vocab.LEVEL3, vocab.TARGET):
@@ -344,18 +524,20 @@ def _rows(
         cut = _cut(line, xs)
         # A part continues its column's cell when that cell's text ran to the column's edge
         # on the line just above. On a line with a key cell (a row may start there), one part
-        # that does not (a new cell right under a cell) makes the whole line new cells.
+        # that does not (a new cell right under a cell) makes the whole line new cells. Cells
+        # centred in their rows interleave their lines: a cell's next line may come after
+        # another column's line, when close enough to be its next line.
         joins: dict[int, _Block] = {}
         for c, part in cut.items():
             last, block = open_blocks.get(c, (-1, None))
-            if block is None or last != n - 1:
+            if block is None or last < n - 2:
                 continue
             tail = block.lines[-1]
             adjacent = part.top - tail.bottom < part.size
             if adjacent and _fills(tail, xs[c], xs[c + 1], part.text.strip()):
                 joins[c] = block
                 continue
-            if key in cut:
+            if (last == n - 1 or adjacent) and key in cut:
                 joins = {}
                 break
         for c, part in cut.items():
@@ -376,10 +558,17 @@ def _rows(
     others = [b for b in blocks if b.column != key]
     end = keys[-1].bottom + 0.5 * keys[-1].lines[-1].size
     below = [b for b in others if b.top > end]
-    others = [b for b in others if b.top <= end]
-    mode = _mode(keys, others)
+    others = _centred_cells([b for b in others if b.top <= end], keys, key)
+    # Cells that may be merged over rows (before the key) tell nothing of the alignment.
+    mode = _mode(keys, [b for b in others if b.column > key])
     if mode in ("top", "bottom"):
         others = [part for block in others for part in _split_at_rows(block, keys, mode)]
+    elif mode == "middle":  # (the columns before the key may merge rows)
+        others = [
+            part
+            for block in others
+            for part in (_split_centred(block, keys) if block.column > key else [block])
+        ]
     rows = [_Row({key: list(k.lines)}) for k in keys]
     for block in sorted(others, key=lambda b: b.top):
         rows[_row_of(block, keys, mode)].cells.setdefault(block.column, []).extend(block.lines)
@@ -396,10 +585,66 @@ def _rows(
     return rows, rest, mode
 
 
+def _centred_cells(blocks: list[_Block], keys: list[_Block], key: int) -> list[_Block]:
+    """Blocks of a column joined where their lines are one cell centred in its rows.
+
+    A cell broken over two lines (经济成本 / 指标) centred in its row prints its lines above
+    and below the row's one-line cells: neither line lines up with a row, the two together
+    are centred on one (or on the middle of the rows a merged cell spans). Lines that close
+    (less than half a line apart) are one cell's lines. In the level columns (before the
+    key), a line as close that names no kind of level (指标, 度指标) is the rest of the name
+    above it even when each line lines up with a row (a name over two one-line rows)."""
+    middles = [(k.top + k.bottom) / 2 for k in keys]
+    spans = [
+        (keys[i].top + keys[j].bottom) / 2
+        for i in range(len(keys))
+        for j in range(i, min(i + 30, len(keys)))
+    ]
+
+    def on(middle: float, targets: list[float], size: float) -> bool:
+        return any(abs(middle - t) <= 0.25 * size for t in targets)
+
+    out: list[_Block] = []
+    last: dict[int, _Block] = {}
+    for block in sorted(blocks, key=lambda b: b.top):
+        above = last.get(block.column)
+        if above is not None:
+            size = block.lines[0].size
+            joined = (above.top + block.bottom) / 2
+            close = block.top - above.bottom < 0.6 * size
+            rest = (
+                block.column < key
+                and len(block.lines) == 1
+                and len(above.lines) == 1
+                and len(_text(block.lines).strip()) <= 4
+                and not _families(_text(block.lines))
+                and bool(_families(_text(above.lines)))
+            )
+            if close and (
+                rest
+                or (
+                    len(above.lines) == len(block.lines) == 1
+                    and not on((above.top + above.bottom) / 2, middles, size)
+                    and not on((block.top + block.bottom) / 2, middles, size)
+                    and on(joined, spans, size)
+                )
+            ):
+                above.lines.extend(block.lines)
+                continue
+        out.append(block)
+        last[block.column] = block
+    return out
+
+
 def _row_of(block: _Block, keys: list[_Block], mode: str | None) -> int:
     """The row a cell's block belongs to: the last row begun above it (top-aligned), the first
     row ending below it (bottom-aligned), else the row whose middle is nearest."""
     size = block.lines[0].size
+    if mode is None and len(block.lines) > 1:  # centred on a row (see _centred_cells)
+        middle = block.anchor("middle")
+        near = min(range(len(keys)), key=lambda i: abs(keys[i].anchor("middle") - middle))
+        if abs(keys[near].anchor("middle") - middle) <= 0.25 * size:
+            return near
     if mode in (None, "top"):
         above = [i for i, k in enumerate(keys) if k.top <= block.top + 0.5 * size]
         if above:
@@ -446,6 +691,39 @@ def _split_at_rows(block: _Block, keys: list[_Block], mode: str) -> list[_Block]
     return parts
 
 
+def _split_centred(block: _Block, keys: list[_Block]) -> list[_Block]:
+    """A block of centred cells cut into one cell per row whose middle it covers.
+
+    Cells of tight rows, each running to the column's edge, look like one wrapped cell; each
+    row's cell is centred on the row's middle, so the cut that centres every part best on
+    its row is where one cell ends."""
+    inside = [k.anchor("middle") for k in keys if block.top <= k.anchor("middle") <= block.bottom]
+    lines = block.lines
+    n, m = len(lines), len(inside)
+    if m < 2 or n < m:
+        return [block]
+
+    def cost(p: int, i: int, k: int) -> float:
+        return abs((lines[p].top + lines[i - 1].bottom) / 2 - inside[k])
+
+    # best[(i, j)]: the least miss splitting lines[:i] into j parts centred on inside[:j].
+    best: dict[tuple[int, int], tuple[float, int]] = {(0, 0): (0.0, 0)}
+    for j in range(1, m + 1):
+        for i in range(j, n - (m - j) + 1):
+            options = [
+                (best[(p, j - 1)][0] + cost(p, i, j - 1), p)
+                for p in range(j - 1, i)
+                if (p, j - 1) in best
+            ]
+            if options:
+                best[(i, j)] = min(options)
+    cuts = [n]
+    for j in range(m, 0, -1):
+        cuts.append(best[(cuts[-1], j)][1])
+    cuts.reverse()
+    return [_Block(block.column, lines[a:b]) for a, b in itertools.pairwise(cuts)]
+
+
 def _mode(keys: list[_Block], others: list[_Block]) -> str | None:
     """How the grid's cells align vertically: top, middle or bottom (None: cannot tell)."""
     misses = {}
@@ -478,22 +756,91 @@ def _merged_down(rows: list[_Row], roles: list[str | None], mode: str | None) ->
     """
     if not rows:
         return
-    ys = [rows[0].top]
-    for above, below in itertools.pairwise(rows):
-        ys.append((above.bottom + below.top) / 2)
-    ys.append(rows[-1].bottom)
-    if mode is None:
-        mode = _guess_mode(rows, roles, ys)
     # Merged cells group rows: only the columns before the indicator's own (三级指标) do.
     key = next((roles.index(r) for r in (vocab.LEVEL3, vocab.TARGET) if r in roles), len(roles))
-    for c in range(key):
-        for i, first, _ in _spans(rows, c, mode, ys):
+    # Row edges: halfway between two rows' texts (those of the columns that merge no rows);
+    # the first and last rows have as much room.
+    spans = [_extent(row, key) for row in rows]
+    gaps = sorted(below[0] - above[1] for above, below in itertools.pairwise(spans))
+    pad = max(gaps[len(gaps) // 2] / 2, 0.0) if gaps else 0.0
+    ys = [spans[0][0] - pad]
+    for above, below in itertools.pairwise(spans):
+        ys.append((above[1] + below[0]) / 2)
+    ys.append(spans[-1][1] + pad)
+    if mode is None:
+        mode = _guess_mode(rows, roles, ys)
+    merges = False  # a level column merges rows
+    # The level-2 names go to their rows first: a level-1 name's span is checked against the
+    # level-2 name each row then has (filled down, as the interpreter reads them).
+    for c in reversed(range(key)):
+        fits = _kinds_fit(rows, c, roles.index(vocab.LEVEL2)) if roles[c] == vocab.LEVEL1 else None
+        if vocab.LEVEL2 not in roles:
+            fits = None
+        if mode == "middle" and _own_rows(rows, c, ys):
+            continue
+        read = _spans(rows, c, mode, ys, fits, merges)
+        merges = merges or any(first < i or last > i for i, first, last in read)
+        for i, first, _ in read:
             if first < i:
                 rows[first].cells[c] = rows[i].cells.pop(c)
 
 
-def _spans(rows: list[_Row], c: int, mode: str, ys: list[float]) -> list[tuple[int, int, int]]:
-    """(row of the text, first row, last row) of each text of column c read in ``mode``."""
+def _own_rows(rows: list[_Row], c: int, ys: list[float]) -> bool:
+    """True if column c names its groups only in their first rows, unmerged: the first row has
+    its text and every text is centred in its own row. (A merged cell over an odd number of
+    rows is centred in one row too, but a column of merges spans an even number somewhere.)"""
+    filled = [i for i, row in enumerate(rows) if c in row.cells]
+    if not filled or filled[0] != 0:
+        return False
+    for i in filled:
+        cell = rows[i].cells[c]
+        middle = (cell[0].top + cell[-1].bottom) / 2
+        if abs(middle - (ys[i] + ys[i + 1]) / 2) > cell[0].size / 2:
+            return False
+    return True
+
+
+def _extent(row: _Row, key: int) -> tuple[float, float]:
+    """Top and bottom of a row's texts in the columns from ``key`` on (else all of them)."""
+    lines = [ln for c, cell in row.cells.items() if c >= key for ln in cell] or row.lines
+    return min(ln.top for ln in lines), max(ln.bottom for ln in lines)
+
+
+def _kinds_fit(rows: list[_Row], level1: int, level2: int) -> Callable[[int, int, int], bool]:
+    """Whether a level-1 name read as spanning rows first..last has under it no level-2 name
+    of another kind (产出指标 over 满意度指标 is not a merge); a row without a level-2 name has
+    the one above it."""
+
+    def fits(i: int, first: int, last: int) -> bool:
+        mine = _families(_text(rows[i].cells[level1]))
+        if not mine:
+            return True
+        for r in range(first, last + 1):
+            named = next((k for k in range(r, -1, -1) if level2 in rows[k].cells), None)
+            if named is None:
+                continue
+            kind = _families(_text(rows[named].cells[level2]))
+            if kind and not kind & mine:
+                return False
+        return True
+
+    return fits
+
+
+def _spans(
+    rows: list[_Row],
+    c: int,
+    mode: str,
+    ys: list[float],
+    fits: Callable[[int, int, int], bool] | None = None,
+    merges: bool = False,
+) -> list[tuple[int, int, int]]:
+    """(row of the text, first row, last row) of each text of column c read in ``mode``.
+
+    A centred text spans the rows it is centred over (to within half its size); ``fits`` may
+    refuse a span (level names of another kind under it). A text centred over no rows of the
+    page is a merged cell the page break cut, unless it is centred in its own row and the
+    level columns show no merges (``merges``, or a text above centred over several rows)."""
     filled = [i for i, row in enumerate(rows) if c in row.cells]
     out: list[tuple[int, int, int]] = []
     start = 0  # the first row no text above spans
@@ -511,10 +858,23 @@ def _spans(rows: list[_Row], c: int, mode: str, ys: list[float]) -> list[tuple[i
             continue
         middle = (cell[0].top + cell[-1].bottom) / 2
         first = min(start, i)
-        ends = [(abs((ys[first] + ys[e + 1]) / 2 - middle), e) for e in range(i, last + 1)]
-        miss, end = min(ends)
-        if miss > cell[0].size:
-            first, end = i, i  # not centred over the blank rows around it: it stays
+        ends = [
+            (abs((ys[first] + ys[e + 1]) / 2 - middle), e)
+            for e in range(i, last + 1)
+            if fits is None or fits(i, first, e)
+        ]
+        miss, end = min(ends, default=(float("inf"), i))
+        own = abs((ys[i] + ys[i + 1]) / 2 - middle) <= cell[0].size / 2
+        if miss <= cell[0].size / 2:
+            merges = merges or first < i or end > i
+        elif own and not merges:
+            first, end = i, i  # centred in its own row: a group's first row, unmerged
+        else:
+            # Centred over no rows of this page: a merged cell the page break cut, centred
+            # over rows on the other page too. It names the rows no other text claims
+            # around it (but no names of another kind).
+            first = next((f for f in range(first, i + 1) if fits is None or fits(i, f, last)), i)
+            end = last if fits is None or fits(i, first, last) else i
         out.append((i, first, end))
         start = end + 1
     return out
@@ -677,9 +1037,18 @@ def _header_block(lines: list[Line], xs: list[float], page: int, mode: str | Non
                     break
                 matched.append((above, piece))
             # A line beside the row's cells (none above it) joins it only when it is close:
-            # a label centred over two lines of values.
+            # a label centred over two lines of values, values beside labels printed higher.
+            # A line of labels only is a row of its own, and so is a line of values only
+            # beside a line with a label and its value (the next row's values, its label
+            # printed lower).
             if joins and not matched:
-                joins = line.top - bottom < line.size
+                labels = sum(1 for p in pieces if vocab.label_kind(p.text.strip()))
+                kinds = [bool(vocab.label_kind(_text(p.lines).strip())) for p in row]
+                one_line = max(p.lines[0].top for p in row) - min(p.lines[0].top for p in row) < 1
+                complete = one_line and any(kinds) and not all(kinds)
+                joins = line.top - bottom < line.size and (
+                    len(pieces) == 1 or (0 < labels < len(pieces)) or (not labels and not complete)
+                )
         if row is not None and joins:
             for above, piece in matched:
                 above.lines.append(piece)
