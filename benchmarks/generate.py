@@ -93,6 +93,7 @@ ENTRY_COLUMNS = [
     "created_at",
     "updated_at",
     "version",
+    "origin",
 ]
 
 
@@ -314,6 +315,7 @@ class RecordMaker:
             self.created_at,
             self.created_at,
             1,
+            "typed",  # LedgerEntry.Origin.TYPED: as if entered on the pages
         )
 
     def _project(self, unit: int) -> tuple[int, int]:

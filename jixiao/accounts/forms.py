@@ -7,6 +7,7 @@ so one outside the person's reach is 404 (the same answer as one that does not e
 from __future__ import annotations
 
 import dataclasses
+import re
 from decimal import Decimal
 from typing import Any, cast
 
@@ -86,6 +87,22 @@ class NewPasswordMixin(forms.Form):
 
     password = _password(_lazy("新密码"))
     password2 = _password(_lazy("再次输入新密码"))
+
+    def _clean_words(self, name: str) -> list[str]:
+        text = self.cleaned_data.get(name) or ""
+        return [word for word in _WORD_SEPARATORS.split(text) if word]
+
+    def clean_words_met(self) -> list[str]:
+        return self._clean_words("words_met")
+
+    def clean_words_partial(self) -> list[str]:
+        return self._clean_words("words_partial")
+
+    def clean_words_unmet(self) -> list[str]:
+        return self._clean_words("words_unmet")
+
+    def clean_words_zero(self) -> list[str]:
+        return self._clean_words("words_zero")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -237,6 +254,22 @@ class UnitCreateForm(forms.Form):
         value = self.cleaned_data.get("bureau")
         return get_bureau_for_user(self.who, value) if value else None
 
+    def _clean_words(self, name: str) -> list[str]:
+        text = self.cleaned_data.get(name) or ""
+        return [word for word in _WORD_SEPARATORS.split(text) if word]
+
+    def clean_words_met(self) -> list[str]:
+        return self._clean_words("words_met")
+
+    def clean_words_partial(self) -> list[str]:
+        return self._clean_words("words_partial")
+
+    def clean_words_unmet(self) -> list[str]:
+        return self._clean_words("words_unmet")
+
+    def clean_words_zero(self) -> list[str]:
+        return self._clean_words("words_zero")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if "bureau" not in self.fields:
@@ -286,7 +319,14 @@ SETTING_LABELS: dict[str, str] = {
     "reason_on_blue": "蓝灯也须填写偏差原因",
     "monitoring_overrun_reason": "河北模式：超过全年指标值一定比例须填写原因",
     "monitoring_overrun_threshold": "河北模式的超出比例（%）",
+    "monitoring_layout": "导出的运行监控表格式",
+    "words_met": "表示“达成”的本地用语",
+    "words_partial": "表示“部分达成”的本地用语",
+    "words_unmet": "表示“未达成”的本地用语",
+    "words_zero": "表示“未发生”的本地用语",
 }
+WORD_SETTINGS = ("words_met", "words_partial", "words_unmet", "words_zero")
+_WORD_SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 # The settings that take one of a few words.
 SETTING_CHOICES: dict[str, list[tuple[str, str]]] = {
@@ -297,6 +337,10 @@ SETTING_CHOICES: dict[str, list[tuple[str, str]]] = {
     "reverse_formula": [
         (RATIO, "分值 × 指标值 / 实际值（ratio）"),
         (LINEAR, "分值 × (1 − (实际值 − 指标值)/指标值)（linear）"),
+    ],
+    "monitoring_layout": [
+        ("national", "财预〔2019〕136号 项目支出绩效目标执行监控表（national）"),
+        ("hubei", "湖北省格式（hubei）"),
     ],
 }
 
@@ -338,8 +382,10 @@ SETTING_SECTIONS: list[tuple[str, list[str]]] = [
             "reason_on_blue",
             "monitoring_overrun_reason",
             "monitoring_overrun_threshold",
+            "monitoring_layout",
         ],
     ),
+    ("完成情况用语", list(WORD_SETTINGS)),
 ]
 
 
@@ -362,6 +408,8 @@ def _show_default(name: str) -> str:
         return "是" if value else "否"
     if isinstance(value, Decimal):
         return plain(value)
+    if name in WORD_SETTINGS:
+        return "、".join(value) or "（无，只用全国通用词表）"
     if isinstance(value, tuple):
         return caps_text(value)
     for word, label in SETTING_CHOICES.get(name, []):
@@ -388,7 +436,9 @@ class BureauSettingsForm(forms.Form):
         values: dict[str, Any] = {}
         for spec in dataclasses.fields(Policy):
             value = getattr(policy, spec.name)
-            if isinstance(value, tuple):
+            if spec.name in WORD_SETTINGS:
+                values[spec.name] = "、".join(value)
+            elif isinstance(value, tuple):
                 values[spec.name] = caps_text(value)
             elif isinstance(value, Decimal):
                 values[spec.name] = plain(value)
@@ -410,6 +460,16 @@ class BureauSettingsForm(forms.Form):
             )
         if isinstance(default, bool):
             return forms.BooleanField(label=label, required=False, help_text=help_text)
+        if name in WORD_SETTINGS:
+            return forms.CharField(
+                label=label,
+                required=False,
+                max_length=2000,
+                help_text=_(
+                    "多个词语用顿号或逗号分隔，如“已办结、全部办结”（词表见 docs/wording.md）。"
+                )
+                + help_text,
+            )
         if isinstance(default, Decimal):
             return forms.DecimalField(
                 label=label,
@@ -448,6 +508,22 @@ class BureauSettingsForm(forms.Form):
                 )
             caps.append([plain(pair[0]), plain(pair[1])])
         return caps
+
+    def _clean_words(self, name: str) -> list[str]:
+        text = self.cleaned_data.get(name) or ""
+        return [word for word in _WORD_SEPARATORS.split(text) if word]
+
+    def clean_words_met(self) -> list[str]:
+        return self._clean_words("words_met")
+
+    def clean_words_partial(self) -> list[str]:
+        return self._clean_words("words_partial")
+
+    def clean_words_unmet(self) -> list[str]:
+        return self._clean_words("words_unmet")
+
+    def clean_words_zero(self) -> list[str]:
+        return self._clean_words("words_zero")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

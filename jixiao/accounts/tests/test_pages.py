@@ -359,6 +359,37 @@ def test_the_settings_page_shows_every_setting_with_its_default(bureau_admin, or
     assert "默认：80:89, 70:79, 60:69, 50:59" in text
 
 
+def test_a_bureau_saves_its_own_words_and_the_hubei_layout(bureau_admin, org):
+    client = _as(bureau_admin)
+    data = _settings_data(
+        client,
+        org.bureau,
+        words_met="已办结，全部办结",
+        words_zero="零发案",
+        monitoring_layout="hubei",
+    )
+    response = client.post(reverse("accounts:settings", args=[org.bureau.pk]), data)
+    assert response.status_code == 302
+    bureau = FinanceBureau.objects.get(pk=org.bureau.pk)
+    assert bureau.settings == {
+        "monitoring_layout": "hubei",
+        "words_met": ["已办结", "全部办结"],
+        "words_zero": ["零发案"],
+    }
+    assert bureau.policy.vocabulary.grade("已办结") == "达成"
+    # The page shows them back, joined by 、.
+    text = client.get(reverse("accounts:settings", args=[org.bureau.pk])).content.decode()
+    assert 'value="已办结、全部办结"' in text
+
+
+def test_a_word_in_two_grades_is_refused_on_the_page(bureau_admin, org):
+    client = _as(bureau_admin)
+    data = _settings_data(client, org.bureau, words_met="已办结", words_unmet="已办结")
+    response = client.post(reverse("accounts:settings", args=[org.bureau.pk]), data)
+    assert response.status_code == 200
+    assert "词语“已办结”同时出现在 words_met 和 words_unmet 中。" in response.content.decode()
+
+
 def test_every_setting_has_a_chinese_label():
     import dataclasses
 
