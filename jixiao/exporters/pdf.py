@@ -6,6 +6,7 @@ WeasyPrint is imported only when a PDF is made: it is heavy and needs system lib
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 from html import escape
 
 from jixiao.exporters.targets_layout import (
@@ -59,6 +60,12 @@ p.figure {{ text-indent: 0; text-align: center; margin: 6pt 0 0; break-inside: a
             break-after: avoid; }}
 p.figure img {{ display: inline-block; }}
 .center {{ text-align: center; }}
+/* The pieces of a merge cut at page breaks (a label column) read as one cell on a page. */
+.cut-top {{ border-top-style: hidden; }}
+.cut-bottom {{ border-bottom-style: hidden; }}
+p.keep {{ break-before: avoid; }}
+table.dense {{ font-size: 9pt; line-height: 1.25; }}
+table.dense th, table.dense td {{ padding: 2pt 3pt; }}
 .right {{ text-align: right; }}
 """
 
@@ -70,29 +77,68 @@ def _text(text: str) -> str:
 
 def _paragraph(para: Paragraph) -> str:
     """A title, heading or body paragraph."""
+    keep = " keep" if para.keep_with_previous else ""
     if para.style == "body":
-        return f'<p class="{para.align}">{_text(para.text)}</p>'
+        return f'<p class="{para.align}{keep}">{_text(para.text)}</p>'
     if para.style == "note":
-        return f'<p class="note {para.align}">{_text(para.text)}</p>'
+        return f'<p class="note {para.align}{keep}">{_text(para.text)}</p>'
     tag = "h1" if para.style == "title" else f"h{min(max(para.level, 1), 3) + 1}"
     return f'<{tag} class="{para.align}">{_text(para.text)}</{tag}>'
 
 
-def _cell(cell: Cell, tag: str) -> str:
-    """One cell with its spans, weight and alignment."""
-    attrs = f' class="{cell.align}{" b" if cell.bold and tag == "td" else ""}"'
+def _cell(cell: Cell, tag: str, extra: str = "") -> str:
+    """One cell with its spans, weight and alignment; ``extra`` adds classes."""
+    classes = f"{cell.align}{' b' if cell.bold and tag == 'td' else ''}{extra}"
+    attrs = f' class="{classes}"'
     if cell.fill:
         attrs += f' style="background:#{cell.fill};color:#{text_colour(cell.fill)}"'
     if cell.row_span > 1:
         attrs += f' rowspan="{cell.row_span}"'
     if cell.col_span > 1:
         attrs += f' colspan="{cell.col_span}"'
-    return f"<{tag}{attrs}>{_text(cell.text)}</{tag}>"
+    if cell.vertical:
+        text = "<br>".join(escape(ch) for ch in printable(cell.text) if not ch.isspace())
+    else:
+        text = _text(cell.text)
+    return f"<{tag}{attrs}>{text}</{tag}>"
 
 
-def _rows(rows: list[list[Cell]], tag: str = "td") -> str:
+# A table's rows as (column, cell, extra classes) per row, ready to write.
+Placed = list[list[tuple[int, Cell, str]]]
+
+
+def _placed_rows(table: Table, segments: list[range]) -> Placed:
+    """Every row's anchors; a ``breakable`` merge is cut into one piece per segment it crosses.
+
+    The pieces hide the rules between them, so the column reads as one cell on a page; the
+    text goes in the piece holding the merge's middle row.
+    """
+    out: Placed = [[] for _ in table.rows]
+    for r, c, cell in table.placed():
+        if not cell.breakable or cell.row_span == 1:
+            out[r].append((c, cell, ""))
+            continue
+        last = r + cell.row_span - 1
+        middle = r + cell.row_span // 2
+        for segment in segments:
+            top, bottom = max(r, segment.start), min(last, segment.stop - 1)
+            if top > bottom:
+                continue
+            extra = (" cut-top" if top > r else "") + (" cut-bottom" if bottom < last else "")
+            text = cell.text if top <= middle <= bottom else ""
+            piece = replace(cell, text=text, row_span=bottom - top + 1)
+            out[top].append((c, piece, extra))
+    for row in out:
+        row.sort(key=lambda item: item[0])
+    return out
+
+
+def _rows(placed: Placed, rows: range, tag: str = "td") -> str:
     """Table rows."""
-    return "".join("<tr>" + "".join(_cell(c, tag) for c in row) + "</tr>" for row in rows)
+    return "".join(
+        "<tr>" + "".join(_cell(cell, tag, extra) for _, cell, extra in placed[r]) + "</tr>"
+        for r in rows
+    )
 
 
 def _splits_cleanly(table: Table, at: int) -> bool:
@@ -100,33 +146,39 @@ def _splits_cleanly(table: Table, at: int) -> bool:
     return all(r + cell.row_span <= at for r, _, cell in table.placed() if r < at)
 
 
-def _bodies(table: Table, first: int) -> str:
-    """Rows from ``first`` on, one unbreakable ``tbody`` per group of tied rows."""
-    out = []
-    for group in table.row_groups():
-        rows = [table.rows[r] for r in group if r >= first]
-        if rows:
-            out.append(f"<tbody>{_rows(rows)}</tbody>")
-    return "".join(out)
-
-
 def _table(table: Table) -> str:
-    """The table; the indicator header becomes a ``thead`` repeated on every page."""
+    """The table; the indicator header becomes a ``thead`` repeated on every page.
+
+    The rows after the header go in one unbreakable ``tbody`` per group of tied rows.
+    """
     total = sum(table.widths)
     cols = "<colgroup>" + "".join(
         f'<col style="width:{w * 100 / total:.3f}%">' for w in table.widths
     )
     cols += "</colgroup>"
     at = table.header_row
+    groups = table.row_groups()
+    dense = " dense" if table.dense else ""
     # HTML only repeats a thead that opens its table: cut the table in two at the header row.
     if at is None or not _splits_cleanly(table, at):
-        return f'<table class="grid">{cols}{_bodies(table, 0)}</table>'
+        placed = _placed_rows(table, groups)
+        bodies = "".join(f"<tbody>{_rows(placed, g)}</tbody>" for g in groups)
+        return f'<table class="grid{dense}">{cols}{bodies}</table>'
+    segments = [range(0, at), range(at, at + 1)]
+    for group in groups:
+        rows = range(max(group.start, at + 1), group.stop)
+        if rows:
+            segments.append(rows)
+    placed = _placed_rows(table, segments)
     head = ""
     if at > 0:
-        head = f'<table class="head">{cols}<tbody>{_rows(table.rows[:at])}</tbody></table>'
+        head = (
+            f'<table class="head{dense}">{cols}<tbody>{_rows(placed, segments[0])}</tbody></table>'
+        )
+    bodies = "".join(f"<tbody>{_rows(placed, s)}</tbody>" for s in segments[2:])
     grid = (
-        f'<table class="grid">{cols}<thead>{_rows([table.rows[at]], "th")}</thead>'
-        f"{_bodies(table, at + 1)}</table>"
+        f'<table class="grid{dense}">{cols}<thead>{_rows(placed, segments[1], "th")}</thead>'
+        f"{bodies}</table>"
     )
     return head + grid
 

@@ -52,6 +52,9 @@ class Paragraph:
     # Groups blocks into sheets for the xlsx writer; None: flowing formats only.
     section: str | None = None
     align: Align = "left"
+    # The paged formats keep it on the page of the block before it (a signature line under
+    # its table).
+    keep_with_previous: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,11 @@ class Cell:
     align: Align = "left"
     # Background colour as six hex digits ("d9363e"): a warning light's cell.
     fill: str | None = None
+    # Written top to bottom, one character under another (the 绩效指标 label column).
+    vertical: bool = False
+    # A vertical merge the paged formats may cut at a page break (a label running down a whole
+    # grid): it ties no rows together.
+    breakable: bool = False
 
 
 def text_colour(fill: str) -> str:
@@ -84,6 +92,13 @@ class Table:
     # Index of the row the paged formats repeat on every page (the indicator grid header).
     header_row: int | None = None
     section: str | None = None
+    # The paged formats repeat the header row on each page the grid runs on (docx: tblHeader,
+    # xlsx: print titles; the PDF always repeats it).
+    repeat_header: bool = False
+    # The last ``keep_tail`` rows (a total, a grade) stay on the page of the rows before them.
+    keep_tail: int = 0
+    # Smaller type and padding, so a long one-page form still fits its page.
+    dense: bool = False
 
     def placed(self) -> Iterator[tuple[int, int, Cell]]:
         """Yield ``(row, col, cell)`` for every anchor, checking the grid is exactly filled."""
@@ -108,14 +123,18 @@ class Table:
     def row_groups(self) -> list[range]:
         """Row ranges the paged formats keep on one page.
 
-        Rows tied by a vertical merge stay together, and so does the header block from the
-        top through the header row and the first row under it.
+        Rows tied by a vertical merge stay together (unless the merge is ``breakable``), and so
+        does the header block from the top through the header row and the first row under it;
+        the ``keep_tail`` last rows stay with the group before them.
         """
         reach = list(range(len(self.rows)))  # the last row each row is tied to
         for r, _, cell in self.placed():
-            reach[r] = max(reach[r], r + cell.row_span - 1)
+            if not cell.breakable:
+                reach[r] = max(reach[r], r + cell.row_span - 1)
         if self.header_row is not None and self.rows:
             reach[0] = max(reach[0], min(self.header_row + 1, len(self.rows) - 1))
+        if self.keep_tail and len(self.rows) > self.keep_tail:
+            reach[-self.keep_tail - 1] = len(self.rows) - 1
         groups: list[range] = []
         start = end = 0
         for r in range(len(self.rows)):
