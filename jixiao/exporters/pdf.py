@@ -62,7 +62,6 @@ p.figure img {{ display: inline-block; }}
 .center {{ text-align: center; }}
 /* The pieces of a merge cut at page breaks (a label column) read as one cell on a page. */
 .cut-top {{ border-top-style: hidden; }}
-.cut-bottom {{ border-bottom-style: hidden; }}
 p.keep {{ break-before: avoid; }}
 table.dense {{ font-size: 9pt; line-height: 1.25; }}
 table.dense th, table.dense td {{ padding: 2pt 3pt; }}
@@ -124,7 +123,9 @@ def _placed_rows(table: Table, segments: list[range]) -> Placed:
             top, bottom = max(r, segment.start), min(last, segment.stop - 1)
             if top > bottom:
                 continue
-            extra = (" cut-top" if top > r else "") + (" cut-bottom" if bottom < last else "")
+            # Hiding its top rule hides the rule it shares with the piece above (a collapsed
+            # border); its bottom rule stays and closes the table where a page ends.
+            extra = " cut-top" if top > r else ""
             text = cell.text if top <= middle <= bottom else ""
             piece = replace(cell, text=text, row_span=bottom - top + 1)
             out[top].append((c, piece, extra))
