@@ -52,6 +52,7 @@ _HEADING_SIZES = {1: Pt(16), 2: Pt(14), 3: Pt(12)}
 _BODY_SIZE = Pt(12)
 _NOTE_SIZE = Pt(10.5)
 _CELL_SIZE = Pt(9.5)
+_DENSE_CELL_SIZE = Pt(8.5)
 
 
 def _set_fonts(run: Run, east_asia: str, size: Pt, bold: bool = False) -> None:
@@ -137,11 +138,11 @@ def _shade(tc: CT_Tc, fill: str) -> None:
     tc.get_or_add_tcPr().append(shd)
 
 
-def _fill_cell(paragraph: DocxParagraph, cell: Cell) -> None:
+def _fill_cell(paragraph: DocxParagraph, cell: Cell, size: Pt = _CELL_SIZE) -> None:
     """Write cell text; python-docx turns each newline into a line break (w:br)."""
     paragraph.alignment = _ALIGN[cell.align]
     run = paragraph.add_run(printable(cell.text))
-    _set_fonts(run, BODY_FONT, _CELL_SIZE, cell.bold)
+    _set_fonts(run, BODY_FONT, size, cell.bold)
     if cell.fill:
         run.font.color.rgb = RGBColor.from_string(text_colour(cell.fill).upper())
 
@@ -161,9 +162,14 @@ def _add_table(doc: DocxDocument, table: Table, usable: int) -> None:
     # Word repeats only header rows that open a table: the block above the grid header becomes
     # a table of its own, joined to the grid by an empty hairline paragraph; all of it keeps
     # with the grid's first rows.
-    head = Table(table.columns, table.widths, table.rows[:at])
+    head = Table(table.columns, table.widths, table.rows[:at], dense=table.dense)
     grid = Table(
-        table.columns, table.widths, table.rows[at:], header_row=0, keep_tail=table.keep_tail
+        table.columns,
+        table.widths,
+        table.rows[at:],
+        header_row=0,
+        keep_tail=table.keep_tail,
+        dense=table.dense,
     )
     _add_grid(doc, head, usable, keep_all=True)
     joint = doc.add_paragraph()
@@ -198,7 +204,7 @@ def _add_grid(doc: DocxDocument, table: Table, usable: int, keep_all: bool = Fal
             _shade(target._tc, cell.fill)
         if cell.vertical:
             cell = replace(cell, text="\n".join(ch for ch in cell.text if not ch.isspace()))
-        _fill_cell(target.paragraphs[0], cell)
+        _fill_cell(target.paragraphs[0], cell, _DENSE_CELL_SIZE if table.dense else _CELL_SIZE)
     # Word keeps rows together through "keep with next" on their paragraphs.
     kept = [range(len(table.rows))] if keep_all else table.row_groups()
     for group in kept:
