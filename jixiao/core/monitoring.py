@@ -449,6 +449,37 @@ class BudgetStatus:
     reason_required: bool
 
 
+def projected_spending(
+    budget: Decimal | None,
+    executed: Decimal,
+    checkpoints: Sequence[tuple[int, Decimal]],
+    as_of: date,
+    year: int,
+) -> Decimal | None:
+    """全年预计执行数: spent so far plus what the spending plan still spends by 31 December
+    (budget × (plan at year end − plan at the date) / 100), 2 places; None without a budget."""
+    if budget is None:
+        return None
+    now = plan_percent_at(checkpoints, as_of, year)
+    end = plan_percent_at(checkpoints, date(year, 12, 31), year)
+    return _round(executed + budget * max(end - now, Decimal(0)) / _HUNDRED)
+
+
+def fund_split(
+    amount: Decimal | None, fiscal: Decimal | None, other: Decimal | None
+) -> tuple[Decimal | None, Decimal | None]:
+    """An amount spent (or to be spent) split into 财政拨款 and 其他资金 when the ledger does not
+    say: all fiscal when the budget has no other money, all other when it has no fiscal money,
+    else unknown (None, None)."""
+    if amount is None:
+        return None, None
+    if not other:
+        return amount, Decimal(0)
+    if not fiscal:
+        return Decimal(0), amount
+    return None, None
+
+
 def monitor_budget(
     budget: Decimal | None,
     executed: Decimal,

@@ -84,6 +84,9 @@ class Policy:
     # annual target asks for a deviation reason.
     monitoring_overrun_reason: bool = False
     monitoring_overrun_threshold: Decimal = Decimal("15")
+    # The layout of the exported monitoring table: 财预〔2019〕136号 ("national") or Hubei's form
+    # ("hubei": one 完成目标可能性 column, reasons and measures as rows under the grid).
+    monitoring_layout: str = "national"
     # A bureau's own words for the grades of a qualitative actual and for "none happened",
     # added to the national table of jixiao.core.wording (a word moves out of the grade it was in).
     words_met: tuple[str, ...] = ()
@@ -121,6 +124,8 @@ class Policy:
         """Refuse settings that contradict each other."""
         if self.absent_group not in (PROPORTIONAL, TO_OUTPUT):
             raise PolicyError("absent_group 只能是 proportional 或 output。")
+        if self.monitoring_layout not in ("national", "hubei"):
+            raise PolicyError("monitoring_layout 只能是 national 或 hubei。")
         if self.reverse_formula not in (RATIO, LINEAR):
             raise PolicyError("reverse_formula 只能是 ratio 或 linear。")
         for low, high, name in (

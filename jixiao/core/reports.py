@@ -62,6 +62,22 @@ class BudgetExecution:
     deviation_reason: str | None = None
     correction: str | None = None
     curve: tuple[PlanPoint, ...] = ()  # month ends of the year (and the as-of date)
+    # 全年预计执行数 in money_unit: entered by the unit, else executed + what the spending plan
+    # still spends by December (jixiao.core.monitoring.projected_spending).
+    projected: Decimal | None = None
+    projected_source: str = "plan"  # "plan" | "manual"
+
+
+@dataclass(frozen=True)
+class MonitoringFund:
+    """A fund row of the 136号 monitoring table (年度资金总额 / 其中：财政拨款 / 其他资金)."""
+
+    label: str
+    budget_initial: Decimal | None  # 年初预算数
+    budget_full_year: Decimal | None  # 全年预算数
+    executed: Decimal | None  # 1-N月执行数 (None: not known by source)
+    rate: Decimal | None  # 1-N月执行率, %
+    projected: Decimal | None  # 全年预计执行数
 
 
 @dataclass(frozen=True)
@@ -86,6 +102,7 @@ class MonitoringRow:
     deviation_reason: str | None = None
     correction: str | None = None
     source: str = "none"  # metric | manual | none: where the current value came from
+    remark: str | None = None  # 备注
 
 
 @dataclass(frozen=True)
@@ -97,6 +114,9 @@ class ProjectMonitoring:
     name: str
     budget: BudgetExecution
     rows: tuple[MonitoringRow, ...]
+    goal: str | None = None  # 年度总体目标: 全年预期目标
+    achievement: str | None = None  # 1-N月执行情况, as the unit wrote it
+    funds: tuple[MonitoringFund, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -278,6 +298,7 @@ _NESTED.update(
             UnitInfo,
             PlanPoint,
             BudgetExecution,
+            MonitoringFund,
             MonitoringRow,
             ProjectMonitoring,
             FundRow,

@@ -168,6 +168,7 @@ def _add_table(doc: DocxDocument, table: Table, usable: int) -> None:
         table.widths,
         table.rows[at:],
         header_row=0,
+        header_rows=table.header_rows,
         keep_tail=table.keep_tail,
         dense=table.dense,
     )
@@ -177,8 +178,8 @@ def _add_table(doc: DocxDocument, table: Table, usable: int) -> None:
     joint.paragraph_format.line_spacing = Pt(1)
     _set_fonts(joint.add_run(""), BODY_FONT, Pt(1))
     out = _add_grid(doc, grid, usable)
-    tr_pr = out.rows[0]._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:tblHeader"))
+    for row in out.rows[: table.header_rows]:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
 def _add_grid(doc: DocxDocument, table: Table, usable: int, keep_all: bool = False) -> DocxTable:

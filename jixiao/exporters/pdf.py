@@ -60,12 +60,12 @@ p.figure {{ text-indent: 0; text-align: center; margin: 6pt 0 0; break-inside: a
             break-after: avoid; }}
 p.figure img {{ display: inline-block; }}
 .center {{ text-align: center; }}
-/* The pieces of a merge cut at page breaks (a label column) read as one cell on a page. */
-.cut-top {{ border-top-style: hidden; }}
+td.side-open, th.side-open {{ border-bottom: none; }}
+td.side-cont, th.side-cont {{ border-top: none; }}
+.right {{ text-align: right; }}
 p.keep {{ break-before: avoid; }}
 table.dense {{ font-size: 9pt; line-height: 1.25; }}
 table.dense th, table.dense td {{ padding: 2pt 3pt; }}
-.right {{ text-align: right; }}
 """
 
 
@@ -86,9 +86,8 @@ def _paragraph(para: Paragraph) -> str:
 
 
 def _cell(cell: Cell, tag: str, extra: str = "") -> str:
-    """One cell with its spans, weight and alignment; ``extra`` adds classes."""
-    classes = f"{cell.align}{' b' if cell.bold and tag == 'td' else ''}{extra}"
-    attrs = f' class="{classes}"'
+    """One cell with its spans, weight and alignment."""
+    attrs = f' class="{cell.align}{" b" if cell.bold and tag == "td" else ""}{extra}"'
     if cell.fill:
         attrs += f' style="background:#{cell.fill};color:#{text_colour(cell.fill)}"'
     if cell.row_span > 1:
@@ -102,84 +101,66 @@ def _cell(cell: Cell, tag: str, extra: str = "") -> str:
     return f"<{tag}{attrs}>{text}</{tag}>"
 
 
-# A table's rows as (column, cell, extra classes) per row, ready to write.
-Placed = list[list[tuple[int, Cell, str]]]
-
-
-def _placed_rows(table: Table, segments: list[range]) -> Placed:
-    """Every row's anchors; a ``breakable`` merge is cut into one piece per segment it crosses.
-
-    The pieces hide the rules between them, so the column reads as one cell on a page; the
-    text goes in the piece holding the merge's middle row.
-    """
-    out: Placed = [[] for _ in table.rows]
-    for r, c, cell in table.placed():
-        if not cell.breakable or cell.row_span == 1:
-            out[r].append((c, cell, ""))
-            continue
-        last = r + cell.row_span - 1
-        middle = r + cell.row_span // 2
-        for segment in segments:
-            top, bottom = max(r, segment.start), min(last, segment.stop - 1)
-            if top > bottom:
-                continue
-            # Hiding its top rule hides the rule it shares with the piece above (a collapsed
-            # border); its bottom rule stays and closes the table where a page ends.
-            extra = " cut-top" if top > r else ""
-            text = cell.text if top <= middle <= bottom else ""
-            piece = replace(cell, text=text, row_span=bottom - top + 1)
-            out[top].append((c, piece, extra))
-    for row in out:
-        row.sort(key=lambda item: item[0])
-    return out
-
-
-def _rows(placed: Placed, rows: range, tag: str = "td") -> str:
-    """Table rows."""
-    return "".join(
-        "<tr>" + "".join(_cell(cell, tag, extra) for _, cell, extra in placed[r]) + "</tr>"
-        for r in rows
-    )
-
-
 def _splits_cleanly(table: Table, at: int) -> bool:
     """True when no cell above row ``at`` spans down into it."""
     return all(r + cell.row_span <= at for r, _, cell in table.placed() if r < at)
 
 
-def _table(table: Table) -> str:
-    """The table; the indicator header becomes a ``thead`` repeated on every page.
+def _bodies(table: Table, first: int) -> str:
+    """Rows from ``first`` on, one unbreakable ``tbody`` per group of tied rows."""
+    out = []
+    for group in table.row_groups():
+        rows = [r for r in group if r >= first]
+        if rows:
+            out.append(f"<tbody>{_part(table, rows[0], rows[-1] + 1)}</tbody>")
+    return "".join(out)
 
-    The rows after the header go in one unbreakable ``tbody`` per group of tied rows.
-    """
+
+def _sides(table: Table) -> list[tuple[int, Cell]]:
+    """The side labels (first column) with the row each is anchored at."""
+    return [(r, cell) for r, c, cell in table.placed() if cell.side and c == 0]
+
+
+def _part(table: Table, start: int, end: int, tag: str = "td") -> str:
+    """Rows ``start``..``end`` - 1; a side label spanning past either end is cut to them (its
+    text on its first part, the parts joined without a rule between them)."""
+    html = []
+    for r in range(start, end):
+        cells = []
+        for anchor, side in _sides(table):
+            last = anchor + side.row_span  # one past the side label's last row
+            if not (anchor <= r < last) or (r != anchor and r != start):
+                continue
+            span = min(last, end) - r
+            piece = replace(side, row_span=span, text=side.text if r == anchor else "")
+            extra = (" side-cont" if r != anchor else "") + (
+                " side-open" if r + span < last else ""
+            )
+            cells.append(_cell(piece, tag, extra))
+        cells += [_cell(c, tag) for c in table.rows[r] if not c.side]
+        html.append("<tr>" + "".join(cells) + "</tr>")
+    return "".join(html)
+
+
+def _table(table: Table) -> str:
+    """The table; the indicator header becomes a ``thead`` repeated on every page."""
     total = sum(table.widths)
     cols = "<colgroup>" + "".join(
         f'<col style="width:{w * 100 / total:.3f}%">' for w in table.widths
     )
     cols += "</colgroup>"
     at = table.header_row
-    groups = table.row_groups()
     dense = " dense" if table.dense else ""
     # HTML only repeats a thead that opens its table: cut the table in two at the header row.
     if at is None or not _splits_cleanly(table, at):
-        placed = _placed_rows(table, groups)
-        bodies = "".join(f"<tbody>{_rows(placed, g)}</tbody>" for g in groups)
-        return f'<table class="grid{dense}">{cols}{bodies}</table>'
-    segments = [range(0, at), range(at, at + 1)]
-    for group in groups:
-        rows = range(max(group.start, at + 1), group.stop)
-        if rows:
-            segments.append(rows)
-    placed = _placed_rows(table, segments)
+        return f'<table class="grid{dense}">{cols}{_bodies(table, 0)}</table>'
     head = ""
     if at > 0:
-        head = (
-            f'<table class="head{dense}">{cols}<tbody>{_rows(placed, segments[0])}</tbody></table>'
-        )
-    bodies = "".join(f"<tbody>{_rows(placed, s)}</tbody>" for s in segments[2:])
+        head = f'<table class="head{dense}">{cols}<tbody>{_part(table, 0, at)}</tbody></table>'
+    below = at + table.header_rows
     grid = (
-        f'<table class="grid{dense}">{cols}<thead>{_rows(placed, segments[1], "th")}</thead>'
-        f"{bodies}</table>"
+        f'<table class="grid{dense}">{cols}<thead>{_part(table, at, below, "th")}</thead>'
+        f"{_bodies(table, below)}</table>"
     )
     return head + grid
 

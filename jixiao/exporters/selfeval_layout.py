@@ -174,8 +174,8 @@ def project_table(project: ProjectEvaluation) -> Table:
         row_span=len(project.rows) + 1,
         bold=True,
         align="center",
+        side=True,
         vertical=True,
-        breakable=True,
     )
     rows.append([spine, *(label_cell(text) for text in GRID_LABELS)])
     levels = [(r.level1, r.level2) for r in project.rows]

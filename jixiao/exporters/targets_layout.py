@@ -68,11 +68,11 @@ class Cell:
     align: Align = "left"
     # Background colour as six hex digits ("d9363e"): a warning light's cell.
     fill: str | None = None
+    # A side label down the first column (the 绩效指标 of the official grids): its span does
+    # not tie its rows to one page; a paged format draws its part on each page.
+    side: bool = False
     # Written top to bottom, one character under another (the 绩效指标 label column).
     vertical: bool = False
-    # A vertical merge the paged formats may cut at a page break (a label running down a whole
-    # grid): it ties no rows together.
-    breakable: bool = False
 
 
 def text_colour(fill: str) -> str:
@@ -92,8 +92,10 @@ class Table:
     # Index of the row the paged formats repeat on every page (the indicator grid header).
     header_row: int | None = None
     section: str | None = None
-    # The paged formats repeat the header row on each page the grid runs on (docx: tblHeader,
-    # xlsx: print titles; the PDF always repeats it).
+    # How many rows from header_row make the repeated header (a two-row header: 2).
+    header_rows: int = 1
+    # docx and xlsx repeat the header rows on each page the grid runs on too (docx: tblHeader,
+    # xlsx: print titles; the PDF always repeats them).
     repeat_header: bool = False
     # The last ``keep_tail`` rows (a total, a grade) stay on the page of the rows before them.
     keep_tail: int = 0
@@ -123,16 +125,17 @@ class Table:
     def row_groups(self) -> list[range]:
         """Row ranges the paged formats keep on one page.
 
-        Rows tied by a vertical merge stay together (unless the merge is ``breakable``), and so
+        Rows tied by a vertical merge stay together (unless it is a ``side`` label), and so
         does the header block from the top through the header row and the first row under it;
         the ``keep_tail`` last rows stay with the group before them.
         """
         reach = list(range(len(self.rows)))  # the last row each row is tied to
         for r, _, cell in self.placed():
-            if not cell.breakable:
+            if not cell.side:
                 reach[r] = max(reach[r], r + cell.row_span - 1)
         if self.header_row is not None and self.rows:
-            reach[0] = max(reach[0], min(self.header_row + 1, len(self.rows) - 1))
+            below = self.header_row + self.header_rows
+            reach[0] = max(reach[0], min(below, len(self.rows) - 1))
         if self.keep_tail and len(self.rows) > self.keep_tail:
             reach[-self.keep_tail - 1] = len(self.rows) - 1
         groups: list[range] = []

@@ -177,9 +177,9 @@ def _write_table(ws: Worksheet, table: Table, top: int, total_chars: float) -> N
         # openpyxl cannot measure text and Excel never auto-fits merged cells: estimate heights.
         ws.row_dimensions[top + r].height = max(20.0, lines * LINE_HEIGHT_PT + 6)
     if table.repeat_header and table.header_row is not None:
-        # Printed over several pages, each page repeats the grid's header row.
-        row = top + table.header_row
-        ws.print_title_rows = f"{row}:{row}"
+        # Printed over several pages, each page repeats the grid's header rows.
+        first = top + table.header_row
+        ws.print_title_rows = f"{first}:{first + table.header_rows - 1}"
 
 
 def _write_line(ws: Worksheet, para: Paragraph, row: int, columns: int, chars: float) -> None:

@@ -16,20 +16,23 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from jixiao.access.perms import require, require_system
 from jixiao.access.scope import units_for
 from jixiao.audit.choices import Action
 from jixiao.audit.log import record, snapshot
+from jixiao.core import metrics as core_metrics
 from jixiao.importers.grid import ImportFailure
+from jixiao.ledgers import sources
 from jixiao.ledgers.io import Table, find_header_row, normalize_header, read_table
-from jixiao.ledgers.models import ImportMapping, LedgerEntry, LedgerType
+from jixiao.ledgers.models import ImportBatch, ImportMapping, LedgerEntry, LedgerType
 from jixiao.ledgers.services import EntryInput, RowError, specs, upsert_entries
 from jixiao.ledgers.values import FieldSpec, clean_value, is_blank, natural_key
 from jixiao.lib.actor import Actor
@@ -273,6 +276,18 @@ class ImportReport:
     skipped: list[int] = field(default_factory=list)  # totals rows, not records
     dry_run: bool = False
     written: bool = False
+    # A second source (see jixiao.ledgers.sources): what the file overlaps, what repeats.
+    overlaps: list[sources.Overlap] = field(default_factory=list)
+    repeats: list[sources.Repeat] = field(default_factory=list)
+    overlap: str = sources.ASK
+    replaced: int = 0
+    warnings: list[str] = field(default_factory=list)  # e.g. spending past the budget
+
+    @property
+    def needs_choice(self) -> bool:
+        """True when the file overlaps records of another source, or repeats records, and
+        nobody chose yet what to do."""
+        return self.ok and bool(self.overlaps or self.repeats) and self.overlap == sources.ASK
 
     @property
     def ok(self) -> bool:
@@ -286,13 +301,31 @@ class ImportReport:
                 f"“{self.source}”有 {self.error_count} 处问题（共 {self.rows} 行），"
                 f"没有导入任何记录；请改正后重新导入。"
             )
+        if self.needs_choice and not self.overlaps:
+            return (
+                f"“{self.source}”中有可能重复的记录，尚未导入：请核对后选择仍然导入，"
+                "或改正文件后重新导入。"
+            )
+        if self.needs_choice:
+            return (
+                f"“{self.source}”与台账中已有的记录覆盖同一项目和期间，尚未导入："
+                "请选择替换已有记录，或追加到已有记录之后。"
+            )
         counts = f"新建 {self.created} 条，更新 {self.updated} 条，{self.unchanged} 条无变化"
+        if self.overlaps and self.overlap == sources.REPLACE:
+            counts += f"，替换已有记录 {self.replaced} 条"
         skipped = (
             f"（跳过合计行：第 {'、'.join(map(str, self.skipped))} 行）" if self.skipped else ""
         )
         if self.written:
             return f"已导入“{self.source}”到“{self.ledger_type}”台账：{counts}。{skipped}"
         return f"检查通过：共 {self.rows} 行，将{counts}；尚未写入。{skipped}"
+
+    def notes(self) -> list[str]:
+        """The overlaps, repeats and warnings, one Chinese line each."""
+        lines = [o.text() for o in self.overlaps]
+        lines += [f"重复：{r.text()}" for r in self.repeats]
+        return lines + self.warnings
 
     def error_lines(self) -> list[str]:
         """Each listed problem as “第 12 行，列“级别”：…”, and how many more there are."""
@@ -380,8 +413,14 @@ def import_table(
     *,
     actor: Actor,
     dry_run: bool = False,
+    overlap: str = sources.ASK,
 ) -> ImportReport:
     """Validate every row of a table and write them all, or nothing when any row is bad.
+
+    The file is a source of its own (an ``ImportBatch``): where it covers a project and
+    months that records of another source already cover, the report lists them and, unless
+    ``overlap`` says ``replace`` or ``add``, nothing is written. Rows that repeat one another
+    or a record already there are listed, and spending past a project's budget is warned of.
 
     ``dry_run`` checks and counts (created, updated, unchanged) without writing. A record
     that already exists keeps the values of fields the file does not have (staff fill in a
@@ -395,7 +434,9 @@ def import_table(
     plan = plan_columns(ledger_type, table, column_map)
     if plan.missing:
         raise ImportFailure(missing_message(ledger_type, plan))
-    report = ImportReport(ledger_type.name, table.name, plan.header_row, dry_run=dry_run)
+    report = ImportReport(
+        ledger_type.name, table.name, plan.header_row, dry_run=dry_run, overlap=overlap
+    )
     field_specs = {s.code: s for s in specs(ledger_type)}
     value_tables = {
         k: {_norm(key): v for key, v in table_.items()}
@@ -410,28 +451,69 @@ def import_table(
     rows = _read_rows(table, plan, value_tables, choices, report)
     own_errors = _find_projects(ledger_type, unit, rows, plan, field_specs)
     items = _entry_inputs(ledger_type, unit, rows, plan, field_specs)
+    batch = ImportBatch(
+        ledger_type=ledger_type,
+        unit=unit,
+        name=table.name[:200],
+        mapping=(column_map.name if column_map else "")[:60],
+        by=actor.user,
+    )
     with transaction.atomic():
+        # A check writes too, then rolls back: the warnings see the ledger as it would be.
         result = upsert_entries(
             ledger_type,
             unit,
             items,
             actor=actor,
-            dry_run=dry_run or bool(own_errors),
+            dry_run=bool(own_errors),
             comment=f"导入“{table.name}”",
+            batch=batch,
+            overlap=overlap,
         )
-        if own_errors or result.errors or dry_run:
-            transaction.set_rollback(True)  # belt and braces: nothing of a refused import stays
+        if not (own_errors or result.errors or result.needs_choice):
+            report.warnings = over_budget(ledger_type, unit, [i.project for i in items])
+        if own_errors or result.errors or result.needs_choice or dry_run:
+            transaction.set_rollback(True)  # nothing of a check or a refused import stays
     names = _column_names(plan, field_specs)
     errors = own_errors + [_named(e, names) for e in result.errors]
     order = {c.header: c.index for c in plan.columns}
     errors.sort(key=lambda e: (e.row, order.get(e.column.split("、")[0], 10**6)))
     report.error_count = len(errors)
     report.errors = errors[:MAX_LISTED_ERRORS]
+    report.overlaps, report.repeats = result.overlaps, result.repeats
     if report.ok:
         report.created, report.updated = result.created, result.updated
-        report.unchanged = result.unchanged
-        report.written = not dry_run
+        report.unchanged, report.replaced = result.unchanged, result.replaced
+        report.written = not dry_run and not result.needs_choice
     return report
+
+
+def over_budget(
+    ledger_type: LedgerType, unit: Unit, projects: Sequence[Project | None]
+) -> list[str]:
+    """A warning for each of these projects whose spending in its year passes its budget.
+
+    Only a ledger with an amount (支出) speaks for a project's execution.
+    """
+    if not ledger_type.amount_field or not ledger_type.has_project:
+        return []
+    warnings = []
+    for project in sorted({p for p in projects if p is not None}, key=lambda p: (p.year, p.pk)):
+        budget = core_metrics.budget_in_yuan(project.budget_total, project.money_unit or "万元")
+        if not budget:
+            continue
+        cents = LedgerEntry.objects.filter(
+            ledger_type=ledger_type, unit=unit, project=project, date__year=project.year
+        ).aggregate(total=Sum("amount_cents"))["total"]
+        spent = core_metrics.cents_to_yuan(cents)
+        if spent > budget:
+            rate = core_metrics.ratio_value(spent, budget, Decimal(100))
+            warnings.append(
+                f"注意：项目“{project.label}”{project.year} 年支出合计 {spent:,} 元，"
+                f"超过预算 {budget.quantize(Decimal('0.01')):,} 元（执行率 {rate}%），"
+                "请核对是否重复导入或漏记调整预算"
+            )
+    return warnings
 
 
 def _read_rows(
@@ -579,10 +661,13 @@ def import_file(
     actor: Actor,
     dry_run: bool = False,
     name: str | None = None,
+    overlap: str = sources.ASK,
 ) -> ImportReport:
     """Read a .csv or .xlsx file and import it (see import_table)."""
     table = read_table(Path(path), name)
-    return import_table(ledger_type, unit, table, column_map, actor=actor, dry_run=dry_run)
+    return import_table(
+        ledger_type, unit, table, column_map, actor=actor, dry_run=dry_run, overlap=overlap
+    )
 
 
 def find_mapping(ledger_type: LedgerType, name: str) -> ImportMapping:

@@ -77,6 +77,24 @@ class LedgerType(models.Model):
         help_text=_("这些字段的值相同即视为同一条记录（导入时用于去重）。"),
     )
     workflow = models.JSONField(_("流程"), default=dict, blank=True)
+    rules = models.JSONField(
+        _("一致性规则"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "记录各字段之间必须满足的关系，如“到达处置的舆情应为应处置”；"
+            "写法见 docs/ledgers.md，违反的记录不能保存。"
+        ),
+    )
+    repeats = models.JSONField(
+        _("重复判定字段"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "字段组的列表：一组字段的值都相同的两条记录视为重复（如同一日期、金额和收款方），"
+            "导入时先列出。"
+        ),
+    )
     has_project = models.BooleanField(_("可关联预算项目"), default=True)
     preset = models.BooleanField(_("预置"), default=False)
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
@@ -137,6 +155,48 @@ class LedgerField(models.Model):
             raise ValidationError(_("单选、多选字段必须填写选项。"))
 
 
+class Origin(models.TextChoices):
+    """Where a record came from."""
+
+    TYPED = "typed", _("手工录入")
+    IMPORT = "import", _("文件导入")
+    API = "api", _("接口")
+
+
+class ImportBatch(models.Model):
+    """One import of a file into a unit's ledger: the source its records came from."""
+
+    ledger_type = models.ForeignKey(
+        LedgerType, verbose_name=_("台账类型"), on_delete=models.CASCADE, related_name="batches"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("预算单位"), on_delete=models.CASCADE, related_name="import_batches"
+    )
+    origin = models.CharField(
+        _("来源"), max_length=10, choices=Origin.choices, default=Origin.IMPORT
+    )
+    name = models.CharField(_("文件名"), max_length=200)
+    mapping = models.CharField(_("导入映射"), max_length=60, blank=True)
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    at = models.DateTimeField(_("导入时间"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("导入批次")
+        verbose_name_plural = _("导入批次")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{timezone.localtime(self.at):%Y-%m-%d %H:%M}）"
+
+
 class LedgerEntry(models.Model):
     """One record of a ledger."""
 
@@ -170,6 +230,17 @@ class LedgerEntry(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    origin = models.CharField(
+        _("来源"), max_length=10, choices=Origin.choices, default=Origin.TYPED
+    )
+    batch = models.ForeignKey(
+        ImportBatch,
+        verbose_name=_("导入批次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
     # No lost work: an edit names the version it was read at (jixiao.audit.versions).
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
@@ -197,6 +268,13 @@ class LedgerEntry(models.Model):
     def value(self, code: str) -> Any:
         """A field's stored value (JSON form: ISO dates, decimal strings)."""
         return self.data.get(code)
+
+    @property
+    def source_text(self) -> str:
+        """Where the record came from, as people read it: 手工录入, or the file and when."""
+        if self.batch_id is not None:
+            return f"{self.get_origin_display()}：{self.batch}"
+        return str(self.get_origin_display())
 
 
 class LedgerTransition(models.Model):

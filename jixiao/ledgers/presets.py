@@ -32,6 +32,13 @@ def _f(code: str, label: str, kind: str, **extra: Any) -> dict[str, Any]:
     return {"code": code, "label": label, "kind": kind, **extra}
 
 
+def _rule(
+    code: str, message: str, *, then: list[dict[str, Any]], when: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """A consistency rule (see jixiao.ledgers.consistency): when … then …, and what to say."""
+    return {"code": code, "when": when or [], "then": then, "message": message}
+
+
 PRESETS: list[dict[str, Any]] = [
     {
         "code": "opinion",
@@ -49,6 +56,7 @@ PRESETS: list[dict[str, Any]] = [
                 ["预警", "研判"],
                 ["预警", "处置"],
                 ["研判", "处置"],
+                ["预警", "办结"],
                 ["研判", "办结"],
                 ["处置", "办结"],
             ],
@@ -76,6 +84,20 @@ PRESETS: list[dict[str, Any]] = [
             _f("handling", "处置情况", "longtext"),
             _f("closing_reply", "办结回复", "longtext"),
         ],
+        "rules": [
+            _rule(
+                "disposed_must_handle",
+                "已到达“处置”的舆情，“应处置”应为“是”（无需处置的舆情直接办结）",
+                then=[{"field": "must_handle", "op": "=", "value": True}],
+                when=[{"reached": "处置"}],
+            ),
+            _rule(
+                "deadline_after_found",
+                "“处置期限”不能早于“首次发现时间”",
+                then=[{"field": "deadline", "op": ">=", "other_field": "first_seen"}],
+            ),
+        ],
+        "repeats": [["link"]],
     },
     {
         "code": "post",
@@ -99,6 +121,7 @@ PRESETS: list[dict[str, Any]] = [
             _f("kind", "类型", "choice", choices=["原创", "转发"]),
             _f("reads", "阅读量", "integer"),
         ],
+        "repeats": [["link"]],
     },
     {
         "code": "submission",
@@ -116,6 +139,20 @@ PRESETS: list[dict[str, Any]] = [
             _f("adopted_on", "采用日期", "date"),
             _f("link", "采用链接", "url"),
         ],
+        "rules": [
+            _rule(
+                "adopted_after_submitted",
+                "“采用日期”不能早于“报送日期”",
+                then=[{"field": "adopted_on", "op": ">=", "other_field": "submitted_on"}],
+            ),
+            _rule(
+                "adopted_on_means_adopted",
+                "填写了“采用日期”的稿件，“是否采用”应为“是”",
+                then=[{"field": "adopted", "op": "=", "value": True}],
+                when=[{"field": "adopted_on", "op": "not_empty"}],
+            ),
+        ],
+        "repeats": [["link"]],
     },
     {
         "code": "inspection",
@@ -138,6 +175,14 @@ PRESETS: list[dict[str, Any]] = [
                 required=True,
             ),
         ],
+        "rules": [
+            _rule(
+                "issues_need_rectification",
+                "“问题数”大于 0 时，“整改情况”不能为“无需整改”",
+                then=[{"field": "rectification", "op": "!=", "value": "无需整改"}],
+                when=[{"field": "issues", "op": ">", "value": 0}],
+            ),
+        ],
     },
     {
         "code": "task",
@@ -152,6 +197,18 @@ PRESETS: list[dict[str, Any]] = [
             _f("due_on", "完成期限", "date", required=True),
             _f("completed_on", "完成日期", "date"),
             _f("owner", "责任人", "text"),
+        ],
+        "rules": [
+            _rule(
+                "due_after_assigned",
+                "“完成期限”不能早于“布置日期”",
+                then=[{"field": "due_on", "op": ">=", "other_field": "assigned_on"}],
+            ),
+            _rule(
+                "completed_after_assigned",
+                "“完成日期”不能早于“布置日期”",
+                then=[{"field": "completed_on", "op": ">=", "other_field": "assigned_on"}],
+            ),
         ],
     },
     {
@@ -169,6 +226,8 @@ PRESETS: list[dict[str, Any]] = [
             _f("payee", "收款方", "text"),
             _f("summary", "摘要", "text"),
         ],
+        # The same day, amount and payee twice is one payment booked twice, whatever the voucher.
+        "repeats": [["paid_on", "amount", "payee"]],
     },
     {
         "code": "survey",

@@ -28,13 +28,16 @@ from jixiao.access.perms import require, require_system
 from jixiao.audit.choices import Action
 from jixiao.audit.log import Entry, record, record_many, snapshot
 from jixiao.audit.versions import bump, check_version
+from jixiao.ledgers import consistency, sources
 from jixiao.ledgers.models import (
     Attachment,
     FieldKind,
+    ImportBatch,
     LedgerEntry,
     LedgerField,
     LedgerTransition,
     LedgerType,
+    Origin,
 )
 from jixiao.ledgers.presets import PRESETS
 from jixiao.ledgers.values import FieldSpec, clean_data, natural_key, to_cents
@@ -50,6 +53,7 @@ __all__ = [
     "RowError",
     "add_attachment",
     "audit_values",
+    "broken_rules",
     "create_entry",
     "ensure_presets",
     "is_overdue",
@@ -72,21 +76,26 @@ def ensure_presets(type_model: Any = LedgerType, field_model: Any = LedgerField)
     The models are parameters so the data migration can pass its historical ones.
     """
     created = 0
+    # An early migration's historical model lacks the later columns (rules, repeats).
+    columns = {f.name for f in type_model._meta.get_fields()}
     for position, preset in enumerate(PRESETS):
+        defaults = {
+            "name": preset["name"],
+            "description": preset.get("description", ""),
+            "date_field": preset["date_field"],
+            "amount_field": preset.get("amount_field", ""),
+            "natural_key": preset.get("natural_key", []),
+            "workflow": preset.get("workflow", {}),
+            "rules": preset.get("rules", []),
+            "repeats": preset.get("repeats", []),
+            "has_project": preset.get("has_project", True),
+            "preset": True,
+            "position": position,
+        }
         ledger_type, was_created = type_model.objects.update_or_create(
             unit=None,
             code=preset["code"],
-            defaults={
-                "name": preset["name"],
-                "description": preset.get("description", ""),
-                "date_field": preset["date_field"],
-                "amount_field": preset.get("amount_field", ""),
-                "natural_key": preset.get("natural_key", []),
-                "workflow": preset.get("workflow", {}),
-                "has_project": preset.get("has_project", True),
-                "preset": True,
-                "position": position,
-            },
+            defaults={k: v for k, v in defaults.items() if k in columns},
         )
         created += was_created
         for index, spec in enumerate(preset["fields"]):
@@ -118,6 +127,37 @@ def ledger_type_for(unit: Unit, code: str) -> LedgerType:
 def specs(ledger_type: LedgerType) -> list[FieldSpec]:
     """The validation specs of a type's fields, in order."""
     return [FieldSpec.of(f) for f in ledger_type.fields.all()]
+
+
+def rules_of(ledger_type: LedgerType) -> list[consistency.Rule]:
+    """The type's consistency rules; a type whose rules cannot be read refuses every write."""
+    try:
+        return consistency.parse_rules(ledger_type.rules, consistency.schema_of(ledger_type))
+    except consistency.RuleError as exc:
+        raise ValidationError(f"“{ledger_type.name}”台账的{exc}，请管理员改正") from None
+
+
+def broken_rules(
+    ledger_type: LedgerType,
+    data: Mapping[str, Any],
+    *,
+    state: str = "",
+    state_dates: Mapping[str, str] | None = None,
+    rules: Sequence[consistency.Rule] | None = None,
+) -> list[consistency.Violation]:
+    """The consistency rules a record with these values, state and state dates would break."""
+    found = rules_of(ledger_type) if rules is None else rules
+    if not found:
+        return []
+    schema = consistency.schema_of(ledger_type)
+    return consistency.broken_rules(found, schema, data, state=state, state_dates=state_dates)
+
+
+def _refuse_broken(ledger_type: LedgerType, entry: LedgerEntry) -> None:
+    """Refuse a record that breaks a rule of its type, each message beside its first field."""
+    found = broken_rules(ledger_type, entry.data, state=entry.state, state_dates=entry.state_dates)
+    if found:
+        raise ValidationError(consistency.messages(found))
 
 
 class _Keep:
@@ -155,6 +195,11 @@ class UpsertResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # A second source: records of another source in the period it covers, and repeats.
+    overlaps: list[sources.Overlap] = field(default_factory=list)
+    repeats: list[sources.Repeat] = field(default_factory=list)
+    replaced: int = 0
+    needs_choice: bool = False  # overlaps found and the caller asked to be asked: nothing written
 
 
 def _prepare(
@@ -334,6 +379,7 @@ def create_entry(
         created_by=actor.user,
         **columns,
     )
+    _refuse_broken(ledger_type, entry)
     _check_duplicate(entry)
     entry.save()
     if state:
@@ -386,6 +432,7 @@ def update_entry(
     if locked.date != old_day:
         _move_initial_date(locked, old_day)
     locked.updated_at = timezone.now()
+    _refuse_broken(ledger_type, locked)
     _check_duplicate(locked)
     bump(locked)
     locked.save()
@@ -473,6 +520,14 @@ def record_transition(
         for name, value in _columns(ledger_type, data).items():
             setattr(locked, name, value)
         _check_duplicate(locked)
+    found = broken_rules(
+        ledger_type,
+        locked.data,
+        state=to_state,
+        state_dates={**locked.state_dates, to_state: day.isoformat()},
+    )
+    if found:
+        raise ValidationError(consistency.messages(found))
     step = LedgerTransition.objects.create(
         entry=locked,
         from_state=locked.state,
@@ -515,14 +570,24 @@ def upsert_entries(
     batch_size: int = 2000,
     dry_run: bool = False,
     comment: str = "",
+    batch: ImportBatch | None = None,
+    overlap: str = sources.ADD,
 ) -> UpsertResult:
     """Validate every row, then write all of them or none (imports, the demo year).
 
     A row whose natural key matches an existing record updates it (unchanged rows are
-    counted, not written); a key repeated inside the input is an error on the later row.
+    counted, not written); a key repeated inside the input is an error on the later row;
+    a row breaking a consistency rule of the type is an error naming the rule's fields.
     Each record created or changed gets one change-log row (before → after), all appended
     in one go; ``dry_run`` validates and counts without writing anything.
+
+    ``batch`` is the imported file the rows come from (none: typed). Records of another
+    source in the period the rows cover are listed in ``overlaps`` and, by ``overlap``,
+    make the call stop unwritten (``ask``), are removed (``replace``) or stay (``add``);
+    rows repeating one another or a record are listed in ``repeats``.
     """
+    if overlap not in sources.CHOICES:
+        raise ValueError(overlap)
     require(actor, "edit", unit)
     _check_type_of_unit(ledger_type, unit)
     field_specs = specs(ledger_type)
@@ -564,11 +629,39 @@ def upsert_entries(
         if ledger_type.natural_key
         else {}
     )
+    initial = ledger_type.workflow.get("initial", "") if ledger_type.states else ""
+    rules = rules_of(ledger_type)
+    incoming: list[sources.Incoming] = []
+    for row, item, data, columns in prepared:
+        current = existing.get(columns["natural_key"]) if columns["natural_key"] else None
+        state = item.state or initial
+        dates = _state_dates(ledger_type, state, item.state_dates, columns["date"])
+        if current is not None and item.state is None:
+            state, dates = current.state, current.state_dates  # an update keeps its state
+        elif current is not None:
+            dates = {**current.state_dates, **dates}
+        for violation in broken_rules(
+            ledger_type, data, state=state, state_dates=dates, rules=rules
+        ):
+            result.errors.append(RowError(row, violation.column, violation.message))
+        project_id = item.project.pk if item.project else None
+        matched = current.pk if current is not None else None
+        incoming.append(sources.Incoming(row, data, project_id, columns["date"], matched))
+    if result.errors:
+        return result
+    if batch is not None:
+        # Only a second source is compared: typed records and the demo have no period.
+        result.overlaps = sources.overlaps(ledger_type, unit, incoming)
+    replaced = (
+        [pk for o in result.overlaps for pk in o.entry_ids] if overlap == sources.REPLACE else []
+    )
+    result.repeats = sources.repeats(ledger_type, unit, incoming, exclude=replaced)
+
     audit_labels = field_labels(ledger_type)
     to_create: list[LedgerEntry] = []
     to_update: list[tuple[LedgerEntry, dict[str, Any]]] = []
-    initial = ledger_type.workflow.get("initial", "") if ledger_type.states else ""
     now = timezone.now()
+    origin = batch.origin if batch is not None else Origin.TYPED
     for _row, item, data, columns in prepared:
         state = item.state or initial
         dates = _state_dates(ledger_type, state, item.state_dates, columns["date"])
@@ -583,6 +676,8 @@ def upsert_entries(
                     state=state,
                     state_dates=dates,
                     created_by=actor.user,
+                    origin=origin,
+                    batch=batch,
                     **columns,
                 )
             )
@@ -603,13 +698,24 @@ def upsert_entries(
             current.state_dates = {**current.state_dates, **dates}
         for name, value in columns.items():
             setattr(current, name, value)
+        if batch is not None:  # the file now speaks for the record
+            current.origin, current.batch = batch.origin, batch
         current.updated_at = now
         bump(current)  # a form read before the import is now stale
         to_update.append((current, before))
     result.created = len(to_create)
     result.updated = len(to_update)
+    result.replaced = len(replaced)
+    if overlap == sources.ASK and (result.overlaps or result.repeats):
+        result.needs_choice = True  # shown before anything is added
+        return result
     if dry_run:
         return result
+    if replaced:
+        _remove_replaced(ledger_type, replaced, actor=actor, comment=comment)
+    if batch is not None and batch.pk is None:
+        batch.rows = len(prepared)
+        batch.save()
     LedgerEntry.objects.bulk_create(to_create, batch_size=batch_size)
     if ledger_type.states:
         # The history a record would have had, had it been moved step by step in the pages.
@@ -629,6 +735,8 @@ def upsert_entries(
             "natural_key",
             "updated_at",
             "version",
+            "origin",
+            "batch",
         ],
         batch_size=batch_size,
     )
@@ -653,6 +761,40 @@ def upsert_entries(
     ]
     record_many(actor, rows)
     return result
+
+
+def _remove_replaced(
+    ledger_type: LedgerType, ids: Sequence[int], *, actor: Actor, comment: str
+) -> None:
+    """Remove the records a second source replaces, each kept in the change log.
+
+    A record with attachments is not removed: its evidence would go with it.
+    """
+    entries = list(
+        LedgerEntry.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .select_related("ledger_type", "project", "batch")
+        .order_by("date", "id")
+    )
+    attached = [e for e in entries if e.attachments.exists()]
+    if attached:
+        listed = "、".join(f"{e.date or ''} {e}".strip() for e in attached[:5])
+        raise ValidationError(
+            f"有 {len(attached)} 条要被替换的记录带有附件（{listed}），不能替换；"
+            "请先把附件移到保留的记录上，或选择“追加”"
+        )
+    labels = field_labels(ledger_type)
+    rows = [
+        Entry.of(
+            Action.DELETE,
+            entry,
+            before={**audit_values(entry, labels, dates=True), "来源": entry.source_text},
+            comment=_joined("被替换", comment),
+        )
+        for entry in entries
+    ]
+    record_many(actor, rows)
+    LedgerEntry.objects.filter(pk__in=[e.pk for e in entries]).delete()
 
 
 def _joined(*parts: str) -> str:
@@ -773,6 +915,8 @@ TYPE_FIELDS = [
     "amount_field",
     "natural_key",
     "workflow",
+    "rules",
+    "repeats",
     "has_project",
     "position",
 ]

@@ -15,7 +15,9 @@ class LedgerCodeConverter:
     """
 
     regex = r"[-a-zA-Z0-9_]+"
-    reserved = frozenset({"import", "export", "entry", "attachment", "mapping", "mappings"})
+    reserved = frozenset(
+        {"import", "export", "entry", "attachment", "mapping", "mappings", "quality"}
+    )
 
     def to_python(self, value: str) -> str:
         if value in self.reserved:
@@ -30,6 +32,7 @@ register_converter(LedgerCodeConverter, "ledger_code")
 
 urlpatterns: list[URLPattern] = [
     path("", views.index, name="index"),
+    path("quality/", views.quality, name="quality"),
     path("entry/<int:pk>/", views.entry_detail, name="entry"),
     path("entry/<int:pk>/edit/", views.edit, name="edit"),
     path("entry/<int:pk>/transition/", views.transition, name="transition"),

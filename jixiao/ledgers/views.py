@@ -54,6 +54,7 @@ from jixiao.ledgers.models import (
     LedgerField,
     LedgerType,
 )
+from jixiao.ledgers.quality import findings
 from jixiao.lib import fragments
 from jixiao.lib.actor import Actor
 from jixiao.lib.forms import add_service_errors
@@ -222,6 +223,27 @@ def index(request: HttpRequest) -> HttpResponse:
         ],
     )
     return render(request, "ledgers/index.html", context)
+
+
+@login_required
+@require_safe
+def quality(request: HttpRequest) -> HttpResponse:
+    """数据质量: a unit's records of a year that break their ledger's consistency rules."""
+    units = list(units_for(request.user))
+    unit = _pick_unit(request, units)
+    context: dict[str, Any] = {"here": HERE, "unit": unit}
+    if unit is None:
+        return render(request, "ledgers/quality.html", context)
+    years, year = _pick_year(request, unit)
+    entries = scoped(LedgerEntry.objects.filter(unit=unit), request.user).filter(_year_q(year))
+    found = list(findings(entries))
+    context.update(
+        year=year,
+        form=UnitYearForm(units, years, initial={"unit": unit_key(unit), "year": year}),
+        findings=found,
+        types=[t for t in types_for(unit) if t.rules],
+    )
+    return render(request, "ledgers/quality.html", context)
 
 
 def _type_and_unit(request: HttpRequest, code: str) -> tuple[LedgerType, Unit, list[Unit]]:

@@ -33,6 +33,7 @@ from jixiao.access.lookups import NOT_FOUND, get_unit_for_user
 from jixiao.access.perms import DENIED, can, require
 from jixiao.access.scope import units_for
 from jixiao.importers.grid import ImportFailure
+from jixiao.ledgers import sources
 from jixiao.ledgers.exporting import FORMATS, export_entries, export_filename
 from jixiao.ledgers.forms_import import MappingForm, UploadForm, editable_units
 from jixiao.ledgers.importing import (
@@ -313,8 +314,13 @@ def check(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_POST
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """Step 4: write every row, or none when any is bad (the data may have changed since)."""
+    """Step 4: write every row, or none when any is bad (the data may have changed since).
+
+    Where the file overlaps records of another source, the button pressed says whether
+    they are replaced or added to; without that choice nothing is written.
+    """
     _require_some_unit(request)  # before the token: the same 403 as the upload's
+    chosen = request.POST.get("overlap", "")
     try:
         found = _load(request, token)
         report = import_table(
@@ -323,17 +329,20 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             found.table(),
             found.column_map(),
             actor=Actor.from_request(request),
+            overlap=chosen if chosen in (sources.REPLACE, sources.ADD) else sources.ASK,
         )
     except uploads.UploadExpired:
         return _expired(request)
     except ImportFailure as exc:
         messages.error(request, str(exc))
         return redirect("ledgers:import_mapping", token=token)
-    if not report.ok:
+    if not report.ok or report.needs_choice:
         messages.error(request, report.summary())
         return redirect("ledgers:import_check", token=token)
     uploads.discard(token)
     messages.success(request, report.summary())
+    for line in report.warnings:
+        messages.warning(request, line)
     return redirect(_records_url(found.ledger_type, found.unit))
 
 

@@ -27,6 +27,7 @@ from jixiao.core.reports import (
     EvaluationRow,
     ExecutionScore,
     FundRow,
+    MonitoringFund,
     MonitoringReport,
     MonitoringRow,
     PlanPoint,
@@ -245,7 +246,19 @@ def build_monitoring(
             year,
             policy,
         )
-        tables.append(ProjectMonitoring(project.pk, project.code, project.label, budget, rows))
+        entry = project_entries.get(project.pk)
+        tables.append(
+            ProjectMonitoring(
+                project.pk,
+                project.code,
+                project.label,
+                budget,
+                rows,
+                goal=project.goal or None,
+                achievement=(entry.achievement or None) if entry else None,
+                funds=_monitoring_funds(project, budget, initial.get(project.pk, {})),
+            )
+        )
     return MonitoringReport(
         unit=unit_info(unit),
         year=year,
@@ -296,6 +309,7 @@ def _monitoring_row(
         deviation_reason=(entry.deviation_reason or None) if entry else None,
         correction=(entry.correction or None) if entry else None,
         source=actual.source if actual is not None else "none",
+        remark=(entry.remark or None) if entry else None,
     )
 
 
@@ -313,6 +327,11 @@ def _budget_execution(
     executed, source = _executed(entry, monthly, money_unit)
     checkpoints = _checkpoints(project)
     status = monitoring.monitor_budget(budget, executed, checkpoints, as_of, year, policy)
+    if entry is not None and entry.projected_spending is not None:
+        projected, projected_source = plain(entry.projected_spending), "manual"
+    else:
+        projected = monitoring.projected_spending(budget, executed, checkpoints, as_of, year)
+        projected_source = "plan"
     return BudgetExecution(
         money_unit=money_unit,
         budget_initial=plain(initial.get("total")) if initial else budget,
@@ -330,6 +349,48 @@ def _budget_execution(
         deviation_reason=(entry.deviation_reason or None) if entry else None,
         correction=(entry.correction or None) if entry else None,
         curve=curve(checkpoints, budget, monthly, year, as_of, money_unit),
+        projected=projected,
+        projected_source=projected_source,
+    )
+
+
+def _monitoring_funds(
+    project: Project, budget: BudgetExecution, initial: dict[str, Decimal | None]
+) -> tuple[MonitoringFund, ...]:
+    """The 136号 table's fund rows: 年度资金总额, 其中：财政拨款, 其他资金."""
+    fiscal, other = plain(project.budget_fiscal), plain(project.budget_other)
+    start = initial or {"total": budget.budget_initial, "fiscal": fiscal, "other": other}
+    fiscal_spent, other_spent = monitoring.fund_split(budget.executed, fiscal, other)
+    fiscal_projected, other_projected = monitoring.fund_split(budget.projected, fiscal, other)
+
+    def rate(spent: Decimal | None, full: Decimal | None) -> Decimal | None:
+        return None if spent is None or not full else q2(spent / full * 100)
+
+    return (
+        MonitoringFund(
+            "年度资金总额",
+            budget.budget_initial,
+            budget.budget_adjusted,
+            budget.executed,
+            budget.execution_rate,
+            budget.projected,
+        ),
+        MonitoringFund(
+            "其中：财政拨款",
+            plain(start.get("fiscal")),
+            fiscal,
+            fiscal_spent,
+            rate(fiscal_spent, fiscal),
+            fiscal_projected,
+        ),
+        MonitoringFund(
+            "其他资金",
+            plain(start.get("other")),
+            other,
+            other_spent,
+            rate(other_spent, other),
+            other_projected,
+        ),
     )
 
 

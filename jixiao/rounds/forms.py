@@ -168,6 +168,7 @@ class MonitoringEntryForm(EntryForm):
     )
     deviation_reason = _text(_("偏差原因"))
     correction = _text(_("纠偏措施"))
+    remark = _text(_("备注"))
 
 
 class EvaluationEntryForm(EntryForm):
@@ -198,11 +199,20 @@ class MonitoringProjectForm(EntryForm):
         min_value=0,
         help_text=_("按项目的金额单位填写；不填时按支出台账计算。"),
     )
+    projected_spending = forms.DecimalField(
+        label=_("全年预计执行数（手工填写）"),
+        required=False,
+        max_digits=18,
+        decimal_places=6,
+        min_value=0,
+        help_text=_("按项目的金额单位填写；不填时按资金支出计划预计。"),
+    )
     deviation_category = forms.ChoiceField(
         label=_("偏差原因类别"), choices=CATEGORY_CHOICES, required=False
     )
     deviation_reason = _text(_("预算执行偏差原因"), 2)
     correction = _text(_("纠偏措施"), 2)
+    achievement = _text(_("年度总体目标执行情况"), 2)
 
 
 class EvaluationProjectForm(EntryForm):
@@ -281,6 +291,7 @@ def entry_form(
             "deviation_category": row.deviation_category or "",
             "deviation_reason": row.deviation_reason or "",
             "correction": row.correction or "",
+            "remark": row.remark or "",
         }
         return MonitoringEntryForm(data, initial=_with_control(initial, version), prefix=prefix)
     graded = row.band is not None
@@ -301,9 +312,11 @@ def project_form(
         budget = table.budget
         initial: dict[str, Any] = {
             "executed": budget.executed if budget.executed_source == "manual" else None,
+            "projected_spending": budget.projected if budget.projected_source == "manual" else None,
             "deviation_category": budget.deviation_category or "",
             "deviation_reason": budget.deviation_reason or "",
             "correction": budget.correction or "",
+            "achievement": table.achievement or "",
         }
         return MonitoringProjectForm(data, initial=_with_control(initial, version), prefix=prefix)
     initial = {

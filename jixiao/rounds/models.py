@@ -146,6 +146,7 @@ class IndicatorEntry(models.Model):
     )
     deviation_reason = models.TextField(_("偏差原因"), blank=True)
     correction = models.TextField(_("纠偏措施"), blank=True)
+    remark = models.TextField(_("备注"), blank=True)
     explanation = models.TextField(_("偏差原因分析及改进措施"), blank=True)
     score = models.DecimalField(
         _("定性指标得分"),
@@ -190,6 +191,14 @@ class ProjectEntry(models.Model):
         null=True,
         blank=True,
         help_text=_("按项目的金额单位填写；不填时按支出台账计算。"),
+    )
+    projected_spending = models.DecimalField(
+        _("全年预计执行数"),
+        max_digits=18,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("按项目的金额单位填写；不填时按资金支出计划预计。"),
     )
     deviation_category = models.CharField(
         _("偏差原因类别"), max_length=8, choices=CATEGORY_CHOICES, blank=True

@@ -63,11 +63,13 @@ INDICATOR_FIELDS = (
     "deviation_category",
     "deviation_reason",
     "correction",
+    "remark",
     "explanation",
     "score",
 )
 PROJECT_FIELDS = (
     "executed",
+    "projected_spending",
     "deviation_category",
     "deviation_reason",
     "correction",
@@ -424,13 +426,13 @@ def save_report_inputs(
     for key, given in indicators.items():
         indicator = found_indicators[key]
         row = locked_indicators.get(key) or IndicatorEntry(report=report, indicator=indicator)
-        values = _clean_values(given.values, nullable="score")
+        values = _clean_values(given.values, nullable=("score",))
         if _write(row, values, report, actor, indicator.level3, log, indicator=key):
             saved.indicators.append(row)
     for key, given in projects.items():
         project = found_projects[key]
         block = locked_projects.get(key) or ProjectEntry(report=report, project=project)
-        values = _clean_values(given.values, nullable="executed")
+        values = _clean_values(given.values, nullable=("executed", "projected_spending"))
         if _write(block, values, report, actor, project.label, log, project=key):
             saved.projects.append(block)
     if any("score" in indicators[e.indicator_id].values for e in saved.indicators):
@@ -456,11 +458,11 @@ def _check_entry_version(
         stale.extend(exc.messages)
 
 
-def _clean_values(values: Mapping[str, Any], *, nullable: str) -> dict[str, Any]:
-    """Texts keep "" for empty; only the one number field takes None, as a Decimal."""
+def _clean_values(values: Mapping[str, Any], *, nullable: tuple[str, ...]) -> dict[str, Any]:
+    """Texts keep "" for empty; only the number fields take None, as Decimals."""
     cleaned: dict[str, Any] = {}
     for name, value in values.items():
-        if name != nullable:
+        if name not in nullable:
             cleaned[name] = "" if value is None else value
             continue
         if value is None or value == "":
@@ -474,6 +476,8 @@ def _clean_values(values: Mapping[str, Any], *, nullable: str) -> dict[str, Any]
             raise ValidationError({name: _("应为数字。")})
         if name == "executed" and number < 0:
             raise ValidationError({"executed": _("实际执行数不能为负数。")})
+        if name == "projected_spending" and number < 0:
+            raise ValidationError({name: _("全年预计执行数不能为负数。")})
         cleaned[name] = number
     return cleaned
 

@@ -24,6 +24,7 @@ from jixiao.core.reports import (
     EvaluationRow,
     ExecutionScore,
     FundRow,
+    MonitoringFund,
     MonitoringReport,
     MonitoringRow,
     PlanPoint,
@@ -113,6 +114,7 @@ def mrow(
         deviation_reason=reason.get("reason"),
         correction=reason.get("correction"),
         source="manual" if current is not None else "none",
+        remark=reason.get("remark"),
     )
 
 
@@ -124,7 +126,7 @@ MONITORING_ROWS_1 = (
     mrow(1, (OUT, "数量指标", "舆情监测预警、研判分析数"), "≥200条", "93", "187.54", "93.77", GREEN,
          "有可能"),
     mrow(2, (OUT, "质量指标", "网络舆情处置率"), "100%", "92.31", "92.31", "92.31", GREEN,
-         "有可能"),
+         "有可能", remark="1起涉及跨部门协调"),
     # 75 / 100 = 75 → yellow: a reason and its category.
     mrow(3, (OUT, "时效指标", "工作及时完成率"), "100%", "75", "75", "75.00", YELLOW, "有可能",
          category="人员保障", reason="上半年人员调整，部分工作延期完成",
@@ -177,6 +179,13 @@ BUDGET_1 = BudgetExecution(
     light=GREEN,
     reason_required=False,
     curve=curve(SPENT_1, MONITORING_AS_OF),
+    projected=D("14.45"),  # 6.954046 + 15 × (100% − 50%) = 14.454046
+)
+# All of project 1's money is fiscal: the execution is all 财政拨款.
+FUNDS_1 = (
+    MonitoringFund("年度资金总额", D("15.00"), D("15.00"), D("6.954046"), D("46.36"), D("14.45")),
+    MonitoringFund("其中：财政拨款", D("15.00"), D("15.00"), D("6.954046"), D("46.36"), D("14.45")),
+    MonitoringFund("其他资金", D("0"), D("0"), D("0"), None, D("0")),
 )
 
 BUDGET_2 = BudgetExecution(
@@ -196,6 +205,14 @@ BUDGET_2 = BudgetExecution(
     deviation_reason="设备购置尚未完成政府采购",
     correction="加快采购进度，8月底前完成支付",
     curve=curve(SPENT_2, MONITORING_AS_OF),
+    projected=D("4.00"),  # entered by the unit
+    projected_source="manual",
+)
+# Project 2 has 1.00 万元 of other money: spending by source is unknown (—).
+FUNDS_2 = (
+    MonitoringFund("年度资金总额", D("5.00"), D("5.00"), D("1.20"), D("24.00"), D("4.00")),
+    MonitoringFund("其中：财政拨款", D("4.00"), D("4.00"), None, None, None),
+    MonitoringFund("其他资金", D("1.00"), D("1.00"), None, None, None),
 )
 
 
@@ -207,8 +224,19 @@ def monitoring_report() -> MonitoringReport:
         as_of=MONITORING_AS_OF,
         time_progress=TIME_PROGRESS,
         projects=(
-            ProjectMonitoring(1, CODE_1, NAME_1, BUDGET_1, MONITORING_ROWS_1),
-            ProjectMonitoring(2, CODE_2, NAME_2, BUDGET_2, MONITORING_ROWS_2),
+            ProjectMonitoring(
+                1,
+                CODE_1,
+                NAME_1,
+                BUDGET_1,
+                MONITORING_ROWS_1,
+                goal=GOAL_1,
+                achievement="上半年共监测预警、研判分析舆情93条，处置率92.31%。",
+                funds=FUNDS_1,
+            ),
+            ProjectMonitoring(
+                2, CODE_2, NAME_2, BUDGET_2, MONITORING_ROWS_2, goal=GOAL_2, funds=FUNDS_2
+            ),
         ),
     )
 

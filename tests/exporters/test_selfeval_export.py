@@ -94,7 +94,7 @@ def test_the_label_column_runs_down_the_grid_and_its_header() -> None:
     assert [row[0] for row in grid[HEADER_AT:19]] == [SPINE] * 10
     assert grid[19][0] == "总分"
     (spine,) = [cell for r, c, cell in table.placed() if cell.text == SPINE]
-    assert (spine.row_span, spine.vertical, spine.breakable) == (10, True, True)
+    assert (spine.row_span, spine.vertical, spine.side) == (10, True, True)
 
 
 def test_the_totals_stay_with_the_last_rows() -> None:

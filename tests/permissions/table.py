@@ -166,6 +166,7 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
         entry("targets:restore", "恢复已移除的指标", action(write_a())),
         # Ledgers
         entry("ledgers:index", "台账（各人只见其范围）", page(everyone())),
+        entry("ledgers:quality", "台账数据质量（各人只见其范围）", page(everyone())),
         entry("ledgers:records", "某类台账的记录列表", page(everyone())),
         entry("ledgers:new", "新增台账记录（本人可维护的单位）", page(keepers(), keepers())),
         entry("ledgers:entry", "A 单位的一条台账记录", page(read_a())),

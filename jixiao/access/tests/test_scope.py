@@ -60,3 +60,28 @@ def test_bureau_admin_opens_rounds_only_for_its_bureau(org, bureau_admin, review
     assert can(bureau_admin, "open_round", org.bureau)
     assert not can(bureau_admin, "open_round", org.other_bureau)
     assert not can(reviewer, "open_round", org.bureau)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?unit=999999",
+        "/ledgers/?unit=999999",
+        "/ledgers/quality/?unit=999999",
+    ],
+)
+def test_an_unknown_unit_in_a_url_is_404_not_another(url, db):
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from jixiao.lib.actor import Actor
+    from jixiao.system.demo.services import seed_document
+    from jixiao.targets.services import import_document
+
+    import_document(seed_document(), actor=Actor.system("测试"), source="seed")
+    client = Client()
+    client.force_login(User.objects.create_superuser("root", password="x"))
+
+    assert client.get(url).status_code == 404
+    known = url.split("?")[0] + "?unit=224001&year=2021"
+    assert client.get(known).status_code == 200

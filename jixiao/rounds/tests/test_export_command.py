@@ -69,13 +69,15 @@ def test_the_monitoring_pdf_has_the_chinese_tables_and_the_charts(tmp_path: Path
         str(tmp_path / "监控.pdf"),
     )
     with pdfplumber.open(path) as pdf:
-        summary, first = pdf.pages[0], pdf.pages[1]
+        summary, analysis = pdf.pages[0], pdf.pages[1]
         assert "2021年项目支出绩效运行监控汇总" in summary.extract_text()
         assert len(summary.curves) > 10  # the two charts, drawn as vector paths
-        text = first.extract_text()
-    assert "绩效运行监控表" in text and "网络安全稳定运行期限" in text and "绿灯" in text
-    # The 1年 duration runs with the year: 0.5年 at 30 June is on plan, 1年 by December.
-    assert "网络安全稳定运行期限 1年 0.5年 1年 确定能 绿灯" in text
+        assert "偏差原因及纠偏措施" in analysis.extract_text()
+        text = "\n".join(page.extract_text() for page in pdf.pages[2:])
+    assert "项目支出绩效目标执行监控表（2021年度）" in text and "期限" in text
+    # Both 1年 durations run with the year: 0.5年 at 30 June is on plan, 1年 by December;
+    # the likelihood is ticked (✓) in the 136号 grid.
+    assert text.count("1年 0.5年 1年 ✓") == 2
 
 
 def test_one_project_and_a_bad_project_name(tmp_path: Path) -> None:

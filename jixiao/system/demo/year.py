@@ -312,8 +312,13 @@ def _plan_case(rng: random.Random, case: _Case) -> None:
         return  # still open at year end
     if kind == "june_late":
         steps["处置"] = last = t0 + dt.timedelta(rng.randint(13, 17))  # in July, too late
-    elif case.must_handle or not analysed:  # the workflow closes an alert only via 处置
+    elif case.must_handle:
         steps["处置"] = last = step(last, rng.randint(0, 2))
+    elif not analysed:
+        # An alert found not to need handling is closed from 预警, never through 处置 (the
+        # ledger's rule: a case that reached 处置 is 应处置). The draw stays, and the day the
+        # case is closed with it, so the rest of the year is the same.
+        last = step(last, rng.randint(0, 2))
     if kind == "unclosed":
         return  # disposed, the closing reply overdue
     steps["办结"] = step(last, rng.randint(0, 3)) if kind != "june_late" else last + dt.timedelta(3)

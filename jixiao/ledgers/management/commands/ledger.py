@@ -1,4 +1,5 @@
-"""``jixiao ledger import|export``: ledger records from and to CSV and Excel files.
+"""``jixiao ledger import|export|check``: ledger records from and to CSV and Excel files, and
+the records that break their ledger's consistency rules.
 
 The command line is the server operator's tool: it acts as ``Actor.command_line()`` (``--user``
 names the person the change log records beside the operator) and finds units through the
@@ -20,14 +21,17 @@ from django.utils.translation import gettext as _
 from jixiao.access.lookups import get_unit_for_user
 from jixiao.access.scope import units_for
 from jixiao.commands import EXIT_BAD_INPUT, JixiaoCommand, check_migrated, write_atomic
+from jixiao.ledgers import sources
 from jixiao.ledgers.exporting import FORMATS, export_entries, export_filename
 from jixiao.ledgers.importing import ColumnMap, ImportReport, find_mapping, import_file
 from jixiao.ledgers.models import LedgerEntry, LedgerType
+from jixiao.ledgers.quality import findings
 from jixiao.ledgers.services import ledger_type_for
 from jixiao.lib.actor import Actor
 from jixiao.units.models import Unit
 
 DEFAULT_FORMAT = "xlsx"
+EXIT_VIOLATIONS = 1  # ``ledger check`` found records breaking a rule
 
 
 class RowErrors(CommandError):
@@ -40,8 +44,8 @@ class RowErrors(CommandError):
 
 class Command(JixiaoCommand):
     help = _(
-        "台账导入导出。jixiao ledger import opinion 舆情.xlsx --mapping 舆情监测服务导出；"
-        "jixiao ledger export opinion -o 舆情.xlsx --year 2021"
+        "台账导入导出与检查。jixiao ledger import opinion 舆情.xlsx --mapping 舆情监测服务导出；"
+        "jixiao ledger export opinion -o 舆情.xlsx --year 2021；jixiao ledger check --year 2021"
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -55,6 +59,27 @@ class Command(JixiaoCommand):
         imports.add_argument("--unit", metavar="CODE", help=_("预算单位编码；只有一个单位时可省略"))
         imports.add_argument("--dry-run", action="store_true", help=_("只检查，不写入"))
         imports.add_argument("--user", metavar="USERNAME", help=_("记为导入人的用户名"))
+        choice = imports.add_mutually_exclusive_group()
+        choice.add_argument(
+            "--replace",
+            dest="overlap",
+            action="store_const",
+            const=sources.REPLACE,
+            help=_("文件与已有其他来源的记录覆盖同一项目和期间时，替换这些记录"),
+        )
+        choice.add_argument(
+            "--add",
+            dest="overlap",
+            action="store_const",
+            const=sources.ADD,
+            help=_("同上情况下，保留已有记录并追加文件中的记录"),
+        )
+        checks = actions.add_parser(
+            "check", help=_("列出违反台账一致性规则的记录；有则以非零状态退出")
+        )
+        checks.add_argument("--unit", metavar="CODE", help=_("预算单位编码；省略时检查所有单位"))
+        checks.add_argument("--year", type=int, metavar="YEAR", help=_("只检查这一年的记录"))
+        checks.add_argument("--type", metavar="TYPE", help=_("只检查这一台账（代码）"))
         exports = actions.add_parser("export", help=_("导出台账记录"))
         exports.add_argument("type", metavar="TYPE", help=_("台账代码"))
         exports.add_argument(
@@ -76,6 +101,8 @@ class Command(JixiaoCommand):
         check_migrated()
         if options["action"] == "import":
             self.import_(options)
+        elif options["action"] == "check":
+            self.check_rules(options)
         else:
             self.export(options)
 
@@ -97,7 +124,19 @@ class Command(JixiaoCommand):
             column_map,
             actor=actor,
             dry_run=options["dry_run"],
+            overlap=options.get("overlap") or sources.ASK,
         )
+        if report.needs_choice:
+            self.stderr.write(report.summary())
+            for line in report.notes():
+                self.stderr.write(line)
+            if report.overlaps:
+                self.stderr.write(_("请加 --replace（替换已有记录）或 --add（追加）后重新导入。"))
+            else:
+                self.stderr.write(_("核对无误后，请加 --add 重新导入。"))
+            if getattr(self, "_called_from_command_line", False):
+                sys.exit(EXIT_BAD_INPUT)
+            raise CommandError(report.summary())
         if not report.ok:
             self.stderr.write(report.summary())
             for line in report.error_lines():
@@ -106,6 +145,32 @@ class Command(JixiaoCommand):
                 sys.exit(EXIT_BAD_INPUT)
             raise RowErrors(report)
         self.stdout.write(report.summary())
+        for line in report.notes():
+            self.stdout.write(line)
+
+    def check_rules(self, options: dict[str, Any]) -> None:
+        """List the records that break their ledger's rules; exit 1 when there are any."""
+        actor = Actor.command_line()
+        unit = _unit(actor, options["unit"], required=False)
+        entries = LedgerEntry.objects.filter(unit__in=units_for(actor))
+        if unit is not None:
+            entries = entries.filter(unit=unit)
+        if options["year"] is not None:
+            entries = entries.filter(date__year=options["year"])
+        if options["type"]:
+            entries = entries.filter(ledger_type=_ledger_type(unit, options["type"]))
+        count = 0
+        for finding in findings(entries):
+            count += 1
+            self.stdout.write(finding.line())
+        if not count:
+            self.stdout.write(_("台账数据一致：没有违反一致性规则的记录。"))
+            return
+        summary = _("共 %(count)s 处违反台账一致性规则，请改正。") % {"count": count}
+        if getattr(self, "_called_from_command_line", False):
+            self.stderr.write(summary)
+            sys.exit(EXIT_VIOLATIONS)
+        raise CommandError(summary, returncode=EXIT_VIOLATIONS)
 
     def export(self, options: dict[str, Any]) -> None:
         """Write a ledger's records to a file."""
