@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -14,6 +15,7 @@ from docx.oxml.ns import qn
 from docx.oxml.table import CT_Row, CT_Tbl, CT_Tc
 from docx.section import Section
 from docx.shared import Mm, Pt, RGBColor
+from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
@@ -50,6 +52,7 @@ _HEADING_SIZES = {1: Pt(16), 2: Pt(14), 3: Pt(12)}
 _BODY_SIZE = Pt(12)
 _NOTE_SIZE = Pt(10.5)
 _CELL_SIZE = Pt(9.5)
+_DENSE_CELL_SIZE = Pt(8.5)
 
 
 def _set_fonts(run: Run, east_asia: str, size: Pt, bold: bool = False) -> None:
@@ -135,17 +138,52 @@ def _shade(tc: CT_Tc, fill: str) -> None:
     tc.get_or_add_tcPr().append(shd)
 
 
-def _fill_cell(paragraph: DocxParagraph, cell: Cell) -> None:
+def _fill_cell(paragraph: DocxParagraph, cell: Cell, size: Pt = _CELL_SIZE) -> None:
     """Write cell text; python-docx turns each newline into a line break (w:br)."""
     paragraph.alignment = _ALIGN[cell.align]
     run = paragraph.add_run(printable(cell.text))
-    _set_fonts(run, BODY_FONT, _CELL_SIZE, cell.bold)
+    _set_fonts(run, BODY_FONT, size, cell.bold)
     if cell.fill:
         run.font.color.rgb = RGBColor.from_string(text_colour(cell.fill).upper())
 
 
 def _add_table(doc: DocxDocument, table: Table, usable: int) -> None:
-    """A grid-bordered table with merged cells, ``usable`` wide."""
+    """The table ``usable`` wide; with ``repeat_header``, in two parts (see below)."""
+    at = table.header_row
+    cut = (
+        table.repeat_header
+        and at is not None
+        and at > 0
+        and all(r + cell.row_span <= at for r, _, cell in table.placed() if r < at)
+    )
+    if not cut or at is None:
+        _add_grid(doc, table, usable)
+        return
+    # Word repeats only header rows that open a table: the block above the grid header becomes
+    # a table of its own, joined to the grid by an empty hairline paragraph; all of it keeps
+    # with the grid's first rows.
+    head = Table(table.columns, table.widths, table.rows[:at], dense=table.dense)
+    grid = Table(
+        table.columns,
+        table.widths,
+        table.rows[at:],
+        header_row=0,
+        header_rows=table.header_rows,
+        keep_tail=table.keep_tail,
+        dense=table.dense,
+    )
+    _add_grid(doc, head, usable, keep_all=True)
+    joint = doc.add_paragraph()
+    joint.paragraph_format.keep_with_next = True
+    joint.paragraph_format.line_spacing = Pt(1)
+    _set_fonts(joint.add_run(""), BODY_FONT, Pt(1))
+    out = _add_grid(doc, grid, usable)
+    for row in out.rows[: table.header_rows]:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def _add_grid(doc: DocxDocument, table: Table, usable: int, keep_all: bool = False) -> DocxTable:
+    """A grid-bordered table with merged cells; ``keep_all`` keeps every row with the next."""
     widths = [int(usable * w / sum(table.widths)) for w in table.widths]
     out = doc.add_table(rows=len(table.rows), cols=table.columns)
     out.style = doc.styles["Table Grid"]
@@ -165,13 +203,22 @@ def _add_table(doc: DocxDocument, table: Table, usable: int) -> None:
         target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         if cell.fill:
             _shade(target._tc, cell.fill)
-        _fill_cell(target.paragraphs[0], cell)
+        if cell.vertical:
+            cell = replace(cell, text="\n".join(ch for ch in cell.text if not ch.isspace()))
+        _fill_cell(target.paragraphs[0], cell, _DENSE_CELL_SIZE if table.dense else _CELL_SIZE)
     # Word keeps rows together through "keep with next" on their paragraphs.
-    for group in table.row_groups():
-        for r in list(group)[:-1]:
-            for docx_cell in out.rows[r].cells:
-                for paragraph in docx_cell.paragraphs:
-                    paragraph.paragraph_format.keep_with_next = True
+    kept = [range(len(table.rows))] if keep_all else table.row_groups()
+    for group in kept:
+        for r in group if keep_all else list(group)[:-1]:
+            _keep_row_with_next(out, r)
+    return out
+
+
+def _keep_row_with_next(out: DocxTable, r: int) -> None:
+    """Keep row ``r`` on the page of the block after it."""
+    for docx_cell in out.rows[r].cells:
+        for paragraph in docx_cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
 
 
 def _add_image(doc: DocxDocument, image: Image) -> None:
@@ -180,6 +227,16 @@ def _add_image(doc: DocxDocument, image: Image) -> None:
     picture = doc.paragraphs[-1]
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture.paragraph_format.keep_with_next = True  # with its caption
+
+
+def _keep_last_with_next(doc: DocxDocument) -> None:
+    """Keep what the document ends with (a paragraph, a table's last row) with what follows."""
+    last = doc.element.body[-2] if len(doc.element.body) > 1 else None  # before w:sectPr
+    if isinstance(last, CT_Tbl):
+        table = doc.tables[-1]
+        _keep_row_with_next(table, len(table.rows) - 1)
+    elif doc.paragraphs:
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
 
 
 def render(layout: Layout) -> bytes:
@@ -191,6 +248,8 @@ def render(layout: Layout) -> bytes:
     _setup_page(section, layout.landscape)
     for block in layout.blocks:
         if isinstance(block, Paragraph):
+            if block.keep_with_previous:
+                _keep_last_with_next(doc)
             _add_paragraph(doc, block)
         elif isinstance(block, Table):
             _add_table(doc, block, (section.page_width or PAGE_WIDTH) - 2 * MARGIN_SIDE)

@@ -63,6 +63,9 @@ p.figure img {{ display: inline-block; }}
 td.side-open, th.side-open {{ border-bottom: none; }}
 td.side-cont, th.side-cont {{ border-top: none; }}
 .right {{ text-align: right; }}
+p.keep {{ break-before: avoid; }}
+table.dense {{ font-size: 9pt; line-height: 1.25; }}
+table.dense th, table.dense td {{ padding: 2pt 3pt; }}
 """
 
 
@@ -73,10 +76,11 @@ def _text(text: str) -> str:
 
 def _paragraph(para: Paragraph) -> str:
     """A title, heading or body paragraph."""
+    keep = " keep" if para.keep_with_previous else ""
     if para.style == "body":
-        return f'<p class="{para.align}">{_text(para.text)}</p>'
+        return f'<p class="{para.align}{keep}">{_text(para.text)}</p>'
     if para.style == "note":
-        return f'<p class="note {para.align}">{_text(para.text)}</p>'
+        return f'<p class="note {para.align}{keep}">{_text(para.text)}</p>'
     tag = "h1" if para.style == "title" else f"h{min(max(para.level, 1), 3) + 1}"
     return f'<{tag} class="{para.align}">{_text(para.text)}</{tag}>'
 
@@ -90,7 +94,11 @@ def _cell(cell: Cell, tag: str, extra: str = "") -> str:
         attrs += f' rowspan="{cell.row_span}"'
     if cell.col_span > 1:
         attrs += f' colspan="{cell.col_span}"'
-    return f"<{tag}{attrs}>{_text(cell.text)}</{tag}>"
+    if cell.vertical:
+        text = "<br>".join(escape(ch) for ch in printable(cell.text) if not ch.isspace())
+    else:
+        text = _text(cell.text)
+    return f"<{tag}{attrs}>{text}</{tag}>"
 
 
 def _splits_cleanly(table: Table, at: int) -> bool:
@@ -142,15 +150,16 @@ def _table(table: Table) -> str:
     )
     cols += "</colgroup>"
     at = table.header_row
+    dense = " dense" if table.dense else ""
     # HTML only repeats a thead that opens its table: cut the table in two at the header row.
     if at is None or not _splits_cleanly(table, at):
-        return f'<table class="grid">{cols}{_bodies(table, 0)}</table>'
+        return f'<table class="grid{dense}">{cols}{_bodies(table, 0)}</table>'
     head = ""
     if at > 0:
-        head = f'<table class="head">{cols}<tbody>{_part(table, 0, at)}</tbody></table>'
+        head = f'<table class="head{dense}">{cols}<tbody>{_part(table, 0, at)}</tbody></table>'
     below = at + table.header_rows
     grid = (
-        f'<table class="grid">{cols}<thead>{_part(table, at, below, "th")}</thead>'
+        f'<table class="grid{dense}">{cols}<thead>{_part(table, at, below, "th")}</thead>'
         f"{_bodies(table, below)}</table>"
     )
     return head + grid

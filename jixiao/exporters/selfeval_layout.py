@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from jixiao.core.reports import (
     EvaluationRow,
+    FundRow,
     ProjectEvaluation,
     SelfEvaluationReport,
 )
@@ -31,6 +32,9 @@ from jixiao.exporters.targets_layout import (
 )
 
 NOT_APPLICABLE = "不适用"
+# What a fund cell shows when it has no figure: 分值/得分 of the sub-rows, unknown amounts.
+DASH = "—"
+GRID_TITLE = "绩效指标"
 FUND_LABELS = ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
 GRID_LABELS = (
     "一级指标",
@@ -44,9 +48,10 @@ GRID_LABELS = (
 )
 TOTAL_LABEL = "总分"
 GRADE_LABEL = "自评等级"
+TAIL_LABELS = (TOTAL_LABEL, GRADE_LABEL)
 SIGNATURES = "项目负责人：　　　　　　　　财务负责人：　　　　　　　　填报日期："
-# Relative column widths of the project table (portrait A4).
-WIDTHS = (9.5, 10.5, 15.0, 10.0, 9.5, 9.5, 11.5, 24.5)
+# Relative column widths of the project table (portrait A4): the label column, then the grid.
+WIDTHS = (5.0, 10.0, 10.0, 14.0, 9.0, 9.0, 9.0, 10.0, 24.0)
 SUMMARY_LABELS = (
     "序号",
     "项目名称",
@@ -96,8 +101,11 @@ def project_blocks(report: SelfEvaluationReport, n: int, project: ProjectEvaluat
         Paragraph(table_title(report.year), "title", 0, section, "center"),
         table,
     ]
-    blocks += [Paragraph(text, "note", 0, section) for text in adjustment_notes(project)]
-    blocks.append(Paragraph(SIGNATURES, "note", 0, section))
+    # The notes and the signature line stay on the page of the table's last rows.
+    blocks += [
+        Paragraph(text, "note", 0, section, keep_with_previous=True)
+        for text in [*adjustment_notes(project), SIGNATURES]
+    ]
     return blocks
 
 
@@ -131,46 +139,45 @@ def adjustment_notes(project: ProjectEvaluation) -> list[str]:
 
 
 def project_table(project: ProjectEvaluation) -> Table:
-    """Header, fund block, overall goal, indicator grid, total and grade (8 columns)."""
+    """Header, fund block, overall goal, indicator grid, total and grade (9 columns).
+
+    As in the official form, the first column labels the blocks: 项目资金 down the fund rows,
+    年度总体目标 down the goal, and the vertical 绩效指标 down the grid and its header.
+    """
+    funds = project.funds
     rows: list[list[Cell]] = [
-        [label_cell("项目名称", col_span=2), Cell(project.name, col_span=6)],
+        [label_cell("项目名称", col_span=3), Cell(project.name, col_span=6)],
         [
-            label_cell("主管部门", col_span=2),
+            label_cell("主管部门", col_span=3),
             Cell(project.department, col_span=2),
             label_cell("实施单位", col_span=2),
             Cell(project.implementer, col_span=2),
         ],
         [
-            label_cell(f"项目资金（{project.money_unit}）", col_span=2),
+            label_cell(f"项目资金（{project.money_unit}）", row_span=len(funds) + 1),
+            Cell("", col_span=2),
             *(label_cell(text) for text in FUND_LABELS),
         ],
     ]
-    for fund in project.funds:
-        score = fund.score
-        shown = "" if score is None else format_money(score)
-        if score is not None and fund is project.funds[0]:
-            shown = score_text(score, project.execution.computed)
-        values = (
-            format_money(fund.budget_initial),
-            format_money(fund.budget_full_year),
-            format_money(fund.executed),
-            format_money(fund.points),
-            format_percent(fund.rate),
-            shown,
-        )
-        rows.append(
-            [label_cell(fund.label, col_span=2), *(Cell(v, align="center") for v in values)]
-        )
+    rows += [_fund_cells(project, fund, fund is funds[0]) for fund in funds]
     rows += [
         [
-            label_cell("年度总体目标", row_span=2, col_span=2),
-            label_cell("预期目标", col_span=3),
-            label_cell("实际完成情况", col_span=3),
+            label_cell("年度总体目标", row_span=2),
+            label_cell("预期目标", col_span=4),
+            label_cell("实际完成情况", col_span=4),
         ],
-        [Cell(project.goal or "", col_span=3), Cell(project.achievement or "", col_span=3)],
+        [Cell(project.goal or "", col_span=4), Cell(project.achievement or "", col_span=4)],
     ]
     header_row = len(rows)
-    rows.append([label_cell(text) for text in GRID_LABELS])
+    spine = Cell(
+        GRID_TITLE,
+        row_span=len(project.rows) + 1,
+        bold=True,
+        align="center",
+        side=True,
+        vertical=True,
+    )
+    rows.append([spine, *(label_cell(text) for text in GRID_LABELS)])
     levels = [(r.level1, r.level2) for r in project.rows]
     for i, row in enumerate(project.rows):
         rows.append(level_cells(levels, i) + _grid_cells(row))
@@ -180,17 +187,48 @@ def project_table(project: ProjectEvaluation) -> Table:
         capped = f"（按执行率封顶，原 {format_money(project.capped_from)}）"
     rows += [
         [
-            label_cell(TOTAL_LABEL, col_span=5),
+            label_cell(TOTAL_LABEL, col_span=6),
             Cell(format_money(points), align="center"),
             Cell(format_money(project.total), bold=True, align="center"),
             Cell(capped),
         ],
         [
-            label_cell(GRADE_LABEL, col_span=5),
+            label_cell(GRADE_LABEL, col_span=6),
             Cell(project.grade, col_span=3, bold=True, align="center"),
         ],
     ]
-    return Table(len(WIDTHS), WIDTHS, rows, header_row)
+    return Table(
+        len(WIDTHS),
+        WIDTHS,
+        rows,
+        header_row,
+        repeat_header=True,
+        keep_tail=len(TAIL_LABELS),
+        dense=True,
+    )
+
+
+def _fund_cells(project: ProjectEvaluation, fund: FundRow, first: bool) -> list[Cell]:
+    """A fund row: its label over two columns, then the six numbers.
+
+    分值 and 得分 belong to 年度资金总额 alone; every other empty place is an amount nobody
+    knows (spending is not recorded by fund source, no carry-over is recorded): “—”.
+    """
+    score = format_money(fund.score)
+    if first and fund.score is not None:
+        score = score_text(fund.score, project.execution.computed)
+    values = (
+        format_money(fund.budget_initial),
+        format_money(fund.budget_full_year),
+        format_money(fund.executed),
+        format_money(fund.points) if first else "",
+        format_percent(fund.rate),
+        score if first else "",
+    )
+    return [
+        label_cell(fund.label, col_span=2),
+        *(Cell(v or DASH, align="center") for v in values),
+    ]
 
 
 def _grid_cells(row: EvaluationRow) -> list[Cell]:

@@ -52,6 +52,9 @@ class Paragraph:
     # Groups blocks into sheets for the xlsx writer; None: flowing formats only.
     section: str | None = None
     align: Align = "left"
+    # The paged formats keep it on the page of the block before it (a signature line under
+    # its table).
+    keep_with_previous: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ class Cell:
     # A side label down the first column (the 绩效指标 of the official grids): its span does
     # not tie its rows to one page; a paged format draws its part on each page.
     side: bool = False
+    # Written top to bottom, one character under another (the 绩效指标 label column).
+    vertical: bool = False
 
 
 def text_colour(fill: str) -> str:
@@ -89,6 +94,13 @@ class Table:
     section: str | None = None
     # How many rows from header_row make the repeated header (a two-row header: 2).
     header_rows: int = 1
+    # docx and xlsx repeat the header rows on each page the grid runs on too (docx: tblHeader,
+    # xlsx: print titles; the PDF always repeats them).
+    repeat_header: bool = False
+    # The last ``keep_tail`` rows (a total, a grade) stay on the page of the rows before them.
+    keep_tail: int = 0
+    # Smaller type and padding, so a long one-page form still fits its page.
+    dense: bool = False
 
     def placed(self) -> Iterator[tuple[int, int, Cell]]:
         """Yield ``(row, col, cell)`` for every anchor, checking the grid is exactly filled."""
@@ -113,8 +125,9 @@ class Table:
     def row_groups(self) -> list[range]:
         """Row ranges the paged formats keep on one page.
 
-        Rows tied by a vertical merge stay together, and so does the header block from the
-        top through the header row and the first row under it.
+        Rows tied by a vertical merge stay together (unless it is a ``side`` label), and so
+        does the header block from the top through the header row and the first row under it;
+        the ``keep_tail`` last rows stay with the group before them.
         """
         reach = list(range(len(self.rows)))  # the last row each row is tied to
         for r, _, cell in self.placed():
@@ -123,6 +136,8 @@ class Table:
         if self.header_row is not None and self.rows:
             below = self.header_row + self.header_rows
             reach[0] = max(reach[0], min(below, len(self.rows) - 1))
+        if self.keep_tail and len(self.rows) > self.keep_tail:
+            reach[-self.keep_tail - 1] = len(self.rows) - 1
         groups: list[range] = []
         start = end = 0
         for r in range(len(self.rows)):

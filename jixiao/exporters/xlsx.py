@@ -156,7 +156,13 @@ def _write_table(ws: Worksheet, table: Table, top: int, total_chars: float) -> N
         target.font = Font(name=FONT_NAME, size=10, bold=cell.bold, color=colour)
         if cell.fill:
             target.fill = PatternFill("solid", fgColor="FF" + cell.fill.upper())
-        target.alignment = Alignment(horizontal=cell.align, vertical="center", wrap_text=True)
+        target.alignment = Alignment(
+            horizontal=cell.align,
+            vertical="center",
+            wrap_text=True,
+            # 255: Excel's stacked text, one character under another.
+            textRotation=255 if cell.vertical else 0,
+        )
         if cell.row_span > 1 or cell.col_span > 1:
             ws.merge_cells(
                 start_row=top + r,
@@ -170,6 +176,10 @@ def _write_table(ws: Worksheet, table: Table, top: int, total_chars: float) -> N
     for r, lines in enumerate(line_counts):
         # openpyxl cannot measure text and Excel never auto-fits merged cells: estimate heights.
         ws.row_dimensions[top + r].height = max(20.0, lines * LINE_HEIGHT_PT + 6)
+    if table.repeat_header and table.header_row is not None:
+        # Printed over several pages, each page repeats the grid's header rows.
+        first = top + table.header_row
+        ws.print_title_rows = f"{first}:{first + table.header_rows - 1}"
 
 
 def _write_line(ws: Worksheet, para: Paragraph, row: int, columns: int, chars: float) -> None:

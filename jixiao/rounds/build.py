@@ -546,14 +546,20 @@ def _fund_rows(
     executed: Decimal,
     execution: scoring.ExecutionResult,
 ) -> tuple[FundRow, ...]:
+    """The self-evaluation fund block; None where an amount is not known (shown “—”).
+
+    The ledger records spending without its fund source (资金来源), so 全年执行数 splits only
+    where one source holds all the money and the other spent nothing; carry-over money
+    (上年结转资金) is not recorded at all.
+    """
     total = plain(project.budget_total)
     fiscal = plain(project.budget_fiscal)
-    other = plain(project.budget_other)
+    other = _other_money(total, fiscal, plain(project.budget_other))
     start = initial or {"total": total, "fiscal": fiscal, "other": other}
-    # Spending is not split by source in the ledger: it is all fiscal when there is no other
-    # money, all other money when there is no fiscal money, else left blank.
-    fiscal_spent = executed if not other else (None if fiscal else Decimal(0))
-    other_spent = executed if (other and not fiscal) else (Decimal(0) if not other else None)
+    start_total, start_fiscal = plain(start.get("total")), plain(start.get("fiscal"))
+    start_other = _other_money(start_total, start_fiscal, plain(start.get("other")))
+    fiscal_spent = executed if other == 0 else (Decimal(0) if fiscal == 0 else None)
+    other_spent = executed if (fiscal == 0 and other) else (Decimal(0) if other == 0 else None)
 
     def rate(spent: Decimal | None, budget: Decimal | None) -> Decimal | None:
         if spent is None or not budget:
@@ -563,7 +569,7 @@ def _fund_rows(
     return (
         FundRow(
             "年度资金总额",
-            plain(start.get("total")),
+            start_total,
             total,
             executed,
             execution.points,
@@ -572,7 +578,7 @@ def _fund_rows(
         ),
         FundRow(
             "其中：当年财政拨款",
-            plain(start.get("fiscal")),
+            start_fiscal,
             fiscal,
             fiscal_spent,
             None,
@@ -580,16 +586,17 @@ def _fund_rows(
             None,
         ),
         FundRow("上年结转资金", None, None, None, None, None, None),
-        FundRow(
-            "其他资金",
-            plain(start.get("other")),
-            other,
-            other_spent if other else None,
-            None,
-            rate(other_spent, other),
-            None,
-        ),
+        FundRow("其他资金", start_other, other, other_spent, None, rate(other_spent, other), None),
     )
+
+
+def _other_money(
+    total: Decimal | None, fiscal: Decimal | None, other: Decimal | None
+) -> Decimal | None:
+    """其他资金 as given; 0 when left empty on a budget that is all fiscal money."""
+    if other is None and total is not None and fiscal == total:
+        return Decimal(0)
+    return other
 
 
 # --- overrides ---------------------------------------------------------------------------

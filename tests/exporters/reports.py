@@ -313,13 +313,14 @@ EVALUATION_ROWS_2 = (
 
 
 def funds(initial: str, executed: str, rate: str, score: str) -> tuple[FundRow, ...]:
-    """The fund block: all money is this year's fiscal money, nothing carried over or other."""
+    """The fund block: all money is this year's fiscal money, none carried over (not recorded:
+    None), no other money (0 budgeted, 0 spent, no rate)."""
     budget, spent = D(initial), D(executed)
     return (
         FundRow("年度资金总额", budget, budget, spent, D("10.00"), D(rate), D(score)),
         FundRow("其中：当年财政拨款", budget, budget, spent, None, D(rate), None),
         FundRow("上年结转资金", None, None, None, None, None, None),
-        FundRow("其他资金", D("0.00"), D("0.00"), None, None, None, None),
+        FundRow("其他资金", D("0.00"), D("0.00"), D("0.00"), None, None, None),
     )
 
 
