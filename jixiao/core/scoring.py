@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
@@ -292,7 +292,10 @@ def _graded(
 def _by_person(w: Decimal, reason: str, entered: Decimal | None) -> IndicatorScore:
     """A numeric row the formulas cannot score: 0 with the reason until a person scores it."""
     if entered is None:
-        return _unscored(w, f"{reason}；请核对实际完成值，或由评价人员打分")
+        # 0 until a person scores it; the band (0–w) is what the person may enter.
+        return replace(
+            _unscored(w, f"{reason}；请核对实际完成值，或由评价人员打分"), band=(ZERO, w)
+        )
     if not entered.is_finite() or not ZERO <= entered <= w:
         raise ScoringError(f"人工打分应在 0–{w} 之间")
     score = _round2(Fraction(entered))

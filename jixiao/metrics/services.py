@@ -25,7 +25,7 @@ from jixiao.audit.choices import Action
 from jixiao.audit.log import record, snapshot
 from jixiao.audit.versions import StaleEdit, bump, check_version
 from jixiao.core import metrics as m
-from jixiao.core.targets import QUANTITATIVE, parse_target
+from jixiao.core.quantities import Incomparable, actual_in_target_unit
 from jixiao.lib.actor import Actor
 from jixiao.metrics.evaluate import catalog_for
 from jixiao.metrics.models import Evidence, ManualActual, Metric
@@ -154,13 +154,24 @@ def unbind_metric(indicator: Indicator, *, actor: Actor, version: int | None = N
 
 
 def _number(indicator: Indicator, value: str) -> Decimal | None:
-    """The number in a hand-entered value of a quantitative indicator (``1年`` -> 1)."""
+    """The number in a hand-entered value of a quantitative indicator, in the target's unit
+    (``1年`` -> 1, ``6个月`` against ``1年`` -> 0.5, ``142000元`` against ``万元`` -> 14.2); None
+    when it states none, or one that cannot be compared with the target (another dimension, an
+    ambiguous fraction): scoring and monitoring then read the text and say why."""
     if indicator.target_kind != TargetKind.QUANTITATIVE:
         return None
-    parsed = parse_target(value, year=indicator.project.year)
-    if parsed.kind != QUANTITATIVE or parsed.value is None:
+    try:
+        number = actual_in_target_unit(indicator.parsed, value)
+    except Incomparable:
         return None
-    return Decimal(parsed.value)
+    if number is None:
+        return None
+    exact = Decimal(number.numerator) / Decimal(number.denominator)
+    exponent = exact.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -4:
+        # The stored number keeps 4 places (the text keeps what was written).
+        return exact.quantize(Decimal("0.0001"))
+    return exact
 
 
 def manual_entry_errors(indicator: Indicator, value: str, evidence: str) -> dict[str, str]:

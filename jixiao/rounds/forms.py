@@ -182,7 +182,8 @@ class EvaluationEntryForm(EntryForm):
     def __init__(self, *args: Any, graded: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not graded:
-            # Only qualitative rows take a score from the unit; the rest are computed.
+            # Only qualitative rows, and numeric rows whose actual cannot be compared with
+            # the target, take a score from a person; the rest are computed.
             del self.fields["score"]
         else:
             self.fields["score"].widget.attrs.update(step="0.01", inputmode="decimal")

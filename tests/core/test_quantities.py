@@ -69,6 +69,7 @@ def test_a_fraction_against_a_percentage_is_not_scored_silently() -> None:
     # ≥90% against 0.95: 95% or 0.95%? Not 0.95 of 90: left for a person, with the reason.
     result = score_indicator(parse_target("≥90%"), "0.95", W)
     assert result.score == D("0.00") and result.explanation_required
+    assert result.band == (D("0.00"), D("90.00"))  # a person may score it within 0–90
     assert result.note is not None
     assert "是比例还是百分数不明确" in result.note and "请填写“95%”" in result.note
 

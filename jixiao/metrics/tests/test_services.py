@@ -192,6 +192,14 @@ def test_manual_entry_is_refused_for_a_computed_indicator(build: Builder) -> Non
         ("≥90%", "quantitative", "96.5%", Decimal("96.5")),
         ("1年", "quantitative", "长期", None),
         ("是", "qualitative", "达成", None),
+        # In the target's unit (jixiao.core.quantities): 6 of 12 months; 142000 元 = 14.2 万元;
+        # 100 days = 100/365 年 = 0.27397… → 0.2740 (the text keeps what was written).
+        ("1年", "quantitative", "6个月", Decimal("0.5")),
+        ("≤15万元", "quantitative", "142000元", Decimal("14.2")),
+        ("1年", "quantitative", "100天", Decimal("0.2740")),
+        # Not comparable (another dimension, an ambiguous fraction): no number, the text stays.
+        ("1年", "quantitative", "95%", None),
+        ("≥90%", "quantitative", "0.95", None),
     ],
 )
 def test_manual_number_is_parsed_for_quantitative_targets(

@@ -20,6 +20,7 @@ from jixiao.audit.versions import StaleEdit
 from jixiao.core.reports import SelfEvaluationReport
 from jixiao.ledgers.models import LedgerEntry
 from jixiao.lib.actor import Actor
+from jixiao.metrics.services import enter_manual_actual
 from jixiao.rounds import services
 from jixiao.rounds.choices import Action, Decision, ReportStatus, RoundKind, Stage
 from jixiao.rounds.models import IndicatorEntry, Report, ReportEvent, ReviewComment, ScoreOverride
@@ -355,6 +356,34 @@ def test_a_qualitative_score_outside_its_band_undoes_the_whole_save(
     doc = services.live_document(report)
     row = next(r for r in doc.projects[0].rows if r.level3 == "构建清朗网络空间")
     assert row.score == D("6.50")
+
+
+def test_an_actual_of_another_dimension_waits_for_a_persons_score(
+    unit: Unit, officer: User, reviewer: User
+) -> None:
+    report = evaluation_report(unit)
+    services.return_report(report, actor=Actor(reviewer), comment="请复核运行期限")
+    period = indicator(unit, PERIOD)
+    # The year-end actual typed as a percentage against 1年: not compared, not scored silently.
+    enter_manual_actual(
+        period,
+        as_of=dt.date(2021, 12, 31),
+        value="95%",
+        evidence="系统可用率",
+        actor=Actor(officer),
+    )
+    doc = services.live_document(report)
+    row = next(r for r in doc.projects[0].rows if r.level3 == PERIOD)
+    # 效益指标 30 points over four rows: 7.50; 0 until a person scores it, within 0–7.50.
+    assert (row.points, row.score, row.band) == (D("7.50"), D("0.00"), (D("0.00"), D("7.50")))
+    assert row.note is not None and row.note.startswith(
+        "计量单位不一致：指标值以“年”计（时长），实际完成值以“%”计（百分比），不能比较"
+    )
+    services.save_indicator_entry(report, period, actor=Actor(officer), score=D("6"))
+    row = next(r for r in services.live_document(report).projects[0].rows if r.level3 == PERIOD)
+    assert row.score == D("6.00") and row.note is not None and row.note.startswith("人工打分：")
+    with pytest.raises(ValidationError, match=r"0–7\.50"):
+        services.save_indicator_entry(report, period, actor=Actor(officer), score=D("8"))
 
 
 def test_a_whole_executed_amount_shows_without_an_exponent(
