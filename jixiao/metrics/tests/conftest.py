@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from jixiao.core.targets import parse_target
 from jixiao.ledgers.models import LedgerEntry
 from jixiao.ledgers.services import create_entry, ledger_type_for, record_transition
 from jixiao.lib.actor import Actor
@@ -61,6 +62,7 @@ class Builder:
         kind: str = "quantitative",
     ) -> Indicator:
         """An indicator, bound to the definition when one is given."""
+        parsed = parse_target(target, year=project.year)
         indicator = Indicator.objects.create(
             project=project,
             position=project.indicators.count(),
@@ -69,6 +71,12 @@ class Builder:
             level3=level3,
             target=target,
             target_kind=kind,
+            # As an import stores them (the parsed operator, value and unit).
+            target_op=parsed.op or "" if kind == "quantitative" else "",
+            target_value=Decimal(parsed.value)
+            if kind == "quantitative" and parsed.value is not None
+            else None,
+            target_unit=parsed.unit or "" if kind == "quantitative" else "",
         )
         if definition is not None:
             bind_metric(indicator, definition, actor=SYSTEM)
