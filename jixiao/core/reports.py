@@ -67,6 +67,11 @@ class BudgetExecution:
     projected: Decimal | None = None
     projected_source: str = "plan"  # "plan" | "manual"
 
+    @property
+    def over_budget(self) -> bool:
+        """Spent more than the full-year budget (execution rate above 100%): a warning."""
+        return self.execution_rate is not None and self.execution_rate > 100
+
 
 @dataclass(frozen=True)
 class MonitoringFund:

@@ -351,6 +351,11 @@ def analysis_table(report: MonitoringReport) -> Table | None:
             )
             for r in project.rows
         ]
+        if budget.over_budget:
+            rate = format_percent(budget.execution_rate)
+            warning = f"实际执行数超过全年预算（执行率 {rate}）"
+            reason = budget.deviation_reason
+            items[0] = (*items[0][:4], f"{reason}；{warning}" if reason else warning, items[0][5])
         for name, light, required, category, reason, correction in items:
             if not (required or reason or category or correction):
                 continue

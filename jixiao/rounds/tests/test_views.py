@@ -731,6 +731,22 @@ def test_a_stale_save_is_refused_with_what_changed_and_keeps_the_typed_text(
     assert saved == {period.pk: "经办人写的原因", influence.pk: "负责人写的原因"}
 
 
+def test_spending_over_the_budget_is_warned_on_the_report(client_in: Client, unit: Unit) -> None:
+    report = draft_monitoring(unit)
+    project = Project.objects.get(unit=unit, year=2021, position=1)
+    # 16 万元 typed as spent of a 15 万元 budget: 16 / 15 = 106.67%.
+    services.save_project_entry(report, project, actor=Actor.system("测试"), executed=Decimal("16"))
+    page = text_of(get(client_in, url("report", report)))
+    assert "注意：实际执行数已超过全年预算（执行率 106.67%）" in page
+    # The exported analysis page says it too.
+    from jixiao.exporters.monitoring_layout import analysis_table
+
+    table = analysis_table(services.document(report))
+    assert table is not None
+    texts = [cell.text for row in table.rows for cell in row]
+    assert "实际执行数超过全年预算（执行率 106.67%）" in texts
+
+
 def test_submit_is_refused_with_the_missing_inputs(client_in: Client, unit: Unit) -> None:
     report = draft_monitoring(unit)
     response = client_in.post(url("submit", report), page_data(report), follow=True)
