@@ -186,6 +186,13 @@ def manual_entry_errors(indicator: Indicator, value: str, evidence: str) -> dict
     metric = Metric.objects.filter(indicator=indicator).first()
     if metric is not None and not metric.is_manual:
         errors["value"] = "该指标按口径自动计算，不能手工填报；如需手工填报，请先解除口径。"
+    elif "value" not in errors and indicator.target_kind == TargetKind.QUANTITATIVE:
+        # 0.95 against ≥90%: 95% or 0.95%? The person says which by writing it out.
+        try:
+            actual_in_target_unit(indicator.parsed, value)
+        except Incomparable as exc:
+            if exc.ambiguous:
+                errors["value"] = str(exc)
     return errors
 
 

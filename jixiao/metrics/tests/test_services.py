@@ -197,9 +197,8 @@ def test_manual_entry_is_refused_for_a_computed_indicator(build: Builder) -> Non
         ("1年", "quantitative", "6个月", Decimal("0.5")),
         ("≤15万元", "quantitative", "142000元", Decimal("14.2")),
         ("1年", "quantitative", "100天", Decimal("0.2740")),
-        # Not comparable (another dimension, an ambiguous fraction): no number, the text stays.
+        # Another dimension: no number, the text stays (scoring says why; a person scores it).
         ("1年", "quantitative", "95%", None),
-        ("≥90%", "quantitative", "0.95", None),
     ],
 )
 def test_manual_number_is_parsed_for_quantitative_targets(
@@ -208,6 +207,22 @@ def test_manual_number_is_parsed_for_quantitative_targets(
     indicator = build.indicator(build.project(), "指标", target=target, kind=kind)
     entry = enter_manual_actual(indicator, as_of=JUNE, value=value, evidence="材料", actor=SYSTEM)
     assert (entry.value, entry.number) == (value, number)
+
+
+@pytest.mark.parametrize(("value", "number"), [("95%", Decimal(95)), ("0.95%", Decimal("0.95"))])
+def test_an_ambiguous_fraction_is_refused_until_written_out(
+    build: Builder, value: str, number: Decimal
+) -> None:
+    indicator = build.indicator(build.project(), "满意度", target="≥90%")
+    # 0.95 against ≥90%: 95% or 0.95%? The person is asked to write which.
+    with pytest.raises(ValidationError) as caught:
+        enter_manual_actual(indicator, as_of=JUNE, value="0.95", evidence="问卷", actor=SYSTEM)
+    message = caught.value.message_dict["value"][0]
+    assert message == (
+        "实际完成值“0.95”是比例还是百分数不明确：若为 95%，请填写“95%”；若为 0.95%，请填写“0.95%”"
+    )
+    entry = enter_manual_actual(indicator, as_of=JUNE, value=value, evidence="问卷", actor=SYSTEM)
+    assert entry.number == number
 
 
 def test_manual_entry_keeps_the_evidence_files_and_the_user(
