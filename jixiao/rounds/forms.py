@@ -170,6 +170,12 @@ class MonitoringEntryForm(EntryForm):
     correction = _text(_("纠偏措施"))
     remark = _text(_("备注"))
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The row's two text boxes share a cell: each says what it is for.
+        self.fields["correction"].widget.attrs["placeholder"] = _("纠偏措施")
+        self.fields["remark"].widget.attrs["placeholder"] = _("备注（填入监控表“备注”栏）")
+
 
 class EvaluationEntryForm(EntryForm):
     """What the unit writes for an indicator in its self-evaluation (a score if qualitative)."""
