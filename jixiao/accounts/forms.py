@@ -88,22 +88,6 @@ class NewPasswordMixin(forms.Form):
     password = _password(_lazy("新密码"))
     password2 = _password(_lazy("再次输入新密码"))
 
-    def _clean_words(self, name: str) -> list[str]:
-        text = self.cleaned_data.get(name) or ""
-        return [word for word in _WORD_SEPARATORS.split(text) if word]
-
-    def clean_words_met(self) -> list[str]:
-        return self._clean_words("words_met")
-
-    def clean_words_partial(self) -> list[str]:
-        return self._clean_words("words_partial")
-
-    def clean_words_unmet(self) -> list[str]:
-        return self._clean_words("words_unmet")
-
-    def clean_words_zero(self) -> list[str]:
-        return self._clean_words("words_zero")
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("password") and data.get("password2") != data.get("password"):
@@ -253,22 +237,6 @@ class UnitCreateForm(forms.Form):
     def clean_bureau(self) -> FinanceBureau | None:
         value = self.cleaned_data.get("bureau")
         return get_bureau_for_user(self.who, value) if value else None
-
-    def _clean_words(self, name: str) -> list[str]:
-        text = self.cleaned_data.get(name) or ""
-        return [word for word in _WORD_SEPARATORS.split(text) if word]
-
-    def clean_words_met(self) -> list[str]:
-        return self._clean_words("words_met")
-
-    def clean_words_partial(self) -> list[str]:
-        return self._clean_words("words_partial")
-
-    def clean_words_unmet(self) -> list[str]:
-        return self._clean_words("words_unmet")
-
-    def clean_words_zero(self) -> list[str]:
-        return self._clean_words("words_zero")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
