@@ -266,17 +266,10 @@ def _monitor_quantitative(
     if kind is not None and t is not None:
         return _monitor_in_time(target, t, current, as_of, year, policy, fractions, kind, plan)
 
-    if current is None or (isinstance(current, str) and not current.strip()):
-        return IndicatorStatus(expected, None, None, None, METHOD_NONE, None, False)
-    try:
-        number = actual_in_target_unit(target, current, fractions=fractions)
-    except Incomparable as exc:
-        return IndicatorStatus(expected, None, None, None, str(exc), None, False)
-    if number is None and isinstance(current, str) and policy.vocabulary.says_zero(current):
-        number = Fraction(0)  # 未发生: none so far
-    if number is None:
-        return IndicatorStatus(expected, None, None, None, METHOD_UNREADABLE, None, False)
-    raw = _decimal_of(number)
+    read = _current_number(target, current, expected, policy, fractions)
+    if isinstance(read, IndicatorStatus):
+        return read
+    raw = read
 
     positive = way == POSITIVE
     value = max(raw, Decimal(0)) if positive else raw  # a negative current counts as 0
@@ -306,6 +299,28 @@ def _monitor_quantitative(
             likelihood = CERTAIN if projected <= t else POSSIBLE
         reason = _reason_required(light, policy)
     return IndicatorStatus(expected, ratio, light, projected, method, likelihood, reason)
+
+
+def _current_number(
+    target: ParsedTarget,
+    current: Decimal | str | None,
+    expected: Decimal | None,
+    policy: Policy,
+    fractions: bool,
+) -> Decimal | IndicatorStatus:
+    """A numeric target's current value in its unit, or the status saying why there is none
+    (no value yet, another dimension or an ambiguous number, no number in the text)."""
+    if current is None or (isinstance(current, str) and not current.strip()):
+        return IndicatorStatus(expected, None, None, None, METHOD_NONE, None, False)
+    try:
+        number = actual_in_target_unit(target, current, fractions=fractions)
+    except Incomparable as exc:
+        return IndicatorStatus(expected, None, None, None, str(exc), None, False)
+    if number is None and isinstance(current, str) and policy.vocabulary.says_zero(current):
+        number = Fraction(0)  # 未发生: none so far
+    if number is None:
+        return IndicatorStatus(expected, None, None, None, METHOD_UNREADABLE, None, False)
+    return _decimal_of(number)
 
 
 # --- time-aware targets (rules.md §2) -----------------------------------------------------------
@@ -364,15 +379,10 @@ def _monitor_in_time(
         exact = t * now / end if positive and end > 0 else t
         left = end - now
     expected = _round(exact) if positive else t
-    if current is None or (isinstance(current, str) and not current.strip()):
-        return IndicatorStatus(expected, None, None, None, METHOD_NONE, None, False)
-    try:
-        number = actual_in_target_unit(target, current, fractions=fractions)
-    except Incomparable as exc:
-        return IndicatorStatus(expected, None, None, None, str(exc), None, False)
-    if number is None:
-        return IndicatorStatus(expected, None, None, None, METHOD_UNREADABLE, None, False)
-    value = max(_decimal_of(number), Decimal(0))
+    read = _current_number(target, current, expected, policy, fractions)
+    if isinstance(read, IndicatorStatus):
+        return read
+    value = max(read, Decimal(0))
     ratio: Decimal | None = None
     if positive:
         if exact > 0:
