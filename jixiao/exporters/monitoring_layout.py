@@ -134,36 +134,14 @@ def project_table(report: MonitoringReport, project: ProjectMonitoring) -> Table
         rows.append(
             [
                 _side(1 + max(len(indicators), 1)),
-                *(
-                    label_cell(text)
-                    for text in (
-                        "一级指标",
-                        "二级指标",
-                        "三级指标",
-                        "年度指标值",
-                        f"{n}执行情况",
-                        "全年预计完成情况",
-                        "完成目标可能性",
-                        "备注",
-                    )
-                ),
+                *(label_cell(text) for text in (*_row_labels(n), "完成目标可能性", "备注")),
             ]
         )
     else:
         rows.append(
             [
                 _side(2 + max(len(indicators), 1)),
-                *(
-                    label_cell(text, row_span=2)
-                    for text in (
-                        "一级指标",
-                        "二级指标",
-                        "三级指标",
-                        "年度指标值",
-                        f"{n}执行情况",
-                        "全年预计完成情况",
-                    )
-                ),
+                *(label_cell(text, row_span=2) for text in _row_labels(n)),
                 label_cell("偏差原因分析", col_span=len(REASON_LABELS)),
                 label_cell("完成目标可能性", col_span=len(LIKELIHOOD_LABELS)),
                 label_cell("备注", row_span=2),
@@ -194,6 +172,11 @@ def project_table(report: MonitoringReport, project: ProjectMonitoring) -> Table
     if hubei:
         rows += _hubei_notes(project, cols)
     return Table(cols, widths, rows, header_row, header_rows=1 if hubei else 2)
+
+
+def _row_labels(n: str) -> tuple[str, ...]:
+    """The grid's header words from 一级指标 to 全年预计完成情况 (N the round's last month)."""
+    return ("一级指标", "二级指标", "三级指标", "年度指标值", f"{n}执行情况", "全年预计完成情况")
 
 
 def _side(rows: int) -> Cell:
