@@ -20,7 +20,7 @@ from django.db.models import Q, Sum
 from django.db.models.functions import ExtractMonth
 
 from jixiao.core import monitoring, scoring
-from jixiao.core.numbers import round2
+from jixiao.core.numbers import percent, round2
 from jixiao.core.policy import Policy
 from jixiao.core.reports import (
     BudgetExecution,
@@ -354,6 +354,11 @@ def _budget_execution(
     )
 
 
+def _rate(spent: Decimal | None, budget: Decimal | None) -> Decimal | None:
+    """A fund row's execution rate, %, 2 places; None when the spending or budget is unknown."""
+    return None if spent is None or budget is None else percent(spent, budget)
+
+
 def _monitoring_funds(
     project: Project, budget: BudgetExecution, initial: dict[str, Decimal | None]
 ) -> tuple[MonitoringFund, ...]:
@@ -362,9 +367,6 @@ def _monitoring_funds(
     start = initial or {"total": budget.budget_initial, "fiscal": fiscal, "other": other}
     fiscal_spent, other_spent = monitoring.fund_split(budget.executed, fiscal, other)
     fiscal_projected, other_projected = monitoring.fund_split(budget.projected, fiscal, other)
-
-    def rate(spent: Decimal | None, full: Decimal | None) -> Decimal | None:
-        return None if spent is None or not full else q2(spent / full * 100)
 
     return (
         MonitoringFund(
@@ -380,7 +382,7 @@ def _monitoring_funds(
             plain(start.get("fiscal")),
             fiscal,
             fiscal_spent,
-            rate(fiscal_spent, fiscal),
+            _rate(fiscal_spent, fiscal),
             fiscal_projected,
         ),
         MonitoringFund(
@@ -388,7 +390,7 @@ def _monitoring_funds(
             plain(start.get("other")),
             other,
             other_spent,
-            rate(other_spent, other),
+            _rate(other_spent, other),
             other_projected,
         ),
     )
@@ -561,11 +563,6 @@ def _fund_rows(
     fiscal_spent = executed if other == 0 else (Decimal(0) if fiscal == 0 else None)
     other_spent = executed if (fiscal == 0 and other) else (Decimal(0) if other == 0 else None)
 
-    def rate(spent: Decimal | None, budget: Decimal | None) -> Decimal | None:
-        if spent is None or not budget:
-            return None
-        return q2(spent / budget * 100)
-
     return (
         FundRow(
             "年度资金总额",
@@ -582,11 +579,11 @@ def _fund_rows(
             fiscal,
             fiscal_spent,
             None,
-            rate(fiscal_spent, fiscal),
+            _rate(fiscal_spent, fiscal),
             None,
         ),
         FundRow("上年结转资金", None, None, None, None, None, None),
-        FundRow("其他资金", start_other, other, other_spent, None, rate(other_spent, other), None),
+        FundRow("其他资金", start_other, other, other_spent, None, _rate(other_spent, other), None),
     )
 
 
