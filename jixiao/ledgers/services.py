@@ -776,7 +776,13 @@ def _remove_replaced(
         .select_related("ledger_type", "project", "batch")
         .order_by("date", "id")
     )
-    attached = [e for e in entries if e.attachments.exists()]
+    # One query for all of them, not one per record.
+    with_files = set(
+        Attachment.objects.filter(entry_id__in=[e.pk for e in entries]).values_list(
+            "entry_id", flat=True
+        )
+    )
+    attached = [e for e in entries if e.pk in with_files]
     if attached:
         listed = "、".join(f"{e.date or ''} {e}".strip() for e in attached[:5])
         raise ValidationError(
