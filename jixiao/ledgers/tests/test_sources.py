@@ -149,3 +149,22 @@ def test_rows_repeating_one_another_or_a_record_are_listed_before_anything_is_ad
     ]
     total = LedgerEntry.objects.filter(ledger_type=expenditure).aggregate(s=Sum("amount_cents"))
     assert total["s"] == 142_000_00 + 48_600_00
+
+
+def test_a_record_with_attachments_is_not_replaced_and_nothing_is_written(demo):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jixiao.ledgers.services import add_attachment
+
+    typed = LedgerEntry.objects.filter(
+        ledger_type__code="expenditure", unit=demo.targets.unit, project__code=SECURITY
+    ).order_by("date", "id")[0]
+    receipt = SimpleUploadedFile("发票.pdf", b"%PDF-1.4 receipt", content_type="application/pdf")
+    add_attachment(typed, receipt, actor=demo.people.head)
+
+    with pytest.raises(ValidationError, match="有 1 条要被替换的记录带有附件"):
+        import_export(demo, "replace")
+    # Nothing written: the typed expenditures stand, no import batch record exists.
+    assert spent(demo) == {SECURITY: 142_000_00, PUBLICITY: 48_600_00}
+    assert LedgerEntry.objects.filter(origin=Origin.IMPORT).count() == 0
