@@ -106,13 +106,13 @@ def _splits_cleanly(table: Table, at: int) -> bool:
     return all(r + cell.row_span <= at for r, _, cell in table.placed() if r < at)
 
 
-def _bodies(table: Table, first: int) -> str:
+def _bodies(table: Table, first: int, sides: list[tuple[int, Cell]]) -> str:
     """Rows from ``first`` on, one unbreakable ``tbody`` per group of tied rows."""
     out = []
     for group in table.row_groups():
         rows = [r for r in group if r >= first]
         if rows:
-            out.append(f"<tbody>{_part(table, rows[0], rows[-1] + 1)}</tbody>")
+            out.append(f"<tbody>{_part(table, rows[0], rows[-1] + 1, sides)}</tbody>")
     return "".join(out)
 
 
@@ -121,13 +121,15 @@ def _sides(table: Table) -> list[tuple[int, Cell]]:
     return [(r, cell) for r, c, cell in table.placed() if cell.side and c == 0]
 
 
-def _part(table: Table, start: int, end: int, tag: str = "td") -> str:
+def _part(
+    table: Table, start: int, end: int, sides: list[tuple[int, Cell]], tag: str = "td"
+) -> str:
     """Rows ``start``..``end`` - 1; a side label spanning past either end is cut to them (its
     text on its first part, the parts joined without a rule between them)."""
     html = []
     for r in range(start, end):
         cells = []
-        for anchor, side in _sides(table):
+        for anchor, side in sides:
             last = anchor + side.row_span  # one past the side label's last row
             if not (anchor <= r < last) or (r != anchor and r != start):
                 continue
@@ -151,16 +153,18 @@ def _table(table: Table) -> str:
     cols += "</colgroup>"
     at = table.header_row
     dense = " dense" if table.dense else ""
+    sides = _sides(table)  # found once: every part of the table draws its share of them
     # HTML only repeats a thead that opens its table: cut the table in two at the header row.
     if at is None or not _splits_cleanly(table, at):
-        return f'<table class="grid{dense}">{cols}{_bodies(table, 0)}</table>'
+        return f'<table class="grid{dense}">{cols}{_bodies(table, 0, sides)}</table>'
     head = ""
     if at > 0:
-        head = f'<table class="head{dense}">{cols}<tbody>{_part(table, 0, at)}</tbody></table>'
+        part = _part(table, 0, at, sides)
+        head = f'<table class="head{dense}">{cols}<tbody>{part}</tbody></table>'
     below = at + table.header_rows
     grid = (
-        f'<table class="grid{dense}">{cols}<thead>{_part(table, at, below, "th")}</thead>'
-        f"{_bodies(table, below)}</table>"
+        f'<table class="grid{dense}">{cols}<thead>{_part(table, at, below, sides, "th")}</thead>'
+        f"{_bodies(table, below, sides)}</table>"
     )
     return head + grid
 
