@@ -165,12 +165,16 @@ class Incomparable(ValueError):
     """A target and an actual that cannot be compared as they stand (message in Chinese).
 
     ``ambiguous`` is True when a person's word would settle it (a fraction or a percentage,
-    which of several numbers), False when the two measure different things.
+    which of several numbers), False when the two measure different things. ``readings`` are
+    the written-out texts a person may pick from to settle it (``95%`` or ``0.95%`` for 0.95).
     """
 
-    def __init__(self, message: str, *, ambiguous: bool = False) -> None:
+    def __init__(
+        self, message: str, *, ambiguous: bool = False, readings: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(message)
         self.ambiguous = ambiguous
+        self.readings = readings
 
 
 def unit_of(text: str | None) -> Unit | None:
@@ -278,11 +282,14 @@ def actual_in_target_unit(
         if wanted.dimension == PERCENT and 0 < quantity.value <= 1:
             if fractions:
                 return quantity.value * 100 / wanted.factor
+            # Written out exactly (the number came from decimal text, so it terminates).
+            as_fraction = f"{_exact(quantity.value * 100)}%"
+            as_points = f"{_exact(quantity.value)}%"
             raise Incomparable(
                 f"实际完成值“{actual.strip()}”是比例还是百分数不明确：若为 "
-                f"{_plain(quantity.value * 100)}%，请填写“{_plain(quantity.value * 100)}%”；"
-                f"若为 {_plain(quantity.value)}%，请填写“{_plain(quantity.value)}%”",
+                f"{as_fraction}，请填写“{as_fraction}”；若为 {as_points}，请填写“{as_points}”",
                 ambiguous=True,
+                readings=(as_fraction, as_points),
             )
         return quantity.value
     return quantity.to(wanted)
@@ -294,6 +301,12 @@ def restate(value: Fraction, source: str | None, target: str | None) -> Fraction
     if a is None or b is None:
         return value
     return convert(value, a, b)
+
+
+def _exact(value: Fraction) -> str:
+    """A terminating fraction as plain decimal text without padding zeros (95, 0.95)."""
+    text = format(Decimal(value.numerator) / Decimal(value.denominator), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _plain(value: Fraction) -> str:

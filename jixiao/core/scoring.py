@@ -566,7 +566,16 @@ def _cap(rate: Decimal, policy: Policy) -> Decimal | None:
 # --- the `jixiao score` contract -----------------------------------------------------------
 
 _TOP_KEYS = {"budget", "indicators", "settings", "year"}
-_INDICATOR_KEYS = {"level1", "level2", "level3", "target", "actual", "weight", "score"}
+_INDICATOR_KEYS = {
+    "level1",
+    "level2",
+    "level3",
+    "target",
+    "actual",
+    "weight",
+    "score",
+    "fractions",
+}
 _REQUIRED_KEYS = ("level1", "level2", "level3", "target", "actual")
 
 
@@ -648,6 +657,9 @@ def _indicator(row: Any, number: int, year: int | None) -> IndicatorInput:
         actual = raw
     else:
         actual = _number(row, "actual", f"{where}的实际完成值")
+    fractions = row.get("fractions", False)
+    if not isinstance(fractions, bool):
+        raise ScoringError(f"{where}的 fractions 应为 true 或 false")
     return IndicatorInput(
         level1=row["level1"],
         level2=row["level2"],
@@ -656,6 +668,7 @@ def _indicator(row: Any, number: int, year: int | None) -> IndicatorInput:
         actual=actual,
         weight=_optional_number(row, "weight", f"{where}的分值"),
         score=_optional_number(row, "score", f"{where}的得分"),
+        fractions=fractions,
     )
 
 

@@ -18,7 +18,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.ledgers import services
+from jixiao.core import metrics as m
+from jixiao.ledgers import consistency, services
 from jixiao.ledgers.forms import config_problems, workflow_problems
 from jixiao.ledgers.models import (
     Attachment,
@@ -80,6 +81,7 @@ class LedgerFieldFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
         if any(form.errors for form in self.forms):
             return  # each row says what is wrong with it first
         kinds: dict[str, str] = {}
+        infos: dict[str, m.FieldInfo] = {}
         required: set[str] = set()
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
@@ -88,6 +90,9 @@ class LedgerFieldFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
             if data["code"] in kinds:
                 raise ValidationError(_("字段代码“%(code)s”重复") % {"code": data["code"]})
             kinds[data["code"]] = data["kind"]
+            infos[data["code"]] = m.FieldInfo(
+                data.get("label") or data["code"], data["kind"], tuple(data.get("choices") or ())
+            )
             if data.get("required"):
                 required.add(data["code"])
         ledger_type: LedgerType = self.instance
@@ -101,6 +106,18 @@ class LedgerFieldFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
             kinds=kinds,
             required=required,
         )
+        if problems:
+            raise ValidationError(problems)
+        # The rules and repeat groups name these fields and the workflow's states.
+        schema = m.LedgerSchema(
+            code=ledger_type.code,
+            name=ledger_type.name,
+            fields=infos,
+            states=tuple((ledger_type.workflow or {}).get("states", [])),
+            amount_field=ledger_type.amount_field,
+            has_project=ledger_type.has_project,
+        )
+        problems = consistency.type_problems(ledger_type.rules, ledger_type.repeats, schema)
         if problems:
             raise ValidationError(problems)
 
@@ -128,10 +145,14 @@ class LedgerTypeForm(forms.ModelForm):  # type: ignore[type-arg]
             "natural_key",
             "has_project",
             "workflow",
+            "rules",
+            "repeats",
             "position",
         ]
         widgets = {
             "workflow": forms.Textarea(attrs={"rows": 6, "cols": 90}),
+            "rules": forms.Textarea(attrs={"rows": 8, "cols": 90}),
+            "repeats": forms.TextInput(attrs={"size": 60}),
             "natural_key": forms.TextInput(attrs={"size": 40}),
             "description": forms.Textarea(attrs={"rows": 2, "cols": 90}),
         }
@@ -153,6 +174,18 @@ class LedgerTypeForm(forms.ModelForm):  # type: ignore[type-arg]
         if problems:
             raise ValidationError(problems)
         return dict(workflow)
+
+    def clean_rules(self) -> list[Any]:
+        rules = self.cleaned_data.get("rules")
+        if rules in (None, ""):
+            return []
+        if not isinstance(rules, list):
+            raise ValidationError(_("应为规则的列表，写法见 docs/ledgers.md"))
+        return rules
+
+    def clean_repeats(self) -> list[Any]:
+        repeats = self.cleaned_data.get("repeats")
+        return [] if repeats in (None, "") else repeats  # checked with the fields
 
     def clean_natural_key(self) -> list[str]:
         key = self.cleaned_data.get("natural_key")

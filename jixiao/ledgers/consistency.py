@@ -130,6 +130,28 @@ def parse_rules(data: Any, schema: m.LedgerSchema) -> list[Rule]:
     return rules
 
 
+def repeat_problems(data: Any, schema: m.LedgerSchema) -> list[str]:
+    """What is wrong with a type's 重复判定字段: a list of field-code groups of its own fields."""
+    if data in (None, ""):
+        return []
+    if not isinstance(data, list) or not all(isinstance(g, list) and g for g in data):
+        return ['重复判定字段应为字段代码组的列表，如 [["paid_on", "amount", "payee"]]']
+    unknown = sorted({str(c) for g in data for c in g if c not in schema.fields})
+    if unknown:
+        return [f"重复判定字段中有本台账没有的字段：{'、'.join(unknown)}"]
+    return []
+
+
+def type_problems(rules: Any, repeats: Any, schema: m.LedgerSchema) -> list[str]:
+    """A ledger type's rules and repeat groups checked against its fields (Chinese)."""
+    problems = repeat_problems(repeats, schema)
+    try:
+        parse_rules(rules, schema)
+    except RuleError as exc:
+        problems.append(str(exc))
+    return problems
+
+
 def _conditions(items: Any, schema: m.LedgerSchema, where: str) -> tuple[m.Filter, ...]:
     # The metric parser and checker know the vocabulary; a rule is a count's filters.
     definition = {"kind": "count", "ledger": schema.code, "filters": items, "scope": m.UNIT}

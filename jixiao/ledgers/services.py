@@ -978,6 +978,13 @@ def save_ledger_type(
     for f in save_fields:
         f.ledger_type = ledger_type
         f.save()
+    # The rules and repeat groups name fields and states: checked against what was just
+    # saved, so a broken rule never reaches the records (the transaction undoes the save).
+    problems = consistency.type_problems(
+        ledger_type.rules, ledger_type.repeats, consistency.schema_of(ledger_type)
+    )
+    if problems:
+        raise ValidationError(problems)
     after = _type_values(ledger_type, ledger_type.fields.all())
     record(
         actor,

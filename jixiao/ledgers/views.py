@@ -108,6 +108,8 @@ def _pick_year(request: HttpRequest, unit: Unit) -> tuple[list[int], int]:
     asked = year_or_none(text)
     if asked in years:
         return years, asked
+    if asked is None and text.strip():
+        raise Http404("预算年度不正确。")
     if text.strip():
         _notice(request, f"没有“{text.strip()[:20]}”年度的台账，已显示 {default} 年。")
     return years, default

@@ -83,6 +83,11 @@ def choose_unit_year(
         unit = next((u for u in units if u.pk in years_by_unit), units[0] if units else None)
     years = list(years_by_unit.get(unit.pk, [])) if unit else []
     asked = year_or_none(query.get("year"))
+    if asked is None and query.get("year", "").strip():
+        # Not a year at all (abc, 1999, 40 digits) is a wrong URL. A real year the unit has
+        # nothing for is shown as its latest with a notice: the picker sends the year of the
+        # unit picked before, which the next unit may not have.
+        raise Http404(_("预算年度不正确。"))
     year = asked if asked in years else (years[0] if years else None)
     return UnitYearChoice(units, unit, years, asked, year)
 

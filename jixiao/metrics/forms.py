@@ -65,6 +65,22 @@ class ManualActualForm(forms.Form):
     )
     # The metaclass moves declared fields into base_fields, so this does not hide form.files.
     files = MultipleFileField(label=_("佐证材料"), required=False)  # type: ignore[assignment]
+    reading = forms.ChoiceField(
+        label=_("请确认实际完成值"),
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("所填的数可以有两种理解，请选择一种；保存时按所选写出（如“95%”）。"),
+    )
+
+    def __init__(self, *args: Any, readings: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Offered only when an entry was ambiguous (0.95 against ≥90%): 95% or 0.95%.
+        if readings:
+            field = self.fields["reading"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(r, _("即 %(reading)s") % {"reading": r}) for r in readings]
+        else:
+            del self.fields["reading"]
 
     def clean_files(self) -> list[UploadedFile[Any]]:
         files: list[UploadedFile[Any]] = self.cleaned_data.get("files") or []

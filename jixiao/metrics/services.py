@@ -38,8 +38,10 @@ __all__ = [
     "check_definition",
     "enter_manual_actual",
     "manual_entry_errors",
+    "readings_of",
     "remove_evidence",
     "restore_evidence",
+    "set_fraction_actuals",
     "unbind_metric",
 ]
 
@@ -161,7 +163,9 @@ def _number(indicator: Indicator, value: str) -> Decimal | None:
     if indicator.target_kind != TargetKind.QUANTITATIVE:
         return None
     try:
-        number = actual_in_target_unit(indicator.parsed, value)
+        number = actual_in_target_unit(
+            indicator.parsed, value, fractions=indicator.fraction_actuals
+        )
     except Incomparable:
         return None
     if number is None:
@@ -187,13 +191,26 @@ def manual_entry_errors(indicator: Indicator, value: str, evidence: str) -> dict
     if metric is not None and not metric.is_manual:
         errors["value"] = "该指标按口径自动计算，不能手工填报；如需手工填报，请先解除口径。"
     elif "value" not in errors and indicator.target_kind == TargetKind.QUANTITATIVE:
-        # 0.95 against ≥90%: 95% or 0.95%? The person says which by writing it out.
+        # 0.95 against ≥90%: 95% or 0.95%? Unless the table writes fractions, the person says
+        # which by writing it out or picking one of the readings.
         try:
-            actual_in_target_unit(indicator.parsed, value)
+            actual_in_target_unit(indicator.parsed, value, fractions=indicator.fraction_actuals)
         except Incomparable as exc:
             if exc.ambiguous:
                 errors["value"] = str(exc)
     return errors
+
+
+def readings_of(indicator: Indicator, value: str) -> tuple[str, ...]:
+    """The written-out texts a person may pick for an ambiguous hand entry (``0.95`` against
+    ≥90%: ``95%`` or ``0.95%``); empty when the entry is not ambiguous that way."""
+    if indicator.target_kind != TargetKind.QUANTITATIVE or not value.strip():
+        return ()
+    try:
+        actual_in_target_unit(indicator.parsed, value, fractions=indicator.fraction_actuals)
+    except Incomparable as exc:
+        return exc.readings
+    return ()
 
 
 @transaction.atomic
@@ -204,15 +221,23 @@ def enter_manual_actual(
     value: str,
     evidence: str,
     files: Iterable[File[Any]] = (),
+    reading: str = "",
     actor: Actor,
 ) -> ManualActual:
     """Record an actual entered by hand as of a date, with its evidence text and files.
 
-    One change-log row records the entry with the names of its files.
+    ``reading``: the person's choice among :func:`readings_of` the value (``95%`` for
+    ``0.95``); the entry is then kept as that written-out text. One change-log row records
+    the entry with the names of its files.
     """
     require(actor, "edit", indicator)
     value = (value or "").strip()
     evidence = (evidence or "").strip()
+    reading = (reading or "").strip()
+    if reading:
+        if reading not in readings_of(indicator, value):
+            raise ValidationError({"reading": _("请在给出的理解中选择一项。")})
+        value = reading
     errors = manual_entry_errors(indicator, value, evidence)
     if errors:
         raise ValidationError(errors)
@@ -313,5 +338,28 @@ def restore_evidence(evidence: Evidence, *, actor: Actor) -> Evidence:
         after=snapshot(locked, REMOVAL_FIELDS),
         unit=_unit_id(locked.actual.indicator),
         object_repr=_evidence_repr(locked),
+    )
+    return locked
+
+
+@transaction.atomic
+def set_fraction_actuals(indicator: Indicator, on: bool, *, actor: Actor) -> Indicator:
+    """Say whether the indicator's table writes its percentage actuals as fractions (0.95 for
+    95%). Entries already made keep the number they were read as; later ones follow."""
+    require(actor, "edit", indicator)
+    locked: Indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    if locked.fraction_actuals == on:
+        return locked
+    before = snapshot(locked, ["fraction_actuals"])
+    locked.fraction_actuals = on
+    locked.save(update_fields=["fraction_actuals"])
+    record(
+        actor,
+        Action.UPDATE,
+        locked,
+        before=before,
+        after=snapshot(locked, ["fraction_actuals"]),
+        unit=_unit_id(locked),
+        object_repr=locked.level3,
     )
     return locked

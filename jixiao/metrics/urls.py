@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("<int:indicator_id>/records/", views.records, name="records"),
     path("<int:indicator_id>/manual/", views.manual, name="manual"),
+    path("<int:indicator_id>/fractions/", views.fractions, name="fractions"),
     path("evidence/<int:pk>/", views.evidence, name="evidence"),
     path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
     path("evidence/<int:pk>/restore/", views.evidence_restore, name="evidence_restore"),

@@ -26,6 +26,7 @@ from jixiao.access.perms import can, require
 from jixiao.audit.history import history_context
 from jixiao.audit.models import ChangeLog
 from jixiao.core import metrics as m
+from jixiao.core.quantities import PERCENT, unit_of
 from jixiao.ledgers.models import FieldKind, LedgerEntry, LedgerType
 from jixiao.lib import fragments
 from jixiao.lib.actor import Actor
@@ -34,8 +35,15 @@ from jixiao.lib.picker import choose_unit_year, project_years_by_unit, unit_key
 from jixiao.metrics.evaluate import catalog_for, evaluate, records_for
 from jixiao.metrics.forms import ActualsForm, ManualActualForm
 from jixiao.metrics.models import Evidence, ManualActual, Metric
-from jixiao.metrics.services import enter_manual_actual, remove_evidence, restore_evidence
+from jixiao.metrics.services import (
+    enter_manual_actual,
+    readings_of,
+    remove_evidence,
+    restore_evidence,
+    set_fraction_actuals,
+)
 from jixiao.metrics.tables import SOURCE_LABELS, actual_tables
+from jixiao.targets.choices import TargetKind
 from jixiao.targets.models import Indicator
 from jixiao.units.models import Unit
 
@@ -85,12 +93,6 @@ def index(request: HttpRequest) -> HttpResponse:
         context["notices"].append(
             _("日期格式不对：%(text)s，下面是截至 %(as_of)s 的数据。")
             % {"text": (request.GET.get("as_of") or "")[:40], "as_of": as_of}
-        )
-    asked_text = request.GET.get("year", "")
-    if asked_text and asked is None:
-        context["notices"].append(
-            _("预算年度不正确：%(text)s，下面是 %(year)s 年的数据。")
-            % {"text": asked_text[:40], "year": year}
         )
     if asked is not None and asked != year:
         context["notices"].append(
@@ -230,7 +232,8 @@ def manual(request: HttpRequest, indicator_id: int) -> HttpResponse:
         actor = Actor.from_request(request)
         require(actor, "edit", indicator)
         if not computed:
-            form = ManualActualForm(request.POST, request.FILES)
+            readings = readings_of(indicator, request.POST.get("value", ""))
+            form = ManualActualForm(request.POST, request.FILES, readings=readings)
             if form.is_valid():
                 done = _enter(request, actor, indicator, form)
                 if done is not None:
@@ -247,9 +250,36 @@ def manual(request: HttpRequest, indicator_id: int) -> HttpResponse:
         "entries": history,
         "here": "actuals",
         "back": _page_url(project.unit, project.year, as_of),
+        "percent_target": _percent_target(indicator),
         **indicator_history(indicator),
     }
     return render(request, "metrics/manual.html", context)
+
+
+def _percent_target(indicator: Indicator) -> bool:
+    """True for a quantitative target in % or ‰, where 0.95 could be a fraction."""
+    unit = unit_of(indicator.parsed.unit)
+    return (
+        indicator.target_kind == TargetKind.QUANTITATIVE
+        and unit is not None
+        and (unit.dimension == PERCENT)
+    )
+
+
+@login_required
+@require_POST
+def fractions(request: HttpRequest, indicator_id: int) -> HttpResponseRedirect:
+    """Say whether the indicator's actuals are written as fractions (0.95 for 95%)."""
+    indicator = get_indicator_for_user(request.user, indicator_id)
+    on = request.POST.get("on") == "1"
+    set_fraction_actuals(indicator, on, actor=Actor.from_request(request))
+    messages.success(
+        request,
+        _("已设置：本指标的实际值按小数填写（0.95 即 95%）。")
+        if on
+        else _("已设置：本指标的实际值按百分数填写（95 即 95%）。"),
+    )
+    return redirect("metrics:manual", indicator_id=indicator.pk)
 
 
 def _enter(
@@ -264,6 +294,7 @@ def _enter(
             value=data["value"],
             evidence=data["evidence"],
             files=data["files"],
+            reading=data.get("reading") or "",
             actor=actor,
         )
     except ValidationError as exc:
@@ -277,7 +308,11 @@ def _enter(
     messages.success(
         request,
         _("已填报“%(name)s”的实际完成值：%(value)s（截至 %(as_of)s）。")
-        % {"name": indicator.level3, "value": data["value"], "as_of": data["as_of"]},
+        % {
+            "name": indicator.level3,
+            "value": data.get("reading") or data["value"],
+            "as_of": data["as_of"],
+        },
     )
     return redirect(_page_url(project.unit, project.year, data["as_of"]))
 

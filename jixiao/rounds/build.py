@@ -289,6 +289,7 @@ def _monitoring_row(
         target_text=indicator.target,
         name=indicator.level3,
         plan=plan,
+        fractions=indicator.fraction_actuals,
     )
     return MonitoringRow(
         indicator_id=indicator.pk,
@@ -454,6 +455,7 @@ def _score_input(
         weight=plain(indicator.weight),
         score=entry.score if entry is not None else None,
         target_text=indicator.target,
+        fractions=indicator.fraction_actuals,
     )
 
 

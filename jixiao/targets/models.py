@@ -266,6 +266,13 @@ class Indicator(models.Model):
     target_unit = models.CharField(_("计量单位"), max_length=32, blank=True)
     basis = models.TextField(_("指标值确定依据"), blank=True)
     weight = models.DecimalField(_("权重"), max_digits=9, decimal_places=4, null=True, blank=True)
+    # 0.95 against ≥90% is 95% or 0.95%: refused as ambiguous unless the table says its
+    # actuals are written as fractions (this flag) or the person picks a reading on entry.
+    fraction_actuals = models.BooleanField(
+        _("实际值按小数填写"),
+        default=False,
+        help_text=_("勾选后，百分比指标的实际值 0–1 之间的数按小数读（0.95 即 95%）。"),
+    )
     removed_at = models.DateTimeField(_("移除时间"), null=True, blank=True, editable=False)
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -835,6 +835,23 @@ def test_score_json_reads_deadlines_in_the_given_year():
 BUDGET = {"total": "1", "executed": "1"}
 
 
+def test_score_json_reads_fractions_only_where_the_table_says_so():
+    data = {"budget": BUDGET, "indicators": [row(SAT, "≥90%", "0.95", weight=90)]}
+    got = score_json(data)["indicators"][0]
+    # Ambiguous: 0 with the reason, a person's band 0–90.
+    assert (got["score"], got["band"]) == ("0.00", ["0.00", "90.00"])
+    data["indicators"][0]["fractions"] = True
+    got = score_json(data)["indicators"][0]
+    # 0.95 = 95% ≥ 90%: full marks.
+    assert (got["score"], got["met"]) == ("90.00", True)
+    data["indicators"][0]["actual"] = "0.8"
+    # 80% of 90%: 90 × 80/90 = 80.00.
+    assert score_json(data)["indicators"][0]["score"] == "80.00"
+    data["indicators"][0]["fractions"] = "yes"
+    with pytest.raises(ScoringError, match="第 1 个指标的 fractions 应为 true 或 false"):
+        score_json(data)
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

@@ -186,6 +186,7 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
         entry("metrics:index", "实际完成值（各人只见其范围）", page(everyone())),
         entry("metrics:records", "A 单位指标的计数记录", page(read_a())),
         entry("metrics:manual", "手工填报 A 单位指标的实际完成值", page(read_a(), write_a())),
+        entry("metrics:fractions", "设置 A 单位指标的实际值按小数填写", action(write_a())),
         entry("metrics:evidence", "下载佐证材料", page(read_a())),
         entry("metrics:evidence_remove", "删除佐证材料（可恢复）", action(write_a())),
         entry("metrics:evidence_restore", "恢复佐证材料", action(write_a())),

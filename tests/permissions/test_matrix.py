@@ -164,6 +164,7 @@ def _request(key: str, ids: dict[str, Any]) -> tuple[str, dict[str, str]]:
         "ledgers:export": ("ledgers:export", {"code": "opinion", "fmt": "csv"}),
         "metrics:records": ("metrics:records", {"indicator_id": ids["indicator"]}),
         "metrics:manual": ("metrics:manual", {"indicator_id": ids["indicator"]}),
+        "metrics:fractions": ("metrics:fractions", {"indicator_id": ids["indicator"]}),
         "metrics:evidence": ("metrics:evidence", {"pk": ids["evidence"]}),
         "metrics:evidence_remove": ("metrics:evidence_remove", {"pk": ids["evidence"]}),
         "metrics:evidence_restore": ("metrics:evidence_restore", {"pk": ids["evidence"]}),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
@@ -506,6 +507,39 @@ def type_post(unit: Unit, workflow: dict[str, object], **changes: str) -> dict[s
     return data
 
 
+REPLY_RULE = json.dumps(
+    [
+        {
+            "code": "reply_after_received",
+            "message": "“答复期限”不能早于“受理日期”",
+            "then": [{"field": "reply_by", "op": ">=", "other_field": "received"}],
+        }
+    ],
+    ensure_ascii=False,
+)
+
+
+def test_admin_saves_rules_that_then_refuse_records(admin_client, unit):
+    post = type_post(unit, PETITION_FLOW, rules=REPLY_RULE, repeats='[["title", "received"]]')
+    response = admin_client.post(reverse("admin:ledgers_ledgertype_add"), post)
+    assert response.status_code == 302, response.context["errors"]
+    petition = LedgerType.objects.get(code="petition")
+    assert petition.repeats == [["title", "received"]]
+    values = {"title": "来信", "received": "2021-03-05", "channel": "来信"}
+    values["reply_by"] = "2021-03-01"
+    with pytest.raises(ValidationError, match="“答复期限”不能早于“受理日期”"):
+        services.create_entry(petition, unit, values, actor=SYSTEM)
+    assert not LedgerEntry.objects.filter(ledger_type=petition).exists()
+
+
+def test_the_service_refuses_a_broken_rule_whoever_saves_it(unit):
+    bad = LedgerType(unit=unit, code="bad", name="坏规则", date_field="")
+    bad.rules = [{"code": "r", "message": "m", "then": [{"field": "nope", "op": "=", "value": 1}]}]
+    with pytest.raises(ValidationError, match="nope"):
+        services.save_ledger_type(bad, actor=SYSTEM)
+    assert not LedgerType.objects.filter(code="bad").exists()
+
+
 PETITION_FLOW = {
     "states": ["受理", "办理", "答复"],
     "initial": "受理",
@@ -626,6 +660,12 @@ def test_admin_changes_a_ledger_type_through_the_service(admin_client, unit):
         (PETITION_FLOW, {"natural_key": '["serial"]'}, "唯一标识字段“serial”不是本台账的字段代码"),
         (PETITION_FLOW, {"fields-2-choices": "[]"}, "单选、多选字段必须填写选项。"),
         (PETITION_FLOW, {"fields-1-required": ""}, "日期字段“received”应设为必填"),
+        # Rules and repeat groups name fields and states of this type only.
+        (PETITION_FLOW, {"rules": REPLY_RULE.replace("received", "sent")}, "sent"),
+        (PETITION_FLOW, {"rules": '[{"code": "x"}]'}, "一致性规则“x”缺少说明（message）"),
+        (PETITION_FLOW, {"rules": '{"code": "x"}'}, "应为规则的列表"),
+        (PETITION_FLOW, {"repeats": '[["received", "payee"]]'}, "本台账没有的字段：payee"),
+        (PETITION_FLOW, {"repeats": '["received"]'}, "重复判定字段应为字段代码组的列表"),
     ],
 )
 def test_admin_refuses_a_bad_ledger_definition(admin_client, unit, workflow, changes, message):

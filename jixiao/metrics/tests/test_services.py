@@ -19,8 +19,10 @@ from jixiao.metrics.services import (
     add_evidence,
     bind_metric,
     enter_manual_actual,
+    readings_of,
     remove_evidence,
     restore_evidence,
+    set_fraction_actuals,
     unbind_metric,
 )
 from jixiao.metrics.tests.conftest import SYSTEM, Builder
@@ -223,6 +225,59 @@ def test_an_ambiguous_fraction_is_refused_until_written_out(
     )
     entry = enter_manual_actual(indicator, as_of=JUNE, value=value, evidence="问卷", actor=SYSTEM)
     assert entry.number == number
+
+
+@pytest.mark.parametrize(("reading", "number"), [("95%", Decimal(95)), ("0.95%", Decimal("0.95"))])
+def test_an_ambiguous_fraction_is_kept_as_the_reading_the_person_picks(
+    build: Builder, reading: str, number: Decimal
+) -> None:
+    indicator = build.indicator(build.project(), "满意度", target="≥90%")
+    assert readings_of(indicator, "0.95") == ("95%", "0.95%")
+    assert readings_of(indicator, "0.125") == ("12.5%", "0.125%")
+    # Not ambiguous that way: written out, above 1, another dimension, several numbers.
+    assert readings_of(indicator, "95%") == readings_of(indicator, "95") == ()
+    assert readings_of(indicator, "5条") == readings_of(indicator, "0.3和0.4") == ()
+    entry = enter_manual_actual(
+        indicator, as_of=JUNE, value="0.95", reading=reading, evidence="问卷", actor=SYSTEM
+    )
+    assert (entry.value, entry.number) == (reading, number)
+
+
+def test_a_reading_that_was_not_offered_is_refused(build: Builder) -> None:
+    indicator = build.indicator(build.project(), "满意度", target="≥90%")
+    with pytest.raises(ValidationError) as caught:
+        enter_manual_actual(
+            indicator, as_of=JUNE, value="0.95", reading="96%", evidence="问卷", actor=SYSTEM
+        )
+    assert caught.value.message_dict == {"reading": ["请在给出的理解中选择一项。"]}
+    assert not ManualActual.objects.filter(indicator=indicator).exists()
+
+
+def test_a_table_that_writes_fractions_reads_them_without_asking(build: Builder) -> None:
+    indicator = build.indicator(build.project(), "满意度", target="≥90%")
+    indicator = set_fraction_actuals(indicator, True, actor=SYSTEM)
+    assert readings_of(indicator, "0.95") == ()
+    # 0.95 = 95%; 0.875 = 87.5%; 1 = 100%; a number above 1 and a written % stay as they are.
+    for value, number in [("0.95", "95"), ("0.875", "87.5"), ("1", "100"), ("96", "96")]:
+        entry = enter_manual_actual(
+            indicator, as_of=JUNE, value=value, evidence="问卷", actor=SYSTEM
+        )
+        assert entry.number == Decimal(number), value
+    entry = enter_manual_actual(indicator, as_of=JUNE, value="0.5%", evidence="问卷", actor=SYSTEM)
+    assert entry.number == Decimal("0.5")
+    row = ChangeLog.objects.filter(object_type="targets.indicator", object_id=str(indicator.pk))
+    assert [(r.before, r.after) for r in row] == [
+        ({"fraction_actuals": False}, {"fraction_actuals": True})
+    ]
+
+
+def test_the_fraction_switch_needs_the_right_to_edit(build: Builder) -> None:
+    indicator = build.indicator(build.project(), "满意度", target="≥90%")
+    outsider = User.objects.create_user("outsider")
+    with pytest.raises(PermissionDenied):
+        set_fraction_actuals(indicator, True, actor=Actor(user=outsider))
+    indicator.refresh_from_db()
+    assert indicator.fraction_actuals is False
 
 
 def test_manual_entry_keeps_the_evidence_files_and_the_user(

@@ -223,6 +223,38 @@ def test_manual_entry_without_evidence_is_refused(
     assert not ManualActual.objects.exists()
 
 
+def test_an_ambiguous_entry_asks_which_reading_then_keeps_it_written_out(
+    client_in: Client, build: Builder
+) -> None:
+    indicator = build.indicator(build.project("SAT"), "服务对象满意度", target="≥90%")
+    url = reverse("metrics:manual", args=[indicator.pk])
+    form = {"as_of": "2021-06-30", "value": "0.95", "evidence": "问卷汇总"}
+    html = client_in.post(url, form).content.decode()
+    assert "实际完成值“0.95”是比例还是百分数不明确" in html
+    assert 'name="reading" value="95%"' in html and 'name="reading" value="0.95%"' in html
+    assert not ManualActual.objects.exists()
+    response = client_in.post(url, {**form, "reading": "95%"})
+    assert response.status_code == 302
+    entry = ManualActual.objects.get(indicator=indicator)
+    assert (entry.value, entry.number) == ("95%", 95)
+
+
+def test_the_fraction_switch_on_the_entry_page(client_in: Client, build: Builder) -> None:
+    indicator = build.indicator(build.project("SAT"), "服务对象满意度", target="≥90%")
+    url = reverse("metrics:manual", args=[indicator.pk])
+    assert "0.95 会请您确认是 95% 还是 0.95%" in page(client_in, url)
+    switch = reverse("metrics:fractions", args=[indicator.pk])
+    assert client_in.get(switch).status_code == 405
+    assert client_in.post(switch, {"on": "1"})["Location"] == url
+    assert "本指标的实际值按小数填写" in page(client_in, url)
+    client_in.post(url, {"as_of": "2021-06-30", "value": "0.95", "evidence": "问卷汇总"})
+    entry = ManualActual.objects.get(indicator=indicator)
+    assert (entry.value, entry.number) == ("0.95", 95)
+    # A count target has no such switch.
+    count = build.indicator(build.project("CNT"), "发布数", target="≥500条")
+    assert "按小数填写" not in page(client_in, reverse("metrics:manual", args=[count.pk]))
+
+
 def test_manual_entry_of_a_computed_indicator_is_refused(
     client_in: Client, seeded: dict[str, Indicator]
 ) -> None:
@@ -423,9 +455,7 @@ def test_the_indicator_pages_show_its_history(
 @pytest.mark.parametrize(
     ("params", "notice"),
     [
-        ({"unit": "224001", "year": "9" * 40}, "预算年度不正确：" + "9" * 40),
-        ({"unit": "224001", "year": "二〇二一"}, "预算年度不正确：二〇二一"),
-        ({"unit": "224001", "year": "1999"}, "预算年度不正确：1999"),
+        # A real year the unit has nothing for: the picker sends the previous unit's year.
         ({"unit": "224001", "year": "2030"}, "没有 2030 年的预算项目，下面是 2021 年的"),
         ({"unit": "224001", "as_of": "9" * 40}, "日期格式不对：" + "9" * 40),
         ({"unit": "224001", "as_of": "2021-02-30"}, "日期格式不对：2021-02-30"),
@@ -438,6 +468,14 @@ def test_a_malformed_query_falls_back_with_a_notice(
     html = page(client_in, INDEX, **params)
     assert notice in html
     assert "2021 年绩效指标实际完成值" in html
+
+
+@pytest.mark.parametrize("year", ["9" * 40, "二〇二一", "1999", "2021abc", " x "])
+def test_a_year_that_is_not_one_is_not_found(
+    client_in: Client, seeded: dict[str, Indicator], year: str
+) -> None:
+    for url in (INDEX, reverse("rounds:monitoring"), reverse("rounds:evaluation"), "/"):
+        assert client_in.get(url, {"unit": "224001", "year": year}).status_code == 404, url
 
 
 @pytest.mark.parametrize("as_of", ["0001-01-01", "9999-12-31", "2021-06-30"])
