@@ -5,13 +5,22 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
+from pathlib import Path
 
+import docx
 import pdfplumber
-from reports import monitoring_report, selfeval_report
+import pytest
+from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
+from docx.oxml.text.paragraph import CT_P
+from reports import monitoring_report, office_pdfs, selfeval_report
 
 from jixiao.core.reports import SelfEvaluationReport
 from jixiao.exporters import export_monitoring, export_selfeval, pdf
 from jixiao.exporters.targets_layout import Cell, Layout, Table, label_cell, level_cells
+from jixiao.importers.doc import soffice_path
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 # --- helpers --------------------------------------------------------------------------------
 
@@ -103,3 +112,68 @@ def test_pdf_monitoring_table_cut_over_pages_is_ruled_on_every_page() -> None:
     data = export_monitoring(report, "pdf", project_id=project.project_id)
     assert pages_of(data) >= 2
     assert open_feet(data) == []
+
+
+# --- docx: the header block and its grid print as one table --------------------------------
+
+
+def joints(data: bytes) -> list[tuple[CT_Tbl, CT_P, CT_Tbl]]:
+    """Every (table, paragraph, table) run in the document body."""
+    body = list(docx.Document(io.BytesIO(data)).element.body)
+    return [
+        (a, b, c)
+        for a, b, c in zip(body, body[1:], body[2:], strict=False)
+        if isinstance(a, CT_Tbl) and isinstance(b, CT_P) and isinstance(c, CT_Tbl)
+    ]
+
+
+def test_docx_joint_between_block_and_grid_is_a_sliver_and_one_rule() -> None:
+    data = export_selfeval(selfeval_report(), "docx")
+    found = joints(data)
+    assert len(found) == 2  # one per project
+    for head, joint, grid in found:
+        ppr = joint.pPr
+        spacing = ppr.find(qn("w:spacing"))
+        # Exactly 0.7 pt (14 twentieths), nothing before or after, off the document grid.
+        assert {k.removeprefix(W): v for k, v in spacing.attrib.items()} == {
+            "before": "0",
+            "after": "0",
+            "line": "14",
+            "lineRule": "exact",
+        }
+        assert ppr.find(qn("w:snapToGrid")).get(qn("w:val")) == "0"
+        assert ppr.find(qn("w:keepNext")) is not None
+        # The paragraph mark (which sets the line's font) at half a point; no text.
+        assert ppr.find(qn("w:rPr")).find(qn("w:sz")).get(qn("w:val")) == "1"
+        assert joint.xpath("string(.)") == ""
+        # The block drops its bottom rule: the grid's top rule is the one line between them.
+        bottom = head.tblPr.find(qn("w:tblBorders")).find(qn("w:bottom"))
+        assert bottom.get(qn("w:val")) == "nil"
+        assert grid.tblPr.find(qn("w:tblBorders")) is None
+        # The grid still opens with its header row, which Word repeats on each page.
+        assert grid.tr_lst[0].trPr.find(qn("w:tblHeader")) is not None
+
+
+@pytest.mark.skipif(soffice_path() is None, reason="LibreOffice not installed")
+def test_docx_block_and_grid_print_as_one_table(tmp_path: Path) -> None:
+    data = office_pdfs({"docx": export_selfeval(selfeval_report(), "docx")}, tmp_path)["docx"]
+    with pdfplumber.open(io.BytesIO(data)) as doc:
+        for page in doc.pages[1:]:
+            words = page.extract_words()
+            (header,) = [w for w in words if w["text"] == "一级指标"]
+            # The horizontal rules just above the grid header: one, not the block's bottom
+            # rule and the grid's top rule a paragraph apart.
+            above = sorted(
+                e["top"]
+                for e in page.edges
+                if e["orientation"] == "h" and header["top"] - 30 < e["top"] < header["top"]
+            )
+            assert above and above[-1] - above[0] < 0.5, above
+            seam = above[0]
+            # The block's vertical rules reach down to that rule: no gap wider than 1 pt.
+            ends = [
+                e["bottom"]
+                for e in page.edges
+                if e["orientation"] == "v" and seam - 40 < e["bottom"] < seam + 1
+            ]
+            assert ends and all(seam - end <= 1 for end in ends), (seam, ends)
