@@ -8,16 +8,25 @@ from dataclasses import replace
 from pathlib import Path
 
 import docx
+import openpyxl
 import pdfplumber
 import pytest
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tbl
 from docx.oxml.text.paragraph import CT_P
-from reports import monitoring_report, office_pdfs, selfeval_report
+from openpyxl.worksheet.worksheet import Worksheet
+from reports import monitoring_report, office_pdfs, pdf_pages, selfeval_report
 
 from jixiao.core.reports import SelfEvaluationReport
-from jixiao.exporters import export_monitoring, export_selfeval, pdf
-from jixiao.exporters.targets_layout import Cell, Layout, Table, label_cell, level_cells
+from jixiao.exporters import export_monitoring, export_selfeval, pdf, xlsx
+from jixiao.exporters.targets_layout import (
+    Cell,
+    Layout,
+    Paragraph,
+    Table,
+    label_cell,
+    level_cells,
+)
 from jixiao.importers.doc import soffice_path
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -177,3 +186,103 @@ def test_docx_block_and_grid_print_as_one_table(tmp_path: Path) -> None:
                 if e["orientation"] == "v" and seam - 40 < e["bottom"] < seam + 1
             ]
             assert ends and all(seam - end <= 1 for end in ends), (seam, ends)
+
+
+# --- xlsx: page breaks that keep the total with the last rows -------------------------------
+
+
+def tall_grid(count: int, keep_tail: int) -> Layout:
+    """A title, then a grid of one-line rows (20 pt each): header, ``count`` indicators (no
+    merges, so any row may open a page), 总分 and 自评等级, and a note kept under them."""
+    rows: list[list[Cell]] = [[label_cell(t) for t in ("一级指标", "三级指标", "指标值")]]
+    rows += [[Cell(f"一级{n}"), Cell(f"指标{n}"), Cell("≥1条")] for n in range(count)]
+    rows += [[label_cell("总分", col_span=2), Cell("90.00")]]
+    rows += [[label_cell("自评等级", col_span=2), Cell("优")]]
+    table = Table(3, (30.0, 40.0, 30.0), rows, 0, section="表", repeat_header=True)
+    table.keep_tail = keep_tail
+    return Layout(
+        "表",
+        [
+            Paragraph("项目支出绩效自评表", "title", 0, "表", "center"),
+            table,
+            Paragraph("项目负责人：", "note", 0, "表", keep_with_previous=True),
+        ],
+    )
+
+
+def sheet_of(layout: Layout) -> Worksheet:
+    """The one sheet of the layout's workbook."""
+    (ws,) = openpyxl.load_workbook(io.BytesIO(xlsx.render(layout))).worksheets
+    return ws
+
+
+def test_xlsx_breaks_before_the_last_indicator_so_the_total_is_not_alone() -> None:
+    # A4 portrait: 841.89 − 2 × 0.6 × 72 = 755.49 pt between the margins, 96 character units
+    # (504 pt) fit its width unscaled; the breaks fill 98.5% of it: 744.16 pt. The title row
+    # (30) and the header (20) leave room for 33 indicators (660): 710; the 34th indicator
+    # (730) would fit but 总分 (750) would not, so it would open page 2 alone.
+    ws = sheet_of(tall_grid(34, keep_tail=2))
+    assert [ws.row_dimensions[r].height for r in (1, 2, 3, 37, 38, 39)] == [30, 20, 20, 20, 20, 20]
+    assert ws.print_title_rows == "$2:$2"
+    # Sheet rows: title 1, header 2, indicators 3-36, 总分 37, 自评等级 38, note 39. The break
+    # follows row 35: the last indicator (36) opens page 2 with 总分, 自评等级 and the note.
+    assert [b.id for b in ws.row_breaks.brk] == [35]
+    assert ws.cell(36, 2).value == "指标33" and ws.cell(37, 1).value == "总分"
+
+
+def test_xlsx_without_a_kept_tail_breaks_where_the_page_is_full() -> None:
+    ws = sheet_of(tall_grid(34, keep_tail=0))
+    # 总分 is a row like any other: the page holds through the last indicator (730 pt), and
+    # 总分 (20 pt more) opens the next page; the note stays with 自评等级 only.
+    assert [b.id for b in ws.row_breaks.brk] == [36]
+
+
+def test_xlsx_a_table_that_fits_its_page_gets_no_break() -> None:
+    assert list(sheet_of(tall_grid(30, keep_tail=2)).row_breaks.brk) == []
+    wb = openpyxl.load_workbook(io.BytesIO(export_selfeval(selfeval_report(), "xlsx")))
+    assert [len(ws.row_breaks.brk) for ws in wb.worksheets] == [0, 0, 0]
+
+
+def test_xlsx_a_later_page_gives_the_repeated_header_its_room() -> None:
+    # 80 indicators: page 1 holds title, header and 34 indicators (rows 3-36, 730 pt); each
+    # later page repeats the header (20 pt) and holds 36 rows (740 pt): page 2 is rows 37-72.
+    # Page 3 takes indicators 73-82, the tail and the note (280 pt): no third break.
+    ws = sheet_of(tall_grid(80, keep_tail=2))
+    assert [b.id for b in ws.row_breaks.brk] == [36, 72]
+
+
+def four_times_over() -> SelfEvaluationReport:
+    """Project 2 with its nine indicators four times over (its xlsx needs three pages)."""
+    report = selfeval_report()
+    project = report.projects[1]
+    rows = tuple(
+        replace(row, level1=f"{row.level1}{n}", level3=f"{row.level3}{n}")
+        for n in range(4)
+        for row in project.rows
+    )
+    return replace(report, projects=(report.projects[0], replace(project, rows=rows)))
+
+
+def test_xlsx_self_evaluation_over_pages_keeps_level_runs_and_the_total() -> None:
+    data = export_selfeval(four_times_over(), "xlsx", project_id=2)
+    (ws,) = openpyxl.load_workbook(io.BytesIO(data)).worksheets
+    breaks = [b.id for b in ws.row_breaks.brk]
+    # Each page ends with a 满意度 run (the end of a 一级指标 run), never inside one.
+    assert [ws.cell(r, 2).value for r in breaks] == ["满意度指标0", "满意度指标2"]
+    assert ws.cell(breaks[-1] + 1, 2).value == "产出指标3"
+
+
+@pytest.mark.skipif(soffice_path() is None, reason="LibreOffice not installed")
+def test_libreoffice_prints_the_xlsx_on_the_computed_pages(tmp_path: Path) -> None:
+    data = export_selfeval(four_times_over(), "xlsx", project_id=2)
+    pages = [
+        page.replace("\n", "").replace(" ", "")
+        for page in pdf_pages(office_pdfs({"xlsx": data}, tmp_path)["xlsx"])
+    ]
+    assert len(pages) == 3
+    # Each page repeats the grid header; the last carries the last run with the total, the
+    # grade and the signature line.
+    assert all("偏差原因分析及改进措施" in page for page in pages)
+    assert "服务对象满意度0" in pages[0] and "产出指标1" in pages[1]
+    for text in ("产出指标3", "服务对象满意度3", "总分", "自评等级", "项目负责人："):
+        assert text in pages[2]
