@@ -16,9 +16,11 @@ from docx.oxml.table import CT_Tbl
 from docx.oxml.text.paragraph import CT_P
 from openpyxl.worksheet.worksheet import Worksheet
 from reports import monitoring_report, office_pdfs, pdf_pages, selfeval_report
+from test_targets_export import grid_of
 
 from jixiao.core.reports import SelfEvaluationReport
 from jixiao.exporters import export_monitoring, export_selfeval, pdf, xlsx
+from jixiao.exporters.monitoring_layout import build_monitoring_layout
 from jixiao.exporters.targets_layout import (
     Cell,
     Layout,
@@ -286,3 +288,18 @@ def test_libreoffice_prints_the_xlsx_on_the_computed_pages(tmp_path: Path) -> No
     assert "服务对象满意度0" in pages[0] and "产出指标1" in pages[1]
     for text in ("产出指标3", "服务对象满意度3", "总分", "自评等级", "项目负责人："):
         assert text in pages[2]
+
+
+def test_monitoring_grid_repeats_its_two_header_rows_and_keeps_hubei_notes() -> None:
+    report = monitoring_report()
+    wb = openpyxl.load_workbook(io.BytesIO(export_monitoring(report, "xlsx", project_id=1)))
+    (ws,) = wb.worksheets
+    # Title row 1, then the table: header 2 rows, funds 4, goal 2, so the grid header is its
+    # rows 8 and 9 (0-based), sheet rows 10 and 11.
+    assert ws.print_title_rows == "$10:$11"
+    assert [ws.cell(r, 8).value for r in (10, 11)] == ["偏差原因分析", "经费保障"]
+    hubei = replace(report, settings={**report.settings, "monitoring_layout": "hubei"})
+    layout = build_monitoring_layout(hubei, 1)
+    (table,) = [b for b in layout.blocks if isinstance(b, Table)]
+    assert (table.repeat_header, table.header_rows, table.keep_tail) == (True, 1, 2)
+    assert grid_of(table)[-2][0] == "偏差原因分析" and grid_of(table)[-1][0] == "相关建议或举措"
