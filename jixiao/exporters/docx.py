@@ -53,6 +53,8 @@ _BODY_SIZE = Pt(12)
 _NOTE_SIZE = Pt(10.5)
 _CELL_SIZE = Pt(9.5)
 _DENSE_CELL_SIZE = Pt(8.5)
+# The paragraph between a header block and its grid: the least exact line height Word offers.
+JOINT_HEIGHT = Pt(0.7)
 
 
 def _set_fonts(run: Run, east_asia: str, size: Pt, bold: bool = False) -> None:
@@ -172,14 +174,62 @@ def _add_table(doc: DocxDocument, table: Table, usable: int) -> None:
         keep_tail=table.keep_tail,
         dense=table.dense,
     )
-    _add_grid(doc, head, usable, keep_all=True)
-    joint = doc.add_paragraph()
-    joint.paragraph_format.keep_with_next = True
-    joint.paragraph_format.line_spacing = Pt(1)
-    _set_fonts(joint.add_run(""), BODY_FONT, Pt(1))
+    top = _add_grid(doc, head, usable, keep_all=True)
+    # The grid's top rule closes the block: the block's own bottom rule would double it.
+    _set_table_border(top._tbl, "bottom", None)
+    _add_joint(doc)
     out = _add_grid(doc, grid, usable)
     for row in out.rows[: table.header_rows]:
         row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def _add_joint(doc: DocxDocument) -> None:
+    """The paragraph Word needs between two tables, as thin as Word draws one.
+
+    Exactly ``JOINT_HEIGHT`` high, no space before or after, its mark (which sets the line's
+    font) at the smallest size and off the document grid, kept with the grid below it.
+    """
+    joint = doc.add_paragraph()
+    fmt = joint.paragraph_format
+    fmt.keep_with_next = True
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing = JOINT_HEIGHT  # a Length: w:lineRule="exact"
+    ppr = joint._p.get_or_add_pPr()
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    ppr.insert_element_before(snap, "w:spacing", "w:ind", "w:jc", "w:rPr")
+    mark = OxmlElement("w:rPr")
+    for tag in ("w:sz", "w:szCs"):
+        size = OxmlElement(tag)
+        size.set(qn("w:val"), "1")  # half-points: the smallest size
+        mark.append(size)
+    ppr.append(mark)
+
+
+def _set_table_border(tbl: CT_Tbl, side: str, size: int | None) -> None:
+    """Override one of the table style's outer borders: a single rule ``size`` eighths of a
+    point wide, or none."""
+    tbl_pr = tbl.tblPr
+    borders = tbl_pr.find(qn("w:tblBorders"))
+    if borders is None:
+        borders = OxmlElement("w:tblBorders")
+        tbl_pr.insert_element_before(
+            borders,
+            "w:shd",
+            "w:tblLayout",
+            "w:tblCellMar",
+            "w:tblLook",
+            "w:tblCaption",
+            "w:tblDescription",
+            "w:tblPrChange",
+        )
+    edge = OxmlElement(f"w:{side}")
+    edge.set(qn("w:val"), "nil" if size is None else "single")
+    if size is not None:
+        edge.set(qn("w:sz"), str(size))
+        edge.set(qn("w:space"), "0")
+        edge.set(qn("w:color"), "000000")
+    borders.append(edge)
 
 
 def _add_grid(doc: DocxDocument, table: Table, usable: int, keep_all: bool = False) -> DocxTable:

@@ -169,9 +169,18 @@ def project_table(report: MonitoringReport, project: ProjectMonitoring) -> Table
         rows.append(cells)
     if not indicators:
         rows.append([Cell("（没有绩效指标）", col_span=cols - 1, align="center")])
-    if hubei:
-        rows += _hubei_notes(project, cols)
-    return Table(cols, widths, rows, header_row, header_rows=1 if hubei else 2)
+    notes = _hubei_notes(project, cols) if hubei else []
+    # The grid's header repeats on each page in every format; Hubei's two rows under the grid
+    # stay on the page of its last row.
+    return Table(
+        cols,
+        widths,
+        rows + notes,
+        header_row,
+        header_rows=1 if hubei else 2,
+        repeat_header=True,
+        keep_tail=len(notes),
+    )
 
 
 def _row_labels(n: str) -> tuple[str, ...]:

@@ -61,6 +61,12 @@ p.figure {{ text-indent: 0; text-align: center; margin: 6pt 0 0; break-inside: a
 p.figure img {{ display: inline-block; }}
 .center {{ text-align: center; }}
 td.side-open, th.side-open {{ border-bottom: none; }}
+/* A grid's foot: an empty row of no height, repeated at the bottom of each page the grid runs
+   on. Its top rule closes the page's last row even where a merged cell or the side label goes
+   on to the next page (a collapsed border beats "none"; WeasyPrint draws no rule where a box is
+   cut, and box-decoration-break does not apply to collapsed borders). */
+tfoot td {{ border-width: 0.75pt 0 0; padding: 0; height: 0; line-height: 0;
+            font-size: 0; }}
 td.side-cont, th.side-cont {{ border-top: none; }}
 .right {{ text-align: right; }}
 p.keep {{ break-before: avoid; }}
@@ -144,6 +150,11 @@ def _part(
     return "".join(html)
 
 
+def _foot(table: Table) -> str:
+    """The closing rule drawn under the grid's last row on every page (see the CSS)."""
+    return f'<tfoot><tr><td colspan="{table.columns}"></td></tr></tfoot>'
+
+
 def _table(table: Table) -> str:
     """The table; the indicator header becomes a ``thead`` repeated on every page."""
     total = sum(table.widths)
@@ -153,10 +164,11 @@ def _table(table: Table) -> str:
     cols += "</colgroup>"
     at = table.header_row
     dense = " dense" if table.dense else ""
+    foot = _foot(table)
     sides = _sides(table)  # found once: every part of the table draws its share of them
     # HTML only repeats a thead that opens its table: cut the table in two at the header row.
     if at is None or not _splits_cleanly(table, at):
-        return f'<table class="grid{dense}">{cols}{_bodies(table, 0, sides)}</table>'
+        return f'<table class="grid{dense}">{cols}{_bodies(table, 0, sides)}{foot}</table>'
     head = ""
     if at > 0:
         part = _part(table, 0, at, sides)
@@ -164,7 +176,7 @@ def _table(table: Table) -> str:
     below = at + table.header_rows
     grid = (
         f'<table class="grid{dense}">{cols}<thead>{_part(table, at, below, sides, "th")}</thead>'
-        f"{_bodies(table, below, sides)}</table>"
+        f"{_bodies(table, below, sides)}{foot}</table>"
     )
     return head + grid
 

@@ -12,6 +12,7 @@ from openpyxl.cell import Cell as SheetCell
 from openpyxl.drawing.image import Image as SheetImage
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.exporters.targets_layout import (
@@ -40,6 +41,16 @@ LINE_HEIGHT_PT = 14.0
 # Excel's default row is 15 pt = 20 px; pictures are measured at 96 px per inch.
 _ROW_PX = 20
 _PX_PER_MM = 96 / 25.4
+
+# A4 in points (portrait) and the margins _setup_page sets, in inches.
+A4_POINTS = (595.28, 841.89)
+MARGIN_SIDE_IN = 0.5
+MARGIN_END_IN = 0.6  # top and bottom
+# A column one character unit wide is about 7 px of Excel's default font; 96 px per inch.
+_PT_PER_CHAR = 7 * 0.75
+# The share of a page the computed breaks fill: renderers round row heights and scale a little
+# differently, and a page that is too full would push a kept row to the next page on its own.
+PAGE_FILL = 0.985
 
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -98,8 +109,8 @@ def _setup_page(ws: Worksheet, landscape: bool = False) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.left = ws.page_margins.right = MARGIN_SIDE_IN
+    ws.page_margins.top = ws.page_margins.bottom = MARGIN_END_IN
 
 
 def _put_text(cell: SheetCell, text: str) -> None:
@@ -222,15 +233,91 @@ def _write_section(ws: Worksheet, blocks: list[Block], landscape: bool) -> None:
     total_chars = LANDSCAPE_WIDTH_CHARS if landscape else TABLE_WIDTH_CHARS
     columns = tables[0].columns
     row = 1
+    # Runs of sheet rows that print on one page, in order; a title sticks to the next run.
+    kept: list[range] = []
+    glue = False
+    titles: range | None = None
     for block in blocks:
         if isinstance(block, Paragraph):
             _write_line(ws, block, row, columns, total_chars)
+            runs = [range(row, row + 1)]
+            glue = glue or block.keep_with_previous
             row += 1
         elif isinstance(block, Table):
             _write_table(ws, block, row, total_chars)
+            room = _page_room(ws, columns, landscape)
+            heights = [_height(ws, row + r) for r in range(len(block.rows))]
+            runs = [range(row + g.start, row + g.stop) for g in print_groups(block, heights, room)]
+            if block.repeat_header and block.header_row is not None:
+                first = row + block.header_row
+                titles = range(first, first + block.header_rows)
             row += len(block.rows)
         elif isinstance(block, Image):
-            row += _place_image(ws, block, row)
+            rows = _place_image(ws, block, row)
+            runs = [range(row, row + rows)]
+            row += rows
+        else:
+            continue
+        if glue and kept:
+            runs[0] = range(kept.pop().start, runs[0].stop)
+        kept += runs
+        glue = isinstance(block, Paragraph) and block.style in ("title", "heading")
+    break_pages(ws, kept, _page_room(ws, columns, landscape), titles)
+
+
+def _height(ws: Worksheet, row: int) -> float:
+    """A sheet row's height in points (every row the writer fills has one set)."""
+    height = ws.row_dimensions[row].height
+    return float(height) if height is not None else _ROW_PX * 0.75
+
+
+def _page_room(ws: Worksheet, columns: int, landscape: bool) -> float:
+    """How many points of rows one printed page holds, at the scale that fits the columns to
+    the page's width (fit to width shrinks a sheet, never enlarges it)."""
+    width, height = A4_POINTS[::-1] if landscape else A4_POINTS
+    used = sum(
+        float(ws.column_dimensions[get_column_letter(c)].width or 0) * _PT_PER_CHAR
+        for c in range(1, columns + 1)
+    )
+    scale = min(1.0, (width - 2 * 72 * MARGIN_SIDE_IN) / used) if used else 1.0
+    return (height - 2 * 72 * MARGIN_END_IN) * PAGE_FILL / scale
+
+
+def print_groups(table: Table, heights: list[float], room: float) -> list[range]:
+    """The table's rows in runs that print on one page.
+
+    The layout's row groups, except that a group taller than a page is cut into rows (the
+    printer would cut it anyway); the ``keep_tail`` last rows and the row before them stay
+    one run even then, so a total never opens a page alone.
+    """
+    runs: list[range] = []
+    for group in table.row_groups():
+        if sum(heights[r] for r in group) <= room:
+            runs.append(group)
+        else:
+            runs += [range(r, r + 1) for r in group]
+    end = len(table.rows)
+    if table.keep_tail and end > table.keep_tail:
+        tail = end - table.keep_tail - 1
+        start = min(run.start for run in runs if run.stop > tail)
+        runs = [run for run in runs if run.stop <= start] + [range(start, end)]
+    return runs
+
+
+def break_pages(ws: Worksheet, kept: list[range], room: float, titles: range | None) -> None:
+    """Put a manual page break before each run that would not fit on the page it starts on.
+
+    Every page boundary is set by hand, so where the pages end does not depend on the
+    program printing the sheet; the print titles take their room on each page after theirs.
+    """
+    repeated = sum(_height(ws, r) for r in titles) if titles else 0.0
+    used = 0.0
+    for run in kept:
+        height = sum(_height(ws, r) for r in run)
+        if used and used + height > room:
+            ws.row_breaks.append(Break(id=run.start - 1))  # the break follows row ``id``
+            used = repeated if titles and run.start > titles.stop - 1 else 0.0
+        used += height
 
 
 def render(layout: Layout) -> bytes:
