@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "jixiao.metrics",
     "jixiao.scoring",
     "jixiao.rounds",
+    "jixiao.workbench",
     "jixiao.system",
     "axes",
 ]
@@ -345,7 +346,7 @@ LOGGING: dict[str, object] = {
 }
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "targets:index"
+LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Uploaded documents wait under DATA_DIR/uploads between the preview and the confirmation.

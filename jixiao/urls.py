@@ -22,6 +22,7 @@ urlpatterns = [
     path("ledgers/", include("jixiao.ledgers.urls")),
     path("actuals/", include("jixiao.metrics.urls")),
     path("rounds/", include("jixiao.rounds.urls")),
+    path("", include("jixiao.workbench.urls")),
     path("", include("jixiao.targets.urls")),
 ]
 

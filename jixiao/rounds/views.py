@@ -148,7 +148,7 @@ def default_as_of(year: int) -> dt.date:
     return today if today.year == year else dt.date(year, 6, 30)
 
 
-def _as_of(text: str | None, year: int) -> tuple[dt.date, str | None]:
+def as_of_in(text: str | None, year: int) -> tuple[dt.date, str | None]:
     """The date asked for (inside the year), else the default with a notice saying why."""
     if not text:
         return default_as_of(year), None
@@ -223,7 +223,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
     unit, year = _unit_year(request, context)
     if unit is None or year is None:
         return render(request, "rounds/monitoring.html", context)
-    as_of, notice = _as_of(request.GET.get("as_of"), year)
+    as_of, notice = as_of_in(request.GET.get("as_of"), year)
     if notice:
         context["notices"].append(notice)
     context.update(

@@ -157,6 +157,7 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
             page(answers(OK, officer=FORBIDDEN, officer_b=FORBIDDEN)),
         ),
         # Targets
+        entry("workbench:home", "工作台（各人只见其范围内的单位）", page(everyone())),
         entry("targets:index", "绩效目标表（各人只见其范围内的单位）", page(everyone())),
         entry("targets:export", "下载 A 单位的目标表", page(read_a())),
         entry("targets:import", "导入目标文档", page(keepers(), keepers())),

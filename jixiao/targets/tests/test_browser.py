@@ -58,7 +58,7 @@ def register(settings, tmp_path, demo_document):
 def log_in(page: Page, base: str) -> None:
     """Log in as the demo's superuser: the walk crosses two units, which no unit's officer
     reaches."""
-    page.goto(base + "/")
+    page.goto(base + "/targets/")
     expect(page).to_have_url(re.compile(r"/login/\?next=/$"))
     page.get_by_label("用户名").fill(SUPERUSER)
     page.get_by_label("密码").fill(DEMO_PASSWORD)
