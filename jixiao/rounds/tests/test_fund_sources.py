@@ -313,3 +313,29 @@ def test_the_carryover_is_kept_from_the_imported_table_and_in_its_revision(unit:
         "fiscal": "5",
         "other": "0",
     }
+
+
+# --- the demo ------------------------------------------------------------------------------
+
+
+def test_the_demo_names_the_source_of_every_expenditure_and_fills_its_fund_rows(db: None) -> None:
+    from jixiao.system.demo.services import load_demo
+
+    unit = load_demo().targets.unit
+    sources = set(
+        LedgerEntry.objects.filter(unit=unit, ledger_type__code="expenditure").values_list(
+            "data__fund_source", flat=True
+        )
+    )
+    assert sources == {"财政拨款"}  # both budgets are all 当年财政拨款
+    evaluation = build_self_evaluation(unit, 2021)
+    # 14.2 of 15 and 4.86 of 5 万元, all from 当年财政拨款: 94.67% and 97.20%.
+    expected = {
+        "13032221C2GKIBLPDEWRQ": ("14.2", "94.67"),
+        "13032221RDEVGNWRIDTHY": ("4.86", "97.20"),
+    }
+    for project in evaluation.projects:
+        spent, rate = expected[project.code]
+        fiscal = row(project.funds, "其中：当年财政拨款")
+        assert (fiscal[2], fiscal[4]) == (D(spent), D(rate))
+        assert row(project.funds, "其他资金")[2] == D(0)
