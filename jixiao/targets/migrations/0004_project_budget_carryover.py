@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('targets', '0003_recorded_results'),
+        ("targets", "0003_recorded_results"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='project',
-            name='budget_carryover',
-            field=models.DecimalField(blank=True, decimal_places=6, max_digits=18, null=True, verbose_name='上年结转资金'),
+            model_name="project",
+            name="budget_carryover",
+            field=models.DecimalField(
+                blank=True, decimal_places=6, max_digits=18, null=True, verbose_name="上年结转资金"
+            ),
         ),
     ]
