@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("targets", "0003_recorded_results"),
+        ("targets", "0004_fraction_actuals"),
     ]
 
     operations = [
