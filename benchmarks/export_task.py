@@ -87,8 +87,10 @@ def main() -> None:
     statuses = list(Job.objects.filter(pk__in=ids).values_list("status", flat=True))
     idle_ms = statistics.median(idle) * 1000
     busy_ms = statistics.median(busy) * 1000 if busy else float("nan")
-    print(f"exports: {args.jobs} × whole-unit {args.format}, {statuses.count('done')} done, "
-          f"worker {elapsed:.1f} s ({elapsed / args.jobs:.2f} s each)")
+    print(
+        f"exports: {args.jobs} × whole-unit {args.format}, {statuses.count('done')} done, "
+        f"worker {elapsed:.1f} s ({elapsed / args.jobs:.2f} s each)"
+    )
     print(f"two pages idle:            median {idle_ms:.0f} ms over {len(idle)} runs")
     print(f"two pages during exports:  median {busy_ms:.0f} ms over {len(busy)} runs")
     print(f"ratio busy / idle: {busy_ms / idle_ms:.2f}")

@@ -66,6 +66,11 @@ def register(name: str, kind: Kind) -> None:
 FORMAT_NAMES = {"xlsx": "Excel", "docx": "Word", "pdf": "PDF"}
 
 
+def _id(value: Any) -> int:
+    """An id from the parameters (0, which matches nothing, for anything else)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def _fmt(params: Mapping[str, Any]) -> str:
     from jixiao.exporters import CONTENT_TYPES
 
@@ -76,7 +81,7 @@ def _fmt(params: Mapping[str, Any]) -> str:
 
 
 def _unit_year(params: Mapping[str, Any], actor: Actor) -> tuple[Unit, int]:
-    unit = Unit.objects.filter(pk=params.get("unit")).first()
+    unit = Unit.objects.filter(pk=_id(params.get("unit"))).first()
     if unit is None:
         raise ValidationError(_("找不到该预算单位。"))
     require(actor, "view", unit)
@@ -158,7 +163,9 @@ def _run_evaluation(params: Mapping[str, Any], progress: Progress) -> Output:
 def _check_report(params: Mapping[str, Any], actor: Actor) -> Checked:
     from jixiao.rounds.models import Report
 
-    report = Report.objects.select_related("unit", "round").filter(pk=params.get("report")).first()
+    report = (
+        Report.objects.select_related("unit", "round").filter(pk=_id(params.get("report"))).first()
+    )
     if report is None:
         raise ValidationError(_("找不到该填报。"))
     require(actor, "view", report)
@@ -220,7 +227,11 @@ def _run_targets(params: Mapping[str, Any], progress: Progress) -> Output:
     return _file(data, document_title(document), fmt)
 
 
-register("export_monitoring", Kind(gettext_lazy("导出运行监控表"), _check_monitoring, _run_monitoring))
-register("export_evaluation", Kind(gettext_lazy("导出绩效自评表"), _check_evaluation, _run_evaluation))
+register(
+    "export_monitoring", Kind(gettext_lazy("导出运行监控表"), _check_monitoring, _run_monitoring)
+)
+register(
+    "export_evaluation", Kind(gettext_lazy("导出绩效自评表"), _check_evaluation, _run_evaluation)
+)
 register("export_report", Kind(gettext_lazy("导出填报"), _check_report, _run_report))
 register("export_targets", Kind(gettext_lazy("导出绩效目标表"), _check_targets, _run_targets))

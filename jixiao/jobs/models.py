@@ -58,7 +58,9 @@ class Job(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=JobStatus.values), name="job_status_valid"
             ),
-            models.CheckConstraint(condition=Q(done__lte=models.F("total")), name="job_done_le_total"),
+            models.CheckConstraint(
+                condition=Q(done__lte=models.F("total")), name="job_done_le_total"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -104,7 +104,7 @@ def run_job_now(job_id: int) -> str:
     try:
         output = spec.run(job.params, progress)
         path = _save(job, output)
-    except Exception as exc:  # noqa: BLE001 - any failure is the job's, told to its person
+    except Exception as exc:
         if isinstance(exc, ValidationError):
             reason = "；".join(exc.messages)
         elif isinstance(exc, (ImportError, OSError)) and job.params.get("fmt") == "pdf":

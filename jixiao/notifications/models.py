@@ -46,7 +46,9 @@ class Notification(models.Model):
             models.UniqueConstraint(
                 fields=["user", "key"], condition=~Q(key=""), name="notification_key_once"
             ),
-            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="notification_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=Kind.values), name="notification_kind_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -29,7 +29,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jixiao.accounts.choices import Role
-from jixiao.accounts.models import Membership
 from jixiao.notifications.choices import EmailMode, Kind
 from jixiao.notifications.models import Notification, Preference
 from jixiao.units.models import FinanceBureau, Unit

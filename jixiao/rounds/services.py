@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from jixiao.access.perms import require, require_system
 from jixiao.access.scope import bureaus_of
+from jixiao.accounts.choices import Role
 from jixiao.audit.choices import Action as Log
 from jixiao.audit.log import Entry, record, record_many, snapshot
 from jixiao.audit.versions import StaleEdit, bump, check_version
@@ -40,7 +41,6 @@ from jixiao.core.reports import (
     SelfEvaluationReport,
 )
 from jixiao.core.scoring import ScoringError
-from jixiao.accounts.choices import Role
 from jixiao.lib.actor import Actor
 from jixiao.notifications.choices import Kind as Notice
 from jixiao.notifications.services import notify_bureau, notify_roles

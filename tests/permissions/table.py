@@ -244,7 +244,11 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
             "打开 A 单位填报员的一条消息（标为已读并转到链接）",
             page(answers(MISSING, officer=OK)),
         ),
-        entry("notifications:read", "将 A 单位填报员的一条消息标为已读", action(answers(MISSING, officer=OK))),
+        entry(
+            "notifications:read",
+            "将 A 单位填报员的一条消息标为已读",
+            action(answers(MISSING, officer=OK)),
+        ),
         entry("notifications:read_all", "本人消息全部标为已读", action(everyone())),
         entry("notifications:preferences", "本人的邮件提醒设置", action(everyone())),
         # The Django admin: only superusers (staff) get past its own login page

@@ -6,43 +6,105 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('units', '0003_financebureau_version'),
+        ("units", "0003_financebureau_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40, verbose_name='任务类型')),
-                ('params', models.JSONField(default=dict, verbose_name='参数')),
-                ('title', models.CharField(max_length=300, verbose_name='标题')),
-                ('status', models.CharField(choices=[('queued', '排队中'), ('running', '进行中'), ('done', '已完成'), ('failed', '失败')], default='queued', max_length=16, verbose_name='状态')),
-                ('done', models.PositiveIntegerField(default=0, verbose_name='已完成步数')),
-                ('total', models.PositiveIntegerField(default=1, verbose_name='总步数')),
-                ('message', models.CharField(blank=True, max_length=300, verbose_name='进度说明')),
-                ('error', models.TextField(blank=True, verbose_name='失败原因')),
-                ('task_id', models.CharField(blank=True, max_length=64, verbose_name='队列任务号')),
-                ('result_path', models.CharField(blank=True, max_length=200, verbose_name='结果文件')),
-                ('result_name', models.CharField(blank=True, max_length=300, verbose_name='下载文件名')),
-                ('content_type', models.CharField(blank=True, max_length=120, verbose_name='文件类型')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='发起时间')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='开始时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='units.unit', verbose_name='预算单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40, verbose_name="任务类型")),
+                ("params", models.JSONField(default=dict, verbose_name="参数")),
+                ("title", models.CharField(max_length=300, verbose_name="标题")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "排队中"),
+                            ("running", "进行中"),
+                            ("done", "已完成"),
+                            ("failed", "失败"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("done", models.PositiveIntegerField(default=0, verbose_name="已完成步数")),
+                ("total", models.PositiveIntegerField(default=1, verbose_name="总步数")),
+                ("message", models.CharField(blank=True, max_length=300, verbose_name="进度说明")),
+                ("error", models.TextField(blank=True, verbose_name="失败原因")),
+                ("task_id", models.CharField(blank=True, max_length=64, verbose_name="队列任务号")),
+                (
+                    "result_path",
+                    models.CharField(blank=True, max_length=200, verbose_name="结果文件"),
+                ),
+                (
+                    "result_name",
+                    models.CharField(blank=True, max_length=300, verbose_name="下载文件名"),
+                ),
+                (
+                    "content_type",
+                    models.CharField(blank=True, max_length=120, verbose_name="文件类型"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="发起时间")),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="开始时间"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="结束时间"),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发起人",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="units.unit",
+                        verbose_name="预算单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '后台任务',
-                'verbose_name_plural': '后台任务',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['requested_by', '-created_at'], name='job_by_person')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'running', 'done', 'failed'])), name='job_status_valid'), models.CheckConstraint(condition=models.Q(('done__lte', models.F('total'))), name='job_done_le_total')],
+                "verbose_name": "后台任务",
+                "verbose_name_plural": "后台任务",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["requested_by", "-created_at"], name="job_by_person")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["queued", "running", "done", "failed"])),
+                        name="job_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("done__lte", models.F("total"))),
+                        name="job_done_le_total",
+                    ),
+                ],
             },
         ),
     ]

@@ -86,7 +86,9 @@ def test_an_export_job_runs_through_the_database_queue_with_progress(
 
         return real.run(p, spy)
 
-    monkeypatch.setitem(kinds.KINDS, "export_monitoring", kinds.Kind(real.label, real.check, watched))
+    monkeypatch.setitem(
+        kinds.KINDS, "export_monitoring", kinds.Kind(real.label, real.check, watched)
+    )
     run_worker()
 
     assert seen == [

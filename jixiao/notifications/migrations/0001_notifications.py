@@ -6,49 +6,146 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('units', '0003_financebureau_version'),
+        ("units", "0003_financebureau_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('report_submitted', '填报待审核'), ('report_returned', '填报被退回'), ('report_approved', '填报审核通过'), ('round_opened', '填报轮次开启'), ('round_due', '填报即将截止'), ('case_overdue', '台账事项逾期'), ('job_done', '后台任务完成'), ('job_failed', '后台任务失败')], max_length=32, verbose_name='类型')),
-                ('title', models.CharField(max_length=300, verbose_name='标题')),
-                ('body', models.TextField(blank=True, verbose_name='内容')),
-                ('link', models.CharField(blank=True, max_length=500, verbose_name='链接')),
-                ('key', models.CharField(blank=True, max_length=120, verbose_name='去重键')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='已读时间')),
-                ('emailed_at', models.DateTimeField(blank=True, null=True, verbose_name='邮件发送时间')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='units.unit', verbose_name='预算单位')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='收件人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("report_submitted", "填报待审核"),
+                            ("report_returned", "填报被退回"),
+                            ("report_approved", "填报审核通过"),
+                            ("round_opened", "填报轮次开启"),
+                            ("round_due", "填报即将截止"),
+                            ("case_overdue", "台账事项逾期"),
+                            ("job_done", "后台任务完成"),
+                            ("job_failed", "后台任务失败"),
+                        ],
+                        max_length=32,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="标题")),
+                ("body", models.TextField(blank=True, verbose_name="内容")),
+                ("link", models.CharField(blank=True, max_length=500, verbose_name="链接")),
+                ("key", models.CharField(blank=True, max_length=120, verbose_name="去重键")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间"),
+                ),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="已读时间")),
+                (
+                    "emailed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="邮件发送时间"),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="units.unit",
+                        verbose_name="预算单位",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="收件人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '消息',
-                'verbose_name_plural': '消息',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['user', 'read_at'], name='notification_unread')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('key', ''), _negated=True), fields=('user', 'key'), name='notification_key_once'), models.CheckConstraint(condition=models.Q(('kind__in', ['report_submitted', 'report_returned', 'report_approved', 'round_opened', 'round_due', 'case_overdue', 'job_done', 'job_failed'])), name='notification_kind_valid')],
+                "verbose_name": "消息",
+                "verbose_name_plural": "消息",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [models.Index(fields=["user", "read_at"], name="notification_unread")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("key", ""), _negated=True),
+                        fields=("user", "key"),
+                        name="notification_key_once",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "report_submitted",
+                                    "report_returned",
+                                    "report_approved",
+                                    "round_opened",
+                                    "round_due",
+                                    "case_overdue",
+                                    "job_done",
+                                    "job_failed",
+                                ],
+                            )
+                        ),
+                        name="notification_kind_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Preference',
+            name="Preference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email_mode', models.CharField(choices=[('immediate', '每条即时发送'), ('digest', '每日汇总一封'), ('none', '不发邮件')], default='immediate', max_length=16, verbose_name='邮件提醒')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preference', to=settings.AUTH_USER_MODEL, verbose_name='账号')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "email_mode",
+                    models.CharField(
+                        choices=[
+                            ("immediate", "每条即时发送"),
+                            ("digest", "每日汇总一封"),
+                            ("none", "不发邮件"),
+                        ],
+                        default="immediate",
+                        max_length=16,
+                        verbose_name="邮件提醒",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification_preference",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="账号",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '消息设置',
-                'verbose_name_plural': '消息设置',
-                'constraints': [models.CheckConstraint(condition=models.Q(('email_mode__in', ['immediate', 'digest', 'none'])), name='preference_email_mode_valid')],
+                "verbose_name": "消息设置",
+                "verbose_name_plural": "消息设置",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("email_mode__in", ["immediate", "digest", "none"])),
+                        name="preference_email_mode_valid",
+                    )
+                ],
             },
         ),
     ]
