@@ -22,6 +22,8 @@ urlpatterns = [
     path("ledgers/", include("jixiao.ledgers.urls")),
     path("actuals/", include("jixiao.metrics.urls")),
     path("rounds/", include("jixiao.rounds.urls")),
+    path("inbox/", include("jixiao.notifications.urls")),
+    path("jobs/", include("jixiao.jobs.urls")),
     path("", include("jixiao.workbench.urls")),
     path("", include("jixiao.targets.urls")),
 ]

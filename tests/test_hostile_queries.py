@@ -30,8 +30,10 @@ from django.urls.exceptions import NoReverseMatch
 
 from jixiao import exporters
 from jixiao.exporters.targets_layout import Layout, build_layout
+from jixiao.jobs.models import Job
 from jixiao.ledgers.models import Attachment, LedgerEntry, LedgerType
 from jixiao.metrics.models import Evidence
+from jixiao.notifications.models import Notification
 from jixiao.rounds.choices import RoundKind
 from jixiao.rounds.models import Report
 from jixiao.system.demo.rounds import clear_rounds
@@ -112,6 +114,11 @@ PK_OF = {
     "rounds:submission": "report",
     "rounds:report_download": "report",
     "targets:history": "project",
+    "jobs:detail": "job",
+    "jobs:status": "job",
+    "jobs:download": "job",
+    "notifications:open": "notification",
+    "notifications:read": "notification",
 }
 # Path arguments by name, and the hostile values tried in their place (those the URL's
 # converter accepts; anything else never reaches a view).
@@ -207,6 +214,10 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Ids]:
             "code": code,
             "account": get_user_model().objects.get(username="demo").pk,
             "bureau": FinanceBureau.objects.get(name="昌黎县财政局").pk,
+            "job": getattr(Job.objects.order_by("pk").first(), "pk", 1),
+            "notification": getattr(
+                Notification.objects.filter(user__username="demo").order_by("pk").first(), "pk", 1
+            ),
         }
         yield Ids(values)
         transaction.set_rollback(True)

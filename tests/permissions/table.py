@@ -159,7 +159,11 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
         # Targets
         entry("workbench:home", "工作台（各人只见其范围内的单位）", page(everyone())),
         entry("targets:index", "绩效目标表（各人只见其范围内的单位）", page(everyone())),
-        entry("targets:export", "下载 A 单位的目标表", page(read_a())),
+        entry(
+            "targets:export",
+            "下载 A 单位的目标表（POST：后台生成）",
+            page(read_a(), read_a()),
+        ),
         entry("targets:import", "导入目标文档", page(keepers(), keepers())),
         entry("targets:preview", "导入预览", page(keepers())),
         entry("targets:confirm", "确认导入", action(keepers())),
@@ -193,9 +197,17 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
         entry("metrics:evidence_restore", "恢复佐证材料", action(write_a())),
         # Monitoring, self-evaluation and the review loop
         entry("rounds:monitoring", "运行监控（各人只见其范围）", page(everyone())),
-        entry("rounds:monitoring_download", "下载 A 单位的监控表", page(read_a())),
+        entry(
+            "rounds:monitoring_download",
+            "下载 A 单位的监控表（POST：后台生成）",
+            page(read_a(), read_a()),
+        ),
         entry("rounds:evaluation", "绩效自评（各人只见其范围）", page(everyone())),
-        entry("rounds:evaluation_download", "下载 A 单位的自评表", page(read_a())),
+        entry(
+            "rounds:evaluation_download",
+            "下载 A 单位的自评表（POST：后台生成）",
+            page(read_a(), read_a()),
+        ),
         entry(
             "rounds:index",
             "填报轮次；开启轮次",
@@ -218,7 +230,28 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
         entry("rounds:decide:approve", "财政审核通过", action(review_a())),
         entry("rounds:override", "调整得分", action(review_a())),
         entry("rounds:submission", "A 单位某次提交的快照", page(read_a())),
-        entry("rounds:report_download", "下载 A 单位的填报", page(read_a())),
+        entry(
+            "rounds:report_download",
+            "下载 A 单位的填报（POST：后台生成）",
+            page(read_a(), read_a()),
+        ),
+        # Background jobs (an export of unit A asked by its officer) and the inbox
+        entry("jobs:detail", "A 单位导出任务的进度页", page(read_a())),
+        entry("jobs:status", "A 单位导出任务的进度（页面轮询）", page(read_a())),
+        entry("jobs:download", "下载 A 单位导出任务的文件", page(read_a())),
+        entry("notifications:inbox", "本人的消息", page(everyone())),
+        entry(
+            "notifications:open",
+            "打开 A 单位填报员的一条消息（标为已读并转到链接）",
+            page(answers(MISSING, officer=OK)),
+        ),
+        entry(
+            "notifications:read",
+            "将 A 单位填报员的一条消息标为已读",
+            action(answers(MISSING, officer=OK)),
+        ),
+        entry("notifications:read_all", "本人消息全部标为已读", action(everyone())),
+        entry("notifications:preferences", "本人的邮件提醒设置", action(everyone())),
         # The Django admin: only superusers (staff) get past its own login page
         entry("admin:*", "管理后台（只读；仅系统管理员）", page(answers(LOGIN), answers(LOGIN))),
         entry(

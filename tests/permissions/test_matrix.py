@@ -19,11 +19,14 @@ from jixiao import exporters
 from jixiao.accounts.choices import Role
 from jixiao.accounts.models import Membership
 from jixiao.accounts.services import create_account
+from jixiao.jobs.services import enqueue_job, run_job_now
 from jixiao.ledgers.models import LedgerEntry
 from jixiao.ledgers.services import add_attachment
 from jixiao.lib.actor import Actor
 from jixiao.metrics.models import ManualActual
 from jixiao.metrics.services import add_evidence
+from jixiao.notifications.choices import Kind
+from jixiao.notifications.services import notify
 from jixiao.rounds.choices import RoundKind
 from jixiao.rounds.models import Report
 from jixiao.system.demo.people import DEMO_PASSWORD
@@ -118,6 +121,13 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, A
         evidence = add_evidence(actual, ContentFile(b"x", name="e.pdf"), actor=SYSTEM)
         report = Report.objects.get(unit__code=UNIT, round__kind=RoundKind.SELF_EVALUATION)
         users = get_user_model().objects.in_bulk(USERNAMES.values(), field_name="username")
+        job = enqueue_job(
+            "export_targets",
+            {"unit": report.unit_id, "year": int(YEAR), "fmt": "xlsx"},
+            actor=Actor(users["demo"]),
+        )
+        run_job_now(job.pk)  # done, with its file
+        notification = notify([users["demo"]], Kind.JOB_DONE, "导出完成", link="/")[0]
         yield {
             "entry": entry.pk,
             "attachment": attachment.pk,
@@ -129,6 +139,8 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, A
             "account": users["demo"].pk,
             "bureau": report.round.bureau_id,
             "users": {persona: users[name] for persona, name in USERNAMES.items()},
+            "job": job.pk,
+            "notification": notification.pk,
         }
         transaction.set_rollback(True)
 
@@ -177,6 +189,10 @@ def _request(key: str, ids: dict[str, Any]) -> tuple[str, dict[str, str]]:
         "rounds:decide:return": ("rounds:decide", {"pk": report, "decision": "return"}),
         "rounds:decide:approve": ("rounds:decide", {"pk": report, "decision": "approve"}),
     }
+    for name in ("jobs:detail", "jobs:status", "jobs:download"):
+        paths[name] = (name, {"pk": ids["job"]})
+    for name in ("notifications:open", "notifications:read"):
+        paths[name] = (name, {"pk": ids["notification"]})
     for name in ("rounds:report", "rounds:save", "rounds:submit", "rounds:override"):
         paths[name] = (name, {"pk": report})
     name, kwargs = paths.get(key, (key, {}))
