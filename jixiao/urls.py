@@ -22,6 +22,11 @@ urlpatterns = [
     path("ledgers/", include("jixiao.ledgers.urls")),
     path("actuals/", include("jixiao.metrics.urls")),
     path("rounds/", include("jixiao.rounds.urls")),
+    path("surveys/", include("jixiao.surveys.urls")),
+    path("publication/", include("jixiao.publication.urls")),
+    # Public pages, no login, reached by random tokens only: the survey form, publications.
+    path("s/", include("jixiao.surveys.public_urls")),
+    path("public/", include("jixiao.publication.public_urls")),
     path("", include("jixiao.targets.urls")),
 ]
 
