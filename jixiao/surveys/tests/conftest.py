@@ -53,3 +53,9 @@ def answer(survey: Survey, rating: str, identity: str = "群众") -> dict[str, l
     """A form's post: the identity and the overall rating (the other questions are optional)."""
     questions = {q.text: q.key for q in survey.questions.all()}
     return {questions["您的身份"]: [identity], questions["您对我单位工作的总体评价"]: [rating]}
+
+
+@pytest.fixture
+def org_b_officer(demo_officer: Any) -> Any:
+    """The demo's officer of another unit (dangan)."""
+    return get_user_model().objects.get(username="dangan")
