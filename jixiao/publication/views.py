@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +19,9 @@ from jixiao.access.lookups import (
     get_unit_for_user,
     scoped,
 )
-from jixiao.access.perms import can
+from jixiao.access.perms import DENIED, can
+from jixiao.access.scope import reach
+from jixiao.accounts.choices import Role
 from jixiao.lib.actor import Actor
 from jixiao.lib.params import year_or_none
 from jixiao.publication import services
@@ -95,6 +97,9 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_POST
 def publish(request: HttpRequest) -> HttpResponse:
     """Publish a unit's targets of a year, or an approved self-evaluation."""
+    found = reach(request.user)
+    if not (found.superuser or (found.role == Role.REVIEWER and found.bureau_id is not None)):
+        raise PermissionDenied(DENIED["publish"])
     actor = Actor.from_request(request)
     kind = request.POST.get("kind", "")
     try:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from jixiao.access.lookups import _pk, get_for_user, scoped
-from jixiao.access.perms import can
+from jixiao.access.perms import can, require
 from jixiao.access.scope import units_for
 from jixiao.lib.actor import Actor
 from jixiao.lib.forms import add_service_errors
@@ -49,6 +49,11 @@ def get_survey_for_user(who: Any, pk: Any) -> Survey:
     """A survey of a unit within reach, else 404."""
     queryset = Survey.objects.select_related("unit", "project", "indicator")
     return get_for_user(queryset, who, pk=_pk(pk))
+
+
+def _require_edit(request: HttpRequest, survey: Survey) -> None:
+    """Refuse (403) a change by anyone but the unit's own people, before reading the form."""
+    require(Actor.from_request(request), "edit", survey.unit)
 
 
 def _kept_units(user: Any) -> list[Any]:
@@ -162,6 +167,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def settings(request: HttpRequest, pk: int) -> HttpResponse:
     """Save a survey's settings."""
     survey = get_survey_for_user(request.user, pk)
+    _require_edit(request, survey)
     form = SettingsForm(request.POST, unit=survey.unit, project=survey.project)
     if form.is_valid():
         data = form.cleaned_data
@@ -192,6 +198,7 @@ def settings(request: HttpRequest, pk: int) -> HttpResponse:
 def questions(request: HttpRequest, pk: int) -> HttpResponse:
     """Save a draft survey's questions (add, remove, reorder by 序号)."""
     survey = get_survey_for_user(request.user, pk)
+    _require_edit(request, survey)
     formset = QuestionFormSet(request.POST, prefix="q")
     errors: list[str] = []
     if formset.is_valid():
@@ -213,6 +220,7 @@ def questions(request: HttpRequest, pk: int) -> HttpResponse:
 def status(request: HttpRequest, pk: int) -> HttpResponse:
     """Open or close a survey."""
     survey = get_survey_for_user(request.user, pk)
+    _require_edit(request, survey)
     actor = Actor.from_request(request)
     try:
         if request.POST.get("action") == "open":
@@ -235,6 +243,7 @@ def invitations(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_survey_for_user(request.user, pk)
     form = InvitationForm(request.POST or None)
     if request.method == "POST":
+        _require_edit(request, survey)
         if form.is_valid():
             try:
                 made = services.create_invitations(
