@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -21,7 +22,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-def _user(name: str) -> models.ForeignKey[object, object]:
+def _user(name: Any) -> models.ForeignKey[object, object]:
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=name,

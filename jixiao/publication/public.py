@@ -64,5 +64,6 @@ def pdf(request: HttpRequest, token: str) -> HttpResponse:
     """The publication's PDF, drawn by the same exporter the unit downloads with."""
     publication = _live(token)
     response = HttpResponse(services.pdf_of(publication), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, f"{publication.title}.pdf")
+    name = f"{publication.title}.pdf"
+    response["Content-Disposition"] = content_disposition_header(False, name) or "inline"
     return response

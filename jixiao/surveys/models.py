@@ -90,9 +90,9 @@ class Survey(models.Model):
         return self.status == SurveyStatus.OPEN
 
     def clean(self) -> None:
-        if self.project_id is not None and self.project.unit_id != self.unit_id:
+        if self.project is not None and self.project.unit_id != self.unit_id:
             raise ValidationError({"project": _("项目不属于本单位。")})
-        if self.indicator_id is not None and self.indicator.project_id != self.project_id:
+        if self.indicator is not None and self.indicator.project_id != self.project_id:
             raise ValidationError({"indicator": _("指标应属于所选项目。")})
 
 
