@@ -149,3 +149,22 @@ def test_the_reviewers_page_publishes_and_withdraws(demo: Unit, approved: Report
     officer.force_login(_user("demo"))
     seen = officer.get(reverse("publication:index")).content.decode()
     assert made.title in seen and "撤回</button>" not in seen and "公开目标" not in seen
+
+
+def test_the_public_pdf_is_the_exporters_drawing_of_the_snapshot(
+    demo: Unit, reviewer: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    import pdfplumber
+
+    monkeypatch.undo()  # the real PDF writer
+    publication = services.publish_targets(demo, YEAR, actor=reviewer)
+    indicator = Indicator.objects.filter(project__unit=demo, project__year=YEAR).order_by("pk")[0]
+    Indicator.objects.filter(pk=indicator.pk).update(level3="发布后改的名字")
+    data = Client().get(reverse("publication_public:pdf", args=[publication.token])).content
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        text = "".join(page.extract_text() or "" for page in pdf.pages)
+    assert "预算绩效目标" in text and "发布后改的名字" not in text
+    publication.refresh_from_db()
+    assert bytes(publication.pdf) == data  # drawn once, kept
