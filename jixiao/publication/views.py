@@ -76,14 +76,27 @@ def index(request: HttpRequest) -> HttpResponse:
         .order_by("-year", "unit_id")[:CANDIDATES]
     )
     units = Unit.objects.in_bulk({unit_id for unit_id, _year in pairs})
+    live = {
+        (p.unit_id, p.kind, p.year, p.report_id) for p in publications if p.withdrawn_at is None
+    }
     targets = [
-        {"unit": units[unit_id], "year": year}
+        {
+            "unit": units[unit_id],
+            "year": year,
+            "live": (unit_id, PublicationKind.TARGETS, year, None) in live,
+        }
         for unit_id, year in pairs
         if unit_id in units and check(units[unit_id])
     ]
     context = {
         "publications": publications,
-        "reports": reports,
+        "reports": [
+            {
+                "report": r,
+                "live": (r.unit_id, PublicationKind.SELF_EVALUATION, r.round.year, r.pk) in live,
+            }
+            for r in reports
+        ],
         "targets": targets,
         "can_publish": bool(reports or targets),
         "publishable": {p.pk for p in publications if check(p.unit)},

@@ -71,9 +71,11 @@ class SettingsForm(forms.Form):
             unit=unit
         ).order_by("-year", "position", "id")
         indicators = Indicator.objects.filter(project__unit=unit)
-        self.fields["indicator"].queryset = (  # type: ignore[attr-defined]
-            indicators.filter(project=project) if project is not None else indicators.none()
-        ).order_by("position", "id")
+        if not self.is_bound:  # offer the current project's; a post may name a new project's
+            indicators = indicators.filter(project=project) if project else indicators.none()
+        self.fields["indicator"].queryset = indicators.order_by(  # type: ignore[attr-defined]
+            "position", "id"
+        )
 
 
 class QuestionForm(forms.Form):

@@ -54,9 +54,7 @@ def test_the_public_answers_on_a_phone_and_the_indicator_moves(
     load_demo()
     monkeypatch.setattr(services, "today", lambda: ANSWER_DAY)  # an answer in the demo year
     base = str(live_server)
-    indicator = Indicator.objects.get(
-        project__code=P1, project__year=2021, level3="服务对象满意度"
-    )
+    indicator = Indicator.objects.get(project__code=P1, project__year=2021, level3="服务对象满意度")
     officer = person(browser, base, "/surveys/", "demo", viewport={"width": 1280, "height": 900})
     officer.get_by_label("关联项目").select_option(label=f"2021年 · {indicator.project.name}")
     officer.get_by_role("button", name="从模板创建").click()
