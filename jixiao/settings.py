@@ -123,6 +123,8 @@ INSTALLED_APPS = [
     "jixiao.scoring",
     "jixiao.rounds",
     "jixiao.workbench",
+    "jixiao.surveys",
+    "jixiao.publication",
     "jixiao.system",
     "jixiao.jobs",
     "jixiao.notifications",
@@ -354,6 +356,10 @@ LOGGING: dict[str, object] = {
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# The public survey form takes at most this many answers per client address per hour
+# (counted in the cache, so per process with the default local-memory cache: docs/surveys.md).
+SURVEY_ANSWERS_PER_HOUR = envint("JIXIAO_SURVEY_ANSWERS_PER_HOUR", 30)
 
 # Uploaded documents wait under DATA_DIR/uploads between the preview and the confirmation.
 UPLOAD_DIR = DATA_DIR / "uploads"

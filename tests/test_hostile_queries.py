@@ -119,6 +119,16 @@ PK_OF = {
     "jobs:download": "job",
     "notifications:open": "notification",
     "notifications:read": "notification",
+    "surveys:detail": "survey",
+    "surveys:settings": "survey",
+    "surveys:questions": "survey",
+    "surveys:status": "survey",
+    "surveys:invitations": "survey",
+    "surveys:qr": "survey",
+    "surveys:poster": "survey",
+    "surveys:results": "survey",
+    "surveys:export": "survey",
+    "publication:withdraw": "publication",
 }
 # Path arguments by name, and the hostile values tried in their place (those the URL's
 # converter accepts; anything else never reaches a view).
@@ -218,9 +228,27 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Ids]:
             "notification": getattr(
                 Notification.objects.filter(user__username="demo").order_by("pk").first(), "pk", 1
             ),
+            **_survey_and_publication(),
         }
         yield Ids(values)
         transaction.set_rollback(True)
+
+
+def _survey_and_publication() -> dict[str, Any]:
+    """An open survey with an answer, and a publication, of the demo unit (their pages)."""
+    from jixiao.lib.actor import Actor
+    from jixiao.publication.services import publish_targets
+    from jixiao.surveys import services as surveys
+
+    unit = Unit.objects.get(code=UNIT)
+    officer = Actor(user=get_user_model().objects.get(username="demo"))
+    survey = surveys.create_survey(unit, template="service", actor=officer)
+    surveys.open_survey(survey, actor=officer)
+    raw = {q.key: [q.choices[0]] for q in survey.questions.filter(required=True)}
+    surveys.submit_response(survey, raw, device="hostile")
+    reviewer = Actor(user=get_user_model().objects.get(username="shenhe"))
+    publication = publish_targets(unit, int(YEAR), actor=reviewer)
+    return {"survey": survey.pk, "publication": publication.pk}
 
 
 def _admin_kwargs(route: Route) -> dict[str, Any]:
@@ -253,9 +281,9 @@ def _kwargs(route: Route, ids: Ids) -> dict[str, Any]:
         "indicator_id": values["indicator"],
         "project_id": values["project"],
         "number": 1,
-        "fmt": "xlsx",
         "decision": "approve",
         "token": "0" * 32,
+        "fmt": "svg" if route.name == "surveys:qr" else "xlsx",
         "code": values["code"],
         "unit": UNIT,
         "year": YEAR,

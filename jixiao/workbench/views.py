@@ -17,8 +17,8 @@ from django.views.decorators.http import require_safe
 from jixiao.access.lookups import unit_key
 from jixiao.core.reports import MonitoringReport, MonitoringRow, ProjectMonitoring
 from jixiao.lib.picker import choose_unit_year, project_years_by_unit
-from jixiao.rounds.forms import MonitoringForm
 from jixiao.rounds import services
+from jixiao.rounds.forms import MonitoringForm
 from jixiao.rounds.tables import chart_data
 from jixiao.rounds.views import as_of_in
 from jixiao.workbench.due import due_items

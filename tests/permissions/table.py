@@ -85,6 +85,16 @@ def bureau_admin() -> Answers:
     return answers(FORBIDDEN, admin=OK)
 
 
+def public() -> Answers:
+    """A public page (no login): everyone, anonymous too, gets it."""
+    return {persona: OK for persona in PERSONAS}
+
+
+def public_page() -> dict[str, Answers]:
+    """A public read-only page: GET for everyone, POST 405 for everyone (anonymous too)."""
+    return {"GET": public(), "POST": {persona: NOT_ALLOWED for persona in PERSONAS}}
+
+
 def not_allowed(base: Answers) -> Answers:
     """A method the URL does not take: 405 for anyone logged in."""
     return {p: (LOGIN if p == "anonymous" else NOT_ALLOWED) for p in base}
@@ -252,6 +262,36 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
         ),
         entry("notifications:read_all", "本人消息全部标为已读", action(everyone())),
         entry("notifications:preferences", "本人的邮件提醒设置", action(everyone())),
+        # Satisfaction surveys (A 单位的问卷); the public form needs no login
+        entry("surveys:index", "满意度调查列表；新建问卷", page(everyone(), keepers())),
+        entry("surveys:detail", "A 单位的问卷（链接、二维码、题目）", page(read_a())),
+        entry("surveys:settings", "修改问卷设置", action(write_a())),
+        entry("surveys:questions", "修改问卷题目", action(write_a())),
+        entry("surveys:status", "开始/结束收集", action(write_a())),
+        entry("surveys:invitations", "邀请码（打印）；生成邀请码", page(read_a(), write_a())),
+        entry("surveys:qr", "问卷二维码（SVG/PNG）", page(read_a())),
+        entry("surveys:poster", "问卷海报（打印）", page(read_a())),
+        entry("surveys:results", "问卷统计结果", page(read_a())),
+        entry("surveys:export", "导出问卷结果（Excel）", page(read_a())),
+        entry(
+            "surveys_public:answer",
+            "公众填写问卷（凭问卷链接码，无需登录）",
+            page(public(), public()),
+        ),
+        entry(
+            "surveys_public:invited", "公众填写问卷（凭邀请码，无需登录）", page(public(), public())
+        ),
+        # Publication (信息公开); the public pages need no login
+        entry("publication:index", "信息公开（各人只见其范围；审核员可发布）", page(everyone())),
+        entry(
+            "publication:publish",
+            "发布信息公开（财政审核员）",
+            action(answers(FORBIDDEN, reviewer=OK, other_reviewer=OK)),
+        ),
+        entry("publication:withdraw", "撤回 A 单位的信息公开", action(review_a())),
+        entry("publication_public:index", "信息公开目录（公开，无需登录）", public_page()),
+        entry("publication_public:page", "已公开的目标或自评（公开，凭链接码）", public_page()),
+        entry("publication_public:pdf", "已公开内容的 PDF（公开，凭链接码）", public_page()),
         # The Django admin: only superusers (staff) get past its own login page
         entry("admin:*", "管理后台（只读；仅系统管理员）", page(answers(LOGIN), answers(LOGIN))),
         entry(

@@ -27,8 +27,10 @@ from jixiao.metrics.models import ManualActual
 from jixiao.metrics.services import add_evidence
 from jixiao.notifications.choices import Kind
 from jixiao.notifications.services import notify
+from jixiao.publication.services import publish_targets
 from jixiao.rounds.choices import RoundKind
 from jixiao.rounds.models import Report
+from jixiao.surveys import services as surveys
 from jixiao.system.demo.people import DEMO_PASSWORD
 from jixiao.system.demo.services import load_demo
 from jixiao.targets.models import Indicator, Project
@@ -128,6 +130,14 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, A
         )
         run_job_now(job.pk)  # done, with its file
         notification = notify([users["demo"]], Kind.JOB_DONE, "导出完成", link="/")[0]
+        # A survey by invitation of unit A, open, with one invitation; a publication of A.
+        unit = report.unit
+        survey = surveys.create_survey(
+            unit, template="service", access="invitation", actor=Actor(user=users["demo"])
+        )
+        surveys.open_survey(survey, actor=SYSTEM)
+        (invitation,) = surveys.create_invitations(survey, 1, actor=SYSTEM)
+        publication = publish_targets(unit, int(YEAR), actor=Actor(user=users["shenhe"]))
         yield {
             "entry": entry.pk,
             "attachment": attachment.pk,
@@ -138,6 +148,11 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, A
             "indicator": Indicator.objects.filter(project__unit__code=UNIT).first().pk,
             "account": users["demo"].pk,
             "bureau": report.round.bureau_id,
+            "survey": survey.pk,
+            "survey_token": survey.token,
+            "invitation_token": invitation.token,
+            "publication": publication.pk,
+            "publication_token": publication.token,
             "users": {persona: users[name] for persona, name in USERNAMES.items()},
             "job": job.pk,
             "notification": notification.pk,
@@ -195,6 +210,23 @@ def _request(key: str, ids: dict[str, Any]) -> tuple[str, dict[str, str]]:
         paths[name] = (name, {"pk": ids["notification"]})
     for name in ("rounds:report", "rounds:save", "rounds:submit", "rounds:override"):
         paths[name] = (name, {"pk": report})
+    for name in (
+        "surveys:detail",
+        "surveys:settings",
+        "surveys:questions",
+        "surveys:status",
+        "surveys:invitations",
+        "surveys:poster",
+        "surveys:results",
+        "surveys:export",
+    ):
+        paths[name] = (name, {"pk": ids["survey"]})
+    paths["surveys:qr"] = ("surveys:qr", {"pk": ids["survey"], "fmt": "svg"})
+    paths["surveys_public:answer"] = ("surveys_public:answer", {"token": ids["survey_token"]})
+    paths["surveys_public:invited"] = ("surveys_public:invited", {"token": ids["invitation_token"]})
+    paths["publication:withdraw"] = ("publication:withdraw", {"pk": ids["publication"]})
+    for name in ("publication_public:page", "publication_public:pdf"):
+        paths[name] = (name, {"token": ids["publication_token"]})
     name, kwargs = paths.get(key, (key, {}))
     query: dict[str, str] = {}
     if key in ("rounds:monitoring_download",):
