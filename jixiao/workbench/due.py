@@ -73,14 +73,26 @@ def round_items(unit: Unit, year: int, today: dt.date, who: Any) -> list[DueItem
         )
         if report is not None and report.status == ReportStatus.RETURNED:
             items.append(
-                DueItem("returned", f"{name}：已退回修改", f"截止 {round_.due_on}，{when}",
-                        link, round_.due_on, True)
+                DueItem(
+                    "returned",
+                    f"{name}：已退回修改",
+                    f"截止 {round_.due_on}，{when}",
+                    link,
+                    round_.due_on,
+                    True,
+                )
             )
         else:
             state = "填报中" if report is not None else "未开始填报"
             items.append(
-                DueItem("round", f"{name}：{state}", f"截止 {round_.due_on}，{when}", link,
-                        round_.due_on, days <= DUE_SOON_DAYS)
+                DueItem(
+                    "round",
+                    f"{name}：{state}",
+                    f"截止 {round_.due_on}，{when}",
+                    link,
+                    round_.due_on,
+                    days <= DUE_SOON_DAYS,
+                )
             )
     return items
 
