@@ -97,6 +97,7 @@ PK_OF = {
     "ledgers:attachment_delete": "attachment",
     "metrics:evidence": "evidence",
     "rounds:join": "round",
+    "workbench:remind": "round",
     "rounds:report": "report",
     "rounds:save": "report",
     "ledgers:attachment_restore": "attachment",

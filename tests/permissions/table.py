@@ -167,7 +167,23 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
             page(answers(OK, officer=FORBIDDEN, officer_b=FORBIDDEN)),
         ),
         # Targets
-        entry("workbench:home", "工作台（各人只见其范围内的单位）", page(everyone())),
+        entry(
+            "workbench:home",
+            "工作台（各人只见其范围内的单位；财政局人员转到财政总览）",
+            page(everyone()),
+        ),
+        entry(
+            "workbench:overview",
+            "财政总览（本财政局的全部单位和项目）",
+            page(answers(OK, officer=FORBIDDEN, head=FORBIDDEN, officer_b=FORBIDDEN)),
+        ),
+        entry(
+            "workbench:remind",
+            "对 A 所属财政局的填报轮次催报",
+            action(
+                answers(FORBIDDEN, reviewer=OK, admin=OK, officer_b=MISSING, other_reviewer=MISSING)
+            ),
+        ),
         entry("targets:index", "绩效目标表（各人只见其范围内的单位）", page(everyone())),
         entry(
             "targets:export",
