@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -151,15 +152,24 @@ def _overview_context(request: HttpRequest) -> dict[str, Any]:
         status=status if status in overview.STATUS_LABELS else "",
         q=(request.GET.get("q") or "").strip()[:50],
     )
+    notices = [notice] if notice else []
+    page_text = request.GET.get("page", "")
+    page_number = int_or_none(page_text, lo=1)
+    if page_text and page_number is None:
+        notices.append("页码不正确，已显示第 1 页。")
+    # A page past the last shows the last one, never an error.
+    page = Paginator(shown, PAGE_SIZE).get_page(page_number or 1)
     return {
         "here": "overview",
+        "page": page,
+        "page_query": _without(request, "page", "format"),
         "bureau": bureau,
         "bureaus": list(bureaus_for(request.user).order_by("pk")),
         "units": units,
         "years": years,
         "year": year,
         "as_of": as_of,
-        "notices": [notice] if notice else [],
+        "notices": notices,
         "rounds": rounds,
         "round": chosen,
         "progress": overview.progress(rounds, units),
@@ -174,9 +184,12 @@ def _overview_context(request: HttpRequest) -> dict[str, Any]:
         "statuses": overview.STATUS_LABELS,
         "may_remind": can(request.user, "view_bureau", bureau) and may_remind(request.user),
         "sort_columns": SORT_COLUMNS,
-        "sort_query": _without(request, "sort", "dir", "format"),
+        "sort_query": _without(request, "sort", "dir", "format", "page"),
     }
 
+
+# Lines per page: a province has tens of thousands of projects; the Excel file has them all.
+PAGE_SIZE = 100
 
 SORT_COLUMNS = (
     ("unit", "预算单位"),
