@@ -123,6 +123,9 @@ INSTALLED_APPS = [
     "jixiao.scoring",
     "jixiao.rounds",
     "jixiao.system",
+    "jixiao.api",
+    # django-ninja: its Swagger UI page and the files it loads, served from here (no CDN).
+    "ninja",
     "axes",
 ]
 
