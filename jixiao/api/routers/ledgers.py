@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -154,7 +154,9 @@ class RecordFilter(Schema):
     page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
 
-@router.get("/records", response={200: RecordPage, 400: ErrorOut, **READ_ERRORS}, url_name="records")
+@router.get(
+    "/records", response={200: RecordPage, 400: ErrorOut, **READ_ERRORS}, url_name="records"
+)
 def list_records(request: HttpRequest, query: Query[RecordFilter]) -> dict[str, Any]:
     """Records in the person's reach, newest first, a page at a time."""
     entries = scoped(LedgerEntry.objects.all(), request.user)
@@ -214,9 +216,7 @@ def _project_of(unit: Unit, key: int | str | None, year: int | None) -> Project 
 
 def _year_of(ledger_type: LedgerType, values: dict[str, Any]) -> int | None:
     """The year of a record's date field, from raw input (None when it is not a date)."""
-    spec = next(
-        (s for s in services.specs(ledger_type) if s.code == ledger_type.date_field), None
-    )
+    spec = next((s for s in services.specs(ledger_type) if s.code == ledger_type.date_field), None)
     if spec is None:
         return None
     try:
@@ -233,7 +233,7 @@ def _type_and_unit(request: HttpRequest, unit: str, code: str) -> tuple[Unit, Le
 
 
 @router.post("/records", response={201: RecordOut, **WRITE_ERRORS}, url_name="records")
-def create_record(request: HttpRequest, payload: RecordIn) -> tuple[int, dict[str, Any]]:
+def create_record(request: HttpRequest, payload: RecordIn) -> Status[dict[str, Any]]:
     """A new record in the workflow's first state (the same checks as the record's form)."""
     unit, ledger_type = _type_and_unit(request, payload.unit, payload.type)
     require(actor(request), "edit", unit)
@@ -241,7 +241,7 @@ def create_record(request: HttpRequest, payload: RecordIn) -> tuple[int, dict[st
     entry = services.create_entry(
         ledger_type, unit, payload.values, actor=actor(request), project=project
     )
-    return 201, record_out(entry)
+    return Status(201, record_out(entry))
 
 
 @router.put("/records/{int:pk}", response={200: RecordOut, **WRITE_ERRORS}, url_name="record")
@@ -311,6 +311,11 @@ def _bulk_inputs(
             project = by_id.get(key)
         elif key not in (None, ""):
             year = _year_of(ledger_type, row.values)
+            if year is None and row.values.get(ledger_type.date_field) not in (None, ""):
+                items.append(
+                    services.EntryInput(row.values, None, row.state, row.state_dates, row=number)
+                )
+                continue  # the date is wrong: its own error says so, not the project's
             project = by_code.get((year, str(key).strip())) if year else None
         if key not in (None, "") and project is None:
             shown = key if isinstance(key, int) else f"“{str(key)[:60]}”"
@@ -322,7 +327,7 @@ def _bulk_inputs(
 
 
 @router.post("/records/bulk", response={200: BulkOut, **WRITE_ERRORS}, url_name="bulk")
-def bulk_import(request: HttpRequest, payload: BulkIn) -> Any:
+def bulk_import(request: HttpRequest, payload: BulkIn) -> Status[dict[str, Any]]:
     """Write many records of one type and unit in one call: every row is checked first
     (fields, project, natural key, rules, repeats), then all are written in one transaction
     with one change-log batch — or none, and the answer names each bad row (第 n 行).
@@ -332,7 +337,9 @@ def bulk_import(request: HttpRequest, payload: BulkIn) -> Any:
     limit = bulk_limit()
     if len(payload.records) > limit:
         raise HttpError(
-            400, _("一次最多导入 %(n)s 条记录，本次 %(m)s 条。") % {"n": limit, "m": len(payload.records)}
+            400,
+            _("一次最多导入 %(n)s 条记录，本次 %(m)s 条。")
+            % {"n": limit, "m": len(payload.records)},
         )
     if not payload.records:
         raise HttpError(400, _("没有要导入的记录。"))
@@ -360,38 +367,48 @@ def bulk_import(request: HttpRequest, payload: BulkIn) -> Any:
         )
     except ValidationError as exc:
         detail, errors = refusal(exc)
-        return 400, {"detail": detail, "errors": errors}
+        return Status(400, {"detail": detail, "errors": errors})
     errors = sorted(own_errors + result.errors, key=lambda e: e.row)
     if errors:
         lines = [f"第 {e.row} 行，列“{e.column}”：{e.message}" for e in errors]
         shown = "；".join(lines[:20]) + ("……" if len(lines) > 20 else "")
-        return 400, {
-            "detail": _("有 %(n)s 处问题，没有导入任何记录：") % {"n": len(errors)} + shown,
-            "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in errors],
-        }
+        return Status(
+            400,
+            {
+                "detail": _("有 %(n)s 处问题，没有导入任何记录：") % {"n": len(errors)} + shown,
+                "errors": [
+                    {"row": e.row, "column": e.column, "message": e.message} for e in errors
+                ],
+            },
+        )
     notes = [o.text() for o in result.overlaps] + [f"重复：{r.text()}" for r in result.repeats]
     if result.needs_choice:
-        return 409, {
-            "detail": _(
-                "这些记录与台账中其他来源的记录覆盖同一项目和期间，或有重复，尚未导入："
-                "请以 overlap=replace（替换）或 overlap=add（追加）重新提交。"
-            ),
-            "errors": [{"message": n} for n in notes],
-        }
+        return Status(
+            409,
+            {
+                "detail": _(
+                    "这些记录与台账中其他来源的记录覆盖同一项目和期间，或有重复，尚未导入："
+                    "请以 overlap=replace（替换）或 overlap=add（追加）重新提交。"
+                ),
+                "errors": [{"message": n} for n in notes],
+            },
+        )
     written = not payload.dry_run
     counts = _("新建 %(c)s 条，更新 %(u)s 条，%(n)s 条无变化") % {
         "c": result.created,
         "u": result.updated,
         "n": result.unchanged,
     }
-    return 200, {
-        "created": result.created,
-        "updated": result.updated,
-        "unchanged": result.unchanged,
-        "replaced": result.replaced,
-        "written": written,
-        "batch": batch.pk if written else None,
-        "notes": notes,
-        "summary": (_("已导入：") if written else _("检查通过，尚未写入：")) + counts,
-    }
-
+    return Status(
+        200,
+        {
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "replaced": result.replaced,
+            "written": written,
+            "batch": batch.pk if written else None,
+            "notes": notes,
+            "summary": (_("已导入：") if written else _("检查通过，尚未写入：")) + counts,
+        },
+    )
