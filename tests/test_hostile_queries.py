@@ -29,8 +29,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
 
 from jixiao import exporters
+from jixiao.api.tokens import create_token
 from jixiao.exporters.targets_layout import Layout, build_layout
 from jixiao.ledgers.models import Attachment, LedgerEntry, LedgerType
+from jixiao.lib.actor import Actor
 from jixiao.metrics.models import Evidence
 from jixiao.rounds.choices import RoundKind
 from jixiao.rounds.models import Report
@@ -112,6 +114,10 @@ PK_OF = {
     "rounds:submission": "report",
     "rounds:report_download": "report",
     "targets:history": "project",
+    "api:project": "project",
+    "api:record": "entry",
+    "api:transition": "entry",
+    "api_tokens:revoke": "token",
 }
 # Path arguments by name, and the hostile values tried in their place (those the URL's
 # converter accepts; anything else never reaches a view).
@@ -207,6 +213,9 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Ids]:
             "code": code,
             "account": get_user_model().objects.get(username="demo").pk,
             "bureau": FinanceBureau.objects.get(name="昌黎县财政局").pk,
+            "token": create_token(
+                "x", actor=Actor(user=get_user_model().objects.get(username="demo"))
+            ).token.pk,
         }
         yield Ids(values)
         transaction.set_rollback(True)

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -92,6 +93,8 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     auth=[TokenAuth(), SessionAuth()],
+    # The schema and its page are public (they describe the API, not data) and read-only.
+    docs_decorator=require_safe,
 )
 
 
@@ -118,6 +121,9 @@ _PYDANTIC_MESSAGES = {
     "literal_error": "取值不在允许的范围内",
     "json_invalid": "不是有效的 JSON",
     "extra_forbidden": "不认识此项",
+    "greater_than_equal": "数值太小",
+    "less_than_equal": "数值太大",
+    "string_too_long": "文字太长",
 }
 
 

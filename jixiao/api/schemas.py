@@ -7,7 +7,7 @@ so no client reads a float; dates are ISO (2021-06-30).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -147,7 +147,10 @@ class RecordPage(Schema):
     items: list[RecordOut]
 
 
-ProjectKey = int | str
+# Ids are database keys: bounded so that a hostile number is a 400, never a database error.
+Id = Annotated[int, Field(ge=1, le=10**18)]
+Version = Annotated[int, Field(ge=1, le=2**31)]
+ProjectKey = Id | Annotated[str, Field(max_length=200)]
 
 
 class RecordIn(Schema):
@@ -167,7 +170,7 @@ class RecordUpdate(Schema):
 
     values: dict[str, Any]
     project: ProjectKey | None = None
-    version: int | None = Field(
+    version: Version | None = Field(
         None, description="The version read; a record changed since is refused with 409"
     )
 
@@ -177,11 +180,11 @@ class TransitionIn(Schema):
 
     to_state: str
     on: dt.date | None = Field(None, description="The day of the step (default today)")
-    note: str = ""
+    note: str = Field("", max_length=2000)
     values: dict[str, Any] | None = Field(
         None, description="Fields that belong to the step (研判报告 with 研判)"
     )
-    version: int | None = None
+    version: Version | None = None
 
 
 class TransitionOut(Schema):

@@ -4,7 +4,9 @@ docs/permissions.md generated from that same table."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from urllib.parse import urlencode
 from typing import Any
 
 import pytest
@@ -16,6 +18,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from jixiao import exporters
+from jixiao.api.tokens import create_token
 from jixiao.accounts.choices import Role
 from jixiao.accounts.models import Membership
 from jixiao.accounts.services import create_account
@@ -39,6 +42,7 @@ from tests.permissions.table import (
     NOT_ALLOWED,
     OK,
     PERSONAS,
+    UNAUTHORIZED,
     markdown,
 )
 
@@ -118,7 +122,9 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, A
         evidence = add_evidence(actual, ContentFile(b"x", name="e.pdf"), actor=SYSTEM)
         report = Report.objects.get(unit__code=UNIT, round__kind=RoundKind.SELF_EVALUATION)
         users = get_user_model().objects.in_bulk(USERNAMES.values(), field_name="username")
+        token = create_token("舆情系统", actor=Actor(user=users["demo"])).token
         yield {
+            "token": token.pk,
             "entry": entry.pk,
             "attachment": attachment.pk,
             "evidence": evidence.pk,
@@ -176,6 +182,14 @@ def _request(key: str, ids: dict[str, Any]) -> tuple[str, dict[str, str]]:
         "rounds:decide:endorse": ("rounds:decide", {"pk": report, "decision": "endorse"}),
         "rounds:decide:return": ("rounds:decide", {"pk": report, "decision": "return"}),
         "rounds:decide:approve": ("rounds:decide", {"pk": report, "decision": "approve"}),
+        "api:projects": ("api:projects", {"unit": UNIT, "year": YEAR}),
+        "api:project": ("api:project", {"pk": ids["project"]}),
+        "api:actuals": ("api:actuals", {"unit": UNIT, "year": YEAR}),
+        "api:monitoring": ("api:monitoring", {"unit": UNIT, "year": YEAR}),
+        "api:evaluation": ("api:evaluation", {"unit": UNIT, "year": YEAR}),
+        "api:record": ("api:record", {"pk": ids["entry"]}),
+        "api:transition": ("api:transition", {"pk": ids["entry"]}),
+        "api_tokens:revoke": ("api_tokens:revoke", {"pk": ids["token"]}),
     }
     for name in ("rounds:report", "rounds:save", "rounds:submit", "rounds:override"):
         paths[name] = (name, {"pk": report})
@@ -187,7 +201,40 @@ def _request(key: str, ids: dict[str, Any]) -> tuple[str, dict[str, str]]:
         query = {"unit": UNIT, "year": YEAR}
     elif key == "ledgers:export_pick":
         query = {"type": "opinion", "format": "csv"}
+    elif key == "api:ledger_types":
+        query = {"unit": UNIT}
     return reverse(name, kwargs=kwargs), query
+
+
+def _opinion(link: str) -> dict[str, Any]:
+    return {
+        "title": "权限矩阵",
+        "platform": "微博",
+        "link": link,
+        "first_seen": "2021-07-01",
+        "grade": "一般",
+        "must_handle": False,
+    }
+
+
+def api_body(key: str, method: str, ids: dict[str, Any]) -> dict[str, Any] | None:
+    """The JSON an API write is tried with: input that is valid, so the answer is about who
+    asks (an empty body would be refused before any permission is looked at)."""
+    if method == "GET" or not key.startswith("api:"):
+        return None
+    entry = LedgerEntry.objects.get(pk=ids["entry"])
+    bodies: dict[str, dict[str, Any]] = {
+        "api:records": {"unit": UNIT, "type": "opinion", "values": _opinion("https://x.cn/1")},
+        "api:record": {"values": entry.data},
+        "api:transition": {"to_state": "办结"},
+        "api:bulk": {
+            "unit": UNIT,
+            "type": "opinion",
+            "records": [{"values": _opinion("https://x.cn/2")}],
+            "overlap": "add",
+        },
+    }
+    return bodies.get(key, {})
 
 
 def admin_paths() -> list[str]:
@@ -219,7 +266,9 @@ def classify(response: HttpResponse) -> str:
         return LOGIN if location.startswith(("/login/", "/admin/login/")) else OK
     if 200 <= status < 300 or status in (400, 409):
         return OK  # 400/409: the input (empty in this test) or a stale version refused
-    return {403: FORBIDDEN, 404: MISSING, 405: NOT_ALLOWED}.get(status, str(status))
+    return {401: UNAUTHORIZED, 403: FORBIDDEN, 404: MISSING, 405: NOT_ALLOWED}.get(
+        status, str(status)
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -248,8 +297,16 @@ def test_every_url_method_and_persona_gets_the_answer_in_the_table(world: dict[s
                 client = clients[persona]
                 # Each request's writes are undone, so every persona meets the same state.
                 with transaction.atomic():
+                    body = api_body(key, method, world)
                     if method == "GET":
                         response = client.get(path, query)
+                    elif body is not None:
+                        response = client.generic(
+                            method,
+                            path + ("?" + urlencode(query) if query else ""),
+                            json.dumps(body),
+                            content_type="application/json",
+                        )
                     else:
                         response = client.post(path + ("?" if query else ""), query)
                     transaction.set_rollback(True)

@@ -146,7 +146,7 @@ class RecordFilter(Schema):
 
     type: str | None = Field(None, description="A ledger type's code")
     unit: str | None = Field(None, description="A unit's key")
-    project: int | None = Field(None, description="A project's id")
+    project: int | None = Field(None, ge=1, le=10**18, description="A project's id")
     state: str | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None

@@ -65,7 +65,9 @@ def test_a_thousand_records_in_one_call_are_all_created_in_one_batch(
     # One change-log batch: 1,000 rows appended together, through the API, by the officer.
     rows = ChangeLog.objects.filter(seq__gt=seq, object_type="ledgers.ledgerentry")
     assert rows.count() == 1000
-    assert set(rows.values_list("via", "action", "username")) == {("api", "import", "王经办（demo）")}
+    assert set(rows.values_list("via", "action", "username")) == {
+        ("api", "import", "王经办（demo）")
+    }
     assert rows.values("at").distinct().count() == 1
 
 
