@@ -195,7 +195,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.get("/me", response={200: MeOut, 401: ErrorOut}, url_name="me", tags=["账号"])
 def me(request: HttpRequest) -> dict[str, Any]:
     """Who the call acts as: the account, its organisation and role."""
-    user = request.user
+    user: Any = request.user
     found = reach(user)
     return {
         "username": user.username,

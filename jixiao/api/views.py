@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jixiao.api import tokens
-from jixiao.api.models import ApiToken
 from jixiao.lib.actor import Actor
 from jixiao.lib.params import require_id
 
@@ -52,7 +51,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Revoke one of one's own tokens (another person's is 404, as if it did not exist)."""
-    token = ApiToken.objects.filter(user=request.user, pk=require_id(str(pk))).first()
+    token = tokens.tokens_of(request.user).filter(pk=require_id(str(pk))).first()
     if token is None:
         raise Http404(_("找不到该令牌。"))
     try:

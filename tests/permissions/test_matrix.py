@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from urllib.parse import urlencode
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -18,10 +18,10 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from jixiao import exporters
-from jixiao.api.tokens import create_token
 from jixiao.accounts.choices import Role
 from jixiao.accounts.models import Membership
 from jixiao.accounts.services import create_account
+from jixiao.api.tokens import create_token
 from jixiao.ledgers.models import LedgerEntry
 from jixiao.ledgers.services import add_attachment
 from jixiao.lib.actor import Actor

@@ -366,8 +366,8 @@ def bulk_import(request: HttpRequest, payload: BulkIn) -> Status[dict[str, Any]]
             overlap=payload.overlap,
         )
     except ValidationError as exc:
-        detail, errors = refusal(exc)
-        return Status(400, {"detail": detail, "errors": errors})
+        detail, refused = refusal(exc)
+        return Status(400, {"detail": detail, "errors": refused})
     errors = sorted(own_errors + result.errors, key=lambda e: e.row)
     if errors:
         lines = [f"第 {e.row} 行，列“{e.column}”：{e.message}" for e in errors]
