@@ -14,6 +14,7 @@ import that needs a choice first.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -34,18 +35,32 @@ from jixiao.api import tokens
 from jixiao.api.schemas import ErrorOut, MeOut
 from jixiao.audit.versions import StaleEdit
 from jixiao.core.scoring import ScoringError
-from jixiao.lib.actor import API, Actor
+from jixiao.lib.actor import API, Actor, client_ip
+
+logger = logging.getLogger(__name__)
 
 UNAUTHORIZED = _("未登录，或接口令牌无效、已撤销。请在“接口令牌”页面创建令牌，")
 UNAUTHORIZED += _("并以 Authorization: Bearer <令牌> 发送。")
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer jx_…``: the request acts as the token's account."""
+    """``Authorization: Bearer jx_…``: the request acts as the token's account.
+
+    An address that presents too many unknown tokens is refused for a while (429), so that
+    nobody tries tokens by the thousand; the count is kept in the cache.
+    """
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        address = client_ip(request)
+        if tokens.bad_tries(address) >= tokens.bad_token_limit():
+            logger.warning("API token refused: too many bad tokens from %s", address)
+            raise HttpError(
+                429, _("无效令牌次数过多，请 %(m)s 分钟后再试。") % {"m": tokens.COOLOFF_MINUTES}
+            )
         user = tokens.authenticate(token.strip())
         if user is None:
+            tokens.count_bad_try(address)
+            logger.warning("API call with an unknown or revoked token from %s", address)
             return None
         request.user = user
         return user
@@ -192,7 +207,9 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _answer(request, exc.status_code, str(exc))
 
 
-@api.get("/me", response={200: MeOut, 401: ErrorOut}, url_name="me", tags=["账号"])
+@api.get(
+    "/me", response={200: MeOut, 401: ErrorOut}, url_name="me", summary="当前账号", tags=["账号"]
+)
 def me(request: HttpRequest) -> dict[str, Any]:
     """Who the call acts as: the account, its organisation and role."""
     user: Any = request.user

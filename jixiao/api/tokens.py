@@ -13,6 +13,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -30,6 +32,32 @@ PREFIX = "jx_"
 TOUCH_EVERY = dt.timedelta(minutes=1)
 MAX_LIVE_TOKENS = 20
 TOKEN_FIELDS = ["name", "prefix", "created_at", "revoked_at"]
+# Unknown tokens from one address: this many within the cool-off refuse its calls (429).
+COOLOFF_MINUTES = 10
+
+
+def bad_token_limit() -> int:
+    """How many unknown tokens one address may present (setting JIXIAO_API_BAD_TOKEN_LIMIT)."""
+    return int(getattr(settings, "JIXIAO_API_BAD_TOKEN_LIMIT", 20))
+
+
+def _bad_key(address: str) -> str:
+    return f"jixiao-api-bad-token:{address}"
+
+
+def bad_tries(address: str) -> int:
+    """Unknown tokens presented from the address in the last cool-off period."""
+    return int(cache.get(_bad_key(address), 0))
+
+
+def count_bad_try(address: str) -> None:
+    """Count an unknown token from the address (the count lapses after the cool-off)."""
+    key = _bad_key(address)
+    if not cache.add(key, 1, timeout=COOLOFF_MINUTES * 60):
+        try:
+            cache.incr(key)
+        except ValueError:  # lapsed between add and incr
+            cache.add(key, 1, timeout=COOLOFF_MINUTES * 60)
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,10 @@ class TypeFilter(Schema):
 
 
 @router.get(
-    "/ledger-types", response={200: list[LedgerTypeOut], **READ_ERRORS}, url_name="ledger_types"
+    "/ledger-types",
+    response={200: list[LedgerTypeOut], **READ_ERRORS},
+    url_name="ledger_types",
+    summary="台账类型及字段",
 )
 def ledger_types(request: HttpRequest, query: Query[TypeFilter]) -> list[dict[str, Any]]:
     """The ledger types a unit works with, each with its fields and workflow."""
@@ -155,7 +158,10 @@ class RecordFilter(Schema):
 
 
 @router.get(
-    "/records", response={200: RecordPage, 400: ErrorOut, **READ_ERRORS}, url_name="records"
+    "/records",
+    response={200: RecordPage, 400: ErrorOut, **READ_ERRORS},
+    url_name="records",
+    summary="记录列表（分页）",
 )
 def list_records(request: HttpRequest, query: Query[RecordFilter]) -> dict[str, Any]:
     """Records in the person's reach, newest first, a page at a time."""
@@ -187,7 +193,12 @@ def list_records(request: HttpRequest, query: Query[RecordFilter]) -> dict[str, 
     }
 
 
-@router.get("/records/{int:pk}", response={200: RecordOut, **READ_ERRORS}, url_name="record")
+@router.get(
+    "/records/{int:pk}",
+    response={200: RecordOut, **READ_ERRORS},
+    url_name="record",
+    summary="一条记录",
+)
 def get_record(request: HttpRequest, pk: int) -> dict[str, Any]:
     """One record."""
     return record_out(get_entry_for_user(request.user, pk))
@@ -232,7 +243,9 @@ def _type_and_unit(request: HttpRequest, unit: str, code: str) -> tuple[Unit, Le
     return found, services.ledger_type_for(found, code)
 
 
-@router.post("/records", response={201: RecordOut, **WRITE_ERRORS}, url_name="records")
+@router.post(
+    "/records", response={201: RecordOut, **WRITE_ERRORS}, url_name="records", summary="新增记录"
+)
 def create_record(request: HttpRequest, payload: RecordIn) -> Status[dict[str, Any]]:
     """A new record in the workflow's first state (the same checks as the record's form)."""
     unit, ledger_type = _type_and_unit(request, payload.unit, payload.type)
@@ -244,7 +257,12 @@ def create_record(request: HttpRequest, payload: RecordIn) -> Status[dict[str, A
     return Status(201, record_out(entry))
 
 
-@router.put("/records/{int:pk}", response={200: RecordOut, **WRITE_ERRORS}, url_name="record")
+@router.put(
+    "/records/{int:pk}",
+    response={200: RecordOut, **WRITE_ERRORS},
+    url_name="record",
+    summary="修改记录",
+)
 def update_record(request: HttpRequest, pk: int, payload: RecordUpdate) -> dict[str, Any]:
     """Replace a record's values (and its project, when given). With ``version``, a record
     changed by someone else since is refused with 409 and what they changed."""
@@ -264,6 +282,7 @@ def update_record(request: HttpRequest, pk: int, payload: RecordUpdate) -> dict[
     "/records/{int:pk}/transition",
     response={200: TransitionOut, **WRITE_ERRORS},
     url_name="transition",
+    summary="流程流转",
 )
 def transition(request: HttpRequest, pk: int, payload: TransitionIn) -> dict[str, Any]:
     """Move a record along its workflow (监测 → 预警 → 研判 …), dated, with a note."""
@@ -326,7 +345,12 @@ def _bulk_inputs(
     return items, errors
 
 
-@router.post("/records/bulk", response={200: BulkOut, **WRITE_ERRORS}, url_name="bulk")
+@router.post(
+    "/records/bulk",
+    response={200: BulkOut, **WRITE_ERRORS},
+    url_name="bulk",
+    summary="批量导入（全部或全不）",
+)
 def bulk_import(request: HttpRequest, payload: BulkIn) -> Status[dict[str, Any]]:
     """Write many records of one type and unit in one call: every row is checked first
     (fields, project, natural key, rules, repeats), then all are written in one transaction

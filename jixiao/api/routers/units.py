@@ -52,7 +52,9 @@ def unit_year(request: HttpRequest, unit: str, year: int) -> Unit:
     return get_unit_for_user(request.user, unit)
 
 
-@router.get("/units", response={200: list[UnitOut], **READ_ERRORS}, url_name="units")
+@router.get(
+    "/units", response={200: list[UnitOut], **READ_ERRORS}, url_name="units", summary="范围内的单位"
+)
 def list_units(request: HttpRequest) -> list[dict[str, Any]]:
     """The units the person reaches (a unit's people: theirs and those under it; a bureau's
     people: every unit it reviews)."""
@@ -112,6 +114,7 @@ def project_out(project: Project) -> dict[str, Any]:
     "/units/{unit}/years/{int:year}/projects",
     response={200: list[ProjectOut], **READ_ERRORS},
     url_name="projects",
+    summary="某单位某年的项目和指标",
 )
 def list_projects(request: HttpRequest, unit: str, year: int) -> list[dict[str, Any]]:
     """The unit's projects of the year, each with its indicators and their parsed targets."""
@@ -125,7 +128,12 @@ def list_projects(request: HttpRequest, unit: str, year: int) -> list[dict[str, 
     return [project_out(p) for p in projects]
 
 
-@router.get("/projects/{int:pk}", response={200: ProjectOut, **READ_ERRORS}, url_name="project")
+@router.get(
+    "/projects/{int:pk}",
+    response={200: ProjectOut, **READ_ERRORS},
+    url_name="project",
+    summary="一个项目及其指标",
+)
 def get_project(request: HttpRequest, pk: int) -> dict[str, Any]:
     """One project with its indicators."""
     return project_out(get_project_for_user(request.user, pk))
@@ -153,6 +161,7 @@ def as_of_in(year: int, asked: dt.date | None) -> dt.date:
     "/units/{unit}/years/{int:year}/actuals",
     response={200: ActualsOut, 400: ErrorOut, **READ_ERRORS},
     url_name="actuals",
+    summary="实际完成值",
 )
 def actuals(request: HttpRequest, unit: str, year: int, query: Query[AsOf]) -> dict[str, Any]:
     """Each indicator's actual at a date: counted from the ledgers by its metric, or the
@@ -199,6 +208,7 @@ def _report_ref(report: Any) -> ReportRef | None:
     "/units/{unit}/years/{int:year}/monitoring",
     response={200: DocumentOut, 400: ErrorOut, **READ_ERRORS},
     url_name="monitoring",
+    summary="运行监控",
 )
 def monitoring(request: HttpRequest, unit: str, year: int, query: Query[AsOf]) -> dict[str, Any]:
     """运行监控 at a date, as the page shows it: the unit's report in a round of that date
@@ -218,6 +228,7 @@ def monitoring(request: HttpRequest, unit: str, year: int, query: Query[AsOf]) -
     "/units/{unit}/years/{int:year}/evaluation",
     response={200: DocumentOut, 409: ErrorOut, **READ_ERRORS},
     url_name="evaluation",
+    summary="绩效自评",
 )
 def evaluation(request: HttpRequest, unit: str, year: int) -> dict[str, Any]:
     """绩效自评 of the year, as the page shows it: scores, with overrides applied."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -286,3 +287,24 @@ def test_the_bureau_reads_but_may_not_write(api_client: MakeClient) -> None:
     response = api_client("shenhe").post("/api/records", body, content_type=JSON)
     assert response.status_code == 403
     assert response.json()["detail"] == "只有本单位的填报员或单位负责人可以修改本单位的数据。"
+
+
+def test_an_address_trying_many_bad_tokens_is_refused_for_a_while(
+    demo: None, settings: Any
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.JIXIAO_API_BAD_TOKEN_LIMIT = 3
+    user = get_user_model().objects.get(username="demo")
+    good = Client(
+        headers={"Authorization": f"Bearer {create_token('x', actor=Actor(user=user)).secret}"}
+    )
+    for n in range(3):
+        bad = Client(headers={"Authorization": f"Bearer jx_guess{n}"})
+        assert bad.get("/api/units").status_code == 401
+    refused = good.get("/api/units")
+    assert refused.status_code == 429
+    assert refused.json()["detail"] == "无效令牌次数过多，请 10 分钟后再试。"
+    cache.clear()
+    assert good.get("/api/units").status_code == 200
