@@ -37,7 +37,7 @@ from jixiao.api.schemas import (
 )
 from jixiao.ledgers import services
 from jixiao.ledgers.models import ImportBatch, LedgerEntry, LedgerType, Origin
-from jixiao.ledgers.values import clean_value
+from jixiao.ledgers.values import FieldSpec, clean_value
 from jixiao.ledgers.views import types_for
 from jixiao.lib.params import YEAR_MAX, YEAR_MIN
 from jixiao.targets.models import Project
@@ -225,9 +225,13 @@ def _project_of(unit: Unit, key: int | str | None, year: int | None) -> Project 
     return found
 
 
-def _year_of(ledger_type: LedgerType, values: dict[str, Any]) -> int | None:
+def date_spec(ledger_type: LedgerType) -> FieldSpec | None:
+    """The spec of the type's date field (looked up once per call, not once per row)."""
+    return next((s for s in services.specs(ledger_type) if s.code == ledger_type.date_field), None)
+
+
+def _year_of(spec: FieldSpec | None, values: dict[str, Any]) -> int | None:
     """The year of a record's date field, from raw input (None when it is not a date)."""
-    spec = next((s for s in services.specs(ledger_type) if s.code == ledger_type.date_field), None)
     if spec is None:
         return None
     try:
@@ -250,7 +254,7 @@ def create_record(request: HttpRequest, payload: RecordIn) -> Status[dict[str, A
     """A new record in the workflow's first state (the same checks as the record's form)."""
     unit, ledger_type = _type_and_unit(request, payload.unit, payload.type)
     require(actor(request), "edit", unit)
-    project = _project_of(unit, payload.project, _year_of(ledger_type, payload.values))
+    project = _project_of(unit, payload.project, _year_of(date_spec(ledger_type), payload.values))
     entry = services.create_entry(
         ledger_type, unit, payload.values, actor=actor(request), project=project
     )
@@ -271,7 +275,9 @@ def update_record(request: HttpRequest, pk: int, payload: RecordUpdate) -> dict[
     project: Any = services.KEEP
     if "project" in payload.model_fields_set:
         merged = {**entry.data, **payload.values}
-        project = _project_of(entry.unit, payload.project, _year_of(entry.ledger_type, merged))
+        project = _project_of(
+            entry.unit, payload.project, _year_of(date_spec(entry.ledger_type), merged)
+        )
     saved = services.update_entry(
         entry, payload.values, actor=actor(request), project=project, version=payload.version
     )
@@ -321,6 +327,7 @@ def _bulk_inputs(
     for p in by_id.values():
         if p.code:
             by_code[(p.year, p.code)] = p  # a code wins over a name that reads the same
+    spec = date_spec(ledger_type)
     items: list[services.EntryInput] = []
     errors: list[services.RowError] = []
     for number, row in enumerate(payload.records, start=1):
@@ -329,7 +336,7 @@ def _bulk_inputs(
         if isinstance(key, int):
             project = by_id.get(key)
         elif key not in (None, ""):
-            year = _year_of(ledger_type, row.values)
+            year = _year_of(spec, row.values)
             if year is None and row.values.get(ledger_type.date_field) not in (None, ""):
                 items.append(
                     services.EntryInput(row.values, None, row.state, row.state_dates, row=number)
