@@ -23,7 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
-from ninja import NinjaAPI
+from ninja import NinjaAPI, renderers
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -64,6 +64,20 @@ class TokenAuth(HttpBearer):
             return None
         request.user = user
         return user
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    """JSON in UTF-8 (Chinese readable), with ``<``, ``>`` and ``&`` written as escapes: the
+    same strings to any JSON reader, and no markup should a body ever be read as HTML."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
+        text = super().render(request, data, response_status=response_status)
+        return text.translate(_JSON_ESCAPES)
+
+
+_JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
 def _no_view(request: HttpRequest) -> HttpResponse:
@@ -110,6 +124,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), SessionAuth()],
     # The schema and its page are public (they describe the API, not data) and read-only.
     docs_decorator=require_safe,
+    renderer=JSONRenderer(),
 )
 
 

@@ -308,3 +308,13 @@ def test_an_address_trying_many_bad_tokens_is_refused_for_a_while(
     assert refused.json()["detail"] == "无效令牌次数过多，请 10 分钟后再试。"
     cache.clear()
     assert good.get("/api/units").status_code == 200
+
+
+def test_json_answers_carry_no_raw_markup_and_read_back_the_same(api_client: MakeClient) -> None:
+    title = '网信办<script>alert(1)</script>&"'
+    body = {"unit": UNIT, "type": "opinion", "values": _opinion("https://x.cn/m", title=title)}
+    response = api_client("demo").post("/api/records", body, content_type=JSON)
+    raw = response.content.decode()
+    assert "<script>" not in raw and "\\u003cscript\\u003e" in raw
+    assert "网信办" in raw  # UTF-8, not \\u escapes
+    assert response.json()["values"]["title"] == title
