@@ -63,6 +63,7 @@ class TokenAuth(HttpBearer):
             logger.warning("API call with an unknown or revoked token from %s", address)
             return None
         request.user = user
+        request.api_token = True  # type: ignore[attr-defined]
         return user
 
 
@@ -234,7 +235,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
         "name": user.get_full_name(),
         "organisation": found.organisation,
         "role": found.role,
-        "via": "token" if request.headers.get("Authorization") else "session",
+        "via": "token" if getattr(request, "api_token", False) else "session",
     }
 
 

@@ -318,3 +318,23 @@ def test_json_answers_carry_no_raw_markup_and_read_back_the_same(api_client: Mak
     assert "<script>" not in raw and "\\u003cscript\\u003e" in raw
     assert "网信办" in raw  # UTF-8, not \\u escapes
     assert response.json()["values"]["title"] == title
+
+
+def test_a_page_of_records_costs_the_same_queries_whatever_its_size(
+    api_client: MakeClient, django_assert_max_num_queries: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_client("shenhe")
+    client.get("/api/me")  # the token's first use is written down once
+    counts = []
+    for size in (5, 200):
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get("/api/records", {"page_size": size}).json()
+        assert len(body["items"]) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 8
+    with django_assert_max_num_queries(8):
+        projects = client.get(f"/api/units/{UNIT}/years/{YEAR}/projects").json()
+    assert sum(len(p["indicators"]) for p in projects) > 10
