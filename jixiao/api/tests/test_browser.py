@@ -51,6 +51,9 @@ def test_a_token_is_made_on_its_page_and_shown_once(page: Page, live_server: Any
     screenshot(page, "tokens")
     page.goto(base + "/api/tokens/")
     expect(page.locator("#token-secret")).to_have_count(0)
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "tokens-390")
+    page.set_viewport_size({"width": 1280, "height": 720})
     page.get_by_role("button", name="撤销").click()
     expect(page.locator(".tokens-table")).to_contain_text("已撤销")
 
