@@ -279,18 +279,13 @@ def _files_are_not_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setitem(exporters.EXPORTERS, fmt, lambda document: b"rendered")
 
 
-@pytest.mark.django_db
-def test_every_url_method_and_persona_gets_the_answer_in_the_table(world: dict[str, Any]) -> None:
-    clients = {"anonymous": Client()}
-    for persona, user in world["users"].items():
-        client = Client()
-        client.force_login(user)
-        clients[persona] = client
+def _answers_differing_from_the_table(
+    clients: dict[str, Client],
+    requests: list[tuple[str, dict[str, dict[str, str]], str, dict[str, str]]],
+    world: dict[str, Any],
+) -> list[str]:
+    """Each request as each persona's client; the answers that are not the table's."""
     wrong = []
-    requests = [
-        (key, methods, *_request(key, world)) for key, methods in MATRIX.items() if key != "admin:*"
-    ]
-    requests += [("admin:*", MATRIX["admin:*"], path, {}) for path in admin_paths()]
     for key, methods, path, query in requests:
         for method, expected in methods.items():
             for persona in PERSONAS:
@@ -317,4 +312,37 @@ def test_every_url_method_and_persona_gets_the_answer_in_the_table(world: dict[s
                     wrong.append(
                         f"{method} {path} as {persona}: {got}, table says {expected[persona]}"
                     )
+    return wrong
+
+
+@pytest.mark.django_db
+def test_every_url_method_and_persona_gets_the_answer_in_the_table(world: dict[str, Any]) -> None:
+    clients = {"anonymous": Client()}
+    for persona, user in world["users"].items():
+        client = Client()
+        client.force_login(user)
+        clients[persona] = client
+    requests = [
+        (key, methods, *_request(key, world)) for key, methods in MATRIX.items() if key != "admin:*"
+    ]
+    requests += [("admin:*", MATRIX["admin:*"], path, {}) for path in admin_paths()]
+    wrong = _answers_differing_from_the_table(clients, requests, world)
+    assert wrong == [], "\n".join(wrong)
+
+
+@pytest.mark.django_db
+def test_an_api_token_gets_the_same_answers_as_its_owner_s_session(
+    world: dict[str, Any],
+) -> None:
+    """The API called with each persona's token (no session) answers as the table says."""
+    clients = {"anonymous": Client()}
+    for persona, user in world["users"].items():
+        secret = create_token("权限矩阵", actor=Actor(user=user)).secret
+        clients[persona] = Client(headers={"Authorization": f"Bearer {secret}"})
+    requests = [
+        (key, methods, *_request(key, world))
+        for key, methods in MATRIX.items()
+        if key.startswith("api:")
+    ]
+    wrong = _answers_differing_from_the_table(clients, requests, world)
     assert wrong == [], "\n".join(wrong)

@@ -142,6 +142,10 @@ def test_session_writes_need_the_csrf_token(demo: None) -> None:
     token = str(client.get("/api/tokens/").context["csrf_token"])
     response = client.post("/api/records", body, content_type=JSON, headers={"X-CSRFToken": token})
     assert response.status_code == 201
+    log = ChangeLog.objects.get(
+        object_type="ledgers.ledgerentry", object_id=str(response.json()["id"])
+    )
+    assert log.via == "api"
 
 
 # --- reads ----------------------------------------------------------------------------------
