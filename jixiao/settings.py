@@ -122,10 +122,17 @@ INSTALLED_APPS = [
     "jixiao.metrics",
     "jixiao.scoring",
     "jixiao.rounds",
+    "jixiao.workbench",
+    "jixiao.surveys",
+    "jixiao.publication",
     "jixiao.system",
     "jixiao.api",
     # django-ninja: its Swagger UI page and the files it loads, served from here (no CDN).
     "ninja",
+    "jixiao.jobs",
+    "jixiao.notifications",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
 ]
 
@@ -163,6 +170,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The inbox link's unread count in the header (one query, only when shown).
+                "jixiao.notifications.context_processors.inbox",
             ],
         },
     },
@@ -348,8 +357,12 @@ LOGGING: dict[str, object] = {
 }
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "targets:index"
+LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# The public survey form takes at most this many answers per client address per hour
+# (counted in the cache, so per process with the default local-memory cache: docs/surveys.md).
+SURVEY_ANSWERS_PER_HOUR = envint("JIXIAO_SURVEY_ANSWERS_PER_HOUR", 30)
 
 # Uploaded documents wait under DATA_DIR/uploads between the preview and the confirmation.
 UPLOAD_DIR = DATA_DIR / "uploads"
@@ -390,3 +403,37 @@ IMPORT_TIME_LIMIT_SECONDS = envint(
 DOC_CONVERT_TIMEOUT_SECONDS = envint(
     "JIXIAO_DOC_CONVERT_TIMEOUT_SECONDS", _import_limits.DEFAULTS.doc_convert_seconds
 )
+
+# -- Long work in the background (docs/tasks.md) --
+# Whole-unit exports (and later imports and recomputations) run as tasks of django-tasks. The
+# database backend queues them in our own database, run by ``jixiao worker`` beside the server
+# (``./run demo`` starts both); "immediate" runs each task in the request that asks for it.
+TASK_BACKEND = envstr("JIXIAO_TASK_BACKEND", "database")
+if TASK_BACKEND not in ("database", "immediate"):
+    raise ImproperlyConfigured(f"JIXIAO_TASK_BACKEND={TASK_BACKEND!r}: use database or immediate")
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if TASK_BACKEND == "database"
+            else "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+# The files finished jobs produce, served only through a view that checks who asks.
+JOB_FILES_DIR = Path(envstr("JIXIAO_JOB_FILES_DIR", str(DATA_DIR / "jobs")))
+# Finished jobs' files are deleted after this many days (``jixiao notify daily`` prunes them).
+JOB_FILES_DAYS = envint("JIXIAO_JOB_FILES_DAYS", 7)
+
+# -- E-mail of notifications (docs/notifications.md): off unless an SMTP host is set --
+EMAIL_HOST = envstr("JIXIAO_EMAIL_HOST", "")
+EMAIL_PORT = envint("JIXIAO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("JIXIAO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = envstr("JIXIAO_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = envbool("JIXIAO_EMAIL_TLS", False)
+EMAIL_USE_SSL = envbool("JIXIAO_EMAIL_SSL", False)
+EMAIL_TIMEOUT = envint("JIXIAO_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = envstr("JIXIAO_EMAIL_FROM", "jixiao@localhost")
+NOTIFY_EMAIL = bool(EMAIL_HOST)
+# The address links in e-mails start with (e.g. https://jixiao.example.gov.cn).
+SITE_URL = envstr("JIXIAO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

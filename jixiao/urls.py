@@ -25,6 +25,14 @@ urlpatterns = [
     path("rounds/", include("jixiao.rounds.urls")),
     path("api/tokens/", include("jixiao.api.urls")),
     path("api/", api.urls),
+    path("inbox/", include("jixiao.notifications.urls")),
+    path("jobs/", include("jixiao.jobs.urls")),
+    path("", include("jixiao.workbench.urls")),
+    path("surveys/", include("jixiao.surveys.urls")),
+    path("publication/", include("jixiao.publication.urls")),
+    # Public pages, no login, reached by random tokens only: the survey form, publications.
+    path("s/", include("jixiao.surveys.public_urls")),
+    path("public/", include("jixiao.publication.public_urls")),
     path("", include("jixiao.targets.urls")),
 ]
 

@@ -30,11 +30,11 @@ def _target_of(document, text: str):
 def test_a_change_shows_at_once_on_a_cached_page(client, officer, demo_document):
     import_document(demo_document, actor=SYSTEM, source="v1")
     client.force_login(officer)
-    assert "≥200条" in client.get("/?unit=224001&year=2021").text
+    assert "≥200条" in client.get("/targets/?unit=224001&year=2021").text
 
     import_document(_target_of(demo_document, "≥250条"), actor=SYSTEM, source="v2")
 
-    page = client.get("/?unit=224001&year=2021").text
+    page = client.get("/targets/?unit=224001&year=2021").text
     assert "≥250条" in page and "≥200条" not in page
 
 

@@ -31,9 +31,11 @@ from django.urls.exceptions import NoReverseMatch
 from jixiao import exporters
 from jixiao.api.tokens import create_token
 from jixiao.exporters.targets_layout import Layout, build_layout
+from jixiao.jobs.models import Job
 from jixiao.ledgers.models import Attachment, LedgerEntry, LedgerType
 from jixiao.lib.actor import Actor
 from jixiao.metrics.models import Evidence
+from jixiao.notifications.models import Notification
 from jixiao.rounds.choices import RoundKind
 from jixiao.rounds.models import Report
 from jixiao.system.demo.rounds import clear_rounds
@@ -97,6 +99,7 @@ PK_OF = {
     "ledgers:attachment_delete": "attachment",
     "metrics:evidence": "evidence",
     "rounds:join": "round",
+    "workbench:remind": "round",
     "rounds:report": "report",
     "rounds:save": "report",
     "ledgers:attachment_restore": "attachment",
@@ -118,6 +121,21 @@ PK_OF = {
     "api:record": "entry",
     "api:transition": "entry",
     "api_tokens:revoke": "token",
+    "jobs:detail": "job",
+    "jobs:status": "job",
+    "jobs:download": "job",
+    "notifications:open": "notification",
+    "notifications:read": "notification",
+    "surveys:detail": "survey",
+    "surveys:settings": "survey",
+    "surveys:questions": "survey",
+    "surveys:status": "survey",
+    "surveys:invitations": "survey",
+    "surveys:qr": "survey",
+    "surveys:poster": "survey",
+    "surveys:results": "survey",
+    "surveys:export": "survey",
+    "publication:withdraw": "publication",
 }
 # Path arguments by name, and the hostile values tried in their place (those the URL's
 # converter accepts; anything else never reaches a view).
@@ -216,9 +234,31 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Ids]:
             "token": create_token(
                 "x", actor=Actor(user=get_user_model().objects.get(username="demo"))
             ).token.pk,
+            "job": getattr(Job.objects.order_by("pk").first(), "pk", 1),
+            "notification": getattr(
+                Notification.objects.filter(user__username="demo").order_by("pk").first(), "pk", 1
+            ),
+            **_survey_and_publication(),
         }
         yield Ids(values)
         transaction.set_rollback(True)
+
+
+def _survey_and_publication() -> dict[str, Any]:
+    """An open survey with an answer, and a publication, of the demo unit (their pages)."""
+    from jixiao.lib.actor import Actor
+    from jixiao.publication.services import publish_targets
+    from jixiao.surveys import services as surveys
+
+    unit = Unit.objects.get(code=UNIT)
+    officer = Actor(user=get_user_model().objects.get(username="demo"))
+    survey = surveys.create_survey(unit, template="service", actor=officer)
+    surveys.open_survey(survey, actor=officer)
+    raw = {q.key: [q.choices[0]] for q in survey.questions.filter(required=True)}
+    surveys.submit_response(survey, raw, device="hostile")
+    reviewer = Actor(user=get_user_model().objects.get(username="shenhe"))
+    publication = publish_targets(unit, int(YEAR), actor=reviewer)
+    return {"survey": survey.pk, "publication": publication.pk}
 
 
 def _admin_kwargs(route: Route) -> dict[str, Any]:
@@ -251,9 +291,9 @@ def _kwargs(route: Route, ids: Ids) -> dict[str, Any]:
         "indicator_id": values["indicator"],
         "project_id": values["project"],
         "number": 1,
-        "fmt": "xlsx",
         "decision": "approve",
         "token": "0" * 32,
+        "fmt": "svg" if route.name == "surveys:qr" else "xlsx",
         "code": values["code"],
         "unit": UNIT,
         "year": YEAR,

@@ -119,6 +119,24 @@ def can_review(user: Any, report: Any) -> bool:
 
 
 @rules.predicate
+def can_publish(user: Any, obj: Any) -> bool:
+    """Publishes a unit's approved targets and self-evaluation (信息公开), or withdraws them:
+    a reviewer of the unit's bureau, not of the unit itself."""
+    found = reach(user)
+    unit_id = unit_id_of(obj)
+    if found.unit_id is not None and found.reaches(unit_id):
+        return False
+    if found.superuser:
+        return True
+    return (
+        found.role == Role.REVIEWER
+        and found.bureau_id is not None
+        and found.reaches(unit_id)
+        and _bureau_id_of_unit(unit_id) == found.bureau_id
+    )
+
+
+@rules.predicate
 def is_bureau_admin(user: Any, bureau: Any) -> bool:
     """Opens the bureau's rounds, keeps its settings and accounts: its administrator."""
     found = reach(user)
@@ -168,6 +186,7 @@ PERMISSIONS = {
     "edit": can_edit,
     "endorse_report": can_endorse,
     "review_report": can_review,
+    "publish": can_publish,
     "open_round": is_bureau_admin,
     "edit_settings": is_bureau_admin,
     "view_bureau": in_bureau,
@@ -186,6 +205,7 @@ DENIED = {
     "review_report": _(
         "只有该单位所属财政局的财政审核员可以审核；不能审核本单位或自己提交的填报。"
     ),
+    "publish": _("只有该单位所属财政局的财政审核员可以发布或撤回信息公开。"),
     "open_round": _("只有财政管理员可以开启填报轮次。"),
     "edit_settings": _("只有财政管理员可以修改绩效规则设置。"),
     "view_bureau": _("您不属于该财政局。"),

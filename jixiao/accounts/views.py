@@ -291,7 +291,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
                 update_session_auth_hash(request, user)
                 request.session.pop(MUST_CHANGE_PASSWORD, None)
                 messages.success(request, _("密码已修改。"))
-                return redirect(next_url or "targets:index")
+                return redirect(next_url or "workbench:home")
     else:
         form = ChangeOwnPasswordForm()
     return render(

@@ -43,3 +43,4 @@ class Action(models.TextChoices):
     RESTORE_BACKUP = "restore_backup", _("从备份恢复")
     DEMO = "demo", _("载入演示数据")
     REVOKE = "revoke", _("撤销")
+    REMIND = "remind", _("催报")

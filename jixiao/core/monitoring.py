@@ -475,19 +475,45 @@ def projected_spending(
     return _round(executed + budget * max(end - now, Decimal(0)) / _HUNDRED)
 
 
-def fund_split(
-    amount: Decimal | None, fiscal: Decimal | None, other: Decimal | None
-) -> tuple[Decimal | None, Decimal | None]:
-    """An amount spent (or to be spent) split into 财政拨款 and 其他资金 when the ledger does not
-    say: all fiscal when the budget has no other money, all other when it has no fiscal money,
-    else unknown (None, None)."""
-    if amount is None:
-        return None, None
-    if not other:
-        return amount, Decimal(0)
-    if not fiscal:
-        return Decimal(0), amount
-    return None, None
+@dataclass(frozen=True)
+class Funds:
+    """Amounts per fund source: 当年财政拨款, 上年结转资金, 其他资金 (None: not known)."""
+
+    fiscal: Decimal | None = None
+    carryover: Decimal | None = None
+    other: Decimal | None = None
+
+
+def spending_by_source(sourced: Funds, unsourced: Decimal, budget: Funds) -> Funds:
+    """Spending split by fund source (资金来源).
+
+    ``sourced`` holds what records naming their source spent from each (0 for none); the
+    ``unsourced`` rest goes to the one source the budget gives money to, or to 财政拨款 when the
+    budget names none. When two or more sources may hold money (a budget amount that is not 0;
+    None means not stated, which may be money, except a carry-over left unstated, which is
+    none), the unsourced money makes each of them unknown (None): the sourced amounts are only
+    lower bounds then, and no proportion is guessed.
+    """
+    parts = {
+        "fiscal": (sourced.fiscal or Decimal(0), budget.fiscal),
+        "carryover": (sourced.carryover or Decimal(0), budget.carryover or Decimal(0)),
+        "other": (sourced.other or Decimal(0), budget.other),
+    }
+    if not unsourced:
+        return Funds(**{name: spent for name, (spent, _b) in parts.items()})
+    holders = [name for name, (_s, money) in parts.items() if money != 0]
+    if not holders:
+        holders = ["fiscal"]
+    if len(holders) == 1:
+        return Funds(
+            **{
+                name: spent + unsourced if name in holders else spent
+                for name, (spent, _b) in parts.items()
+            }
+        )
+    return Funds(
+        **{name: None if name in holders else spent for name, (spent, _b) in parts.items()}
+    )
 
 
 def monitor_budget(

@@ -26,7 +26,12 @@ RESTORED_INDICATOR = "恢复指标"
 ADDED_SUB_GOAL = "新增分项绩效目标"
 REMOVED_SUB_GOAL = "删除分项绩效目标"
 
-_BUDGET_FIELDS = (("total", "预算数"), ("fiscal", "财政资金"), ("other", "其他资金"))
+_BUDGET_FIELDS = (
+    ("total", "预算数"),
+    ("fiscal", "财政资金"),
+    ("other", "其他资金"),
+    ("carryover", "上年结转资金"),
+)
 _INDICATOR_FIELDS = (
     ("target", "指标值"),
     ("description", "绩效指标描述"),

@@ -14,7 +14,21 @@ from typing import Any
 
 from django.db import transaction
 
-__all__ = ["PRESET_MAPPINGS", "ensure_preset_mappings"]
+__all__ = ["FUND_SOURCE_WORDS", "PRESET_MAPPINGS", "ensure_preset_mappings"]
+
+# The words accounting systems use for a payment's fund source (资金来源 / 资金性质).
+FUND_SOURCE_WORDS: dict[str, str] = {
+    "当年财政拨款": "财政拨款",
+    "本年财政拨款": "财政拨款",
+    "财政资金": "财政拨款",
+    "财政拨款资金": "财政拨款",
+    "上年结转资金": "上年结转",
+    "结转资金": "上年结转",
+    "上年结转结余": "上年结转",
+    "自有资金": "其他资金",
+    "单位资金": "其他资金",
+    "其他": "其他资金",
+}
 
 PRESET_MAPPINGS: list[dict[str, Any]] = [
     {
@@ -87,8 +101,12 @@ PRESET_MAPPINGS: list[dict[str, Any]] = [
             "项目": "project",
             "借方金额": "amount",
             "贷方金额": "",
+            # Not in every export; where a column names the payment's fund source it is kept.
+            "资金来源": "fund_source",
+            "资金性质": "fund_source",
         },
         "values": {
+            "fund_source": FUND_SOURCE_WORDS,
             "economic_class": {
                 "办公设备购置": "设备购置费",
                 "专用设备购置": "设备购置费",

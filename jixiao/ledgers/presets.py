@@ -27,6 +27,13 @@ ECONOMIC_CLASSES = [
 
 OPINION_STATES = ["监测", "预警", "研判", "处置", "办结"]
 
+# 资金来源 of a payment, as the self-evaluation table's fund rows split spending: 当年财政拨款,
+# 上年结转资金 and 其他资金 (jixiao.core.monitoring.spending_by_source).
+FUND_FISCAL = "财政拨款"
+FUND_CARRYOVER = "上年结转"
+FUND_OTHER = "其他资金"
+FUND_SOURCES = [FUND_FISCAL, FUND_CARRYOVER, FUND_OTHER]
+
 
 def _f(code: str, label: str, kind: str, **extra: Any) -> dict[str, Any]:
     return {"code": code, "label": label, "kind": kind, **extra}
@@ -225,6 +232,9 @@ PRESETS: list[dict[str, Any]] = [
             _f("voucher", "凭证号", "text", required=True),
             _f("payee", "收款方", "text"),
             _f("summary", "摘要", "text"),
+            # Optional: a payment without it is split by the budget where one source holds all
+            # the money, and otherwise leaves its project's fund rows unknown (“—”).
+            _f("fund_source", "资金来源", "choice", choices=FUND_SOURCES),
         ],
         # The same day, amount and payee twice is one payment booked twice, whatever the voucher.
         "repeats": [["paid_on", "amount", "payee"]],

@@ -12,14 +12,16 @@ import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db.models import Q, Sum
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import ExtractMonth
 
 from jixiao.core import monitoring, scoring
+from jixiao.core.monitoring import Funds
 from jixiao.core.numbers import percent, round2
 from jixiao.core.policy import Policy
 from jixiao.core.reports import (
@@ -39,6 +41,7 @@ from jixiao.core.reports import (
 from jixiao.core.targets import NOT_APPLICABLE, QUANTITATIVE
 from jixiao.exporters.targets_layout import DEFAULT_MONEY_UNIT
 from jixiao.ledgers.models import LedgerEntry, LedgerType
+from jixiao.ledgers.presets import FUND_CARRYOVER, FUND_FISCAL, FUND_OTHER, FUND_SOURCES
 from jixiao.metrics.evaluate import Actual, evaluate
 from jixiao.rounds.models import IndicatorEntry, ProjectEntry, Report, ScoreOverride
 from jixiao.targets.choices import RevisionKind
@@ -99,10 +102,19 @@ def _expenditure_types(unit: Unit) -> list[int]:
     return own or [pk for pk, _owner in found]
 
 
-def spent_by_month(
+@dataclass(frozen=True)
+class Spending:
+    """A project's payments from 1 January to the as-of date, in cents."""
+
+    monthly: dict[int, int] = field(default_factory=dict)  # month -> cents
+    # 资金来源 -> cents; "" for the records that name none (or a source not among the three)
+    by_source: dict[str, int] = field(default_factory=dict)
+
+
+def spending_of(
     unit: Unit, projects: Sequence[Project], year: int, as_of: dt.date
-) -> dict[int, dict[int, int]]:
-    """Cents paid per project and month, from 1 January to the as-of date (one query)."""
+) -> dict[int, Spending]:
+    """Each project's spending by month and by fund source, to the as-of date (one query)."""
     rows = (
         LedgerEntry.objects.filter(
             ledger_type_id__in=_expenditure_types(unit),
@@ -111,14 +123,26 @@ def spent_by_month(
             date__gte=dt.date(year, 1, 1),
             date__lte=as_of,
         )
-        .annotate(month=ExtractMonth("date"))
-        .values("project_id", "month")
+        # ->> on PostgreSQL, JSON_EXTRACT on SQLite: the source as text, NULL when absent.
+        .annotate(month=ExtractMonth("date"), source=KeyTextTransform("fund_source", "data"))
+        .values("project_id", "month", "source")
         .annotate(cents=Sum("amount_cents"))
     )
-    found: dict[int, dict[int, int]] = defaultdict(dict)
+    monthly: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    sources: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
-        found[row["project_id"]][row["month"]] = int(row["cents"] or 0)
-    return found
+        cents = int(row["cents"] or 0)
+        source = row["source"] if row["source"] in FUND_SOURCES else ""
+        monthly[row["project_id"]][row["month"]] += cents
+        sources[row["project_id"]][source] += cents
+    return {pk: Spending(dict(monthly[pk]), dict(sources[pk])) for pk in monthly}
+
+
+def spent_by_month(
+    unit: Unit, projects: Sequence[Project], year: int, as_of: dt.date
+) -> dict[int, dict[int, int]]:
+    """Cents paid per project and month, from 1 January to the as-of date (one query)."""
+    return {pk: s.monthly for pk, s in spending_of(unit, projects, year, as_of).items()}
 
 
 def money_unit_of(project: Project) -> str:
@@ -133,7 +157,7 @@ def in_money_unit(cents: int, money_unit: str) -> Decimal:
 
 
 def initial_budgets(projects: Sequence[Project]) -> dict[int, dict[str, Decimal | None]]:
-    """Each project's budget as first imported (年初预算): total, fiscal and other."""
+    """Each project's budget as first imported (年初预算): total, fiscal, other, carryover."""
     first: dict[int, dict[str, Decimal | None]] = {}
     revisions = Revision.objects.filter(
         kind=RevisionKind.PROJECT, project__in=list(projects)
@@ -144,7 +168,7 @@ def initial_budgets(projects: Sequence[Project]) -> dict[int, dict[str, Decimal 
         budget = revision.snapshot.get("budget") or {}
         first[revision.project_id] = {
             key: (Decimal(str(budget[key])) if budget.get(key) not in (None, "") else None)
-            for key in ("total", "fiscal", "other")
+            for key in ("total", "fiscal", "other", "carryover")
         }
     return first
 
@@ -207,12 +231,32 @@ def _executed(
 ) -> tuple[Decimal, str]:
     """Spent to date in the money unit, as shown (元 to the cent), and where it came from."""
     if entry is not None and entry.executed is not None:
-        executed, source = entry.executed, "manual"
-    else:
-        executed, source = in_money_unit(sum(monthly.values()), money_unit), "ledger"
+        return as_shown(entry.executed, money_unit), "manual"
+    return as_shown(in_money_unit(sum(monthly.values()), money_unit), money_unit), "ledger"
+
+
+def as_shown(amount: Decimal, money_unit: str) -> Decimal:
+    """An amount spent as the tables show it: 元 to the cent, 万元 as exact as it is."""
     if money_unit == "元":
-        return q2(executed), source
-    return plain(executed) or Decimal(0), source
+        return q2(amount)
+    return plain(amount) or Decimal(0)
+
+
+def _spent_by_source(
+    spending: Spending, executed: Decimal, executed_source: str, money_unit: str
+) -> tuple[Funds, Decimal]:
+    """What records naming their source spent from each, and the rest that names none.
+
+    A figure the unit entered by hand says nothing of its sources: all of it is unsourced.
+    """
+    if executed_source == "manual":
+        return Funds(Decimal(0), Decimal(0), Decimal(0)), executed
+    by = spending.by_source
+
+    def amount(key: str) -> Decimal:
+        return as_shown(in_money_unit(by.get(key, 0), money_unit), money_unit)
+
+    return Funds(amount(FUND_FISCAL), amount(FUND_CARRYOVER), amount(FUND_OTHER)), amount("")
 
 
 # --- monitoring --------------------------------------------------------------------------
@@ -225,7 +269,7 @@ def build_monitoring(
     policy = unit.policy
     projects = projects_of(unit, year)
     actuals = evaluate(projects, as_of)
-    spent = spent_by_month(unit, projects, year, as_of)
+    spent = spending_of(unit, projects, year, as_of)
     initial = initial_budgets(projects)
     indicator_entries, project_entries = _entries(report)
     tables = []
@@ -237,10 +281,11 @@ def build_monitoring(
             )
             for i in project.indicators.all()
         )
+        spending = spent.get(project.pk, Spending())
         budget = _budget_execution(
             project,
             project_entries.get(project.pk),
-            spent.get(project.pk, {}),
+            spending.monthly,
             initial.get(project.pk, {}),
             as_of,
             year,
@@ -256,7 +301,7 @@ def build_monitoring(
                 rows,
                 goal=project.goal or None,
                 achievement=(entry.achievement or None) if entry else None,
-                funds=_monitoring_funds(project, budget, initial.get(project.pk, {})),
+                funds=_monitoring_funds(project, budget, spending, initial.get(project.pk, {})),
             )
         )
     return MonitoringReport(
@@ -360,15 +405,59 @@ def _rate(spent: Decimal | None, budget: Decimal | None) -> Decimal | None:
     return None if spent is None or budget is None else percent(spent, budget)
 
 
-def _monitoring_funds(
-    project: Project, budget: BudgetExecution, initial: dict[str, Decimal | None]
-) -> tuple[MonitoringFund, ...]:
-    """The 136号 table's fund rows: 年度资金总额, 其中：财政拨款, 其他资金."""
-    fiscal, other = plain(project.budget_fiscal), plain(project.budget_other)
-    start = initial or {"total": budget.budget_initial, "fiscal": fiscal, "other": other}
-    fiscal_spent, other_spent = monitoring.fund_split(budget.executed, fiscal, other)
-    fiscal_projected, other_projected = monitoring.fund_split(budget.projected, fiscal, other)
+def _budget_parts(
+    total: Decimal | None,
+    fiscal: Decimal | None,
+    other: Decimal | None,
+    carryover: Decimal | None,
+) -> Funds:
+    """A budget's 当年财政拨款, 上年结转资金 and 其他资金 as the fund rows show them."""
+    return Funds(plain(fiscal), plain(carryover), _other_money(total, fiscal, other, carryover))
 
+
+def _plus(fiscal: Decimal | None, carryover: Decimal | None) -> Decimal | None:
+    """财政拨款 including the carry-over, unknown when the fiscal part is."""
+    return None if fiscal is None else fiscal + (carryover or Decimal(0))
+
+
+def _monitoring_funds(
+    project: Project,
+    budget: BudgetExecution,
+    spending: Spending,
+    initial: dict[str, Decimal | None],
+) -> tuple[MonitoringFund, ...]:
+    """The 136号 table's fund rows: 年度资金总额, 其中：财政拨款, 其他资金.
+
+    The 136号 table splits 年度资金总额 into 财政拨款 and 其他资金 only, so that the two rows add
+    up to the total; 上年结转资金 (money appropriated last year and carried over, as the
+    self-evaluation table lists it apart) is counted in 其中：财政拨款, budget and spending alike.
+    """
+    total = plain(project.budget_total)
+    parts = _budget_parts(
+        total, project.budget_fiscal, project.budget_other, project.budget_carryover
+    )
+    fiscal = _plus(parts.fiscal, parts.carryover)
+    funds = Funds(fiscal, None, parts.other)
+    if initial:
+        start = _budget_parts(
+            plain(initial.get("total")),
+            initial.get("fiscal"),
+            initial.get("other"),
+            initial.get("carryover"),
+        )
+    else:
+        start = parts
+    sourced, unsourced = _spent_by_source(
+        spending, budget.executed, budget.executed_source, budget.money_unit
+    )
+    sourced = Funds(_plus(sourced.fiscal, sourced.carryover), None, sourced.other)
+    spent = monitoring.spending_by_source(sourced, unsourced, funds)
+    # A projection follows the spending plan of the whole budget, not of each source.
+    projected = (
+        monitoring.spending_by_source(Funds(), budget.projected, funds)
+        if budget.projected is not None
+        else Funds()
+    )
     return (
         MonitoringFund(
             "年度资金总额",
@@ -380,19 +469,19 @@ def _monitoring_funds(
         ),
         MonitoringFund(
             "其中：财政拨款",
-            plain(start.get("fiscal")),
+            _plus(start.fiscal, start.carryover),
             fiscal,
-            fiscal_spent,
-            _rate(fiscal_spent, fiscal),
-            fiscal_projected,
+            spent.fiscal,
+            _rate(spent.fiscal, fiscal),
+            projected.fiscal,
         ),
         MonitoringFund(
             "其他资金",
-            plain(start.get("other")),
-            other,
-            other_spent,
-            _rate(other_spent, other),
-            other_projected,
+            start.other,
+            parts.other,
+            spent.other,
+            _rate(spent.other, parts.other),
+            projected.other,
         ),
     )
 
@@ -408,7 +497,7 @@ def build_self_evaluation(
     as_of = dt.date(year, 12, 31)
     projects = projects_of(unit, year)
     actuals = evaluate(projects, as_of)
-    spent = spent_by_month(unit, projects, year, as_of)
+    spent = spending_of(unit, projects, year, as_of)
     initial = initial_budgets(projects)
     indicator_entries, project_entries = _entries(report)
     info = unit_info(unit)
@@ -419,7 +508,7 @@ def build_self_evaluation(
             actuals,
             indicator_entries,
             project_entries.get(project.pk),
-            spent.get(project.pk, {}),
+            spent.get(project.pk, Spending()),
             initial.get(project.pk, {}),
             year,
             policy,
@@ -465,16 +554,17 @@ def _project_evaluation(
     actuals: dict[int, Actual],
     entries: dict[int, IndicatorEntry],
     entry: ProjectEntry | None,
-    monthly: dict[int, int],
+    spending: Spending,
     initial: dict[str, Decimal | None],
     year: int,
     policy: Policy,
 ) -> ProjectEvaluation:
+    monthly = spending.monthly
     indicators = list(project.indicators.all())
     inputs = [_score_input(i, actuals.get(i.pk), entries.get(i.pk)) for i in indicators]
     budget = plain(project.budget_total)
     money_unit = money_unit_of(project)
-    executed, _source = _executed(entry, monthly, money_unit)
+    executed, source = _executed(entry, monthly, money_unit)
     if not budget:
         raise scoring.ScoringError(f"项目“{project.label}”没有全年预算数，无法计算预算执行率。")
     result = scoring.score_project(inputs, budget_total=budget, executed=executed, policy=policy)
@@ -497,7 +587,13 @@ def _project_evaluation(
         department=info.department or info.name,
         implementer=info.name,
         money_unit=money_unit,
-        funds=_fund_rows(project, initial, executed, result.execution),
+        funds=_fund_rows(
+            project,
+            initial,
+            executed,
+            result.execution,
+            _spent_by_source(spending, executed, source, money_unit),
+        ),
         goal=project.goal or None,
         achievement=(entry.achievement or None) if entry else None,
         rows=rows,
@@ -549,22 +645,40 @@ def _fund_rows(
     initial: dict[str, Decimal | None],
     executed: Decimal,
     execution: scoring.ExecutionResult,
+    by_source: tuple[Funds, Decimal],
 ) -> tuple[FundRow, ...]:
     """The self-evaluation fund block; None where an amount is not known (shown “—”).
 
-    The ledger records spending without its fund source (资金来源), so 全年执行数 splits only
-    where one source holds all the money and the other spent nothing; carry-over money
-    (上年结转资金) is not recorded at all.
+    全年执行数 splits by the 资金来源 the expenditure records name; records naming none go to
+    the one source the budget has money in, and otherwise leave the rows they could belong to
+    unknown (jixiao.core.monitoring.spending_by_source).
     """
     total = plain(project.budget_total)
-    fiscal = plain(project.budget_fiscal)
-    other = _other_money(total, fiscal, plain(project.budget_other))
-    start = initial or {"total": total, "fiscal": fiscal, "other": other}
-    start_total, start_fiscal = plain(start.get("total")), plain(start.get("fiscal"))
-    start_other = _other_money(start_total, start_fiscal, plain(start.get("other")))
-    fiscal_spent = executed if other == 0 else (Decimal(0) if fiscal == 0 else None)
-    other_spent = executed if (fiscal == 0 and other) else (Decimal(0) if other == 0 else None)
-
+    parts = _budget_parts(
+        total, project.budget_fiscal, project.budget_other, project.budget_carryover
+    )
+    if initial:
+        start_total = plain(initial.get("total"))
+        start = _budget_parts(
+            start_total, initial.get("fiscal"), initial.get("other"), initial.get("carryover")
+        )
+    else:
+        start_total, start = total, parts
+    sourced, unsourced = by_source
+    spent = monitoring.spending_by_source(sourced, unsourced, parts)
+    if parts.carryover is None and not spent.carryover:
+        # No carry-over stated and none spent: nothing to show, as the table leaves it.
+        carryover = FundRow("上年结转资金", None, None, None, None, None, None)
+    else:
+        carryover = FundRow(
+            "上年结转资金",
+            start.carryover,
+            parts.carryover,
+            spent.carryover,
+            None,
+            _rate(spent.carryover, parts.carryover),
+            None,
+        )
     return (
         FundRow(
             "年度资金总额",
@@ -577,25 +691,37 @@ def _fund_rows(
         ),
         FundRow(
             "其中：当年财政拨款",
-            start_fiscal,
-            fiscal,
-            fiscal_spent,
+            start.fiscal,
+            parts.fiscal,
+            spent.fiscal,
             None,
-            _rate(fiscal_spent, fiscal),
+            _rate(spent.fiscal, parts.fiscal),
             None,
         ),
-        FundRow("上年结转资金", None, None, None, None, None, None),
-        FundRow("其他资金", start_other, other, other_spent, None, _rate(other_spent, other), None),
+        carryover,
+        FundRow(
+            "其他资金",
+            start.other,
+            parts.other,
+            spent.other,
+            None,
+            _rate(spent.other, parts.other),
+            None,
+        ),
     )
 
 
 def _other_money(
-    total: Decimal | None, fiscal: Decimal | None, other: Decimal | None
+    total: Decimal | None,
+    fiscal: Decimal | None,
+    other: Decimal | None,
+    carryover: Decimal | None = None,
 ) -> Decimal | None:
-    """其他资金 as given; 0 when left empty on a budget that is all fiscal money."""
-    if other is None and total is not None and fiscal == total:
-        return Decimal(0)
-    return other
+    """其他资金 as given; 0 when left empty on a budget whose fiscal money (with any carry-over)
+    is its total."""
+    if other is None and total is not None and fiscal is not None:
+        return Decimal(0) if fiscal + (carryover or Decimal(0)) == total else None
+    return plain(other)
 
 
 # --- overrides ---------------------------------------------------------------------------
@@ -603,8 +729,13 @@ def _other_money(
 
 def overrides_in_force(report: Report) -> list[ScoreOverride]:
     """The latest override per score of the report (withdrawn ones have no score)."""
+    return in_force(report.overrides.select_related("created_by").order_by("created_at", "id"))
+
+
+def in_force(overrides: Iterable[ScoreOverride]) -> list[ScoreOverride]:
+    """Of overrides in the order they were made, the latest per score that still holds one."""
     latest: dict[tuple[int, int | None], ScoreOverride] = {}
-    for override in report.overrides.select_related("created_by").order_by("created_at", "id"):
+    for override in overrides:
         latest[(override.project_id, override.indicator_id)] = override
     return [o for o in latest.values() if o.score is not None]
 

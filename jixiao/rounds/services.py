@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from jixiao.access.perms import require, require_system
 from jixiao.access.scope import bureaus_of
+from jixiao.accounts.choices import Role
 from jixiao.audit.choices import Action as Log
 from jixiao.audit.log import Entry, record, record_many, snapshot
 from jixiao.audit.versions import StaleEdit, bump, check_version
@@ -41,6 +42,8 @@ from jixiao.core.reports import (
 )
 from jixiao.core.scoring import ScoringError
 from jixiao.lib.actor import Actor
+from jixiao.notifications.choices import Kind as Notice
+from jixiao.notifications.services import notify_bureau, notify_roles
 from jixiao.rounds import build
 from jixiao.rounds.choices import Action, Decision, ReportStatus, RoundKind, Stage
 from jixiao.rounds.models import (
@@ -168,8 +171,52 @@ def open_round(
         report = Report.objects.create(round=round_, unit=unit)
         _event(report, Action.OPENED, actor, str(round_))
         entries.append(_report_created(Log.CREATE, report, round_))
+        _tell_opened(report, round_)
     record_many(actor, entries)
     return round_
+
+
+# --- who hears of each step (jixiao.notifications), inside the step's transaction ---------
+
+
+def _report_link(report: Report) -> str:
+    from django.urls import reverse
+
+    return reverse("rounds:report", args=[report.pk])
+
+
+def _tell_opened(report: Report, round_: Round) -> None:
+    notify_roles(
+        report.unit,
+        [Role.OFFICER, Role.HEAD],
+        Notice.ROUND_OPENED,
+        _("%(round)s已开启，请于 %(date)s 前提交") % {"round": round_, "date": round_.due_on},
+        link=_report_link(report),
+    )
+
+
+def _tell_step(report: Report, actor: Actor, kind: str, title: str, comment: str = "") -> None:
+    """Tell whoever acts next: the head of a submission, the bureau's reviewers of an
+    endorsement, the unit's people of a return or an approval."""
+    link = _report_link(report)
+    title = title % {"round": report.round, "unit": report.unit}
+    if kind == Notice.REPORT_SUBMITTED and report.status == ReportStatus.UNIT_REVIEW:
+        notify_roles(report.unit, [Role.HEAD], kind, title, link=link, exclude=actor.user)
+    elif kind == Notice.REPORT_SUBMITTED:
+        bureau = report.round.bureau or report.unit.bureau
+        notify_bureau(
+            bureau, [Role.REVIEWER], kind, title, link=link, unit=report.unit, exclude=actor.user
+        )
+    else:
+        notify_roles(
+            report.unit,
+            [Role.OFFICER, Role.HEAD],
+            kind,
+            title,
+            link=link,
+            body=comment,
+            exclude=actor.user,
+        )
 
 
 def _require_opener(actor: Actor, bureau: FinanceBureau | None) -> None:
@@ -210,6 +257,7 @@ def report_for(round_: Round, unit: Unit, *, actor: Actor) -> Report:
     report = Report.objects.create(round=round_, unit=unit)
     _event(report, Action.OPENED, actor, str(round_))
     record_many(actor, [_report_created(Log.JOIN, report, round_)])
+    _tell_opened(report, round_)
     return report
 
 
@@ -609,6 +657,7 @@ def submit_report(report: Report, *, actor: Actor) -> Submission:
     before = _set_status(report, ReportStatus.UNIT_REVIEW)
     _event(report, Action.SUBMITTED, actor, "", submission=number)
     record_many(actor, [_log_step(Log.SUBMIT, report, before)])
+    _tell_step(report, actor, Notice.REPORT_SUBMITTED, _("%(unit)s提交了%(round)s，请审核"))
     return submission
 
 
@@ -641,6 +690,9 @@ def endorse_report(report: Report, *, actor: Actor, comment: str = "") -> Submis
     record_many(
         actor,
         [_log_step(Log.ENDORSE, report, before, comment)],
+    )
+    _tell_step(
+        report, actor, Notice.REPORT_SUBMITTED, _("%(unit)s的%(round)s已经单位审核，待财政审核")
     )
     return submission
 
@@ -731,6 +783,13 @@ def return_report(
         for row in comments
     ]
     record_many(actor, entries)
+    _tell_step(
+        report,
+        actor,
+        Notice.REPORT_RETURNED,
+        _("%(round)s被退回修改") if stage == Stage.BUREAU else _("%(round)s被单位负责人退回修改"),
+        comment,
+    )
     return submission
 
 
@@ -755,6 +814,7 @@ def approve_report(report: Report, *, actor: Actor, comment: str = "") -> Submis
         actor,
         [_log_step(Log.APPROVE, report, before, comment)],
     )
+    _tell_step(report, actor, Notice.REPORT_APPROVED, _("%(round)s已审核通过"), comment)
     return submission
 
 

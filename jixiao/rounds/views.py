@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jixiao import exporters
 from jixiao.access.lookups import (
@@ -42,6 +42,7 @@ from jixiao.access.scope import bureaus_for, units_for
 from jixiao.audit.versions import StaleEdit, change_lines
 from jixiao.core.reports import MonitoringReport, SelfEvaluationReport
 from jixiao.core.scoring import ScoringError
+from jixiao.jobs.views import start_export, start_page
 from jixiao.lib import fragments
 from jixiao.lib.actor import Actor
 from jixiao.lib.forms import add_service_errors
@@ -84,7 +85,8 @@ from jixiao.units.models import FinanceBureau, Unit
 logger = logging.getLogger(__name__)
 
 
-def _doc_title(doc: Document) -> str:
+def doc_title(doc: Document) -> str:
+    """The title an exported report's file is named after."""
     if isinstance(doc, MonitoringReport):
         return _("%(unit)s%(year)s年绩效运行监控表（截至%(date)s）") % {
             "unit": doc.unit.name,
@@ -130,7 +132,7 @@ def _download(doc: Document, fmt: str, back: str, request: HttpRequest) -> HttpR
         return render(request, "rounds/pdf_unavailable.html", {"back": back}, status=503)
     response = HttpResponse(data, content_type=exporters.CONTENT_TYPES[fmt])
     # Chinese file names need RFC 5987's filename*=utf-8''…, which this helper writes.
-    title = _doc_title(doc)
+    title = doc_title(doc)
     if project_id is not None:
         title += "-" + next(p.name for p in doc.projects if p.project_id == project_id)
     response["Content-Disposition"] = content_disposition_header(
@@ -148,7 +150,7 @@ def default_as_of(year: int) -> dt.date:
     return today if today.year == year else dt.date(year, 6, 30)
 
 
-def _as_of(text: str | None, year: int) -> tuple[dt.date, str | None]:
+def as_of_in(text: str | None, year: int) -> tuple[dt.date, str | None]:
     """The date asked for (inside the year), else the default with a notice saying why."""
     if not text:
         return default_as_of(year), None
@@ -209,10 +211,15 @@ def _page(doc: Document, report: Report | None, rounds: Any, query: str) -> dict
         "projects": project_views(doc, charts=True),
         "unit_charts": chart_data(doc, None),
         "downloads": [
-            (label, f"{reverse(download, args=[fmt])}?{query}")
+            (label, f"{reverse(download, args=[fmt])}?{query}{BACKGROUND.get(fmt, '')}")
             for fmt, label in exporters.LABELS.items()
         ],
     }
+
+
+# The whole unit's PDF (2–5 s to draw) is made in the background from the pages' links; the
+# other formats take well under a second and download at once (a POST queues any of them).
+BACKGROUND = {"pdf": "&background=1"}
 
 
 @login_required
@@ -223,7 +230,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
     unit, year = _unit_year(request, context)
     if unit is None or year is None:
         return render(request, "rounds/monitoring.html", context)
-    as_of, notice = _as_of(request.GET.get("as_of"), year)
+    as_of, notice = as_of_in(request.GET.get("as_of"), year)
     if notice:
         context["notices"].append(notice)
     context.update(
@@ -255,26 +262,65 @@ def _monitoring_body(request: HttpRequest, unit: Unit, year: int, as_of: dt.date
     return fragments.render("rounds/_monitoring_body.html", context, request)
 
 
+def _download_params(request: HttpRequest) -> QueryDict:
+    """A download's parameters: the query string, or a POST's fields when it has none."""
+    if request.method == "POST" and not request.GET:
+        return request.POST
+    return request.GET
+
+
+def _in_background(request: HttpRequest, params: QueryDict) -> bool:
+    """Whether a whole-unit download is asked to run as a job: a POST starts it, a link
+    with ``background=1`` opens the page that starts it. One project's file stays immediate."""
+    if params.get("project"):
+        return False
+    return request.method == "POST" or params.get("background") == "1"
+
+
+def _job_or_start(
+    request: HttpRequest, kind: str, params: dict[str, Any], *, title: str, back: str
+) -> HttpResponse:
+    """Start the export job (POST) or show the page that starts it (GET)."""
+    if request.method == "POST":
+        return start_export(request, kind, params, back=back)
+    return start_page(request, title, cancel=back)
+
+
+def _without_background(params: QueryDict) -> str:
+    return urlencode({k: v for k, v in params.items() if k != "background"})
+
+
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def monitoring_download(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The monitoring page's tables as an xlsx, docx or pdf file."""
+    """The monitoring page's tables as an xlsx, docx or pdf file; the whole unit's file can be
+    made in the background (POST, or a link with ``background=1``: see ``jixiao.jobs``)."""
     fmt = _format(fmt)
-    unit, year = _picked(request)
-    text = request.GET.get("as_of")
+    params = _download_params(request)
+    unit, year = _picked(request, params)
+    text = params.get("as_of")
     as_of = date_or_none(text) if text else default_as_of(year)
     if as_of is None or as_of.year != year:
         raise Http404(_("数据截至日期不正确。"))
+    back = f"{reverse('rounds:monitoring')}?{_without_background(params)}"
+    if _in_background(request, params):
+        return _job_or_start(
+            request,
+            "export_monitoring",
+            {"unit": unit.pk, "year": year, "as_of": as_of.isoformat(), "fmt": fmt},
+            title=_("%(unit)s %(year)s年运行监控表") % {"unit": unit.name, "year": year},
+            back=back,
+        )
     doc, _report = services.monitoring_document(unit, year, as_of)
-    back = f"{reverse('rounds:monitoring')}?{request.GET.urlencode()}"
     return _download(doc, fmt, back, request)
 
 
-def _picked(request: HttpRequest) -> tuple[Unit, int]:
+def _picked(request: HttpRequest, params: QueryDict | None = None) -> tuple[Unit, int]:
     """The unit (within reach) and year a download names exactly; 404 when the unit has no
     projects that year, is out of reach, or either is malformed."""
-    unit = get_unit_for_user(request.user, request.GET.get("unit", ""))
-    year = require_year(request.GET)
+    params = request.GET if params is None else params
+    unit = get_unit_for_user(request.user, params.get("unit", ""))
+    year = require_year(params)
     if not Project.objects.filter(unit=unit, year=year).exists():
         raise Http404(_("找不到该预算单位或年度的预算项目。"))
     return unit, year
@@ -344,16 +390,26 @@ def _evaluation_body(request: HttpRequest, unit: Unit, year: int) -> tuple[str, 
 
 
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def evaluation_download(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The self-evaluation page's tables as an xlsx, docx or pdf file."""
+    """The self-evaluation page's tables as an xlsx, docx or pdf file; the whole unit's file
+    can be made in the background, as the monitoring's."""
     fmt = _format(fmt)
-    unit, year = _picked(request)
+    params = _download_params(request)
+    unit, year = _picked(request, params)
+    back = f"{reverse('rounds:evaluation')}?{_without_background(params)}"
+    if _in_background(request, params):
+        return _job_or_start(
+            request,
+            "export_evaluation",
+            {"unit": unit.pk, "year": year, "fmt": fmt},
+            title=_("%(unit)s %(year)s年度绩效自评表") % {"unit": unit.name, "year": year},
+            back=back,
+        )
     try:
         doc, _report = services.evaluation_document(unit, year)
     except ScoringError as exc:
         raise Http404(str(exc)) from None
-    back = f"{reverse('rounds:evaluation')}?{request.GET.urlencode()}"
     return _download(doc, fmt, back, request)
 
 
@@ -559,7 +615,11 @@ def _render_report(
         "review_form_id": REVIEW_FORM,
         "dirty": dirty,
         "downloads": [
-            (label, reverse("rounds:report_download", args=[report.pk, fmt]))
+            (
+                label,
+                reverse("rounds:report_download", args=[report.pk, fmt])
+                + BACKGROUND.get(fmt, "").replace("&", "?"),
+            )
             for fmt, label in exporters.LABELS.items()
         ],
         **may,
@@ -901,11 +961,21 @@ def submission(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """The report's tables (as the report page shows them) as an xlsx, docx or pdf file."""
+    """The report's tables (as the report page shows them) as an xlsx, docx or pdf file;
+    made in the background on a POST or a link with ``background=1``."""
     report = get_report_for_user(request.user, pk)
     fmt = _format(fmt)
+    params = _download_params(request)
+    if _in_background(request, params):
+        return _job_or_start(
+            request,
+            "export_report",
+            {"report": report.pk, "fmt": fmt},
+            title=f"{report.unit} · {report.round}",
+            back=_report_url(report),
+        )
     try:
         doc = services.document(report)
     except ScoringError as exc:

@@ -138,6 +138,9 @@ class Project(models.Model):
     budget_total = money_field(_("预算数"))
     budget_fiscal = money_field(_("财政资金"))
     budget_other = money_field(_("其他资金"))
+    # 上年结转资金: money carried over from last year, a part of the total beside 财政资金 and
+    # 其他资金; set by importing a table that states it (the self-evaluation fund block's row).
+    budget_carryover = money_field(_("上年结转资金"))
     fund_use = models.TextField(_("资金用途"), blank=True)
     goal = models.TextField(_("绩效目标"), blank=True)
 
@@ -186,6 +189,7 @@ class Project(models.Model):
                 plain(self.budget_total),
                 plain(self.budget_fiscal),
                 plain(self.budget_other),
+                plain(self.budget_carryover),
             ),
             fund_use=_or_none(self.fund_use),
             spending_plan=[c.as_checkpoint() for c in self.checkpoints.all()],

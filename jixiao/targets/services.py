@@ -73,6 +73,7 @@ PROJECT_FIELDS = [
     "budget_total",
     "budget_fiscal",
     "budget_other",
+    "budget_carryover",
     "fund_use",
     "goal",
 ]
@@ -296,6 +297,7 @@ def _plan_project(
         budget_total=budget.total,
         budget_fiscal=budget.fiscal,
         budget_other=budget.other,
+        budget_carryover=budget.carryover,
         fund_use=targets.fund_use or "",
         goal=targets.goal or "",
     )

@@ -9,7 +9,7 @@ from jixiao.targets import views
 app_name = "targets"
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", views.index, name="index"),
+    path("targets/", views.index, name="index"),
     # A unit without a budget code is named by its name, which may hold any character.
     re_path(
         r"^export/(?P<unit>.+)/(?P<year>[0-9]{4})\.(?P<fmt>[a-z]+)$",

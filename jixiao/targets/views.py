@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jixiao import importers
 from jixiao.access.lookups import (
@@ -36,6 +36,7 @@ from jixiao.audit.history import history_context
 from jixiao.core.document import Confirmation, TargetDocument, UnitRef
 from jixiao.exporters import CONTENT_TYPES, LABELS, SUFFIXES, export_targets
 from jixiao.exporters.targets_layout import document_title
+from jixiao.jobs.views import start_export, start_page
 from jixiao.lib import fragments
 from jixiao.lib.actor import Actor
 from jixiao.lib.params import require_choice, require_id, require_year
@@ -140,7 +141,11 @@ def index(request: HttpRequest) -> HttpResponse:
             context.update(title=shown[0], document_html=fragments.with_token(shown[1], request))
         context.update(
             downloads=[
-                (label, reverse("targets:export", args=[unit_key(unit), year, fmt]))
+                (
+                    label,
+                    reverse("targets:export", args=[unit_key(unit), year, fmt])
+                    + ("?background=1" if fmt == "pdf" else ""),
+                )
                 for fmt, label in LABELS.items()
             ],
         )
@@ -165,15 +170,22 @@ def _document_html(request: HttpRequest, unit: Unit, year: int) -> tuple[str, st
 
 
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def export(request: HttpRequest, unit: str, year: str, fmt: str) -> HttpResponse:
-    """A unit's target tables for a year as an xlsx, docx or pdf download."""
+    """A unit's target tables for a year as an xlsx, docx or pdf download; made in the
+    background (``jixiao.jobs``) on a POST, or from a link with ``background=1``."""
     fmt = require_choice(fmt, CONTENT_TYPES)
     number = require_year({"year": year})
     found = get_unit_for_user(request.user, unit)
     document = document_for(found, number)
     if document.unit_goal is None and not document.projects:
         raise Http404(_("该单位没有 %(year)s 年的绩效目标。") % {"year": number})
+    if request.method == "POST" or request.GET.get("background") == "1":
+        back = _page_url(unit_key(found), number)
+        if request.method == "POST":
+            params = {"unit": found.pk, "year": number, "fmt": fmt}
+            return start_export(request, "export_targets", params, back=back)
+        return start_page(request, document_title(document), cancel=back)
     try:
         data = export_targets(document, fmt)
     except (ImportError, OSError):

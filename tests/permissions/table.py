@@ -86,6 +86,16 @@ def bureau_admin() -> Answers:
     return answers(FORBIDDEN, admin=OK)
 
 
+def public() -> Answers:
+    """A public page (no login): everyone, anonymous too, gets it."""
+    return {persona: OK for persona in PERSONAS}
+
+
+def public_page() -> dict[str, Answers]:
+    """A public read-only page: GET for everyone, POST 405 for everyone (anonymous too)."""
+    return {"GET": public(), "POST": {persona: NOT_ALLOWED for persona in PERSONAS}}
+
+
 def not_allowed(base: Answers) -> Answers:
     """A method the URL does not take: 405 for anyone logged in."""
     return {p: (LOGIN if p == "anonymous" else NOT_ALLOWED) for p in base}
@@ -171,8 +181,29 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
             page(answers(OK, officer=FORBIDDEN, officer_b=FORBIDDEN)),
         ),
         # Targets
+        entry(
+            "workbench:home",
+            "工作台（各人只见其范围内的单位；财政局人员转到财政总览）",
+            page(everyone()),
+        ),
+        entry(
+            "workbench:overview",
+            "财政总览（本财政局的全部单位和项目）",
+            page(answers(OK, officer=FORBIDDEN, head=FORBIDDEN, officer_b=FORBIDDEN)),
+        ),
+        entry(
+            "workbench:remind",
+            "对 A 所属财政局的填报轮次催报",
+            action(
+                answers(FORBIDDEN, reviewer=OK, admin=OK, officer_b=MISSING, other_reviewer=MISSING)
+            ),
+        ),
         entry("targets:index", "绩效目标表（各人只见其范围内的单位）", page(everyone())),
-        entry("targets:export", "下载 A 单位的目标表", page(read_a())),
+        entry(
+            "targets:export",
+            "下载 A 单位的目标表（POST：后台生成）",
+            page(read_a(), read_a()),
+        ),
         entry("targets:import", "导入目标文档", page(keepers(), keepers())),
         entry("targets:preview", "导入预览", page(keepers())),
         entry("targets:confirm", "确认导入", action(keepers())),
@@ -206,9 +237,17 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
         entry("metrics:evidence_restore", "恢复佐证材料", action(write_a())),
         # Monitoring, self-evaluation and the review loop
         entry("rounds:monitoring", "运行监控（各人只见其范围）", page(everyone())),
-        entry("rounds:monitoring_download", "下载 A 单位的监控表", page(read_a())),
+        entry(
+            "rounds:monitoring_download",
+            "下载 A 单位的监控表（POST：后台生成）",
+            page(read_a(), read_a()),
+        ),
         entry("rounds:evaluation", "绩效自评（各人只见其范围）", page(everyone())),
-        entry("rounds:evaluation_download", "下载 A 单位的自评表", page(read_a())),
+        entry(
+            "rounds:evaluation_download",
+            "下载 A 单位的自评表（POST：后台生成）",
+            page(read_a(), read_a()),
+        ),
         entry(
             "rounds:index",
             "填报轮次；开启轮次",
@@ -231,7 +270,58 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
         entry("rounds:decide:approve", "财政审核通过", action(review_a())),
         entry("rounds:override", "调整得分", action(review_a())),
         entry("rounds:submission", "A 单位某次提交的快照", page(read_a())),
-        entry("rounds:report_download", "下载 A 单位的填报", page(read_a())),
+        entry(
+            "rounds:report_download",
+            "下载 A 单位的填报（POST：后台生成）",
+            page(read_a(), read_a()),
+        ),
+        # Background jobs (an export of unit A asked by its officer) and the inbox
+        entry("jobs:detail", "A 单位导出任务的进度页", page(read_a())),
+        entry("jobs:status", "A 单位导出任务的进度（页面轮询）", page(read_a())),
+        entry("jobs:download", "下载 A 单位导出任务的文件", page(read_a())),
+        entry("notifications:inbox", "本人的消息", page(everyone())),
+        entry(
+            "notifications:open",
+            "打开 A 单位填报员的一条消息（标为已读并转到链接）",
+            page(answers(MISSING, officer=OK)),
+        ),
+        entry(
+            "notifications:read",
+            "将 A 单位填报员的一条消息标为已读",
+            action(answers(MISSING, officer=OK)),
+        ),
+        entry("notifications:read_all", "本人消息全部标为已读", action(everyone())),
+        entry("notifications:preferences", "本人的邮件提醒设置", action(everyone())),
+        # Satisfaction surveys (A 单位的问卷); the public form needs no login
+        entry("surveys:index", "满意度调查列表；新建问卷", page(everyone(), keepers())),
+        entry("surveys:detail", "A 单位的问卷（链接、二维码、题目）", page(read_a())),
+        entry("surveys:settings", "修改问卷设置", action(write_a())),
+        entry("surveys:questions", "修改问卷题目", action(write_a())),
+        entry("surveys:status", "开始/结束收集", action(write_a())),
+        entry("surveys:invitations", "邀请码（打印）；生成邀请码", page(read_a(), write_a())),
+        entry("surveys:qr", "问卷二维码（SVG/PNG）", page(read_a())),
+        entry("surveys:poster", "问卷海报（打印）", page(read_a())),
+        entry("surveys:results", "问卷统计结果", page(read_a())),
+        entry("surveys:export", "导出问卷结果（Excel）", page(read_a())),
+        entry(
+            "surveys_public:answer",
+            "公众填写问卷（凭问卷链接码，无需登录）",
+            page(public(), public()),
+        ),
+        entry(
+            "surveys_public:invited", "公众填写问卷（凭邀请码，无需登录）", page(public(), public())
+        ),
+        # Publication (信息公开); the public pages need no login
+        entry("publication:index", "信息公开（各人只见其范围；审核员可发布）", page(everyone())),
+        entry(
+            "publication:publish",
+            "发布信息公开（财政审核员）",
+            action(answers(FORBIDDEN, reviewer=OK, other_reviewer=OK)),
+        ),
+        entry("publication:withdraw", "撤回 A 单位的信息公开", action(review_a())),
+        entry("publication_public:index", "信息公开目录（公开，无需登录）", public_page()),
+        entry("publication_public:page", "已公开的目标或自评（公开，凭链接码）", public_page()),
+        entry("publication_public:pdf", "已公开内容的 PDF（公开，凭链接码）", public_page()),
         # The API (/api/, docs/api.md): a token or the session, with the pages' permissions
         entry(
             "api:openapi-view",

@@ -22,13 +22,18 @@ from jixiao.accounts.choices import Role
 from jixiao.accounts.models import Membership
 from jixiao.accounts.services import create_account
 from jixiao.api.tokens import create_token
+from jixiao.jobs.services import enqueue_job, run_job_now
 from jixiao.ledgers.models import LedgerEntry
 from jixiao.ledgers.services import add_attachment
 from jixiao.lib.actor import Actor
 from jixiao.metrics.models import ManualActual
 from jixiao.metrics.services import add_evidence
+from jixiao.notifications.choices import Kind
+from jixiao.notifications.services import notify
+from jixiao.publication.services import publish_targets
 from jixiao.rounds.choices import RoundKind
 from jixiao.rounds.models import Report
+from jixiao.surveys import services as surveys
 from jixiao.system.demo.people import DEMO_PASSWORD
 from jixiao.system.demo.services import load_demo
 from jixiao.targets.models import Indicator, Project
@@ -123,6 +128,21 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, A
         report = Report.objects.get(unit__code=UNIT, round__kind=RoundKind.SELF_EVALUATION)
         users = get_user_model().objects.in_bulk(USERNAMES.values(), field_name="username")
         token = create_token("舆情系统", actor=Actor(user=users["demo"])).token
+        job = enqueue_job(
+            "export_targets",
+            {"unit": report.unit_id, "year": int(YEAR), "fmt": "xlsx"},
+            actor=Actor(users["demo"]),
+        )
+        run_job_now(job.pk)  # done, with its file
+        notification = notify([users["demo"]], Kind.JOB_DONE, "导出完成", link="/")[0]
+        # A survey by invitation of unit A, open, with one invitation; a publication of A.
+        unit = report.unit
+        survey = surveys.create_survey(
+            unit, template="service", access="invitation", actor=Actor(user=users["demo"])
+        )
+        surveys.open_survey(survey, actor=SYSTEM)
+        (invitation,) = surveys.create_invitations(survey, 1, actor=SYSTEM)
+        publication = publish_targets(unit, int(YEAR), actor=Actor(user=users["shenhe"]))
         yield {
             "token": token.pk,
             "entry": entry.pk,
@@ -134,7 +154,14 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, A
             "indicator": Indicator.objects.filter(project__unit__code=UNIT).first().pk,
             "account": users["demo"].pk,
             "bureau": report.round.bureau_id,
+            "survey": survey.pk,
+            "survey_token": survey.token,
+            "invitation_token": invitation.token,
+            "publication": publication.pk,
+            "publication_token": publication.token,
             "users": {persona: users[name] for persona, name in USERNAMES.items()},
+            "job": job.pk,
+            "notification": notification.pk,
         }
         transaction.set_rollback(True)
 
@@ -177,6 +204,7 @@ def _request(key: str, ids: dict[str, Any]) -> tuple[str, dict[str, str]]:
         "rounds:monitoring_download": ("rounds:monitoring_download", {"fmt": "xlsx"}),
         "rounds:evaluation_download": ("rounds:evaluation_download", {"fmt": "xlsx"}),
         "rounds:join": ("rounds:join", {"pk": ids["round"]}),
+        "workbench:remind": ("workbench:remind", {"pk": ids["round"]}),
         "rounds:submission": ("rounds:submission", {"pk": report, "number": 1}),
         "rounds:report_download": ("rounds:report_download", {"pk": report, "fmt": "xlsx"}),
         "rounds:decide:endorse": ("rounds:decide", {"pk": report, "decision": "endorse"}),
@@ -191,8 +219,29 @@ def _request(key: str, ids: dict[str, Any]) -> tuple[str, dict[str, str]]:
         "api:transition": ("api:transition", {"pk": ids["entry"]}),
         "api_tokens:revoke": ("api_tokens:revoke", {"pk": ids["token"]}),
     }
+    for name in ("jobs:detail", "jobs:status", "jobs:download"):
+        paths[name] = (name, {"pk": ids["job"]})
+    for name in ("notifications:open", "notifications:read"):
+        paths[name] = (name, {"pk": ids["notification"]})
     for name in ("rounds:report", "rounds:save", "rounds:submit", "rounds:override"):
         paths[name] = (name, {"pk": report})
+    for name in (
+        "surveys:detail",
+        "surveys:settings",
+        "surveys:questions",
+        "surveys:status",
+        "surveys:invitations",
+        "surveys:poster",
+        "surveys:results",
+        "surveys:export",
+    ):
+        paths[name] = (name, {"pk": ids["survey"]})
+    paths["surveys:qr"] = ("surveys:qr", {"pk": ids["survey"], "fmt": "svg"})
+    paths["surveys_public:answer"] = ("surveys_public:answer", {"token": ids["survey_token"]})
+    paths["surveys_public:invited"] = ("surveys_public:invited", {"token": ids["invitation_token"]})
+    paths["publication:withdraw"] = ("publication:withdraw", {"pk": ids["publication"]})
+    for name in ("publication_public:page", "publication_public:pdf"):
+        paths[name] = (name, {"token": ids["publication_token"]})
     name, kwargs = paths.get(key, (key, {}))
     query: dict[str, str] = {}
     if key in ("rounds:monitoring_download",):

@@ -66,6 +66,7 @@ def test_bureau_admin_opens_rounds_only_for_its_bureau(org, bureau_admin, review
     "url",
     [
         "/?unit=999999",
+        "/targets/?unit=999999",
         "/ledgers/?unit=999999",
         "/ledgers/quality/?unit=999999",
     ],

@@ -765,6 +765,8 @@ def _expenditures(rng: random.Random, training_days: list[dt.date]) -> list[Row]
             "economic_class": klass,
             "voucher": f"记-{YEAR}-{day.month:02d}-{serial[day.month]:04d}",
             "summary": summary,
+            # Both projects' budgets are all 当年财政拨款 (seed: 其他资金0万元, no carry-over).
+            "fund_source": "财政拨款",
         }
         # Travel is reimbursed to the one who travelled.
         values["payee"] = payee or rng.choice(STAFF)

@@ -104,6 +104,7 @@ def test_the_main_pages_load_with_no_violation(watched: Watched):
 
     for path in (
         "/?unit=224001&year=2021",
+        "/targets/?unit=224001&year=2021",
         "/ledgers/",
         "/ledgers/opinion/",
         "/actuals/?unit=224001&year=2021&as_of=2021-06-30",

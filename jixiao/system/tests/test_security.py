@@ -182,7 +182,7 @@ def test_the_target_table_names_its_column_count(client, officer, demo_document)
     import_document(demo_document, actor=Actor(officer), source="seed.txt")
     client.force_login(officer)
 
-    page = client.get("/?unit=224001&year=2021").content.decode()
+    page = client.get("/targets/?unit=224001&year=2021").content.decode()
 
     assert page.count('<table class="target-table cols-6">') == 2
     assert page.count("<colgroup><col><col><col><col><col><col></colgroup>") == 2

@@ -69,8 +69,8 @@ def test_import_pages_are_403_for_people_who_keep_no_unit(client, request, who):
 def test_import_link_shows_only_for_people_who_may_import(client, officer, reviewer):
     link = f'<a href="{reverse("targets:import")}">导入文档</a>'
 
-    assert link in login(client, officer).get("/").text
-    assert link not in login(client, reviewer).get("/").text
+    assert link in login(client, officer).get("/targets/").text
+    assert link not in login(client, reviewer).get("/targets/").text
 
 
 def test_preview_of_another_units_document_is_refused_and_confirm_writes_nothing(
@@ -192,14 +192,14 @@ def test_officer_b_gets_404_for_unit_a_pages(client, imported, officer_b):
 
     assert client.get(reverse("targets:history", args=[project.pk])).status_code == 404
     assert client.get(reverse("targets:export", args=["224001", 2021, "xlsx"])).status_code == 404
-    assert client.get("/?unit=224001&year=2021").status_code == 404
+    assert client.get("/targets/?unit=224001&year=2021").status_code == 404
     assert client.post(reverse("targets:restore", args=[indicator.pk])).status_code == 404
 
 
 def test_reviewer_of_the_bureau_reads_unit_a(client, imported, reviewer):
     login(client, reviewer)
 
-    assert client.get("/?unit=224001&year=2021").status_code == 200
+    assert client.get("/targets/?unit=224001&year=2021").status_code == 200
     assert client.get(reverse("targets:export", args=["224001", 2021, "xlsx"])).status_code == 200
 
 
@@ -214,7 +214,7 @@ def test_index_lists_only_units_in_reach(client, imported, demo_document, office
         source="b.txt",
     )
 
-    html = login(client, officer_b).get("/").text
+    html = login(client, officer_b).get("/targets/").text
 
     assert '<option value="224002" selected>' in html
     assert '<option value="224001"' not in html
@@ -224,12 +224,12 @@ def test_index_lists_only_units_in_reach(client, imported, demo_document, office
 @pytest.mark.parametrize(
     ("url", "statuses"),
     [
-        ("/?year=99999999999999999999999999999999999999999", {404}),
-        ("/?unit=224001&year=99999999999999999999999999999999999999999", {404}),
-        ("/?unit=%00", {400}),  # a NUL anywhere in a query: the 400 page
-        ("/?unit=224001%00", {400}),
-        ("/?year=-1&unit=", {404}),
-        ("/?year=2035&unit=", {200}),
+        ("/targets/?year=99999999999999999999999999999999999999999", {404}),
+        ("/targets/?unit=224001&year=99999999999999999999999999999999999999999", {404}),
+        ("/targets/?unit=%00", {400}),  # a NUL anywhere in a query: the 400 page
+        ("/targets/?unit=224001%00", {400}),
+        ("/targets/?year=-1&unit=", {404}),
+        ("/targets/?year=2035&unit=", {200}),
         ("/project/99999999999999999999999999999999999999999/history/", {404}),
         ("/indicator/99999999999999999999999999999999999999999/restore/", {404, 405}),
         ("/export/%00/2021.xlsx", {404}),

@@ -58,8 +58,8 @@ def register(settings, tmp_path, demo_document):
 def log_in(page: Page, base: str) -> None:
     """Log in as the demo's superuser: the walk crosses two units, which no unit's officer
     reaches."""
-    page.goto(base + "/")
-    expect(page).to_have_url(re.compile(r"/login/\?next=/$"))
+    page.goto(base + "/targets/")
+    expect(page).to_have_url(re.compile(r"/login/\?next=/targets/$"))
     page.get_by_label("用户名").fill(SUPERUSER)
     page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()

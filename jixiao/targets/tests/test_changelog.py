@@ -132,6 +132,7 @@ def test_first_import_logs_the_goal_each_project_and_each_indicator(demo_documen
         "budget_total": "15",
         "budget_fiscal": "15",
         "budget_other": "0",
+        "budget_carryover": None,  # the table states no 上年结转
         "fund_use": demo_document.projects[0].fund_use,
         "goal": demo_document.projects[0].goal,
         "资金支出计划": "3月底25%、6月底50%、10月底75%、12月底100%",

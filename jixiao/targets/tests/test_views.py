@@ -121,12 +121,12 @@ def test_login_page_is_chinese(client):
     assert "用户名" in response.text and "密码" in response.text and "登录" in response.text
 
 
-def test_demo_account_logs_in_and_lands_on_the_targets(client, demo_user):
+def test_demo_account_logs_in_and_lands_on_the_home_page(client, demo_user):
     response = client.post(
         reverse("login"), {"username": DEMO_USERNAME, "password": DEMO_PASSWORD}, follow=True
     )
 
-    assert response.redirect_chain[-1][0] == reverse("targets:index")
+    assert response.redirect_chain[-1][0] == reverse("workbench:home")
     assert "网络安全和信息化经费" in response.text
     assert "退出登录" in response.text
 
@@ -143,14 +143,14 @@ def test_logout_is_a_post(demo_client):
 
     assert response.status_code == 302
     assert response["Location"] == reverse("login")
-    assert demo_client.get("/").status_code == 302
+    assert demo_client.get("/targets/").status_code == 302
 
 
 def test_admin_link_only_for_staff(demo_client, client):
-    assert "管理后台" not in demo_client.get("/").text  # the demo officer
+    assert "管理后台" not in demo_client.get("/targets/").text  # the demo officer
 
     client.force_login(User.objects.get(username="admin"))  # the demo's superuser
-    assert "管理后台" in client.get("/").text
+    assert "管理后台" in client.get("/targets/").text
 
 
 # The unit-year page
@@ -203,7 +203,7 @@ def test_picker_defaults_to_the_first_unit_and_its_latest_year(demo_client, demo
         dataclasses.replace(demo_document, year=2020), actor=Actor.system(), source="x.txt"
     )
 
-    html = demo_client.get("/").text
+    html = demo_client.get("/targets/").text
 
     assert re.search(r'<option value="224001" selected>', html)
     assert re.search(r'<option value="2021" selected>2021 年</option>', html)
@@ -229,10 +229,10 @@ def test_year_without_targets_falls_back_with_a_notice(demo_client):
 
 
 def test_picker_works_with_and_without_htmx(demo_client):
-    html = demo_client.get("/").text
+    html = demo_client.get("/targets/").text
 
     assert 'method="get"' in html and '<button type="submit" class="button">查看</button>' in html
-    assert 'hx-get="/"' in html and 'hx-push-url="true"' in html
+    assert 'hx-get="/targets/"' in html and 'hx-push-url="true"' in html
     assert "vendor/htmx.min.js" in html
 
 
@@ -246,7 +246,7 @@ def test_vendored_htmx_is_the_version_base_html_names():
 
 
 def test_empty_register_invites_an_import(officer_client):
-    html = officer_client.get("/").text
+    html = officer_client.get("/targets/").text
 
     assert "224001 中共昌黎县委网络安全和信息化委员会办公室本级 还没有绩效目标。" in html
     assert f'<a href="{reverse("targets:import")}">导入文档</a>' in html
