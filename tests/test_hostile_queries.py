@@ -114,6 +114,7 @@ PK_OF = {
     "rounds:submission": "report",
     "rounds:report_download": "report",
     "targets:history": "project",
+    "targets:edit": "project",
     "jobs:detail": "job",
     "jobs:status": "job",
     "jobs:download": "job",

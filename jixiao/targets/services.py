@@ -50,6 +50,8 @@ from jixiao.units.services import find_or_create_unit
 
 __all__ = [
     "ImportRejected",
+    "adopt_targets",
+    "check_project_targets",
     "ImportResult",
     "ObjectResult",
     "Removal",
@@ -1033,8 +1035,14 @@ def save_project_targets(
     revision named by ``source`` and the change-log rows. The project's code and name stay.
     """
     require(actor, "edit", project)
-    if len(row_ids) != len(targets.indicators):
-        raise ValueError("row_ids must give one id per indicator row")
+    return _write_project_targets(
+        project, targets, actor=actor, row_ids=row_ids, version=version, source=source
+    )
+
+
+def _project_plan(project: Project, targets: doc.ProjectTargets) -> _ProjectPlan:
+    """The edited table checked as an import checks a table; ImportRejected lists problems.
+    The project keeps its code and name."""
     errors = _Errors()
     targets = doc.ProjectTargets(
         code=project.code,
@@ -1047,6 +1055,46 @@ def save_project_targets(
     )
     plan = _plan_project(project.year, project.position, targets, errors)
     errors.raise_if_any()
+    return plan
+
+
+def check_project_targets(project: Project, targets: doc.ProjectTargets) -> None:
+    """Check an edited table against the register's rules without writing (a round's draft
+    is checked so when saved); ``ImportRejected`` lists every problem."""
+    _project_plan(project, targets)
+
+
+def adopt_targets(
+    project: Project,
+    targets: doc.ProjectTargets,
+    *,
+    actor: Actor,
+    row_ids: Sequence[int | None],
+    source: str,
+) -> ObjectResult:
+    """Put a table approved in a target round in force, through the same write path.
+
+    For the approval service of a declaration or adjustment round, which has checked that the
+    actor may approve (the bureau's reviewer, who may not edit the unit's data); writes the
+    revision (named by ``source``) and change-log rows like :func:`save_project_targets`.
+    """
+    return _write_project_targets(
+        project, targets, actor=actor, row_ids=row_ids, version=None, source=source
+    )
+
+
+def _write_project_targets(
+    project: Project,
+    targets: doc.ProjectTargets,
+    *,
+    actor: Actor,
+    row_ids: Sequence[int | None],
+    version: int | None,
+    source: str,
+) -> ObjectResult:
+    if len(row_ids) != len(targets.indicators):
+        raise ValueError("row_ids must give one id per indicator row")
+    plan = _project_plan(project, targets)
     # One transaction: the table, its revision and its change-log rows land together.
     with transaction.atomic():
         locked = Project.objects.select_for_update().select_related("unit").get(pk=project.pk)
