@@ -106,9 +106,6 @@ _COUNTED: dict[str, tuple[dict[str, Any], str]] = {
         "市级及以上网络媒体采稿率 = 市级及以上采稿数 ÷ 市级及以上报送稿件数量 × 100%。统计全单位"
         "稿件报送台账中报送日期在统计期内、媒体级别为市、省、中央的稿件。",
     ),
-    "工作及时完成率": TIMELY,
-    "预算控制率": BUDGET_CONTROL,
-    "服务对象满意度": SATISFACTION,
 }
 
 MANUAL_PRESET = "手工填报"

@@ -407,7 +407,7 @@ def binding(request: HttpRequest, indicator_id: int) -> HttpResponse:
     project = indicator.project
     metric = Metric.objects.filter(indicator=indicator).first()
     version = metric.version if metric is not None else 0
-    initial = {"version": version}
+    initial: dict[str, Any] = {"version": version}
     if metric is not None:
         initial |= {
             "definition": json.dumps(metric.definition, ensure_ascii=False, indent=2),

@@ -69,7 +69,7 @@ class DraftTable:
         """Whether the draft differs from the table in force."""
         if self.draft is None:
             return False
-        return self.draft.targets != _in_force(self.project)[0].to_dict()
+        return bool(self.draft.targets != _in_force(self.project)[0].to_dict())
 
 
 def _in_force(project: Project) -> tuple[doc.ProjectTargets, list[int | None]]:

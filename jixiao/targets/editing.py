@@ -27,7 +27,6 @@ _LEADING_OPERATOR = re.compile(
 )
 _CHECKPOINT = re.compile(r"(\d{1,2})\s*月\s*(?:底|末)?\s*[:：]?\s*(\d+(?:\.\d+)?)\s*[%％]?")
 BUDGET_FIELDS = ("budget_total", "budget_fiscal", "budget_other", "budget_carryover")
-ROW_FIELDS = ("level1", "level2", "level3", "description", "target", "basis", "weight")
 
 
 def target_problem(text: str, *, year: int | None = None) -> str | None:
@@ -181,12 +180,19 @@ def _int(value: str | None) -> int | None:
 
 def edit_from_post(data: Mapping[str, Any]) -> TableEdit:
     """The editor's state as posted (``row-N-…`` fields in grid order, ``rows`` their count)."""
+
+    def text(name: str) -> str:
+        return str(data.get(name, "")).strip()
+
     edit = TableEdit(
-        money_unit=str(data.get("money_unit", "")).strip(),
-        **{name: str(data.get(name, "")).strip() for name in BUDGET_FIELDS},
-        fund_use=str(data.get("fund_use", "")).strip(),
-        spending_plan=str(data.get("spending_plan", "")).strip(),
-        goal=str(data.get("goal", "")).strip(),
+        money_unit=text("money_unit"),
+        budget_total=text("budget_total"),
+        budget_fiscal=text("budget_fiscal"),
+        budget_other=text("budget_other"),
+        budget_carryover=text("budget_carryover"),
+        fund_use=text("fund_use"),
+        spending_plan=text("spending_plan"),
+        goal=text("goal"),
         version=_int(data.get("version")),
     )
     count = min(_int(data.get("rows")) or 0, 1000)
@@ -197,7 +203,13 @@ def edit_from_post(data: Mapping[str, Any]) -> TableEdit:
         edit.rows.append(
             EditRow(
                 id=_int(data.get(prefix + "id")),
-                **{name: str(data.get(prefix + name, "")).strip() for name in ROW_FIELDS},
+                level1=text(prefix + "level1"),
+                level2=text(prefix + "level2"),
+                level3=text(prefix + "level3"),
+                description=text(prefix + "description"),
+                target=text(prefix + "target"),
+                basis=text(prefix + "basis"),
+                weight=text(prefix + "weight"),
             )
         )
     return edit
@@ -326,4 +338,3 @@ def with_readings(edit: TableEdit, *, year: int) -> TableEdit:
     for row in edit.rows:
         row.reading = read_target(row.target, year=year) if row.target else None
     return edit
-

@@ -50,13 +50,13 @@ from jixiao.units.services import find_or_create_unit
 
 __all__ = [
     "ImportRejected",
-    "adopt_targets",
-    "check_project_targets",
     "ImportResult",
     "ObjectResult",
     "Removal",
     "RemovalNeedsConfirmation",
     "RemovedIndicator",
+    "adopt_targets",
+    "check_project_targets",
     "document_for",
     "import_document",
     "may_import",
@@ -1002,7 +1002,9 @@ def _check_table_version(project: Project, expected: int | None) -> None:
         .order_by("number")
     )
     lines = [
-        _("「%(name)s」的绩效目标表在你打开之后已被他人修改，你的修改没有保存。请核对下面的变化后重新编辑：")
+        _(
+            "「%(name)s」的绩效目标表在你打开之后已被他人修改，你的修改没有保存。请核对下面的变化后重新编辑："
+        )
         % {"name": project.label}
     ]
     for revision in later:

@@ -514,7 +514,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 def parse(request: HttpRequest) -> HttpResponse:
     """What the parser reads in a typed target (the grid asks as the person types)."""
     text = next(
-        (v for k, v in request.GET.items() if k == "target" or k.endswith("-target")), ""
+        (str(v) for k, v in request.GET.items() if k == "target" or k.endswith("-target")), ""
     )
     year = None
     if request.GET.get("year", "").isdigit():

@@ -66,7 +66,9 @@ def test_a_written_definition_is_checked_against_the_ledgers(
 def test_unbind_and_a_stale_form_is_refused(
     build: Builder, officer: User, head: User, client: Client
 ) -> None:
-    indicator = build.indicator(build.project(), "检查次数", {"kind": "count", "ledger": "inspection"})
+    indicator = build.indicator(
+        build.project(), "检查次数", {"kind": "count", "ledger": "inspection"}
+    )
     url = reverse("metrics:binding", args=[indicator.pk])
     client.force_login(head)
     client.post(url, {"preset": MANUAL_PRESET, "version": "1", "action": "bind"})

@@ -7,66 +7,130 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('rounds', '0003_monitoring_136'),
-        ('targets', '0005_project_budget_carryover'),
-        ('units', '0003_financebureau_version'),
+        ("rounds", "0003_monitoring_136"),
+        ("targets", "0005_project_budget_carryover"),
+        ("units", "0003_financebureau_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TargetDraft',
+            name="TargetDraft",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('targets', models.JSONField(verbose_name='目标表草稿')),
-                ('row_ids', models.JSONField(default=list, verbose_name='指标行')),
-                ('base_version', models.PositiveIntegerField(default=0, verbose_name='起草时的目标表版本')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='更新时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("targets", models.JSONField(verbose_name="目标表草稿")),
+                ("row_ids", models.JSONField(default=list, verbose_name="指标行")),
+                (
+                    "base_version",
+                    models.PositiveIntegerField(default=0, verbose_name="起草时的目标表版本"),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="版本"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="更新时间"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '目标表草稿',
-                'verbose_name_plural': '目标表草稿',
-                'ordering': ['report_id', 'project_id'],
+                "verbose_name": "目标表草稿",
+                "verbose_name_plural": "目标表草稿",
+                "ordering": ["report_id", "project_id"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='round',
-            name='round_kind_valid',
+            model_name="round",
+            name="round_kind_valid",
         ),
         migrations.AlterField(
-            model_name='reportevent',
-            name='action',
-            field=models.CharField(choices=[('opened', '开启填报'), ('saved', '保存填报内容'), ('submitted', '提交'), ('endorsed', '单位审核通过'), ('unit_returned', '单位退回'), ('returned', '财政退回'), ('approved', '财政审核通过'), ('overridden', '调整得分'), ('override_withdrawn', '撤销得分调整'), ('draft_saved', '保存目标表草稿'), ('targets_adopted', '目标表生效')], max_length=20, verbose_name='操作'),
+            model_name="reportevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("opened", "开启填报"),
+                    ("saved", "保存填报内容"),
+                    ("submitted", "提交"),
+                    ("endorsed", "单位审核通过"),
+                    ("unit_returned", "单位退回"),
+                    ("returned", "财政退回"),
+                    ("approved", "财政审核通过"),
+                    ("overridden", "调整得分"),
+                    ("override_withdrawn", "撤销得分调整"),
+                    ("draft_saved", "保存目标表草稿"),
+                    ("targets_adopted", "目标表生效"),
+                ],
+                max_length=20,
+                verbose_name="操作",
+            ),
         ),
         migrations.AlterField(
-            model_name='round',
-            name='kind',
-            field=models.CharField(choices=[('monitoring', '绩效运行监控'), ('self_evaluation', '绩效自评'), ('declaration', '目标申报'), ('adjustment', '目标调整')], max_length=16, verbose_name='类别'),
+            model_name="round",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("monitoring", "绩效运行监控"),
+                    ("self_evaluation", "绩效自评"),
+                    ("declaration", "目标申报"),
+                    ("adjustment", "目标调整"),
+                ],
+                max_length=16,
+                verbose_name="类别",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='round',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['monitoring', 'self_evaluation', 'declaration', 'adjustment'])), name='round_kind_valid'),
+            model_name="round",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["monitoring", "self_evaluation", "declaration", "adjustment"])
+                ),
+                name="round_kind_valid",
+            ),
         ),
         migrations.AddField(
-            model_name='targetdraft',
-            name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='targets.project', verbose_name='预算项目'),
+            model_name="targetdraft",
+            name="project",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="targets.project",
+                verbose_name="预算项目",
+            ),
         ),
         migrations.AddField(
-            model_name='targetdraft',
-            name='report',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='target_drafts', to='rounds.report', verbose_name='单位填报'),
+            model_name="targetdraft",
+            name="report",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="target_drafts",
+                to="rounds.report",
+                verbose_name="单位填报",
+            ),
         ),
         migrations.AddField(
-            model_name='targetdraft',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人'),
+            model_name="targetdraft",
+            name="updated_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="操作人",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='targetdraft',
-            constraint=models.UniqueConstraint(fields=('report', 'project'), name='targetdraft_unique_report_project'),
+            model_name="targetdraft",
+            constraint=models.UniqueConstraint(
+                fields=("report", "project"), name="targetdraft_unique_report_project"
+            ),
         ),
     ]

@@ -117,9 +117,7 @@ def test_adjustment_round_edit_review_and_approve_puts_the_table_in_force(
     assert ReportEvent.objects.filter(report=report, action=Action.TARGETS_ADOPTED).exists()
     # Monitoring uses the table in force from now on.
     monitoring = build_monitoring(unit, 2021, dt.date(2021, 6, 30))
-    row = next(
-        r for p in monitoring.projects for r in p.rows if r.indicator_id == held.pk
-    )
+    row = next(r for p in monitoring.projects for r in p.rows if r.indicator_id == held.pk)
     assert row.target == "≥240条"
     # Frozen submissions keep what the reviewer saw each time.
     first, second = report.submissions.order_by("number")
@@ -166,7 +164,9 @@ def test_only_the_unit_edits_drafts_and_not_once_submitted(
         )
 
 
-def test_a_stale_draft_is_refused(unit: Unit, officer: User, head: User, bureau_admin: User) -> None:
+def test_a_stale_draft_is_refused(
+    unit: Unit, officer: User, head: User, bureau_admin: User
+) -> None:
     report = adjustment(unit, bureau_admin)
     project = project_of(unit)
     targets, ids = edited(report, project, "≥260条")

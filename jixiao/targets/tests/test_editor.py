@@ -59,7 +59,10 @@ def grid_post(p: Project, **changes: str) -> dict[str, str]:
 
 
 def test_target_problem_refuses_an_operator_without_a_number() -> None:
-    assert target_problem("≥abc") == "指标值「≥abc」有计算符号，但后面没有可以识别的数值（例如「≥95%」）。"
+    assert (
+        target_problem("≥abc")
+        == "指标值「≥abc」有计算符号，但后面没有可以识别的数值（例如「≥95%」）。"
+    )
     assert target_problem("≥") is not None
     assert target_problem("  ") == "指标值不能为空。"
     assert target_problem("≥95%") is None
@@ -146,7 +149,9 @@ def test_edit_changes_a_target_and_adds_removes_moves_rows_keeping_ids(
     revision = Revision.objects.get(project=p, number=2)
     assert revision.source == "网页编辑"
     assert any(c.get("after") == "≥250条" for c in revision.changes)
-    logged = ChangeLog.objects.filter(object_type="targets.indicator", comment__startswith="网页编辑")
+    logged = ChangeLog.objects.filter(
+        object_type="targets.indicator", comment__startswith="网页编辑"
+    )
     assert logged.count() == 3  # updated, created, removed
 
 
