@@ -115,6 +115,7 @@ PK_OF = {
     "rounds:report_download": "report",
     "targets:history": "project",
     "targets:edit": "project",
+    "rounds:draft": "report",
     "jobs:detail": "job",
     "jobs:status": "job",
     "jobs:download": "job",

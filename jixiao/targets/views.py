@@ -455,6 +455,7 @@ def _editor_page(
         "problems": problems or [],
         "money_units": MoneyUnit.choices,
         "back": _page_url(unit_key(project.unit), project.year),
+        "action_url": reverse("targets:edit", args=[project.pk]),
         "parse_url": reverse("targets:parse"),
     }
     return render(request, "targets/edit.html", context)

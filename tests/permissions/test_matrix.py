@@ -200,6 +200,7 @@ def _request(key: str, ids: dict[str, Any]) -> tuple[str, dict[str, str]]:
         "rounds:monitoring_download": ("rounds:monitoring_download", {"fmt": "xlsx"}),
         "rounds:evaluation_download": ("rounds:evaluation_download", {"fmt": "xlsx"}),
         "rounds:join": ("rounds:join", {"pk": ids["round"]}),
+        "rounds:draft": ("rounds:draft", {"pk": report, "project_id": ids["project"]}),
         "rounds:submission": ("rounds:submission", {"pk": report, "number": 1}),
         "rounds:report_download": ("rounds:report_download", {"pk": report, "fmt": "xlsx"}),
         "rounds:decide:endorse": ("rounds:decide", {"pk": report, "decision": "endorse"}),
