@@ -31,7 +31,9 @@ def test_edit_a_target_see_the_parse_add_a_row_and_save(page: Page, live_server)
     page.get_by_label("用户名").fill("demo")  # the demo unit's officer
     page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name=re.compile("编辑「网络安全和信息化经费」"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("编辑「网络安全和信息化经费」"))
+    ).to_be_visible()
 
     first = page.get_by_label("第 1 行指标值", exact=True)
     reading = page.locator("td.target .reading").first
