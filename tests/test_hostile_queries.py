@@ -121,6 +121,8 @@ PK_OF = {
     "api:record": "entry",
     "api:transition": "entry",
     "api_tokens:revoke": "token",
+    "targets:edit": "project",
+    "rounds:draft": "report",
     "jobs:detail": "job",
     "jobs:status": "job",
     "jobs:download": "job",
