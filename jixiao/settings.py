@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "jixiao.system",
     "jixiao.jobs",
     "jixiao.notifications",
+    "jixiao.search",
     "django_tasks",
     "django_tasks_db",
     "axes",
