@@ -7,6 +7,7 @@ its own box), and 退出登录 is reached through the menu button. Screenshots g
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 from pathlib import Path
@@ -68,7 +69,7 @@ def overflow(page: Page, name: str) -> dict[str, object] | None:
     return None if found["scrollWidth"] <= PHONE["width"] else {"page": name, **found}
 
 
-def logout_is_reachable(page: Page) -> None:
+def logout_is_reachable(page: Page, name: str) -> None:
     """The bar shows only the menu button; opened, it lists the links and 退出登录."""
     expect(page.locator(".topbar > .nav")).to_be_hidden()
     expect(page.locator(".topbar > .account")).to_be_hidden()
@@ -76,6 +77,7 @@ def logout_is_reachable(page: Page) -> None:
     expect(logout).to_be_hidden()
     page.locator(".menu-button").click()
     expect(page.locator(".menu-nav").get_by_role("link", name="台账")).to_be_visible()
+    page.screenshot(path=str(SHOTS / f"phone-{name}-menu.png"))
     logout.scroll_into_view_if_needed()
     expect(logout).to_be_in_viewport()
     box = logout.bounding_box()
@@ -127,7 +129,7 @@ def test_every_main_page_fits_a_phone(
         too_wide.append(overflow(page, f"{role}-{name}"))
     bad = [found for found in too_wide if found]
     assert not bad, "\n".join(map(str, bad))
-    logout_is_reachable(page)
+    logout_is_reachable(page, role)
     page.locator(".menu-button").click()
     page.get_by_role("button", name="退出登录").click()
     expect(page).to_have_url(re.compile(r"/login/"))
@@ -144,4 +146,91 @@ def test_the_bureau_admin_manages_accounts_on_a_phone(live_server: object, brows
         too_wide.append(overflow(page, f"admin-{name}"))
     bad = [found for found in too_wide if found]
     assert not bad, "\n".join(map(str, bad))
-    logout_is_reachable(page)
+    logout_is_reachable(page, "admin")
+
+
+# A 2 × 2 PNG, as a phone's camera would hand the form a JPEG or PNG.
+PHOTO = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg=="
+)
+TITLE = "网民反映某村道路破损严重"
+
+
+def test_the_officer_logs_a_case_moves_it_on_and_adds_a_photo_on_a_phone(
+    live_server: object, browser: Browser, settings: object, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
+    load_demo()
+    base = str(live_server)
+    page = log_in(browser, base, "demo")
+
+    # From the menu to the opinion ledger and its form.
+    page.locator(".menu-button").click()
+    page.locator(".menu-nav").get_by_role("link", name="台账").click()
+    page.get_by_role("link", name="舆情", exact=True).first.click()
+    expect(page.get_by_role("heading", name=re.compile("^舆情"))).to_be_visible()
+    page.get_by_role("link", name="新增记录").click()
+    page.get_by_label("标题").fill(TITLE)
+    page.get_by_label("来源平台").select_option("微博")
+    page.get_by_label("链接").fill("https://weibo.com/8001/road")
+    page.get_by_label("首次发现时间").fill("2021-11-02")
+    page.get_by_label("级别").select_option("一般")
+    page.get_by_role("radio", name="是").check()
+    page.get_by_label("责任人").fill("王芳")
+    page.get_by_label("处置期限").fill("2021-11-20")
+    page.get_by_label("预算项目").select_option(label="网络安全和信息化经费")
+    assert overflow(page, "case-form") is None
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".message.success")).to_have_text("已新增舆情记录。")
+    expect(page.locator(".step.current")).to_contain_text("监测")
+
+    # The next step with its button.
+    step = page.locator("details.step-form", has_text="转到“预警”")
+    step.locator("summary").click()
+    step.get_by_label("日期").fill("2021-11-03")
+    step.get_by_label("预警单").fill("预警单：道路破损引发网民关注，已转交通部门核实。")
+    assert overflow(page, "case-step") is None
+    step.get_by_role("button", name="确认转到“预警”").click()
+    expect(page.locator(".message.success")).to_have_text("已转到“预警”。")
+    expect(page.locator(".step.current")).to_contain_text("预警")
+    expect(page.locator(".step.current")).to_contain_text("2021-11-03")
+
+    # A photo from the camera: the phone form asks for an image straight from it.
+    camera = page.get_by_label("拍照上传")
+    expect(camera).to_be_visible()
+    assert camera.get_attribute("accept") == "image/*"
+    assert camera.get_attribute("capture") == "environment"
+    camera.set_input_files(files=[{"name": "road.png", "mimeType": "image/png", "buffer": PHOTO}])
+    page.get_by_role("button", name="上传照片").click()
+    expect(page.locator(".message.success")).to_have_text("已上传附件“road.png”。")
+    expect(page.locator("ul.attachments")).to_contain_text("road.png")
+    assert overflow(page, "case-detail") is None
+
+    entry = LedgerEntry.objects.get(natural_key="https://weibo.com/8001/road")
+    assert (entry.state, entry.state_dates["预警"]) == ("预警", "2021-11-03")
+    assert entry.data["title"] == TITLE
+    assert [a.name for a in entry.attachments.all()] == ["road.png"]
+    with entry.attachments.get().file.open("rb") as stored:
+        assert stored.read() == PHOTO
+
+
+def test_a_wide_screen_keeps_the_links_in_the_bar_and_searches_from_it(
+    live_server: object, browser: Browser
+) -> None:
+    load_demo()
+    base = str(live_server)
+    page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    page.goto(base + "/login/")
+    page.get_by_label("用户名").fill("demo")
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator(".menu-button")).to_be_hidden()
+    expect(page.locator(".topbar > .nav").get_by_role("link", name="台账")).to_be_visible()
+    expect(page.locator(".topbar > .account").get_by_role("button", name="退出登录")).to_be_visible()
+
+    page.get_by_role("searchbox", name="搜索").fill("网络")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q="))
+    expect(page.locator("#search-projects")).to_contain_text("网络安全和信息化经费")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "wide-search.png"))
