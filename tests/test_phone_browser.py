@@ -43,8 +43,8 @@ OVERFLOW = """
     if (box.width === 0 || box.right <= width + 1 || scrolls(el)) continue;
     const parent = el.parentElement.getBoundingClientRect();
     if (parent.right > width + 1 && !scrolls(el.parentElement)) continue;
-    out.push(el.tagName.toLowerCase() + (el.className ? "." + String(el.className).split(" ").join(".") : "")
-      + " right=" + Math.round(box.right));
+    const classes = el.className ? "." + String(el.className).split(" ").join(".") : "";
+    out.push(el.tagName.toLowerCase() + classes + " right=" + Math.round(box.right));
   }
   return {scrollWidth: document.documentElement.scrollWidth, culprits: out.slice(0, 8)};
 }
@@ -135,7 +135,9 @@ def test_every_main_page_fits_a_phone(
     expect(page).to_have_url(re.compile(r"/login/"))
 
 
-def test_the_bureau_admin_manages_accounts_on_a_phone(live_server: object, browser: Browser) -> None:
+def test_the_bureau_admin_manages_accounts_on_a_phone(
+    live_server: object, browser: Browser
+) -> None:
     load_demo()
     base = str(live_server)
     page = log_in(browser, base, "caizheng")
@@ -226,7 +228,9 @@ def test_a_wide_screen_keeps_the_links_in_the_bar_and_searches_from_it(
     page.get_by_role("button", name="登录").click()
     expect(page.locator(".menu-button")).to_be_hidden()
     expect(page.locator(".topbar > .nav").get_by_role("link", name="台账")).to_be_visible()
-    expect(page.locator(".topbar > .account").get_by_role("button", name="退出登录")).to_be_visible()
+    expect(
+        page.locator(".topbar > .account").get_by_role("button", name="退出登录")
+    ).to_be_visible()
 
     page.get_by_role("searchbox", name="搜索").fill("网络")
     page.keyboard.press("Enter")

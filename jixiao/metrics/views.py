@@ -215,7 +215,9 @@ def _listing(
         rows=rows,
         ledger=ledger,
         page=page,
-        page_links=list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+        page_links=list(
+            page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        ),
         param=page_param(name),
         query=urlencode(kept),
     )

@@ -222,7 +222,9 @@ def _reports(who: Any, text: str, limit: int) -> Section:
     )
     found = scoped(Report.objects.filter(round__in=rounds_for(who)), who).filter(condition)
     rows, total = _first(
-        found.select_related("round", "unit").order_by("-round__year", "-round__as_of", "unit__code", "id"),
+        found.select_related("round", "unit").order_by(
+            "-round__year", "-round__as_of", "unit__code", "id"
+        ),
         limit,
     )
     hits = [

@@ -99,7 +99,9 @@ def test_a_page_past_the_last_shows_the_last(
     assert "第 1101–1200 条" in html and "页码不正确" not in html
 
 
-def test_a_ratios_two_lists_page_on_their_own(client: Client, officer: User, build: Builder) -> None:
+def test_a_ratios_two_lists_page_on_their_own(
+    client: Client, officer: User, build: Builder
+) -> None:
     project = build.project("13032221C2GKIBLPDEWRQ")
     indicator = build.indicator(project, "网络舆情处置率", DISPOSAL, target="100%")
     rows = [
@@ -127,7 +129,10 @@ def test_a_ratios_two_lists_page_on_their_own(client: Client, officer: User, bui
 
 
 def test_the_page_costs_the_same_queries_for_1200_records_as_for_a_few(
-    client: Client, officer: User, posts: Indicator, build: Builder,
+    client: Client,
+    officer: User,
+    posts: Indicator,
+    build: Builder,
     django_assert_max_num_queries: object,
 ) -> None:
     weibo = {"field": "channel", "op": "=", "value": "微博"}

@@ -72,7 +72,8 @@ def page(client: Client, user: User, q: str) -> str:
 def titles(html: str, section: str) -> list[str]:
     """The linked titles of one section of the results page."""
     block = re.search(
-        rf'<section class="search-section" id="search-{section}">.*?<ul class="search-hits">(.*?)</ul>',
+        rf'<section class="search-section" id="search-{section}">'
+        r'.*?<ul class="search-hits">(.*?)</ul>',
         html,
         re.S,
     )
@@ -157,7 +158,7 @@ def test_more_hits_than_shown_link_to_the_ledger_list_searched(
     html = page(client, officer, WORD)
 
     assert len(titles(html, "records")) == PER_KIND
-    assert f"台账记录<span class=\"subtitle\">{PER_KIND + 5} 项</span>" in html
+    assert f'台账记录<span class="subtitle">{PER_KIND + 5} 项</span>' in html
     more = re.search(r'<ul class="search-more">\s*<li><a href="([^"]+)">([^<]+)</a>', html)
     assert more is not None
     url = more.group(1).replace("&amp;", "&")
@@ -194,7 +195,11 @@ def test_the_search_function_answers_the_same_for_the_operator(unit: Unit, cases
 
 
 def test_the_query_count_does_not_grow_with_the_data(
-    client: Client, reviewer: User, unit: Unit, org: Org, opinion: LedgerType,
+    client: Client,
+    reviewer: User,
+    unit: Unit,
+    org: Org,
+    opinion: LedgerType,
     django_assert_max_num_queries: object,
 ) -> None:
     client.force_login(reviewer)
