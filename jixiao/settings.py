@@ -126,6 +126,9 @@ INSTALLED_APPS = [
     "jixiao.surveys",
     "jixiao.publication",
     "jixiao.system",
+    "jixiao.api",
+    # django-ninja: its Swagger UI page and the files it loads, served from here (no CDN).
+    "ninja",
     "jixiao.jobs",
     "jixiao.notifications",
     "jixiao.search",
@@ -368,6 +371,11 @@ UPLOAD_DIR = DATA_DIR / "uploads"
 # checks the login, never as public media.
 MEDIA_ROOT = Path(envstr("JIXIAO_MEDIA_ROOT", str(DATA_DIR / "media")))
 ATTACHMENT_MAX_BYTES = envint("JIXIAO_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+
+# The API (docs/api.md): records one bulk call takes; unknown tokens from one address within
+# 10 minutes before its calls are refused (429).
+JIXIAO_API_BULK_MAX = envint("JIXIAO_API_BULK_MAX", 5000)
+JIXIAO_API_BAD_TOKEN_LIMIT = envint("JIXIAO_API_BAD_TOKEN_LIMIT", 20)
 # Files up to this size are held in memory while a request is read; larger ones are spooled
 # to a temporary file. Real target tables are well under it.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

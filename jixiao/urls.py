@@ -8,6 +8,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.accounts.views import LoginView
+from jixiao.api.main import api
 
 admin.site.site_header = _("绩效管理系统 管理后台")
 admin.site.site_title = _("绩效管理系统")
@@ -22,6 +23,8 @@ urlpatterns = [
     path("ledgers/", include("jixiao.ledgers.urls")),
     path("actuals/", include("jixiao.metrics.urls")),
     path("rounds/", include("jixiao.rounds.urls")),
+    path("api/tokens/", include("jixiao.api.urls")),
+    path("api/", api.urls),
     path("inbox/", include("jixiao.notifications.urls")),
     path("jobs/", include("jixiao.jobs.urls")),
     path("search/", include("jixiao.search.urls")),

@@ -29,9 +29,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
 
 from jixiao import exporters
+from jixiao.api.tokens import create_token
 from jixiao.exporters.targets_layout import Layout, build_layout
 from jixiao.jobs.models import Job
 from jixiao.ledgers.models import Attachment, LedgerEntry, LedgerType
+from jixiao.lib.actor import Actor
 from jixiao.metrics.models import Evidence
 from jixiao.notifications.models import Notification
 from jixiao.rounds.choices import RoundKind
@@ -97,6 +99,7 @@ PK_OF = {
     "ledgers:attachment_delete": "attachment",
     "metrics:evidence": "evidence",
     "rounds:join": "round",
+    "workbench:remind": "round",
     "rounds:report": "report",
     "rounds:save": "report",
     "ledgers:attachment_restore": "attachment",
@@ -114,6 +117,12 @@ PK_OF = {
     "rounds:submission": "report",
     "rounds:report_download": "report",
     "targets:history": "project",
+    "api:project": "project",
+    "api:record": "entry",
+    "api:transition": "entry",
+    "api_tokens:revoke": "token",
+    "targets:edit": "project",
+    "rounds:draft": "report",
     "jobs:detail": "job",
     "jobs:status": "job",
     "jobs:download": "job",
@@ -224,6 +233,9 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Ids]:
             "code": code,
             "account": get_user_model().objects.get(username="demo").pk,
             "bureau": FinanceBureau.objects.get(name="昌黎县财政局").pk,
+            "token": create_token(
+                "x", actor=Actor(user=get_user_model().objects.get(username="demo"))
+            ).token.pk,
             "job": getattr(Job.objects.order_by("pk").first(), "pk", 1),
             "notification": getattr(
                 Notification.objects.filter(user__username="demo").order_by("pk").first(), "pk", 1

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from jixiao.ledgers.models import LedgerEntry
@@ -110,7 +111,12 @@ def pages_for(role: str) -> list[tuple[str, str]]:
     if role == "officer":
         pages.insert(5, ("record-form", f"/ledgers/opinion/new/?{UNIT_YEAR}"))
     else:
-        pages += [("audit", "/audit/"), ("settings", "/accounts/settings/")]
+        pages += [
+            ("overview", "/overview/?year=2021"),
+            ("audit", "/audit/"),
+            ("settings", "/accounts/settings/"),
+        ]
+    pages.append(("tokens", reverse("api_tokens:list")))
     return pages
 
 

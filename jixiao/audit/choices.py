@@ -42,3 +42,5 @@ class Action(models.TextChoices):
     BACKUP = "backup", _("备份")
     RESTORE_BACKUP = "restore_backup", _("从备份恢复")
     DEMO = "demo", _("载入演示数据")
+    REVOKE = "revoke", _("撤销")
+    REMIND = "remind", _("催报")

@@ -18,7 +18,7 @@ from jixiao.audit.choices import Action
 from jixiao.units.models import Unit
 
 # The applications whose objects the change log names (plus accounts, which are auth.user).
-LOGGED_APPS = ("units", "accounts", "targets", "ledgers", "metrics", "rounds", "scoring")
+LOGGED_APPS = ("units", "accounts", "targets", "ledgers", "metrics", "rounds", "scoring", "api")
 
 
 def object_types() -> list[tuple[str, str]]:

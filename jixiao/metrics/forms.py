@@ -93,3 +93,34 @@ class ManualActualForm(forms.Form):
                     code="too_big",
                 )
         return files
+
+
+class BindingForm(forms.Form):
+    """An indicator's metric (口径): a preset, or a definition written as JSON, with its note."""
+
+    preset = forms.ChoiceField(label=_("常用口径"), required=False)
+    definition = forms.CharField(
+        label=_("口径定义（JSON）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10, "class": "code", "spellcheck": "false"}),
+        help_text=_("选择了常用口径时以常用口径为准；否则按这里的 JSON 保存。"),
+    )
+    note = forms.CharField(
+        label=_("口径说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("留空且选择了常用口径时，使用常用口径的说明。"),
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, presets: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["preset"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("（自定义，填写下方 JSON）")), *[(p, p) for p in presets]]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("preset") and not (data.get("definition") or "").strip():
+            raise forms.ValidationError(_("请选择常用口径，或填写口径定义。"))
+        return data

@@ -6,6 +6,7 @@ Thin adapters: the numbers come from ``evaluate``/``records_for``, writes from t
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -34,14 +35,17 @@ from jixiao.lib.actor import Actor
 from jixiao.lib.params import date_or_none, int_or_none
 from jixiao.lib.picker import choose_unit_year, project_years_by_unit, unit_key
 from jixiao.metrics.evaluate import catalog_for, evaluate, records_for
-from jixiao.metrics.forms import ActualsForm, ManualActualForm
+from jixiao.metrics.forms import ActualsForm, BindingForm, ManualActualForm
 from jixiao.metrics.models import Evidence, ManualActual, Metric
+from jixiao.metrics.presets import PRESETS
 from jixiao.metrics.services import (
+    bind_metric,
     enter_manual_actual,
     readings_of,
     remove_evidence,
     restore_evidence,
     set_fraction_actuals,
+    unbind_metric,
 )
 from jixiao.metrics.tables import SOURCE_LABELS, actual_tables
 from jixiao.targets.choices import TargetKind
@@ -419,3 +423,77 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponseRedirect:
 def evidence_restore(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     """Put a removed evidence file back on its entry; the unit's officer or head."""
     return _evidence_change(request, pk, restore=True)
+
+
+def _definition_of(form: BindingForm) -> tuple[Any, str] | None:
+    """The definition and note the form asks for; None (with the form's error) when its JSON
+    cannot be read."""
+    data = form.cleaned_data
+    note = data.get("note") or ""
+    if data.get("preset"):
+        preset = PRESETS[data["preset"]]
+        return preset.definition, note or preset.note
+    try:
+        return json.loads(data["definition"]), note
+    except json.JSONDecodeError as exc:
+        form.add_error(
+            "definition", _("口径定义不是合法的 JSON：第 %(line)s 行附近。") % {"line": exc.lineno}
+        )
+        return None
+
+
+@login_required
+def binding(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    """An indicator's metric (口径): see it; its unit's officer or head binds, changes or removes
+    it (checked against the unit's ledgers, recorded in the change log)."""
+    indicator = get_indicator_for_user(request.user, indicator_id)
+    project = indicator.project
+    metric = Metric.objects.filter(indicator=indicator).first()
+    version = metric.version if metric is not None else 0
+    initial: dict[str, Any] = {"version": version}
+    if metric is not None:
+        initial |= {
+            "definition": json.dumps(metric.definition, ensure_ascii=False, indent=2),
+            "note": metric.note,
+        }
+    elif indicator.level3 in PRESETS:
+        initial["preset"] = indicator.level3
+    form = BindingForm(initial=initial, presets=list(PRESETS))
+    problems: list[str] = []
+    if request.method == "POST":
+        actor = Actor.from_request(request)
+        require(actor, "edit", indicator)
+        posted_version = form_version(request.POST.get("version"))
+        try:
+            if request.POST.get("action") == "unbind":
+                if unbind_metric(indicator, actor=actor, version=posted_version):
+                    messages.success(request, _("已解除口径，实际完成值改为手工填报。"))
+                return redirect("metrics:binding", indicator_id=indicator.pk)
+            form = BindingForm(request.POST, presets=list(PRESETS))
+            wanted = _definition_of(form) if form.is_valid() else None
+            if wanted is not None:
+                bind_metric(
+                    indicator, wanted[0], actor=actor, note=wanted[1], version=posted_version
+                )
+                messages.success(request, _("已保存口径。"))
+                return redirect("metrics:binding", indicator_id=indicator.pk)
+        except ValidationError as exc:
+            problems = list(exc.messages)
+    context = {
+        "problems": problems,
+        "indicator": indicator,
+        "project": project,
+        "metric": metric,
+        "form": form,
+        "can_edit": can(request.user, "edit", indicator),
+        "back": _page_url(project.unit, project.year, _default_as_of(project.year)),
+        "definition_text": ""
+        if metric is None
+        else json.dumps(metric.definition, ensure_ascii=False, indent=2),
+    }
+    return render(request, "metrics/binding.html", context)
+
+
+def form_version(text: str | None) -> int | None:
+    """The version a form carried (None when it carried none or garbage: no check)."""
+    return int(text) if text and text.isdigit() else None

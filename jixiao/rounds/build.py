@@ -231,11 +231,11 @@ def _executed(
 ) -> tuple[Decimal, str]:
     """Spent to date in the money unit, as shown (元 to the cent), and where it came from."""
     if entry is not None and entry.executed is not None:
-        return _as_shown(entry.executed, money_unit), "manual"
-    return _as_shown(in_money_unit(sum(monthly.values()), money_unit), money_unit), "ledger"
+        return as_shown(entry.executed, money_unit), "manual"
+    return as_shown(in_money_unit(sum(monthly.values()), money_unit), money_unit), "ledger"
 
 
-def _as_shown(amount: Decimal, money_unit: str) -> Decimal:
+def as_shown(amount: Decimal, money_unit: str) -> Decimal:
     """An amount spent as the tables show it: 元 to the cent, 万元 as exact as it is."""
     if money_unit == "元":
         return q2(amount)
@@ -254,7 +254,7 @@ def _spent_by_source(
     by = spending.by_source
 
     def amount(key: str) -> Decimal:
-        return _as_shown(in_money_unit(by.get(key, 0), money_unit), money_unit)
+        return as_shown(in_money_unit(by.get(key, 0), money_unit), money_unit)
 
     return Funds(amount(FUND_FISCAL), amount(FUND_CARRYOVER), amount(FUND_OTHER)), amount("")
 
@@ -729,8 +729,13 @@ def _other_money(
 
 def overrides_in_force(report: Report) -> list[ScoreOverride]:
     """The latest override per score of the report (withdrawn ones have no score)."""
+    return in_force(report.overrides.select_related("created_by").order_by("created_at", "id"))
+
+
+def in_force(overrides: Iterable[ScoreOverride]) -> list[ScoreOverride]:
+    """Of overrides in the order they were made, the latest per score that still holds one."""
     latest: dict[tuple[int, int | None], ScoreOverride] = {}
-    for override in report.overrides.select_related("created_by").order_by("created_at", "id"):
+    for override in overrides:
         latest[(override.project_id, override.indicator_id)] = override
     return [o for o in latest.values() if o.score is not None]
 

@@ -11,6 +11,13 @@ class RoundKind(models.TextChoices):
 
     MONITORING = "monitoring", _("绩效运行监控")
     SELF_EVALUATION = "self_evaluation", _("绩效自评")
+    # The unit edits its target tables in the round; approval puts them in force.
+    DECLARATION = "declaration", _("目标申报")
+    ADJUSTMENT = "adjustment", _("目标调整")
+
+
+# Rounds whose report is the unit's target tables (drafts), not computed actuals.
+TARGET_KINDS = (RoundKind.DECLARATION, RoundKind.ADJUSTMENT)
 
 
 class ReportStatus(models.TextChoices):
@@ -44,6 +51,8 @@ class Action(models.TextChoices):
     APPROVED = "approved", _("财政审核通过")
     OVERRIDDEN = "overridden", _("调整得分")
     OVERRIDE_WITHDRAWN = "override_withdrawn", _("撤销得分调整")
+    DRAFT_SAVED = "draft_saved", _("保存目标表草稿")
+    TARGETS_ADOPTED = "targets_adopted", _("目标表生效")
 
 
 class Stage(models.TextChoices):

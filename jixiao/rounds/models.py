@@ -21,7 +21,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.reports import DEVIATION_CATEGORIES, LIKELIHOODS
-from jixiao.rounds.choices import EDITABLE, Action, Decision, ReportStatus, RoundKind, Stage
+from jixiao.rounds.choices import (
+    EDITABLE,
+    TARGET_KINDS,
+    Action,
+    Decision,
+    ReportStatus,
+    RoundKind,
+    Stage,
+)
 from jixiao.targets.models import YEAR_VALIDATORS, Indicator, Project
 from jixiao.units.models import FinanceBureau, Unit
 
@@ -76,6 +84,8 @@ class Round(models.Model):
         """The title a round gets when none is given."""
         if self.kind == RoundKind.SELF_EVALUATION:
             return f"{self.year}年度绩效自评"
+        if self.kind in TARGET_KINDS:
+            return f"{self.year}年绩效{RoundKind(self.kind).label}"
         return f"{self.year}年绩效运行监控（截至{self.as_of:%m月%d日}）"
 
     def clean(self) -> None:
@@ -85,7 +95,8 @@ class Round(models.Model):
             raise ValidationError({"as_of": _("数据截至日期应在预算年度内。")})
         if self.kind == RoundKind.SELF_EVALUATION and self.as_of != dt.date(self.year, 12, 31):
             raise ValidationError({"as_of": _("绩效自评的数据截至日期应为 12 月 31 日。")})
-        if self.due_on is not None and self.due_on < self.as_of:
+        # A target round's as-of date is the year's first day; a declaration is due before it.
+        if self.due_on is not None and self.due_on < self.as_of and self.kind not in TARGET_KINDS:
             raise ValidationError({"due_on": _("填报截止日期不能早于数据截至日期。")})
 
 
@@ -383,3 +394,45 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class TargetDraft(models.Model):
+    """A project's target table as the unit edits it in a declaration or adjustment round.
+
+    The tables in force are untouched until the bureau approves the report; then each draft
+    is written through the target register's one write path (``adopt_targets``).
+    """
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("单位填报"), on_delete=models.CASCADE, related_name="target_drafts"
+    )
+    project = models.ForeignKey(
+        Project, verbose_name=_("预算项目"), on_delete=models.CASCADE, related_name="+"
+    )
+    # The table as the document model has it (ProjectTargets.to_dict()), and each indicator
+    # row's id in force (None for a row the draft adds).
+    targets = models.JSONField(_("目标表草稿"))
+    row_ids = models.JSONField(_("指标行"), default=list)
+    # The version of the table in force the draft was started from (its latest revision).
+    base_version = models.PositiveIntegerField(_("起草时的目标表版本"), default=0)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+    updated_by = _user()
+
+    class Meta:
+        verbose_name = _("目标表草稿")
+        verbose_name_plural = _("目标表草稿")
+        ordering = ["report_id", "project_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "project"], name="targetdraft_unique_report_project"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.report}"
+
+    @property
+    def unit_id(self) -> int:
+        """The unit of the report (for the permission seam and the change log)."""
+        return self.report.unit_id

@@ -45,7 +45,8 @@ from jixiao.lib.actor import Actor
 from jixiao.notifications.choices import Kind as Notice
 from jixiao.notifications.services import notify_bureau, notify_roles
 from jixiao.rounds import build
-from jixiao.rounds.choices import Action, Decision, ReportStatus, RoundKind, Stage
+from jixiao.rounds import targets as target_rounds
+from jixiao.rounds.choices import TARGET_KINDS, Action, Decision, ReportStatus, RoundKind, Stage
 from jixiao.rounds.models import (
     IndicatorEntry,
     ProjectEntry,
@@ -153,6 +154,9 @@ def open_round(
     _require_opener(actor, bureau)
     if kind == RoundKind.SELF_EVALUATION and as_of is None:
         as_of = dt.date(year, 12, 31)
+    if kind in TARGET_KINDS and as_of is None:
+        # A target round counts nothing at a date: its as-of date is the year's first day.
+        as_of = dt.date(year, 1, 1)
     if as_of is None:
         raise ValidationError({"as_of": _("请填写数据截至日期。")})
     round_ = Round(
@@ -646,13 +650,18 @@ def submit_report(report: Report, *, actor: Actor) -> Submission:
     require(actor, "edit", report)
     _lock(report)
     _require_editable(report)
-    doc = _checked(live_document, report)
-    missing = missing_inputs(doc)
-    if missing:
-        raise ValidationError([_("还不能提交："), *missing])
+    if report.round.kind in TARGET_KINDS:
+        # A target round freezes the unit's draft tables (rounds.targets), not computed actuals.
+        frozen: dict[str, Any] = target_rounds.targets_snapshot(report)
+    else:
+        doc = _checked(live_document, report)
+        missing = missing_inputs(doc)
+        if missing:
+            raise ValidationError([_("还不能提交："), *missing])
+        frozen = doc.to_json()
     number = report.submissions.count() + 1
     submission = Submission.objects.create(
-        report=report, number=number, snapshot=doc.to_json(), submitted_by=_user(actor)
+        report=report, number=number, snapshot=frozen, submitted_by=_user(actor)
     )
     before = _set_status(report, ReportStatus.UNIT_REVIEW)
     _event(report, Action.SUBMITTED, actor, "", submission=number)
@@ -810,6 +819,10 @@ def approve_report(report: Report, *, actor: Actor, comment: str = "") -> Submis
     )
     before = _set_status(report, ReportStatus.APPROVED)
     _event(report, Action.APPROVED, actor, comment, submission=submission.number)
+    if report.round.kind in TARGET_KINDS:
+        # The approved tables become the ones in force, in this same transaction: an approval
+        # whose table cannot be written (a row removed meanwhile) is refused whole.
+        target_rounds.adopt_drafts(report, actor=actor)
     record_many(
         actor,
         [_log_step(Log.APPROVE, report, before, comment)],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from jixiao.rounds import views
+from jixiao.rounds import target_views, views
 
 app_name = "rounds"
 
@@ -22,4 +22,5 @@ urlpatterns = [
     path("reports/<int:pk>/override/", views.override, name="override"),
     path("reports/<int:pk>/submissions/<int:number>/", views.submission, name="submission"),
     path("reports/<int:pk>/download/<str:fmt>/", views.report_download, name="report_download"),
+    path("reports/<int:pk>/targets/<int:project_id>/", target_views.draft, name="draft"),
 ]

@@ -48,8 +48,8 @@ from jixiao.lib.actor import Actor
 from jixiao.lib.forms import add_service_errors
 from jixiao.lib.params import date_or_none, require_choice, require_id, require_year
 from jixiao.lib.picker import UnitYearForm, choose_unit_year, project_years_by_unit, unit_key
-from jixiao.rounds import services
-from jixiao.rounds.choices import ReportStatus, RoundKind
+from jixiao.rounds import services, target_views
+from jixiao.rounds.choices import TARGET_KINDS, ReportStatus, RoundKind
 from jixiao.rounds.forms import (
     REPORT_FORM,
     REVIEW_FORM,
@@ -694,7 +694,10 @@ def _report_article(
 @require_safe
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     """单位填报: the report's tables, the unit's inputs, the review actions and the history."""
-    return _render_report(request, get_report_for_user(request.user, pk))
+    found = get_report_for_user(request.user, pk)
+    if found.round.kind in TARGET_KINDS:
+        return target_views.targets_report(request, found)
+    return _render_report(request, found)
 
 
 def _page_for(report: Report) -> str:
@@ -812,7 +815,8 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, pk)
     actor = Actor.from_request(request)
     require(actor, "edit", report)
-    if report.editable:
+    # A target round's drafts are saved table by table (rounds:draft); nothing else is posted.
+    if report.editable and report.round.kind not in TARGET_KINDS:
         refused = _save_all(request, report)
         if refused is not None:
             return refused
@@ -883,6 +887,8 @@ def decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
         for message in _messages_of(exc):
             messages.error(request, message)
         report.refresh_from_db()
+        if report.round.kind in TARGET_KINDS:
+            return redirect(_report_url(report, "review"))
         return _render_report(request, report, review_data=request.POST, dirty=True)
     return redirect(_report_url(report, "review"))
 

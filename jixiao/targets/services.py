@@ -20,6 +20,7 @@ from jixiao.access.perms import can, require
 from jixiao.access.scope import reach
 from jixiao.audit.choices import Action
 from jixiao.audit.log import Entry, jsonable, record, record_many
+from jixiao.audit.versions import StaleEdit
 from jixiao.core import document as doc
 from jixiao.core.revisions import (
     ADDED_INDICATOR,
@@ -54,12 +55,16 @@ __all__ = [
     "Removal",
     "RemovalNeedsConfirmation",
     "RemovedIndicator",
+    "adopt_targets",
+    "check_project_targets",
     "document_for",
     "import_document",
     "may_import",
     "pending_removals",
     "removed_indicators",
     "restore_indicator",
+    "save_project_targets",
+    "table_version",
     "unit_of_document",
     "validate_document",
 ]
@@ -613,9 +618,18 @@ def _find_project(unit: Unit, year: int, planned: Project) -> Project | None:
     return projects.filter(code__isnull=True, name=planned.name).first()
 
 
-def _import_project(unit: Unit, plan: _ProjectPlan, recorder: _Recorder) -> ObjectResult:
+def _import_project(
+    unit: Unit,
+    plan: _ProjectPlan,
+    recorder: _Recorder,
+    *,
+    found: Project | None = None,
+    row_ids: Sequence[int | None] | None = None,
+) -> ObjectResult:
+    """Write one planned project. An import finds the project by code or name and matches its
+    rows by identity; an edit passes the project (``found``) and each row's indicator id."""
     planned = plan.project
-    project = _find_project(unit, recorder.year, planned)
+    project = found if found is not None else _find_project(unit, recorder.year, planned)
     created = project is None
     before = None
     if project is None:
@@ -628,7 +642,8 @@ def _import_project(unit: Unit, plan: _ProjectPlan, recorder: _Recorder) -> Obje
             project.save(update_fields=changed)
 
     _replace_rows(project.checkpoints, plan.checkpoints, ["month", "percent"])
-    synced = _sync_indicators(project, plan.indicators, actor=recorder.actor)
+    match = None if row_ids is None else _match_ids(project, plan.indicators, row_ids)
+    synced = _sync_indicators(project, plan.indicators, actor=recorder.actor, match=match)
     result, revision = recorder.record(
         kind=RevisionKind.PROJECT,
         project=project,
@@ -704,12 +719,34 @@ REMOVAL_FIELDS = ["removed_at", "removed_by", "removed_in_revision"]
 LOGGED_INDICATOR_FIELDS = [*INDICATOR_FIELDS, "removed_at"]
 
 
-def _sync_indicators(project: Project, planned: list[Indicator], *, actor: Actor) -> _Synced:
-    """Update indicators in place by identity, create new ones, bring back removed ones of
-    the same identity, and mark those gone as removed."""
+def _match_ids(
+    project: Project, planned: Sequence[Indicator], row_ids: Sequence[int | None]
+) -> _Match:
+    """Match edited rows to the project's live indicators by the id each row carries (None for
+    a new row): a row keeps its indicator even when its names change, and live indicators no
+    row names are removed."""
+    live = {i.pk: i for i in Indicator.objects.filter(project=project)}
+    pairs = []
+    for indicator, pk in zip(planned, row_ids, strict=True):
+        existing = None if pk is None else live.pop(pk, None)
+        if pk is not None and existing is None:
+            raise ImportRejected(
+                _("第 %(n)s 行指标「%(name)s」已不在表中（可能已被他人移除），请刷新后重新编辑。")
+                % {"n": indicator.position, "name": _shorten(indicator.level3)}
+            )
+        pairs.append((indicator, existing))
+    return _Match(pairs, list(live.values()))
+
+
+def _sync_indicators(
+    project: Project, planned: list[Indicator], *, actor: Actor, match: _Match | None = None
+) -> _Synced:
+    """Update indicators in place by identity (or by the ids of ``match``), create new ones,
+    bring back removed ones of the same identity, and mark those gone as removed."""
     # Updating in place keeps ids stable, so whatever refers to an indicator survives a
     # re-import; removing softly keeps it (with its metric, actuals and evidence) restorable.
-    match = _match(project, planned)
+    if match is None:
+        match = _match(project, planned)
     synced = _Synced()
     to_update, to_create = [], []
     for indicator, existing in match.pairs:
@@ -750,6 +787,12 @@ class _Recorder:
     actor: Actor
     source: str
     entries: list[Entry] = field(default_factory=list)
+    # How change-log rows name the write: an import names its file, an edit its origin.
+    note_format: str = "导入「%(source)s」"
+
+    def note(self) -> str:
+        """The write as the change log names it: ``导入「file.docx」``, ``网页编辑``."""
+        return self.note_format % {"source": self.source}
 
     def record(
         self,
@@ -789,7 +832,7 @@ class _Recorder:
 
     def revision_note(self, revision: Revision | None) -> str:
         """The comment of a change-log row: the source and the revision it wrote."""
-        note = _("导入「%(source)s」") % {"source": self.source}
+        note = self.note()
         if revision is not None:
             note += _("，第 %(number)s 版") % {"number": revision.number}
         return note
@@ -800,7 +843,7 @@ class _Recorder:
     def log_indicators(self, project: Project, synced: _Synced) -> None:
         """One change-log row per indicator created, changed or brought back (in table order),
         then one per indicator removed."""
-        note = _("导入「%(source)s」") % {"source": self.source}
+        note = self.note()
         revived = _("%(note)s：表中再次出现，恢复") % {"note": note}
         rows: list[tuple[int, str, Indicator, dict[str, Any] | None, str]] = [
             (i.position, Action.CREATE, i, None, note) for i in synced.created
@@ -935,3 +978,136 @@ def document_for(unit: Unit, year: int) -> doc.TargetDocument:
         unit_goal=None if goal is None else goal.as_part(),
         projects=[p.as_targets() for p in projects],
     )
+
+
+def table_version(project: Project) -> int:
+    """The version of a project's table an editor reads: its latest revision's number (0 when
+    it has none). Every write that changes the table records a revision, so it moves on."""
+    number = (
+        Revision.objects.filter(kind=RevisionKind.PROJECT, project=project)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return number or 0
+
+
+def _check_table_version(project: Project, expected: int | None) -> None:
+    """Refuse an edit read at an older version, listing what the revisions since changed."""
+    if expected is None or table_version(project) == expected:
+        return
+    later = (
+        Revision.objects.filter(kind=RevisionKind.PROJECT, project=project, number__gt=expected)
+        .select_related("created_by")
+        .order_by("number")
+    )
+    lines = [
+        _(
+            "「%(name)s」的绩效目标表在你打开之后已被他人修改，你的修改没有保存。请核对下面的变化后重新编辑："
+        )
+        % {"name": project.label}
+    ]
+    for revision in later:
+        who = revision.created_by.get_username() if revision.created_by else revision.source
+        when = timezone.localtime(revision.created_at).strftime("%Y-%m-%d %H:%M")
+        changes = "；".join(describe_change(c) for c in revision.changes) or _("（无内容变化）")
+        lines.append(
+            _("第 %(number)s 版（%(who)s，%(when)s）：%(changes)s")
+            % {"number": revision.number, "who": who, "when": when, "changes": changes}
+        )
+    raise StaleEdit(lines, current_version=table_version(project))
+
+
+def save_project_targets(
+    project: Project,
+    targets: doc.ProjectTargets,
+    *,
+    actor: Actor,
+    row_ids: Sequence[int | None],
+    version: int | None,
+    source: str = "网页编辑",
+) -> ObjectResult:
+    """Write an edited table of an existing project through the import's machinery.
+
+    ``targets`` is the table as edited (``project.as_targets()`` changed); ``row_ids`` gives
+    each indicator row's id (None for a new row), so a row keeps its indicator, with its metric,
+    actuals and evidence, even when its names change; live indicators no row names are removed
+    (kept and restorable, as an import does). ``version`` is :func:`table_version` as the editor
+    read it; a table changed since is refused with ``StaleEdit`` (None: no check). Records a
+    revision named by ``source`` and the change-log rows. The project's code and name stay.
+    """
+    require(actor, "edit", project)
+    return _write_project_targets(
+        project, targets, actor=actor, row_ids=row_ids, version=version, source=source
+    )
+
+
+def _project_plan(project: Project, targets: doc.ProjectTargets) -> _ProjectPlan:
+    """The edited table checked as an import checks a table; ImportRejected lists problems.
+    The project keeps its code and name."""
+    errors = _Errors()
+    targets = doc.ProjectTargets(
+        code=project.code,
+        name=project.name or None,
+        budget=targets.budget,
+        fund_use=targets.fund_use,
+        spending_plan=targets.spending_plan,
+        goal=targets.goal,
+        indicators=targets.indicators,
+    )
+    plan = _plan_project(project.year, project.position, targets, errors)
+    errors.raise_if_any()
+    return plan
+
+
+def check_project_targets(project: Project, targets: doc.ProjectTargets) -> None:
+    """Check an edited table against the register's rules without writing (a round's draft
+    is checked so when saved); ``ImportRejected`` lists every problem."""
+    _project_plan(project, targets)
+
+
+def adopt_targets(
+    project: Project,
+    targets: doc.ProjectTargets,
+    *,
+    actor: Actor,
+    row_ids: Sequence[int | None],
+    source: str,
+) -> ObjectResult:
+    """Put a table approved in a target round in force, through the same write path.
+
+    For the approval service of a declaration or adjustment round, which has checked that the
+    actor may approve (the bureau's reviewer, who may not edit the unit's data); writes the
+    revision (named by ``source``) and change-log rows like :func:`save_project_targets`.
+    """
+    return _write_project_targets(
+        project, targets, actor=actor, row_ids=row_ids, version=None, source=source
+    )
+
+
+def _write_project_targets(
+    project: Project,
+    targets: doc.ProjectTargets,
+    *,
+    actor: Actor,
+    row_ids: Sequence[int | None],
+    version: int | None,
+    source: str,
+) -> ObjectResult:
+    if len(row_ids) != len(targets.indicators):
+        raise ValueError("row_ids must give one id per indicator row")
+    plan = _project_plan(project, targets)
+    # One transaction: the table, its revision and its change-log rows land together.
+    with transaction.atomic():
+        locked = Project.objects.select_for_update().select_related("unit").get(pk=project.pk)
+        _check_table_version(locked, version)
+        recorder = _Recorder(
+            unit=locked.unit,
+            year=locked.year,
+            actor=actor,
+            source=source,
+            note_format="%(source)s",
+        )
+        result = _import_project(locked.unit, plan, recorder, found=locked, row_ids=row_ids)
+        record_many(actor, recorder.entries)
+    return result

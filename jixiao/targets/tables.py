@@ -74,12 +74,16 @@ class ProjectBlock:
     weighted: bool  # a 权重 column between 指标值 and 指标值确定依据
     rows: list[GridRow]
     history_url: str | None = None
+    edit_url: str | None = None
 
 
 def project_blocks(
-    document: TargetDocument, history_urls: Mapping[int, str] | None = None
+    document: TargetDocument,
+    history_urls: Mapping[int, str] | None = None,
+    edit_urls: Mapping[int, str] | None = None,
 ) -> list[ProjectBlock]:
-    """Every project of a document, numbered from 1; ``history_urls`` maps numbers to links."""
+    """Every project of a document, numbered from 1; ``history_urls`` and ``edit_urls`` map
+    numbers to links."""
     unit_cell = ""
     if document.unit is not None:
         unit_cell = f"{document.unit.code or ''}{document.unit.name or ''}"
@@ -97,6 +101,7 @@ def project_blocks(
                 weighted=table.columns == 7,
                 rows=merge_levels(project.indicators),
                 history_url=(history_urls or {}).get(number),
+                edit_url=(edit_urls or {}).get(number),
             )
         )
     return blocks

@@ -21,4 +21,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("import/confirm/", views.confirm, name="confirm"),
     path("project/<int:pk>/history/", views.history, name="history"),
     path("indicator/<int:pk>/restore/", views.restore, name="restore"),
+    path("targets/project/<int:pk>/edit/", views.edit, name="edit"),
+    path("targets/parse/", views.parse, name="parse"),
 ]

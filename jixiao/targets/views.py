@@ -42,7 +42,16 @@ from jixiao.lib.actor import Actor
 from jixiao.lib.params import require_choice, require_id, require_year
 from jixiao.lib.picker import UnitYearForm, choose_unit_year, unit_key
 from jixiao.targets import uploads
-from jixiao.targets.choices import ImportStatus
+from jixiao.targets.choices import ImportStatus, MoneyUnit
+from jixiao.targets.editing import (
+    TableEdit,
+    apply_op,
+    edit_from_post,
+    edit_of,
+    read_target,
+    targets_of,
+    with_readings,
+)
 from jixiao.targets.forms import CHOICE_FIELDS, ConfirmForm, UploadForm
 from jixiao.targets.models import Indicator, Project, UnitGoal
 from jixiao.targets.questions import PLACEHOLDER_UNIT, questions_for, with_answers
@@ -55,6 +64,8 @@ from jixiao.targets.services import (
     pending_removals,
     removed_indicators,
     restore_indicator,
+    save_project_targets,
+    table_version,
     validate_document,
 )
 from jixiao.targets.tables import change_line, project_blocks
@@ -159,12 +170,14 @@ def _document_html(request: HttpRequest, unit: Unit, year: int) -> tuple[str, st
         return None
     ids = Project.objects.filter(unit=unit, year=year).order_by("position", "id")
     # document_for lists projects in this same order, so the n-th block is the n-th id.
-    history = {
-        n: reverse("targets:history", args=[pk])
-        for n, pk in enumerate(ids.values_list("pk", flat=True), start=1)
-    }
+    numbered = list(enumerate(ids.values_list("pk", flat=True), start=1))
+    history = {n: reverse("targets:history", args=[pk]) for n, pk in numbered}
+    edits = {}
+    if can(request.user, "edit", unit):
+        edits = {n: reverse("targets:edit", args=[pk]) for n, pk in numbered}
     title = document_title(document)
-    context = {"document": document, "title": title, "blocks": project_blocks(document, history)}
+    blocks = project_blocks(document, history, edits)
+    context = {"document": document, "title": title, "blocks": blocks}
     return title, fragments.render("targets/_document.html", context, request)
     return render(request, "targets/index.html", context)
 
@@ -426,3 +439,86 @@ def restore(request: HttpRequest, pk: int) -> HttpResponse:
             % {"name": restored.level3},
         )
     return redirect("targets:history", pk=indicator.project_id)
+
+
+def _require_editor(request: HttpRequest, project: Project) -> None:
+    if not can(request.user, "edit", project):
+        raise PermissionDenied(_("只有本单位的填报员或单位负责人可以修改本单位的绩效目标。"))
+
+
+def _editor_page(
+    request: HttpRequest, project: Project, edit: TableEdit, problems: list[str] | None = None
+) -> HttpResponse:
+    context = {
+        "project": project,
+        "edit": with_readings(edit.span(), year=project.year),
+        "problems": problems or [],
+        "money_units": MoneyUnit.choices,
+        "back": _page_url(unit_key(project.unit), project.year),
+        "action_url": reverse("targets:edit", args=[project.pk]),
+        "parse_url": reverse("targets:parse"),
+    }
+    return render(request, "targets/edit.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a project's table in a grid drawn like the printed one; saving records a revision.
+
+    Add, remove and move buttons re-draw the grid from what was posted (nothing is saved);
+    ``op=save`` writes the table through ``save_project_targets``. Without JavaScript each
+    button posts the form; with htmx the grid is swapped in place.
+    """
+    project = get_project_for_user(request.user, pk)
+    _require_editor(request, project)
+    if request.method != "POST":
+        rows = list(project.indicators.all())
+        state = edit_of(project.as_targets(), [i.pk for i in rows], table_version(project))
+        return _editor_page(request, project, state)
+    state = edit_from_post(request.POST)
+    op = request.POST.get("op", "")
+    if op != "save":
+        return _editor_page(request, project, apply_op(state, op))
+    targets, ids = targets_of(state, year=project.year)
+    if state.has_errors:
+        return _editor_page(request, project, state, [_("表中有错误，请按提示修改后再保存。")])
+    try:
+        result = save_project_targets(
+            project,
+            targets,
+            actor=Actor.from_request(request),
+            row_ids=ids,
+            version=state.version,
+        )
+    except ValidationError as exc:
+        # A stale table keeps the person's edits on the page, beside what changed meanwhile.
+        return _editor_page(request, project, state, list(exc.messages))
+    if result.revision is None:
+        messages.info(request, _("绩效目标表没有变化。"))
+    else:
+        messages.success(
+            request,
+            _("已保存「%(name)s」的绩效目标表，第 %(number)s 版。")
+            % {"name": project.label, "number": result.revision},
+        )
+    url = reverse("targets:history", args=[project.pk])
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@login_required
+@require_safe
+def parse(request: HttpRequest) -> HttpResponse:
+    """What the parser reads in a typed target (the grid asks as the person types)."""
+    text = next(
+        (str(v) for k, v in request.GET.items() if k == "target" or k.endswith("-target")), ""
+    )
+    year = None
+    if request.GET.get("year", "").isdigit():
+        year = int(request.GET["year"])
+    reading = read_target(text, year=year) if text.strip() else None
+    return render(request, "targets/_reading.html", {"reading": reading})

@@ -10,4 +10,6 @@ app_name = "workbench"
 
 urlpatterns: list[URLPattern] = [
     path("", views.home, name="home"),
+    path("overview/", views.overview_page, name="overview"),
+    path("overview/rounds/<int:pk>/remind/", views.remind, name="remind"),
 ]

@@ -26,6 +26,7 @@ PERSONAS = {
     "other_reviewer": "其他财政局审核员",
 }
 OK, LOGIN, FORBIDDEN, MISSING, NOT_ALLOWED = "ok", "login", "403", "404", "405"
+UNAUTHORIZED = "401"  # the API: no valid token or session
 UNIT_PEOPLE = ("officer", "head")
 BUREAU_PEOPLE = ("reviewer", "admin", "auditor")
 OUTSIDERS = ("officer_b", "other_reviewer")
@@ -110,6 +111,19 @@ def action(post: Answers, get: Answers | None = None) -> dict[str, Answers]:
     return {"GET": get if get is not None else not_allowed(post), "POST": post}
 
 
+def api(base: Answers) -> Answers:
+    """An API endpoint's answers: the pages' answers, but 401 (not a login page) when anonymous."""
+    return {**base, "anonymous": UNAUTHORIZED}
+
+
+def api_only(method: str, answers_: Answers) -> dict[str, Answers]:
+    """An API endpoint taking one method; ninja answers every other one 405, before any login."""
+    refused = {p: NOT_ALLOWED for p in PERSONAS}
+    methods = {m: refused for m in ("GET", "POST")}
+    methods[method] = api(answers_)
+    return methods
+
+
 # What a URL is for, in Chinese, for docs/permissions.md.
 PURPOSE: dict[str, str] = {}
 
@@ -167,7 +181,23 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
             page(answers(OK, officer=FORBIDDEN, officer_b=FORBIDDEN)),
         ),
         # Targets
-        entry("workbench:home", "工作台（各人只见其范围内的单位）", page(everyone())),
+        entry(
+            "workbench:home",
+            "工作台（各人只见其范围内的单位；财政局人员转到财政总览）",
+            page(everyone()),
+        ),
+        entry(
+            "workbench:overview",
+            "财政总览（本财政局的全部单位和项目）",
+            page(answers(OK, officer=FORBIDDEN, head=FORBIDDEN, officer_b=FORBIDDEN)),
+        ),
+        entry(
+            "workbench:remind",
+            "对 A 所属财政局的填报轮次催报",
+            action(
+                answers(FORBIDDEN, reviewer=OK, admin=OK, officer_b=MISSING, other_reviewer=MISSING)
+            ),
+        ),
         entry("targets:index", "绩效目标表（各人只见其范围内的单位）", page(everyone())),
         entry(
             "targets:export",
@@ -179,6 +209,8 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
         entry("targets:confirm", "确认导入", action(keepers())),
         entry("targets:history", "A 单位项目的修订历史", page(read_a())),
         entry("targets:restore", "恢复已移除的指标", action(write_a())),
+        entry("targets:edit", "在网页上编辑 A 单位项目的绩效目标表", page(write_a(), write_a())),
+        entry("targets:parse", "解析输入中的指标值（编辑表格时）", page(everyone())),
         # Ledgers
         entry("ledgers:index", "台账（各人只见其范围）", page(everyone())),
         entry("ledgers:quality", "台账数据质量（各人只见其范围）", page(everyone())),
@@ -201,6 +233,17 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
         entry("metrics:index", "实际完成值（各人只见其范围）", page(everyone())),
         entry("metrics:records", "A 单位指标的计数记录", page(read_a())),
         entry("metrics:manual", "手工填报 A 单位指标的实际完成值", page(read_a(), write_a())),
+        # The matrix's report is a monitoring report: its draft page is refused to everyone in
+        # reach (403); jixiao/rounds/tests/test_target_round_pages.py tries a target round's.
+        entry(
+            "rounds:draft",
+            "目标申报/调整轮次中编辑项目目标表草稿（对监控填报一律拒绝）",
+            page(
+                answers(FORBIDDEN, officer_b=MISSING, other_reviewer=MISSING),
+                answers(FORBIDDEN, officer_b=MISSING, other_reviewer=MISSING),
+            ),
+        ),
+        entry("metrics:binding", "A 单位指标的口径（查看；设置、解除）", page(read_a(), write_a())),
         entry("metrics:fractions", "设置 A 单位指标的实际值按小数填写", action(write_a())),
         entry("metrics:evidence", "下载佐证材料", page(read_a())),
         entry("metrics:evidence_remove", "删除佐证材料（可恢复）", action(write_a())),
@@ -297,6 +340,53 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
         entry("publication_public:index", "信息公开目录（公开，无需登录）", public_page()),
         entry("publication_public:page", "已公开的目标或自评（公开，凭链接码）", public_page()),
         entry("publication_public:pdf", "已公开内容的 PDF（公开，凭链接码）", public_page()),
+        # The API (/api/, docs/api.md): a token or the session, with the pages' permissions
+        entry(
+            "api:openapi-view",
+            "接口文档（Swagger UI）",
+            api_only("GET", everyone()) | {"GET": answers(OK, anonymous=OK)},  # public
+        ),
+        entry(
+            "api:openapi-json",
+            "接口说明（OpenAPI）",
+            api_only("GET", everyone()) | {"GET": answers(OK, anonymous=OK)},  # public
+        ),
+        entry(
+            "api:api-root",
+            "接口根路径（无内容，文档在 /api/docs）",
+            {
+                "GET": answers(MISSING, anonymous=MISSING),
+                "POST": answers(MISSING, anonymous=MISSING),
+            },
+        ),
+        entry("api:me", "接口：当前账号", api_only("GET", everyone())),
+        entry("api:units", "接口：范围内的单位", api_only("GET", everyone())),
+        entry("api:projects", "接口：A 单位某年的项目和指标", api_only("GET", read_a())),
+        entry("api:project", "接口：A 单位的一个项目", api_only("GET", read_a())),
+        entry("api:actuals", "接口：A 单位某年的实际完成值", api_only("GET", read_a())),
+        entry("api:monitoring", "接口：A 单位的运行监控", api_only("GET", read_a())),
+        entry("api:evaluation", "接口：A 单位的绩效自评", api_only("GET", read_a())),
+        entry("api:ledger_types", "接口：A 单位的台账类型", api_only("GET", read_a())),
+        entry(
+            "api:records",
+            "接口：台账记录列表（本人范围）；在 A 单位新增记录",
+            {"GET": api(everyone()), "POST": api(write_a())},
+        ),
+        entry(
+            "api:record",
+            "接口：A 单位的一条台账记录；修改",
+            api_only("GET", read_a()) | {"PUT": api(write_a())},
+        ),
+        entry("api:transition", "接口：台账记录流程流转", api_only("POST", write_a())),
+        entry(
+            "api:bulk", "接口：批量导入 A 单位的台账记录（全部或全不）", api_only("POST", write_a())
+        ),
+        entry("api_tokens:list", "本人的接口令牌；创建令牌", page(everyone(), everyone())),
+        entry(
+            "api_tokens:revoke",
+            "撤销接口令牌（A 单位填报员的令牌：仅本人）",
+            action(answers(MISSING, officer=OK)),
+        ),
         # The Django admin: only superusers (staff) get past its own login page
         entry("admin:*", "管理后台（只读；仅系统管理员）", page(answers(LOGIN), answers(LOGIN))),
         entry(
@@ -313,7 +403,14 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
 )
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
-LABELS = {OK: "✓", LOGIN: "登录", FORBIDDEN: "403", MISSING: "404", NOT_ALLOWED: "—"}
+LABELS = {
+    OK: "✓",
+    LOGIN: "登录",
+    UNAUTHORIZED: "401",
+    FORBIDDEN: "403",
+    MISSING: "404",
+    NOT_ALLOWED: "—",
+}
 
 
 def markdown() -> str:
@@ -333,8 +430,9 @@ def markdown() -> str:
         "and acts with every permission; its changes are recorded in the audit log.",
         "",
         "✓ allowed (the page, the file, or the action done) · 登录 sent to the login page ·",
-        "403 in reach but not allowed for the role · 404 outside reach (the same answer as for",
-        "a missing object) · — the URL does not take the method.",
+        "401 the API without a valid token or session · 403 in reach but not allowed for the",
+        "role · 404 outside reach (the same answer as for a missing object) · — the URL does",
+        "not take the method.",
         "",
     ]
     personas = list(PERSONAS)

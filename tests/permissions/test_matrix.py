@@ -4,8 +4,10 @@ docs/permissions.md generated from that same table."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -19,6 +21,7 @@ from jixiao import exporters
 from jixiao.accounts.choices import Role
 from jixiao.accounts.models import Membership
 from jixiao.accounts.services import create_account
+from jixiao.api.tokens import create_token
 from jixiao.jobs.services import enqueue_job, run_job_now
 from jixiao.ledgers.models import LedgerEntry
 from jixiao.ledgers.services import add_attachment
@@ -44,6 +47,7 @@ from tests.permissions.table import (
     NOT_ALLOWED,
     OK,
     PERSONAS,
+    UNAUTHORIZED,
     markdown,
 )
 
@@ -123,6 +127,7 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, A
         evidence = add_evidence(actual, ContentFile(b"x", name="e.pdf"), actor=SYSTEM)
         report = Report.objects.get(unit__code=UNIT, round__kind=RoundKind.SELF_EVALUATION)
         users = get_user_model().objects.in_bulk(USERNAMES.values(), field_name="username")
+        token = create_token("舆情系统", actor=Actor(user=users["demo"])).token
         job = enqueue_job(
             "export_targets",
             {"unit": report.unit_id, "year": int(YEAR), "fmt": "xlsx"},
@@ -139,6 +144,7 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, A
         (invitation,) = surveys.create_invitations(survey, 1, actor=SYSTEM)
         publication = publish_targets(unit, int(YEAR), actor=Actor(user=users["shenhe"]))
         yield {
+            "token": token.pk,
             "entry": entry.pk,
             "attachment": attachment.pk,
             "evidence": evidence.pk,
@@ -176,6 +182,7 @@ def _request(key: str, ids: dict[str, Any]) -> tuple[str, dict[str, str]]:
         "targets:preview": ("targets:preview", {"token": TOKEN}),
         "targets:history": ("targets:history", {"pk": ids["project"]}),
         "targets:restore": ("targets:restore", {"pk": ids["indicator"]}),
+        "targets:edit": ("targets:edit", {"pk": ids["project"]}),
         "ledgers:records": ("ledgers:records", {"code": "opinion"}),
         "ledgers:new": ("ledgers:new", {"code": "opinion"}),
         "ledgers:entry": ("ledgers:entry", {"pk": ids["entry"]}),
@@ -192,17 +199,28 @@ def _request(key: str, ids: dict[str, Any]) -> tuple[str, dict[str, str]]:
         "metrics:records": ("metrics:records", {"indicator_id": ids["indicator"]}),
         "metrics:manual": ("metrics:manual", {"indicator_id": ids["indicator"]}),
         "metrics:fractions": ("metrics:fractions", {"indicator_id": ids["indicator"]}),
+        "metrics:binding": ("metrics:binding", {"indicator_id": ids["indicator"]}),
         "metrics:evidence": ("metrics:evidence", {"pk": ids["evidence"]}),
         "metrics:evidence_remove": ("metrics:evidence_remove", {"pk": ids["evidence"]}),
         "metrics:evidence_restore": ("metrics:evidence_restore", {"pk": ids["evidence"]}),
         "rounds:monitoring_download": ("rounds:monitoring_download", {"fmt": "xlsx"}),
         "rounds:evaluation_download": ("rounds:evaluation_download", {"fmt": "xlsx"}),
         "rounds:join": ("rounds:join", {"pk": ids["round"]}),
+        "workbench:remind": ("workbench:remind", {"pk": ids["round"]}),
+        "rounds:draft": ("rounds:draft", {"pk": report, "project_id": ids["project"]}),
         "rounds:submission": ("rounds:submission", {"pk": report, "number": 1}),
         "rounds:report_download": ("rounds:report_download", {"pk": report, "fmt": "xlsx"}),
         "rounds:decide:endorse": ("rounds:decide", {"pk": report, "decision": "endorse"}),
         "rounds:decide:return": ("rounds:decide", {"pk": report, "decision": "return"}),
         "rounds:decide:approve": ("rounds:decide", {"pk": report, "decision": "approve"}),
+        "api:projects": ("api:projects", {"unit": UNIT, "year": YEAR}),
+        "api:project": ("api:project", {"pk": ids["project"]}),
+        "api:actuals": ("api:actuals", {"unit": UNIT, "year": YEAR}),
+        "api:monitoring": ("api:monitoring", {"unit": UNIT, "year": YEAR}),
+        "api:evaluation": ("api:evaluation", {"unit": UNIT, "year": YEAR}),
+        "api:record": ("api:record", {"pk": ids["entry"]}),
+        "api:transition": ("api:transition", {"pk": ids["entry"]}),
+        "api_tokens:revoke": ("api_tokens:revoke", {"pk": ids["token"]}),
     }
     for name in ("jobs:detail", "jobs:status", "jobs:download"):
         paths[name] = (name, {"pk": ids["job"]})
@@ -235,7 +253,40 @@ def _request(key: str, ids: dict[str, Any]) -> tuple[str, dict[str, str]]:
         query = {"unit": UNIT, "year": YEAR}
     elif key == "ledgers:export_pick":
         query = {"type": "opinion", "format": "csv"}
+    elif key == "api:ledger_types":
+        query = {"unit": UNIT}
     return reverse(name, kwargs=kwargs), query
+
+
+def _opinion(link: str) -> dict[str, Any]:
+    return {
+        "title": "权限矩阵",
+        "platform": "微博",
+        "link": link,
+        "first_seen": "2021-07-01",
+        "grade": "一般",
+        "must_handle": False,
+    }
+
+
+def api_body(key: str, method: str, ids: dict[str, Any]) -> dict[str, Any] | None:
+    """The JSON an API write is tried with: input that is valid, so the answer is about who
+    asks (an empty body would be refused before any permission is looked at)."""
+    if method == "GET" or not key.startswith("api:"):
+        return None
+    entry = LedgerEntry.objects.get(pk=ids["entry"])
+    bodies: dict[str, dict[str, Any]] = {
+        "api:records": {"unit": UNIT, "type": "opinion", "values": _opinion("https://x.cn/1")},
+        "api:record": {"values": entry.data},
+        "api:transition": {"to_state": "办结"},
+        "api:bulk": {
+            "unit": UNIT,
+            "type": "opinion",
+            "records": [{"values": _opinion("https://x.cn/2")}],
+            "overlap": "add",
+        },
+    }
+    return bodies.get(key, {})
 
 
 def admin_paths() -> list[str]:
@@ -267,7 +318,9 @@ def classify(response: HttpResponse) -> str:
         return LOGIN if location.startswith(("/login/", "/admin/login/")) else OK
     if 200 <= status < 300 or status in (400, 409):
         return OK  # 400/409: the input (empty in this test) or a stale version refused
-    return {403: FORBIDDEN, 404: MISSING, 405: NOT_ALLOWED}.get(status, str(status))
+    return {401: UNAUTHORIZED, 403: FORBIDDEN, 404: MISSING, 405: NOT_ALLOWED}.get(
+        status, str(status)
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -278,26 +331,29 @@ def _files_are_not_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setitem(exporters.EXPORTERS, fmt, lambda document: b"rendered")
 
 
-@pytest.mark.django_db
-def test_every_url_method_and_persona_gets_the_answer_in_the_table(world: dict[str, Any]) -> None:
-    clients = {"anonymous": Client()}
-    for persona, user in world["users"].items():
-        client = Client()
-        client.force_login(user)
-        clients[persona] = client
+def _answers_differing_from_the_table(
+    clients: dict[str, Client],
+    requests: list[tuple[str, dict[str, dict[str, str]], str, dict[str, str]]],
+    world: dict[str, Any],
+) -> list[str]:
+    """Each request as each persona's client; the answers that are not the table's."""
     wrong = []
-    requests = [
-        (key, methods, *_request(key, world)) for key, methods in MATRIX.items() if key != "admin:*"
-    ]
-    requests += [("admin:*", MATRIX["admin:*"], path, {}) for path in admin_paths()]
     for key, methods, path, query in requests:
         for method, expected in methods.items():
             for persona in PERSONAS:
                 client = clients[persona]
                 # Each request's writes are undone, so every persona meets the same state.
                 with transaction.atomic():
+                    body = api_body(key, method, world)
                     if method == "GET":
                         response = client.get(path, query)
+                    elif body is not None:
+                        response = client.generic(
+                            method,
+                            path + ("?" + urlencode(query) if query else ""),
+                            json.dumps(body),
+                            content_type="application/json",
+                        )
                     else:
                         response = client.post(path + ("?" if query else ""), query)
                     transaction.set_rollback(True)
@@ -308,4 +364,37 @@ def test_every_url_method_and_persona_gets_the_answer_in_the_table(world: dict[s
                     wrong.append(
                         f"{method} {path} as {persona}: {got}, table says {expected[persona]}"
                     )
+    return wrong
+
+
+@pytest.mark.django_db
+def test_every_url_method_and_persona_gets_the_answer_in_the_table(world: dict[str, Any]) -> None:
+    clients = {"anonymous": Client()}
+    for persona, user in world["users"].items():
+        client = Client()
+        client.force_login(user)
+        clients[persona] = client
+    requests = [
+        (key, methods, *_request(key, world)) for key, methods in MATRIX.items() if key != "admin:*"
+    ]
+    requests += [("admin:*", MATRIX["admin:*"], path, {}) for path in admin_paths()]
+    wrong = _answers_differing_from_the_table(clients, requests, world)
+    assert wrong == [], "\n".join(wrong)
+
+
+@pytest.mark.django_db
+def test_an_api_token_gets_the_same_answers_as_its_owner_s_session(
+    world: dict[str, Any],
+) -> None:
+    """The API called with each persona's token (no session) answers as the table says."""
+    clients = {"anonymous": Client()}
+    for persona, user in world["users"].items():
+        secret = create_token("权限矩阵", actor=Actor(user=user)).secret
+        clients[persona] = Client(headers={"Authorization": f"Bearer {secret}"})
+    requests = [
+        (key, methods, *_request(key, world))
+        for key, methods in MATRIX.items()
+        if key.startswith("api:")
+    ]
+    wrong = _answers_differing_from_the_table(clients, requests, world)
     assert wrong == [], "\n".join(wrong)

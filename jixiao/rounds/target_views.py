@@ -1,0 +1,153 @@
+"""Pages of target rounds (目标申报, 目标调整): the report as the unit's draft tables, with the
+review's comments per row; each table edited in the target grid, saved as the report's draft.
+
+Submitting, endorsing, returning and approving post to the loop's own URLs (``rounds:submit``,
+``rounds:decide``), which call the same services as every round.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from jixiao.access.lookups import get_project_for_user, get_report_for_user
+from jixiao.access.perms import can
+from jixiao.lib.actor import Actor
+from jixiao.rounds.choices import EDITABLE, ReportStatus
+from jixiao.rounds.forms import ReviewForm, comment_name
+from jixiao.rounds.models import Report, ReviewComment
+from jixiao.rounds.targets import draft_table, draft_tables, is_target_round, save_target_draft
+from jixiao.targets.choices import MoneyUnit
+from jixiao.targets.editing import (
+    TableEdit,
+    apply_op,
+    edit_from_post,
+    edit_of,
+    targets_of,
+    with_readings,
+)
+from jixiao.targets.tables import merge_levels
+
+
+def targets_report(request: HttpRequest, report: Report) -> HttpResponse:
+    """The report of a target round: each project's table as the report holds it, the row
+    comments of the return being corrected, and the loop's buttons."""
+    who = request.user
+    editing = report.status in EDITABLE and can(who, "edit", report)
+    endorsing = report.status == ReportStatus.UNIT_REVIEW and can(who, "endorse_report", report)
+    reviewing = report.status == ReportStatus.SUBMITTED and can(who, "review_report", report)
+    submissions = list(report.submissions.order_by("-number"))
+    comments: dict[int, list[ReviewComment]] = {}
+    if report.status == ReportStatus.RETURNED and submissions:
+        for row in submissions[0].row_comments.all():
+            comments.setdefault(row.indicator_id or 0, []).append(row)
+    deciding = endorsing or reviewing
+    tables = []
+    for table in draft_tables(report):
+        rows = []
+        for grid, pk in zip(merge_levels(table.targets.indicators), table.row_ids, strict=True):
+            rows.append(
+                {
+                    "grid": grid,
+                    "id": pk,
+                    "comments": comments.get(pk or -1, []),
+                    "comment_name": comment_name(pk) if deciding and pk else "",
+                }
+            )
+        tables.append(
+            {
+                "table": table,
+                "rows": rows,
+                "edit_url": reverse("rounds:draft", args=[report.pk, table.project.pk])
+                if editing
+                else "",
+            }
+        )
+    context: dict[str, Any] = {
+        "report": report,
+        "round": report.round,
+        "here": "rounds",
+        "tables": tables,
+        "editing": editing,
+        "endorsing": endorsing,
+        "reviewing": reviewing,
+        "review_form": ReviewForm(),
+        "submissions": submissions,
+        "events": report.events.select_related("actor").order_by("-at", "-id"),
+    }
+    return render(request, "rounds/targets_report.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def draft(request: HttpRequest, pk: int, project_id: int) -> HttpResponse:
+    """Edit a project's table in a target round: the target grid, saved as the report's draft
+    (the table in force is unchanged until the bureau approves the report)."""
+    report = get_report_for_user(request.user, pk)
+    found = get_project_for_user(request.user, project_id)
+    if not is_target_round(report) or found.unit_id != report.unit_id:
+        raise PermissionDenied(_("该填报不是目标申报或目标调整，或项目不属于本填报。"))
+    if not can(request.user, "edit", report):
+        raise PermissionDenied(_("只有本单位的填报员或单位负责人可以修改本单位的绩效目标。"))
+    table = draft_table(report, found)
+    if request.method != "POST":
+        return _page(request, report, found, edit_of(table.targets, table.row_ids, table.version))
+    state = edit_from_post(request.POST)
+    op = request.POST.get("op", "")
+    if op != "save":
+        return _page(request, report, found, apply_op(state, op))
+    targets, ids = targets_of(state, year=found.year)
+    if state.has_errors:
+        return _page(request, report, found, state, [_("表中有错误，请按提示修改后再保存。")])
+    try:
+        save_target_draft(
+            report,
+            found,
+            targets,
+            row_ids=ids,
+            version=state.version,
+            actor=Actor.from_request(request),
+        )
+    except ValidationError as exc:
+        return _page(request, report, found, state, list(exc.messages))
+    messages.success(
+        request, _("已保存「%(name)s」的目标表草稿（审核通过后生效）。") % {"name": found.label}
+    )
+    url = reverse("rounds:report", args=[report.pk])
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def _page(
+    request: HttpRequest,
+    report: Report,
+    project: Any,
+    edit: TableEdit,
+    problems: list[str] | None = None,
+) -> HttpResponse:
+    back = reverse("rounds:report", args=[report.pk])
+    context = {
+        "project": project,
+        "edit": with_readings(edit.span(), year=project.year),
+        "problems": problems or [],
+        "money_units": MoneyUnit.choices,
+        "back": back,
+        "back_label": str(report),
+        "action_url": reverse("rounds:draft", args=[report.pk, project.pk]),
+        "parse_url": reverse("targets:parse"),
+        "hint": _("这是%(round)s中的草稿：保存后不改变正在执行的目标表，财政审核通过后才生效。")
+        % {"round": report.round},
+        "here": "rounds",
+    }
+    return render(request, "targets/edit.html", context)
