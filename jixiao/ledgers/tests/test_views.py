@@ -716,8 +716,9 @@ def test_records_list_queries_do_not_grow_with_rows(
     services.upsert_entries(opinion, unit, rows, actor=SYSTEM)
 
     # Besides the page's own: the session and the user, the person's membership and the unit
-    # tree (their reach, once per request), the data version the page is cached under.
-    with django_assert_max_num_queries(19):
+    # tree (their reach, once per request), the data version the page is cached under, and the
+    # header's unread-message count.
+    with django_assert_max_num_queries(20):
         response = client_in.get("/ledgers/opinion/?unit=224001&year=2021")
 
     assert len(response.context["rows"]) == 50

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django_tasks_db.management.commands import db_worker
 
+from jixiao.commands import operator_note
+
 
 class Command(db_worker.Command):
     help = (
@@ -11,6 +13,12 @@ class Command(db_worker.Command):
         "无需其他服务器；可运行多个。--batch 执行完已排队的任务后退出。"
         " (Run the database task worker: django-tasks-db's db_worker.)"
     )
+
+    def create_parser(self, prog_name, subcommand, **kwargs):  # type: ignore[no-untyped-def]
+        """The library's parser, with the operator note every command of ours carries."""
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.epilog = operator_note()
+        return parser
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         super().add_arguments(parser)

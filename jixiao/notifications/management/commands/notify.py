@@ -6,12 +6,13 @@ import datetime as dt
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from jixiao.commands import JixiaoCommand
 from jixiao.notifications.services import run_daily, send_digests
 
 
-class Command(BaseCommand):
+class Command(JixiaoCommand):
     help = (
         "消息的定时任务。daily：通知三天内截止而未提交的填报、逾期未办结的台账事项（每项只通知一次），"
         "发送每日汇总邮件，清理过期的导出文件；每天运行一次（可重复运行，不会重复通知）。"
