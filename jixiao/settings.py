@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "ninja",
     "jixiao.jobs",
     "jixiao.notifications",
+    "jixiao.search",
     "django_tasks",
     "django_tasks_db",
     "axes",

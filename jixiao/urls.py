@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("inbox/", include("jixiao.notifications.urls")),
     path("jobs/", include("jixiao.jobs.urls")),
+    path("search/", include("jixiao.search.urls")),
     path("", include("jixiao.workbench.urls")),
     path("surveys/", include("jixiao.surveys.urls")),
     path("publication/", include("jixiao.publication.urls")),

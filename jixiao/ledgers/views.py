@@ -370,6 +370,9 @@ def _records_body(
         "number_kinds": sorted(NUMBER_KINDS),
         "date_label": date_label,
         "page": page,
+        "page_links": list(
+            page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        ),
         "page_query": _query(**base, **params),
         "rows": [
             {

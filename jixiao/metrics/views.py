@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -31,7 +32,7 @@ from jixiao.core.quantities import PERCENT, unit_of
 from jixiao.ledgers.models import FieldKind, LedgerEntry, LedgerType
 from jixiao.lib import fragments
 from jixiao.lib.actor import Actor
-from jixiao.lib.params import date_or_none
+from jixiao.lib.params import date_or_none, int_or_none
 from jixiao.lib.picker import choose_unit_year, project_years_by_unit, unit_key
 from jixiao.metrics.evaluate import catalog_for, evaluate, records_for
 from jixiao.metrics.forms import ActualsForm, BindingForm, ManualActualForm
@@ -51,8 +52,8 @@ from jixiao.targets.choices import TargetKind
 from jixiao.targets.models import Indicator
 from jixiao.units.models import Unit
 
-# The record lists show at most this many rows; the count above them is always the full one.
-LIST_LIMIT = 500
+# The record lists show this many rows a page; the count above them is always the full one.
+PAGE_SIZE = 100
 # Long texts (summaries, reports) make a list unreadable; the record page shows them.
 LIST_KINDS = {k for k in FieldKind.values if k not in (FieldKind.LONGTEXT, FieldKind.URL)}
 LIST_NAMES = {"records": "记录", "numerator": "分子", "denominator": "分母"}
@@ -137,18 +138,17 @@ def _tables_html(request: HttpRequest, unit: Unit, year: int, as_of: dt.date) ->
 
 @dataclass
 class Listing:
-    """One list of records (记录, 分子 or 分母) as the page shows it."""
+    """One page of a list of records (记录, 分子 or 分母) as the page shows it."""
 
     name: str
     total: int
     columns: list[str]
     rows: list[tuple[LedgerEntry, list[tuple[str, bool]], list[tuple[str, str, bool]]]]
     ledger: LedgerType | None
-
-    @property
-    def truncated(self) -> bool:
-        """True when only the first LIST_LIMIT records are shown."""
-        return self.total > len(self.rows)
+    page: Page[LedgerEntry]
+    page_links: list[int | str]
+    param: str  # the query parameter of this list's page number
+    query: str  # the page's other parameters, for the page links
 
 
 def _shown(value: Any) -> str:
@@ -169,9 +169,33 @@ def _steps(entry: LedgerEntry, as_of: dt.date) -> list[tuple[str, str, bool]]:
     return [(state, day, day > as_of.isoformat()) for state, day in reached]
 
 
-def _listing(name: str, queryset: QuerySet[LedgerEntry], as_of: dt.date) -> Listing:
-    entries = list(queryset.select_related("ledger_type")[:LIST_LIMIT])
-    total = len(entries) if len(entries) < LIST_LIMIT else queryset.count()
+def page_param(name: str) -> str:
+    """The query parameter of a list's page: ``page`` for 记录, ``numerator_page`` …"""
+    return "page" if name == "records" else f"{name}_page"
+
+
+def _page_numbers(request: HttpRequest, names: list[str]) -> dict[str, int]:
+    """Each list's page number from the query string; a malformed one is page 1, with a notice."""
+    numbers = {}
+    for name in names:
+        text = request.GET.get(page_param(name), "")
+        number = int_or_none(text, lo=1)
+        if text and number is None:
+            messages.warning(request, _("页码不正确，已显示第 1 页。"))
+        numbers[name] = number or 1
+    return numbers
+
+
+def _listing(
+    name: str,
+    queryset: QuerySet[LedgerEntry],
+    as_of: dt.date,
+    number: int,
+    others: dict[str, int],
+) -> Listing:
+    # A page past the last shows the last one (Paginator.get_page), never an error.
+    page = Paginator(queryset.select_related("ledger_type", "project"), PAGE_SIZE).get_page(number)
+    entries = list(page.object_list)
     ledger = entries[0].ledger_type if entries else None
     # The record's date has its own column; long texts belong on the record's page.
     fields = (
@@ -184,7 +208,23 @@ def _listing(name: str, queryset: QuerySet[LedgerEntry], as_of: dt.date) -> List
     for entry in entries:
         cells = [(_shown(entry.data.get(f.code)), f.kind in ("date", "datetime")) for f in fields]
         rows.append((entry, cells, _steps(entry, as_of)))
-    return Listing(LIST_NAMES[name], total, columns, rows, ledger)
+    # The page links keep the date and the other lists' pages where they are.
+    kept = {"as_of": as_of.isoformat()} | {
+        page_param(other): n for other, n in others.items() if other != name and n > 1
+    }
+    return Listing(
+        name=LIST_NAMES[name],
+        total=page.paginator.count,
+        columns=columns,
+        rows=rows,
+        ledger=ledger,
+        page=page,
+        page_links=list(
+            page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        ),
+        param=page_param(name),
+        query=urlencode(kept),
+    )
 
 
 @login_required
@@ -214,7 +254,10 @@ def records(request: HttpRequest, indicator_id: int) -> HttpResponse:
         )
     if actual.source == "metric" and actual.error is None:
         lists = records_for(indicator, as_of)
-        context["listings"] = [_listing(name, qs, as_of) for name, qs in lists.items()]
+        numbers = _page_numbers(request, list(lists))
+        context["listings"] = [
+            _listing(name, qs, as_of, numbers[name], numbers) for name, qs in lists.items()
+        ]
     return render(request, "metrics/records.html", context)
 
 

@@ -294,6 +294,11 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
         entry("jobs:download", "下载 A 单位导出任务的文件", page(read_a())),
         entry("notifications:inbox", "本人的消息", page(everyone())),
         entry(
+            "search:index",
+            "搜索（各人只见其范围内的项目、指标、台账记录和填报）",
+            page(everyone()),
+        ),
+        entry(
             "notifications:open",
             "打开 A 单位填报员的一条消息（标为已读并转到链接）",
             page(answers(MISSING, officer=OK)),

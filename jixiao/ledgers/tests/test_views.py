@@ -240,7 +240,7 @@ def test_records_list_shows_money_with_separators(client_in, unit):
 
     html = text(client_in.get("/ledgers/expenditure/?unit=224001&year=2021"))
 
-    assert re.search(r'<td class="num">\s*<a href="/ledgers/entry/\d+/">12,345.60</a>', html)
+    assert re.search(r'<td class="num"[^>]*>\s*<a href="/ledgers/entry/\d+/">12,345.60</a>', html)
     headers = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', html)
     assert headers == ["金额（元）", "经济分类", "凭证号", "收款方", "支付日期", "项目"]
 

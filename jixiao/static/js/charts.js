@@ -148,7 +148,9 @@
     };
   }
 
-  function completionOption(series) {
+  function completionOption(series, width) {
+    // On a phone the indicator names take at most 40% of the chart, leaving room for the bars.
+    var labelWidth = Math.max(90, Math.min(180, Math.round((width || 600) * 0.4)));
     var values = series.values.map(number);
     var present = ["red", "yellow", "green", "blue"].filter(function (light) {
       return series.lights.indexOf(light) >= 0;
@@ -177,13 +179,13 @@
         min: 0,
         max: Math.ceil(right / 20) * 20,
         interval: 20, // 100% is a grid line
-        axisLabel: { formatter: "{value}%" },
+        axisLabel: { formatter: "{value}%", hideOverlap: true },
       },
       yAxis: {
         type: "category",
         inverse: true, // the first indicator on top, as in the table
         data: series.labels,
-        axisLabel: { width: 180, overflow: "break", lineHeight: 14 },
+        axisLabel: { width: labelWidth, overflow: "break", lineHeight: 14 },
       },
       series: [
         {
@@ -232,7 +234,7 @@
       return;
     }
     var chart = echarts.init(el, null, { renderer: "canvas", locale: "ZH" });
-    chart.setOption(build(series));
+    chart.setOption(build(series, el.clientWidth));
   }
 
   function drawAll(root) {
