@@ -289,7 +289,11 @@ def submit_response(
     or wrong, and :class:`SurveyClosed` when the survey takes no answer from this token or
     device. Nobody logs in: the open survey and the unspent token are the permission.
     """
-    survey = Survey.objects.select_for_update().select_related("unit", "project").get(pk=survey.pk)
+    survey = (
+        Survey.objects.select_for_update(of=("self",))
+        .select_related("unit", "project")
+        .get(pk=survey.pk)
+    )
     if not survey.is_open:
         raise SurveyClosed(_("问卷已结束或尚未开始。"))
     if survey.access == Access.INVITATION:
