@@ -1,7 +1,7 @@
 """Metric definitions (口径) offered as presets on an indicator's binding page.
 
-The definitions the demo binds to the seed's indicators (``jixiao.system.demo.bindings``), by
-indicator name; a test keeps the two the same. A person picks one, or writes their own JSON.
+The definitions of the seed's counted indicators, by indicator name; the demo binds these same
+ones (``jixiao.system.demo.bindings``). A person picks one, or writes their own JSON.
 """
 
 from __future__ import annotations
