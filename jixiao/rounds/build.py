@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import ExtractMonth
 
@@ -94,12 +94,19 @@ def projects_of(unit: Unit, year: int) -> list[Project]:
     )
 
 
-def _expenditure_types(unit: Unit) -> list[int]:
-    # The unit's own expenditure ledger replaces the preset, as for metrics.
-    types = LedgerType.objects.filter(Q(unit=unit) | Q(unit__isnull=True), code=EXPENDITURE)
-    found = list(types.values_list("pk", "unit_id"))
-    own = [pk for pk, owner in found if owner is not None]
-    return own or [pk for pk, _owner in found]
+def expenditure_q(unit_ids: Iterable[int]) -> Q:
+    """The spending records of these units (one query to build): a unit's own expenditure
+    ledger replaces the preset one, as for metrics."""
+    ids = set(unit_ids)
+    owners = set(
+        LedgerType.objects.filter(code=EXPENDITURE, unit_id__in=ids).values_list(
+            "unit_id", flat=True
+        )
+    )
+    preset = Q(ledger_type__unit_id=None) & ~Q(unit_id__in=owners)
+    return Q(ledger_type__code=EXPENDITURE, unit_id__in=ids) & (
+        preset | Q(ledger_type__unit_id=F("unit_id"))
+    )
 
 
 @dataclass(frozen=True)
@@ -117,8 +124,7 @@ def spending_of(
     """Each project's spending by month and by fund source, to the as-of date (one query)."""
     rows = (
         LedgerEntry.objects.filter(
-            ledger_type_id__in=_expenditure_types(unit),
-            unit=unit,
+            expenditure_q([unit.pk]),
             project_id__in=[p.pk for p in projects],
             date__gte=dt.date(year, 1, 1),
             date__lte=as_of,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -276,6 +276,15 @@ def live_document(report: Report) -> Document:
     return build.build_monitoring(report.unit, round_.year, round_.as_of, report=report)
 
 
+def submitted_evaluation(
+    snapshot: dict[str, Any], overrides: Sequence[ScoreOverride]
+) -> SelfEvaluationReport:
+    """A submitted self-evaluation with the reviewers' overrides in force; totals are
+    recomputed with the settings the snapshot was scored with."""
+    frozen = SelfEvaluationReport.from_json(snapshot)
+    return build.apply_overrides(frozen, overrides, Policy.from_mapping(frozen.settings))
+
+
 def document(report: Report) -> Document:
     """What the report shows: live while the unit fills it, else the frozen submission.
 
@@ -286,10 +295,7 @@ def document(report: Report) -> Document:
     if report.editable or submission is None:
         return live_document(report)
     if report.round.kind == RoundKind.SELF_EVALUATION:
-        frozen = SelfEvaluationReport.from_json(submission.snapshot)
-        # Totals are recomputed with the settings the snapshot was scored with.
-        policy = Policy.from_mapping(frozen.settings)
-        return build.apply_overrides(frozen, build.overrides_in_force(report), policy)
+        return submitted_evaluation(submission.snapshot, build.overrides_in_force(report))
     return MonitoringReport.from_json(submission.snapshot)
 
 

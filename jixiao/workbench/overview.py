@@ -15,15 +15,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Q, Sum
+from django.db.models import Sum
 
 from jixiao.core import monitoring
 from jixiao.core.policy import Policy
-from jixiao.core.reports import SelfEvaluationReport
-from jixiao.ledgers.models import LedgerEntry, LedgerType
+from jixiao.ledgers.models import LedgerEntry
 from jixiao.rounds import build
 from jixiao.rounds.choices import ReportStatus, RoundKind
 from jixiao.rounds.models import ProjectEntry, Report, Round, ScoreOverride, Submission
+from jixiao.rounds.services import submitted_evaluation
 from jixiao.targets.models import Project, SpendingCheckpoint, plain
 from jixiao.units.models import Unit
 
@@ -80,24 +80,13 @@ class RoundProgress:
 
 def _expenditure_cents(projects: Sequence[Project], year: int, as_of: dt.date) -> dict[int, int]:
     """Cents paid per project from 1 January to the as-of date (two queries): a unit's own
-    expenditure ledger replaces the preset one, as on its pages."""
-    unit_ids = {p.unit_id for p in projects}
-    owners = set(
-        LedgerType.objects.filter(code=build.EXPENDITURE, unit_id__in=unit_ids).values_list(
-            "unit_id", flat=True
-        )
-    )
+    expenditure ledger replaces the preset one, as on its pages (``build.expenditure_q``)."""
     rows = (
         LedgerEntry.objects.filter(
-            ledger_type__code=build.EXPENDITURE,
+            build.expenditure_q({p.unit_id for p in projects}),
             project__year=year,
-            project__unit_id__in=unit_ids,
             date__gte=dt.date(year, 1, 1),
             date__lte=as_of,
-        )
-        .filter(
-            (Q(ledger_type__unit_id=None) & ~Q(unit_id__in=owners))
-            | Q(ledger_type__unit_id=F("unit_id"))
         )
         .values("project_id")
         .annotate(cents=Sum("amount_cents"))
@@ -143,9 +132,8 @@ def _scores(units: Sequence[Unit], year: int) -> dict[int, tuple[Decimal, str]]:
         overrides[override.report_id].append(override)
     found: dict[int, tuple[Decimal, str]] = {}
     for report_id, submission in latest.items():
-        frozen = SelfEvaluationReport.from_json(submission.snapshot)
         in_force = build.in_force(overrides.get(report_id, []))
-        doc = build.apply_overrides(frozen, in_force, Policy.from_mapping(frozen.settings))
+        doc = submitted_evaluation(submission.snapshot, in_force)
         for project in doc.projects:
             if project.project_id is not None:
                 found[project.project_id] = (project.total, project.grade)
