@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
+
+from jixiao.core.numbers import percent
 
 SINGLE, MULTIPLE, RATING, TEXT = "single", "multiple", "rating", "text"
 CHOSEN = (SINGLE, RATING)  # one choice
@@ -100,9 +102,8 @@ class QuestionTally:
 
 
 def _percent(part: int, whole: int) -> Decimal:
-    if whole == 0:
-        return Decimal("0.00")
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    """core's percent rule; 0.00 for a question nobody answered."""
+    return percent(Decimal(part), Decimal(whole)) or Decimal("0.00")
 
 
 def tally(
