@@ -18,6 +18,7 @@ from jixiao.ledgers.models import LedgerEntry
 from jixiao.ledgers.quality import findings
 from jixiao.ledgers.services import overdue_q
 from jixiao.ledgers.views import types_for
+from jixiao.lib import fragments
 from jixiao.rounds.choices import ReportStatus, RoundKind
 from jixiao.rounds.models import Report, Round
 from jixiao.units.models import Unit
@@ -124,7 +125,14 @@ def quality_items(unit: Unit, year: int, who: Any) -> list[DueItem]:
     entries = scoped(LedgerEntry.objects.filter(unit=unit), who).filter(
         Q(date__year=year) | Q(date__isnull=True)
     )
-    count = sum(1 for _ in findings(entries))
+    # Checking the rules walks every record of the year: kept until the unit's data changes.
+    count = fragments.cached(
+        "quality-count",
+        units=[unit.pk],
+        user=who,
+        parts=(unit.pk, year),
+        compute=lambda: sum(1 for _ in findings(entries)),
+    )
     if not count:
         return []
     query = urlencode({"unit": unit_key(unit), "year": year})
