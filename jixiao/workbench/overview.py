@@ -51,6 +51,7 @@ class ProjectLine:
     score: Decimal | None  # the self-evaluation total as submitted, None before
     grade: str | None
     status: str  # the unit's report status in the chosen round (NOT_STARTED when none)
+    report_id: int | None = None  # the unit's report in the chosen round, when there is one
 
     @property
     def status_label(self) -> str:
@@ -160,13 +161,22 @@ def progress(rounds: Sequence[Round], units: Sequence[Unit]) -> list[RoundProgre
     return found
 
 
-def unit_statuses(round_: Round | None, units: Sequence[Unit]) -> dict[int, str]:
-    """Each unit's report status in the round (NOT_STARTED without a report)."""
+def unit_reports(round_: Round | None, units: Sequence[Unit]) -> dict[int, tuple[str, int]]:
+    """Each unit's report in the round: its status and id (units without one are left out)."""
     if round_ is None:
         return {}
-    rows = Report.objects.filter(round=round_, unit__in=units).values_list("unit_id", "status")
-    found = dict(rows)
-    return {u.pk: found.get(u.pk, NOT_STARTED) for u in units}
+    rows = Report.objects.filter(round=round_, unit__in=units).values_list(
+        "unit_id", "status", "pk"
+    )
+    return {unit_id: (status, pk) for unit_id, status, pk in rows}
+
+
+def unit_statuses(round_: Round | None, units: Sequence[Unit]) -> dict[int, str]:
+    """Each unit's report status in the round (NOT_STARTED without a report)."""
+    found = unit_reports(round_, units)
+    if round_ is None:
+        return {}
+    return {u.pk: found[u.pk][0] if u.pk in found else NOT_STARTED for u in units}
 
 
 def project_lines(
@@ -174,9 +184,10 @@ def project_lines(
     year: int,
     as_of: dt.date,
     policy: Policy,
-    statuses: dict[int, str],
+    reports: dict[int, tuple[str, int]],
 ) -> list[ProjectLine]:
-    """Every project of the units in the year with its execution, light and score."""
+    """Every project of the units in the year with its execution, light and score, and the
+    unit's report in the chosen round (``unit_reports``)."""
     projects = list(
         Project.objects.filter(unit__in=units, year=year)
         .select_related("unit")
@@ -215,7 +226,8 @@ def project_lines(
                 light=status.light,
                 score=score[0] if score else None,
                 grade=score[1] if score else None,
-                status=statuses.get(unit.pk, NOT_STARTED),
+                status=reports[unit.pk][0] if unit.pk in reports else NOT_STARTED,
+                report_id=reports[unit.pk][1] if unit.pk in reports else None,
             )
         )
     return lines

@@ -139,8 +139,9 @@ def _overview_context(request: HttpRequest) -> dict[str, Any]:
     rounds = overview.rounds_of(bureau.pk, year)
     round_key = int_or_none(request.GET.get("round"), lo=1)
     chosen = next((r for r in rounds if r.pk == round_key), rounds[0] if rounds else None)
-    statuses = overview.unit_statuses(chosen, units)
-    lines = overview.project_lines(units, year, as_of, bureau.policy, statuses)
+    lines = overview.project_lines(
+        units, year, as_of, bureau.policy, overview.unit_reports(chosen, units)
+    )
     sort = request.GET.get("sort", "unit")
     light = request.GET.get("light", "")
     status = request.GET.get("status", "")
