@@ -57,10 +57,13 @@ from jixiao.rounds.models import (
     ScoreOverride,
     Submission,
 )
+from jixiao.rounds.target_document import TargetRoundDocument
 from jixiao.targets.models import Indicator, Project
 from jixiao.units.models import FinanceBureau, Unit
 
 Document = MonitoringReport | SelfEvaluationReport
+# What a report of any kind shows: a target round's report is its tables (rounds.targets).
+ReportDocument = MonitoringReport | SelfEvaluationReport | TargetRoundDocument
 
 INDICATOR_FIELDS = (
     "likelihood",
@@ -268,9 +271,19 @@ def report_for(round_: Round, unit: Unit, *, actor: Actor) -> Report:
 # --- reading -----------------------------------------------------------------------------
 
 
-def live_document(report: Report) -> Document:
-    """The report computed now from the ledgers and the unit's inputs."""
+def live_document(report: Report) -> ReportDocument:
+    """The report as it stands now: computed from the ledgers and the unit's inputs, or, in a
+    target round, the unit's draft tables beside the tables in force."""
+    if report.round.kind in TARGET_KINDS:
+        return target_rounds.live_targets_document(report)
+    return computed_document(report)
+
+
+def computed_document(report: Report) -> Document:
+    """A monitoring or self-evaluation report computed now (not for target rounds)."""
     round_ = report.round
+    if round_.kind in TARGET_KINDS:
+        raise ValueError("a target round's report is read with rounds.targets")
     if round_.kind == RoundKind.SELF_EVALUATION:
         return build.build_self_evaluation(report.unit, round_.year, report=report)
     return build.build_monitoring(report.unit, round_.year, round_.as_of, report=report)
@@ -285,18 +298,29 @@ def submitted_evaluation(
     return build.apply_overrides(frozen, overrides, Policy.from_mapping(frozen.settings))
 
 
-def document(report: Report) -> Document:
+def document(report: Report) -> ReportDocument:
     """What the report shows: live while the unit fills it, else the frozen submission.
 
     Overrides made after the submission apply on top of the snapshot; the snapshot itself is
-    never changed.
+    never changed. A target round's report is its tables (``TargetRoundDocument``).
     """
     submission = report.latest_submission()
     if report.editable or submission is None:
         return live_document(report)
+    if report.round.kind in TARGET_KINDS:
+        return target_rounds.frozen_targets_document(report, submission)
     if report.round.kind == RoundKind.SELF_EVALUATION:
         return submitted_evaluation(submission.snapshot, build.overrides_in_force(report))
     return MonitoringReport.from_json(submission.snapshot)
+
+
+def tables_document(report: Report) -> Document:
+    """The document of a monitoring or self-evaluation report (``document`` narrowed: the
+    pages and forms of computed reports); ValueError for a target round's report."""
+    found = document(report)
+    if isinstance(found, TargetRoundDocument):
+        raise ValueError("a target round's report is read with rounds.targets")
+    return found
 
 
 def monitoring_document(
@@ -307,7 +331,7 @@ def monitoring_document(
     report = find_report(unit, RoundKind.MONITORING, year, as_of)
     if report is None:
         return build.build_monitoring(unit, year, as_of), None
-    doc = document(report)
+    doc = tables_document(report)
     assert isinstance(doc, MonitoringReport)
     return doc, report
 
@@ -318,7 +342,7 @@ def evaluation_document(unit: Unit, year: int) -> tuple[SelfEvaluationReport, Re
     report = find_report(unit, RoundKind.SELF_EVALUATION, year)
     if report is None:
         return build.build_self_evaluation(unit, year), None
-    doc = document(report)
+    doc = tables_document(report)
     assert isinstance(doc, SelfEvaluationReport)
     return doc, report
 
@@ -412,7 +436,7 @@ def _check_scores(report: Report) -> None:
     # A qualitative score outside its grade's band is refused by the scoring rules.
     if report.round.kind != RoundKind.SELF_EVALUATION:
         return
-    _checked(live_document, report)
+    _checked(computed_document, report)
 
 
 @transaction.atomic
@@ -660,7 +684,7 @@ def submit_report(report: Report, *, actor: Actor) -> Submission:
         # A target round freezes the unit's draft tables (rounds.targets), not computed actuals.
         frozen: dict[str, Any] = target_rounds.targets_snapshot(report)
     else:
-        doc = _checked(live_document, report)
+        doc = _checked(computed_document, report)
         missing = missing_inputs(doc)
         if missing:
             raise ValidationError([_("还不能提交："), *missing])
@@ -868,7 +892,7 @@ def override_score(
         raise ValidationError(_("该预算项目不属于本单位本年度。"))
     if indicator is not None and indicator.project_id != project.pk:
         raise ValidationError(_("该绩效指标不属于这个预算项目。"))
-    doc = _checked(document, report)
+    doc = _checked(tables_document, report)
     assert isinstance(doc, SelfEvaluationReport)
     table = next((p for p in doc.projects if p.project_id == project.pk), None)
     if table is None:

@@ -18,13 +18,23 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from jixiao import exporters
 from jixiao.access.lookups import get_project_for_user, get_report_for_user
 from jixiao.access.perms import can
 from jixiao.lib.actor import Actor
+from jixiao.publication.rendering import html_blocks
 from jixiao.rounds.choices import EDITABLE, ReportStatus
 from jixiao.rounds.forms import ReviewForm, comment_name
-from jixiao.rounds.models import Report, ReviewComment
-from jixiao.rounds.targets import draft_table, draft_tables, is_target_round, save_target_draft
+from jixiao.rounds.models import Report, ReviewComment, Submission
+from jixiao.rounds.target_document import ProjectDraft, build_round_layout
+from jixiao.rounds.targets import (
+    draft_table,
+    draft_tables,
+    frozen_targets_document,
+    is_target_round,
+    live_targets_document,
+    save_target_draft,
+)
 from jixiao.targets.choices import MoneyUnit
 from jixiao.targets.editing import (
     TableEdit,
@@ -50,14 +60,21 @@ def targets_report(request: HttpRequest, report: Report) -> HttpResponse:
         for row in submissions[0].row_comments.all():
             comments.setdefault(row.indicator_id or 0, []).append(row)
     deciding = endorsing or reviewing
+    compared = _compared(report)
     tables = []
     for table in draft_tables(report):
         rows = []
-        for grid, pk in zip(merge_levels(table.targets.indicators), table.row_ids, strict=True):
+        against = compared.get(table.project.pk)
+        marks = against.row_marks() if against is not None else []
+        if len(marks) != len(table.row_ids):
+            marks = [None] * len(table.row_ids)
+        grids = merge_levels(table.targets.indicators)
+        for grid, pk, mark in zip(grids, table.row_ids, marks, strict=True):
             rows.append(
                 {
                     "grid": grid,
                     "id": pk,
+                    "mark": mark,
                     "comments": comments.get(pk or -1, []),
                     "comment_name": comment_name(pk) if deciding and pk else "",
                 }
@@ -66,6 +83,7 @@ def targets_report(request: HttpRequest, report: Report) -> HttpResponse:
             {
                 "table": table,
                 "rows": rows,
+                "summary": against.summary() if against is not None else "",
                 "edit_url": reverse("rounds:draft", args=[report.pk, table.project.pk])
                 if editing
                 else "",
@@ -81,9 +99,40 @@ def targets_report(request: HttpRequest, report: Report) -> HttpResponse:
         "reviewing": reviewing,
         "review_form": ReviewForm(),
         "submissions": submissions,
+        "downloads": [
+            (label, reverse("rounds:report_download", args=[report.pk, fmt]))
+            for fmt, label in exporters.LABELS.items()
+        ],
         "events": report.events.select_related("actor").order_by("-at", "-id"),
     }
     return render(request, "rounds/targets_report.html", context)
+
+
+def _compared(report: Report) -> dict[int, ProjectDraft]:
+    """Each project's table as the report shows it, beside the table it is compared with:
+    the table in force now while the unit fills it, else the one frozen with the submission."""
+    submission = report.latest_submission()
+    if report.status in EDITABLE or submission is None:
+        document = live_targets_document(report)
+    else:
+        document = frozen_targets_document(report, submission)
+    return {p.project_id: p for p in document.projects}
+
+
+def targets_submission(request: HttpRequest, report: Report, found: Submission) -> HttpResponse:
+    """A target round's submission: the tables as frozen, as the official table with the
+    changes against the table in force marked, and the comments made on returning it."""
+    document = frozen_targets_document(report, found)
+    comments = list(found.row_comments.select_related("created_by", "indicator", "project"))
+    context = {
+        "report": report,
+        "round": report.round,
+        "submission": found,
+        "blocks": html_blocks(build_round_layout(document)),
+        "comments": comments,
+        "here": "rounds",
+    }
+    return render(request, "rounds/targets_submission.html", context)
 
 
 @login_required

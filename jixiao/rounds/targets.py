@@ -24,10 +24,13 @@ from jixiao.audit.choices import Action as Log
 from jixiao.audit.log import Entry, record_many
 from jixiao.audit.versions import bump, check_version
 from jixiao.core import document as doc
+from jixiao.core.revisions import describe_change
 from jixiao.lib.actor import Actor
 from jixiao.rounds.choices import EDITABLE, TARGET_KINDS, Action, RoundKind
-from jixiao.rounds.models import Report, ReportEvent, TargetDraft
-from jixiao.targets.models import Project
+from jixiao.rounds.models import Report, ReportEvent, Submission, TargetDraft
+from jixiao.rounds.target_document import ProjectDraft, TargetRoundDocument
+from jixiao.targets.choices import RevisionKind
+from jixiao.targets.models import Project, Revision, UnitGoal
 from jixiao.targets.services import (
     ObjectResult,
     adopt_targets,
@@ -39,7 +42,10 @@ __all__ = [
     "DraftTable",
     "adopt_drafts",
     "draft_table",
+    "frozen_targets_document",
     "is_target_round",
+    "live_targets_document",
+    "moved_since_draft",
     "save_target_draft",
     "targets_snapshot",
 ]
@@ -198,20 +204,121 @@ def save_target_draft(
 
 def targets_snapshot(report: Report) -> dict[str, Any]:
     """The report's tables as frozen in a submission: each project's draft (or table in force)
-    with its row ids and whether the unit changed it."""
-    return {
-        "kind": report.round.kind,
-        "year": report.round.year,
-        "projects": [
+    with its row ids and whether the unit changed it, and the table in force it was compared
+    with then (``base``), so the submission shows its changes as the reviewer saw them."""
+    projects = []
+    for table in draft_tables(report):
+        base, base_ids = _in_force(table.project)
+        projects.append(
             {
                 "project": table.project.pk,
                 "changed": table.changed,
                 "row_ids": table.row_ids,
                 "targets": table.targets.to_dict(),
+                "base": base.to_dict(),
+                "base_ids": base_ids,
+                "base_version": table.draft.base_version
+                if table.draft is not None
+                else table_version(table.project),
             }
-            for table in draft_tables(report)
-        ],
+        )
+    goal = UnitGoal.objects.filter(unit_id=report.unit_id, year=report.round.year).first()
+    return {
+        "kind": report.round.kind,
+        "year": report.round.year,
+        "unit_goal": None if goal is None else goal.as_part().to_dict(),
+        "projects": projects,
     }
+
+
+def _round_document(
+    report: Report, projects: list[ProjectDraft], **extra: Any
+) -> TargetRoundDocument:
+    unit = report.unit
+    return TargetRoundDocument(
+        unit=doc.UnitRef(unit.code, unit.name or None),
+        year=report.round.year,
+        kind_label=str(RoundKind(report.round.kind).label),
+        round_title=str(report.round),
+        projects=projects,
+        **extra,
+    )
+
+
+def live_targets_document(report: Report) -> TargetRoundDocument:
+    """The report's tables as the unit holds them now, each beside its table in force."""
+    projects = []
+    for table in draft_tables(report):
+        base, base_ids = _in_force(table.project)
+        projects.append(
+            ProjectDraft(table.project.pk, table.targets, list(table.row_ids), base, base_ids)
+        )
+    goal = UnitGoal.objects.filter(unit_id=report.unit_id, year=report.round.year).first()
+    return _round_document(report, projects, unit_goal=None if goal is None else goal.as_part())
+
+
+def frozen_targets_document(report: Report, submission: Submission) -> TargetRoundDocument:
+    """The tables as frozen in a submission, beside the tables in force when it was made.
+
+    (A snapshot made before the table in force was frozen with it is compared with the
+    table in force now.)
+    """
+    data = submission.snapshot
+    found = {
+        p.pk: p
+        for p in Project.objects.filter(
+            pk__in=[p["project"] for p in data.get("projects", [])]
+        ).prefetch_related("checkpoints", "indicators")
+    }
+    projects = []
+    for item in data.get("projects", []):
+        targets = doc.ProjectTargets.from_dict(item["targets"])
+        if "base" in item:
+            base = doc.ProjectTargets.from_dict(item["base"])
+            base_ids = list(item["base_ids"])
+        elif item["project"] in found:
+            base, base_ids = _in_force(found[item["project"]])
+        else:
+            base, base_ids = targets, list(item["row_ids"])
+        projects.append(
+            ProjectDraft(item["project"], targets, list(item["row_ids"]), base, base_ids)
+        )
+    goal = data.get("unit_goal")
+    return _round_document(
+        report,
+        projects,
+        unit_goal=None if goal is None else doc.UnitGoalPart.from_dict(goal),
+        submission=submission.number,
+    )
+
+
+def moved_since_draft(draft: TargetDraft) -> list[str]:
+    """What was written to the project's table in force after the draft was started (its
+    revisions since ``base_version``), one Chinese line each; empty when nothing."""
+    later = (
+        Revision.objects.filter(
+            kind=RevisionKind.PROJECT, project=draft.project, number__gt=draft.base_version
+        )
+        .select_related("created_by")
+        .order_by("number")
+    )
+    lines = []
+    for revision in later:
+        who = revision.created_by.get_username() if revision.created_by else revision.source
+        when = timezone.localtime(revision.created_at).strftime("%Y-%m-%d %H:%M")
+        changes = "；".join(describe_change(c) for c in revision.changes) or _("（无内容变化）")
+        lines.append(
+            _("「%(name)s」第 %(number)s 版（%(source)s，%(who)s，%(when)s）：%(changes)s")
+            % {
+                "name": draft.project.label,
+                "number": revision.number,
+                "source": revision.source,
+                "who": who,
+                "when": when,
+                "changes": changes,
+            }
+        )
+    return lines
 
 
 def adopted_source(report: Report) -> str:
@@ -223,9 +330,22 @@ def adopt_drafts(report: Report, *, actor: Actor) -> list[ObjectResult]:
     """Put every draft of an approved target report in force (called by ``approve_report``
     inside its transaction, after its permission check). Tables the unit did not change are
     left alone."""
+    drafts = list(TargetDraft.objects.filter(report=report).select_related("project"))
+    moved = [line for draft in drafts for line in moved_since_draft(draft)]
+    if moved:
+        raise ValidationError(
+            [
+                _("现行目标表在草稿起草之后被直接修改过，审核通过会覆盖这些修改，本次未通过："),
+                *moved,
+                _(
+                    "请退回修改：填报人在填报页点“更新草稿到现行目标表”，核对后重新提交；"
+                    "或先与单位核实这些修改是否应保留。"
+                ),
+            ]
+        )
     results = []
     source = adopted_source(report)
-    for draft in TargetDraft.objects.filter(report=report).select_related("project"):
+    for draft in drafts:
         targets = doc.ProjectTargets.from_dict(draft.targets)
         results.append(
             adopt_targets(
