@@ -130,7 +130,7 @@ def basis_text(snapshot: dict[str, Any]) -> str:
     basis = snapshot.get(BASIS_KEY)
     if not basis:
         return _("依据单位现行绩效目标表发布（未经目标申报或目标调整审核）")
-    return _("经财政审核通过（%(kind)s，%(round)s，%(date)s）") % basis
+    return str(_("经财政审核通过（%(kind)s，%(round)s，%(date)s）") % basis)
 
 
 @transaction.atomic

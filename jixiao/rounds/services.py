@@ -86,7 +86,7 @@ PROJECT_FIELDS = (
 
 
 ROUND_FIELDS = ["kind", "year", "as_of", "due_on", "bureau", "title"]
-COMMENT_FIELDS = ["submission", "stage", "project", "indicator", "text"]
+COMMENT_FIELDS = ["submission", "stage", "project", "indicator", "new_row", "text"]
 
 
 def _user(actor: Actor) -> Any:
@@ -754,12 +754,15 @@ def return_report(
     comment: str,
     indicator_comments: Mapping[int, str] | None = None,
     project_comments: Mapping[int, str] | None = None,
+    new_row_comments: Mapping[tuple[int, str], str] | None = None,
 ) -> Submission:
     """Send the submission back to the unit's officer with comments; they correct and submit
     again. The unit's head returns it from 待单位审核, the bureau's reviewer from 待财政审核.
 
     ``indicator_comments`` (by indicator id) and ``project_comments`` (by project id: its
     budget block) are kept with this submission; a general comment or one of them is required.
+    ``new_row_comments`` (target rounds): by (project id, the row's 一级/二级/三级 path), on
+    rows the submitted draft adds, which have no indicator yet.
     """
     _lock(report)
     stage = _stage_of(report)
@@ -768,7 +771,10 @@ def return_report(
     comment = (comment or "").strip()
     on_rows = {k: t.strip() for k, t in (indicator_comments or {}).items() if (t or "").strip()}
     on_projects = {k: t.strip() for k, t in (project_comments or {}).items() if (t or "").strip()}
-    if not comment and not on_rows and not on_projects:
+    on_new = {k: t.strip() for k, t in (new_row_comments or {}).items() if (t or "").strip()}
+    if on_new and set(on_new) - target_rounds.new_rows(submission):
+        raise ValidationError(_("意见所在的新增行不属于本次提交。"))
+    if not comment and not on_rows and not on_projects and not on_new:
         raise ValidationError(_("退回时请填写审核意见。"))
     year = report.round.year
     indicators = Indicator.objects.filter(
@@ -780,28 +786,43 @@ def return_report(
     if set(on_rows) - set(indicators) or set(on_projects) - set(projects):
         raise ValidationError(_("意见所在的行不属于本填报。"))
     now = timezone.now()
-    comments = [
-        ReviewComment(
-            submission=submission,
-            stage=stage,
-            project_id=indicators[key].project_id,
-            indicator=indicators[key],
-            text=text,
-            created_at=now,
-            created_by=_user(actor),
-        )
-        for key, text in on_rows.items()
-    ] + [
-        ReviewComment(
-            submission=submission,
-            stage=stage,
-            project=projects[key],
-            text=text,
-            created_at=now,
-            created_by=_user(actor),
-        )
-        for key, text in on_projects.items()
-    ]
+    comments = (
+        [
+            ReviewComment(
+                submission=submission,
+                stage=stage,
+                project_id=indicators[key].project_id,
+                indicator=indicators[key],
+                text=text,
+                created_at=now,
+                created_by=_user(actor),
+            )
+            for key, text in on_rows.items()
+        ]
+        + [
+            ReviewComment(
+                submission=submission,
+                stage=stage,
+                project=projects[key],
+                text=text,
+                created_at=now,
+                created_by=_user(actor),
+            )
+            for key, text in on_projects.items()
+        ]
+        + [
+            ReviewComment(
+                submission=submission,
+                stage=stage,
+                project_id=project_id,
+                new_row=path[:300],
+                text=text,
+                created_at=now,
+                created_by=_user(actor),
+            )
+            for (project_id, path), text in on_new.items()
+        ]
+    )
     for row in comments:
         row.full_clean(exclude=["submission", "project", "indicator"])
         row.save()

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from jixiao import exporters
 from jixiao.access.lookups import get_project_for_user, get_report_for_user
@@ -33,6 +33,10 @@ from jixiao.rounds.targets import (
     frozen_targets_document,
     is_target_round,
     live_targets_document,
+    moved_since_draft,
+    new_row_comment_name,
+    rebase_target_draft,
+    row_path,
     save_target_draft,
 )
 from jixiao.targets.choices import MoneyUnit
@@ -55,35 +59,65 @@ def targets_report(request: HttpRequest, report: Report) -> HttpResponse:
     endorsing = report.status == ReportStatus.UNIT_REVIEW and can(who, "endorse_report", report)
     reviewing = report.status == ReportStatus.SUBMITTED and can(who, "review_report", report)
     submissions = list(report.submissions.order_by("-number"))
-    comments: dict[int, list[ReviewComment]] = {}
+    on_rows: dict[int, list[ReviewComment]] = {}
+    on_new: dict[tuple[int, str], list[ReviewComment]] = {}
+    on_project: dict[int, list[ReviewComment]] = {}
     if report.status == ReportStatus.RETURNED and submissions:
         for row in submissions[0].row_comments.all():
-            comments.setdefault(row.indicator_id or 0, []).append(row)
+            if row.indicator_id is not None:
+                on_rows.setdefault(row.indicator_id, []).append(row)
+            elif row.new_row:
+                on_new.setdefault((row.project_id, row.new_row), []).append(row)
+            else:
+                on_project.setdefault(row.project_id, []).append(row)
     deciding = endorsing or reviewing
     compared = _compared(report)
     tables = []
     for table in draft_tables(report):
         rows = []
-        against = compared.get(table.project.pk)
+        project_id = table.project.pk
+        against = compared.get(project_id)
         marks = against.row_marks() if against is not None else []
         if len(marks) != len(table.row_ids):
             marks = [None] * len(table.row_ids)
         grids = merge_levels(table.targets.indicators)
-        for grid, pk, mark in zip(grids, table.row_ids, marks, strict=True):
+        shown: set[tuple[int, str]] = set()
+        for index, (grid, pk, mark) in enumerate(zip(grids, table.row_ids, marks, strict=True)):
+            if pk is None:
+                key = (project_id, row_path(grid.indicator))
+                said = on_new.get(key, [])
+                shown.add(key)
+                name = new_row_comment_name(project_id, index) if deciding else ""
+            else:
+                said = on_rows.get(pk, [])
+                name = comment_name(pk) if deciding else ""
             rows.append(
                 {
                     "grid": grid,
                     "id": pk,
                     "mark": mark,
-                    "comments": comments.get(pk or -1, []),
-                    "comment_name": comment_name(pk) if deciding and pk else "",
+                    "comments": said,
+                    "comment_name": name,
                 }
             )
+        # Comments on new rows renamed or removed since, and on the project as a whole.
+        elsewhere = on_project.get(project_id, []) + [
+            c
+            for key, said in on_new.items()
+            if key[0] == project_id and key not in shown
+            for c in said
+        ]
+        moved = moved_since_draft(table.draft) if table.draft is not None else []
         tables.append(
             {
                 "table": table,
                 "rows": rows,
                 "summary": against.summary() if against is not None else "",
+                "elsewhere": elsewhere,
+                "moved": moved,
+                "rebase_url": reverse("rounds:rebase", args=[report.pk, project_id])
+                if editing and moved
+                else "",
                 "edit_url": reverse("rounds:draft", args=[report.pk, table.project.pk])
                 if editing
                 else "",
@@ -133,6 +167,32 @@ def targets_submission(request: HttpRequest, report: Report, found: Submission) 
         "here": "rounds",
     }
     return render(request, "rounds/targets_submission.html", context)
+
+
+@login_required
+@require_POST
+def rebase(request: HttpRequest, pk: int, project_id: int) -> HttpResponse:
+    """更新草稿到现行目标表: apply the unit's edits to the table in force as it is now."""
+    report = get_report_for_user(request.user, pk)
+    found = get_project_for_user(request.user, project_id)
+    if not is_target_round(report) or found.unit_id != report.unit_id:
+        raise PermissionDenied(_("该填报不是目标申报或目标调整，或项目不属于本填报。"))
+    if not can(request.user, "edit", report):
+        raise PermissionDenied(_("只有本单位的填报员或单位负责人可以修改本单位的绩效目标。"))
+    try:
+        rebased = rebase_target_draft(report, found, actor=Actor.from_request(request))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("「%(name)s」的草稿已更新到现行目标表（第 %(v)s 版），请核对后提交。")
+            % {"name": found.label, "v": rebased.draft.base_version},
+        )
+        for line in rebased.conflicts:
+            messages.warning(request, line)
+    return redirect(reverse("rounds:report", args=[report.pk]) + f"#project-{found.pk}")
 
 
 @login_required

@@ -49,6 +49,7 @@ from jixiao.lib.forms import add_service_errors
 from jixiao.lib.params import date_or_none, require_choice, require_id, require_year
 from jixiao.lib.picker import UnitYearForm, choose_unit_year, project_years_by_unit, unit_key
 from jixiao.rounds import services, target_views
+from jixiao.rounds import targets as target_rounds
 from jixiao.rounds.choices import TARGET_KINDS, ReportStatus, RoundKind
 from jixiao.rounds.forms import (
     REPORT_FORM,
@@ -876,8 +877,14 @@ def decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
         Project.objects.filter(unit=report.unit, year=year).values_list("pk", flat=True)
     )
     on_rows, on_projects = row_comments(request.POST, indicator_ids, project_ids)
+    waiting = report.latest_submission()
+    on_new = (
+        target_rounds.new_row_comments(waiting, request.POST)
+        if report.round.kind in TARGET_KINDS and waiting is not None
+        else {}
+    )
     try:
-        if decision != "return" and (on_rows or on_projects):
+        if decision != "return" and (on_rows or on_projects or on_new):
             raise ValidationError(_("逐行意见只在退回时保存；要退回修改请点“退回修改”。"))
         if decision == "endorse":
             services.endorse_report(report, actor=actor, comment=comment)
@@ -889,6 +896,7 @@ def decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
                 comment=comment,
                 indicator_comments=on_rows,
                 project_comments=on_projects,
+                new_row_comments=on_new,
             )
             messages.success(request, _("已退回，填报人可按意见修改后重新提交。"))
         else:

@@ -23,7 +23,7 @@ from jixiao.lib.actor import Actor
 from jixiao.rounds import services
 from jixiao.rounds import targets as target_rounds
 from jixiao.rounds.choices import Action, ReportStatus, RoundKind
-from jixiao.rounds.models import Report, ReportEvent
+from jixiao.rounds.models import Report, ReportEvent, ReviewComment, TargetDraft
 from jixiao.rounds.target_document import (
     ADDED_FILL,
     CHANGED_FILL,
@@ -212,3 +212,122 @@ def test_approval_is_refused_when_the_table_in_force_changed_after_the_draft(
     assert any("被直接修改过" in m for m in said)
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
+
+
+def test_a_new_row_takes_its_own_review_comment(
+    unit: Unit, officer: User, head: User, reviewer: User, bureau_admin: User, client: Client
+) -> None:
+    report = adjustment(unit, bureau_admin)
+    project = project_of(unit)
+    draft_changes(report, project, officer)
+    services.submit_report(report, actor=Actor(officer))
+    services.endorse_report(report, actor=Actor(head))
+    table = target_rounds.draft_table(report, project)
+    index = table.row_ids.index(None)
+    name = target_rounds.new_row_comment_name(project.pk, index)
+
+    client.force_login(reviewer)
+    page = client.get(reverse("rounds:report", args=[report.pk])).content.decode()
+    assert f'name="{name}"' in page
+    client.post(
+        reverse("rounds:decide", args=[report.pk, "return"]),
+        {"comment": "", name: "新增指标请说明测算依据"},
+    )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED
+    said = ReviewComment.objects.get(submission__report=report)
+    assert said.indicator is None and said.project == project
+    assert said.new_row.endswith("/" + NEW) and said.text == "新增指标请说明测算依据"
+    assert str(said) == f"{said.new_row}：新增指标请说明测算依据"
+
+    client.force_login(officer)
+    page = client.get(reverse("rounds:report", args=[report.pk])).content.decode()
+    row = page[page.index(f'id="row-new-{project.pk}-{index}"') :]
+    assert "新增指标请说明测算依据" in row[: row.index("</tr>")]
+
+
+def test_a_comment_on_a_row_the_submission_does_not_add_is_refused(
+    unit: Unit, officer: User, head: User, reviewer: User, bureau_admin: User
+) -> None:
+    report = adjustment(unit, bureau_admin)
+    project = project_of(unit)
+    draft_changes(report, project, officer)
+    services.submit_report(report, actor=Actor(officer))
+    services.endorse_report(report, actor=Actor(head))
+    with pytest.raises(ValidationError, match="新增行不属于本次提交"):
+        services.return_report(
+            report,
+            actor=Actor(reviewer),
+            comment="",
+            new_row_comments={(project.pk, "产出指标/数量指标/编造的行"): "意见"},
+        )
+    assert not ReviewComment.objects.exists()
+
+
+def test_the_unit_brings_its_draft_up_to_the_changed_table_in_force(
+    unit: Unit, officer: User, head: User, reviewer: User, bureau_admin: User, client: Client
+) -> None:
+    report = adjustment(unit, bureau_admin)
+    project = project_of(unit)
+    draft_changes(report, project, officer)
+    # The table in force is edited directly: another row's basis, and NAME's description.
+    version = table_version(project)
+    state = edit_of(project.as_targets(), [i.pk for i in project.indicators.all()], version)
+    state.rows[0].basis = "直接修改的依据"
+    targets, ids = targets_of(state, year=2021)
+    save_project_targets(project, targets, actor=Actor(officer), row_ids=ids, version=version)
+    first = ids[0]
+
+    client.force_login(officer)
+    page = client.get(reverse("rounds:report", args=[report.pk])).content.decode()
+    assert "现行目标表被直接修改过" in page and "更新草稿到现行目标表" in page
+    response = client.post(reverse("rounds:rebase", args=[report.pk, project.pk]))
+    assert response.status_code == 302
+    draft = TargetDraft.objects.get(report=report, project=project)
+    assert draft.base_version == version + 1
+    rows = dict(zip(draft.row_ids, draft.targets["indicators"], strict=True))
+    # Both sides' edits are in the draft: the direct edit, the unit's target, its new row.
+    assert rows[first]["basis"] == "直接修改的依据"
+    held = Indicator.objects.get(project=project, level3=NAME)
+    assert rows[held.pk]["target"] == "≥260条"
+    assert rows[None]["level3"] == NEW
+    page = client.get(reverse("rounds:report", args=[report.pk])).content.decode()
+    assert "现行目标表被直接修改过" not in page
+
+    services.submit_report(report, actor=Actor(officer))
+    services.endorse_report(report, actor=Actor(head))
+    services.approve_report(report, actor=Actor(reviewer))
+    assert Indicator.objects.get(pk=first).basis == "直接修改的依据"
+    assert Indicator.objects.get(pk=held.pk).target == "≥260条"
+    assert Indicator.objects.filter(project=project, level3=NEW).exists()
+
+
+def test_merge_keeps_the_units_version_of_a_row_both_changed_and_says_so() -> None:
+    def table(*rows: tuple[str, str]) -> dict[str, object]:
+        return {
+            "code": "1",
+            "name": "p",
+            "budget": {},
+            "fund_use": None,
+            "spending_plan": [],
+            "goal": "g",
+            "indicators": [
+                {"level1": "产出指标", "level2": "数量指标", "level3": n, "target": t}
+                for n, t in rows
+            ],
+        }
+
+    base = table(("a", "≥1"), ("b", "≥2"), ("c", "≥3"))
+    ours = table(("a", "≥10"), ("b", "≥2"), ("new", "≥5"))  # a changed, c removed, new added
+    theirs = table(("a", "≥11"), ("b", "≥20"), ("c", "≥3"), ("d", "≥4"))  # a, b changed; d
+    merged, ids, conflicts = target_rounds.merge_tables(
+        base, [1, 2, 3], ours, [1, 2, None], theirs, [1, 2, 3, 4]
+    )
+    assert [(r["level3"], r["target"]) for r in merged["indicators"]] == [
+        ("a", "≥10"),
+        ("b", "≥20"),
+        ("new", "≥5"),
+        ("d", "≥4"),
+    ]
+    assert ids == [1, 2, None, 4]
+    assert conflicts == ["“产出指标/数量指标/a”双方都修改了，保留草稿中的内容"]
