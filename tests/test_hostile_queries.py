@@ -123,6 +123,7 @@ PK_OF = {
     "api_tokens:revoke": "token",
     "targets:edit": "project",
     "rounds:draft": "report",
+    "rounds:rebase": "report",
     "jobs:detail": "job",
     "jobs:status": "job",
     "jobs:download": "job",

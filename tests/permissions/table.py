@@ -243,6 +243,11 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
                 answers(FORBIDDEN, officer_b=MISSING, other_reviewer=MISSING),
             ),
         ),
+        entry(
+            "rounds:rebase",
+            "目标申报/调整轮次中把项目草稿更新到现行目标表（对监控填报一律拒绝）",
+            action(answers(FORBIDDEN, officer_b=MISSING, other_reviewer=MISSING)),
+        ),
         entry("metrics:binding", "A 单位指标的口径（查看；设置、解除）", page(read_a(), write_a())),
         entry("metrics:fractions", "设置 A 单位指标的实际值按小数填写", action(write_a())),
         entry("metrics:evidence", "下载佐证材料", page(read_a())),

@@ -208,6 +208,7 @@ def _request(key: str, ids: dict[str, Any]) -> tuple[str, dict[str, str]]:
         "rounds:join": ("rounds:join", {"pk": ids["round"]}),
         "workbench:remind": ("workbench:remind", {"pk": ids["round"]}),
         "rounds:draft": ("rounds:draft", {"pk": report, "project_id": ids["project"]}),
+        "rounds:rebase": ("rounds:rebase", {"pk": report, "project_id": ids["project"]}),
         "rounds:submission": ("rounds:submission", {"pk": report, "number": 1}),
         "rounds:report_download": ("rounds:report_download", {"pk": report, "fmt": "xlsx"}),
         "rounds:decide:endorse": ("rounds:decide", {"pk": report, "decision": "endorse"}),
