@@ -211,6 +211,9 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
         entry("targets:restore", "恢复已移除的指标", action(write_a())),
         entry("targets:edit", "在网页上编辑 A 单位项目的绩效目标表", page(write_a(), write_a())),
         entry("targets:parse", "解析输入中的指标值（编辑表格时）", page(everyone())),
+        entry(
+            "targets:goal_edit", "在网页上编辑 A 单位的单位整体绩效目标", page(write_a(), write_a())
+        ),
         # Ledgers
         entry("ledgers:index", "台账（各人只见其范围）", page(everyone())),
         entry("ledgers:quality", "台账数据质量（各人只见其范围）", page(everyone())),

@@ -24,9 +24,7 @@ SHOTS = Path(
 CODE = "13032221C2GKIBLPDEWRQ"
 
 
-def test_the_grid_at_390px_renames_a_level_adds_a_level2_and_saves(
-    page: Page, live_server
-) -> None:
+def test_the_grid_at_390px_renames_a_level_adds_a_level2_and_saves(page: Page, live_server) -> None:
     load_demo()
     project = Project.objects.get(code=CODE, year=2021)
     first = Indicator.objects.filter(project=project).order_by("position")[0]
