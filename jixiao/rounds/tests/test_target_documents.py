@@ -331,3 +331,18 @@ def test_merge_keeps_the_units_version_of_a_row_both_changed_and_says_so() -> No
     ]
     assert ids == [1, 2, None, 4]
     assert conflicts == ["“产出指标/数量指标/a”双方都修改了，保留草稿中的内容"]
+
+
+def test_the_background_export_of_a_target_report_is_the_marked_table(
+    unit: Unit, officer: User, bureau_admin: User
+) -> None:
+    from jixiao.jobs.kinds import _run_report
+
+    report = adjustment(unit, bureau_admin)
+    draft_changes(report, project_of(unit), officer)
+    steps: list[str] = []
+    out = _run_report({"report": report.pk, "fmt": "xlsx"}, lambda n, of, text: steps.append(text))
+    assert out.filename == f"{unit.name}2021年度预算绩效目标（目标调整·填报中的草稿）.xlsx"
+    book = load_workbook(io.BytesIO(out.data))
+    texts = {c.value for s in book.worksheets for row in s.iter_rows() for c in row}
+    assert NAME + "【修改】" in texts and NEW + "【新增】" in texts
