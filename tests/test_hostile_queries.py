@@ -40,7 +40,7 @@ from jixiao.rounds.choices import RoundKind
 from jixiao.rounds.models import Report
 from jixiao.system.demo.rounds import clear_rounds
 from jixiao.system.demo.services import load_demo
-from jixiao.targets.models import Indicator, Project
+from jixiao.targets.models import Indicator, Project, UnitGoal
 from jixiao.units.models import FinanceBureau, Unit
 
 USERS = ["admin", "demo"]
@@ -122,7 +122,9 @@ PK_OF = {
     "api:transition": "entry",
     "api_tokens:revoke": "token",
     "targets:edit": "project",
+    "targets:goal_edit": "unit_goal",
     "rounds:draft": "report",
+    "rounds:rebase": "report",
     "jobs:detail": "job",
     "jobs:status": "job",
     "jobs:download": "job",
@@ -230,6 +232,7 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Ids]:
             .order_by("pk")
             .first()
             .pk,
+            "unit_goal": UnitGoal.objects.get(unit__code=UNIT, year=int(YEAR)).pk,
             "code": code,
             "account": get_user_model().objects.get(username="demo").pk,
             "bureau": FinanceBureau.objects.get(name="昌黎县财政局").pk,

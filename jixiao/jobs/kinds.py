@@ -183,6 +183,7 @@ def _run_report(params: Mapping[str, Any], progress: Progress) -> Output:
     from jixiao.core.reports import MonitoringReport
     from jixiao.rounds import services
     from jixiao.rounds.models import Report
+    from jixiao.rounds.target_document import TargetRoundDocument, build_round_layout
     from jixiao.rounds.views import doc_title
 
     report = Report.objects.select_related("unit", "round").get(pk=params["report"])
@@ -190,7 +191,9 @@ def _run_report(params: Mapping[str, Any], progress: Progress) -> Output:
     progress(0, 3, _("正在读取填报……"))
     doc = services.document(report)
     progress(1, 3, _("正在生成 %(fmt)s 文件……") % {"fmt": FORMAT_NAMES[fmt]})
-    if isinstance(doc, MonitoringReport):
+    if isinstance(doc, TargetRoundDocument):
+        data = exporters.RENDERERS[fmt](build_round_layout(doc))
+    elif isinstance(doc, MonitoringReport):
         data = exporters.export_monitoring(doc, fmt)
     else:
         data = exporters.export_selfeval(doc, fmt)

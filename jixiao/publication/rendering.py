@@ -20,6 +20,8 @@ class HtmlCell:
     rowspan: int
     colspan: int
     classes: str
+    # A marked cell's background (six hex digits), e.g. a changed row of a draft table.
+    fill: str | None = None
 
 
 @dataclass
@@ -54,7 +56,9 @@ def html_blocks(layout: Layout) -> list[HtmlBlock]:
                         )
                         if on
                     )
-                    cells.append(HtmlCell(cell.text, cell.row_span, cell.col_span, classes))
+                    cells.append(
+                        HtmlCell(cell.text, cell.row_span, cell.col_span, classes, cell.fill)
+                    )
                 rows.append(cells)
             blocks.append(HtmlBlock("table", rows=rows))
         elif isinstance(block, Image):

@@ -22,12 +22,13 @@ from jixiao.audit.log import record
 from jixiao.core.document import TargetDocument
 from jixiao.core.reports import SelfEvaluationReport
 from jixiao.exporters.selfeval_layout import build_selfeval_layout
-from jixiao.exporters.targets_layout import Layout, build_layout, document_title
+from jixiao.exporters.targets_layout import Layout, Paragraph, build_layout, document_title
 from jixiao.lib.actor import Actor
 from jixiao.publication.choices import PublicationKind
 from jixiao.publication.models import Publication
-from jixiao.rounds.choices import Decision, ReportStatus, RoundKind
+from jixiao.rounds.choices import TARGET_KINDS, Decision, ReportStatus, RoundKind
 from jixiao.rounds.models import Report
+from jixiao.rounds.targets import frozen_targets_document
 from jixiao.targets.services import document_for
 from jixiao.units.models import Unit
 
@@ -83,15 +84,80 @@ def _publish(
     return publication
 
 
+# The key of a targets snapshot saying which review approved the tables (None: the register's
+# table in force, no target round approved it).
+BASIS_KEY = "approved_in"
+
+
+def approved_target_report(unit: Unit, year: int) -> Report | None:
+    """The unit's report in the latest declaration or adjustment round of the year that the
+    bureau approved, if any."""
+    return (
+        Report.objects.filter(
+            unit=unit,
+            round__kind__in=TARGET_KINDS,
+            round__year=year,
+            status=ReportStatus.APPROVED,
+        )
+        .select_related("round", "unit")
+        .order_by("-round__opened_at", "-round_id")
+        .first()
+    )
+
+
+def targets_to_publish(unit: Unit, year: int) -> tuple[TargetDocument, Report | None]:
+    """What publishing the unit's targets takes: the tables of the latest approved declaration
+    or adjustment round of the year (its approved submission), else the tables in force; and
+    that round's report, if any."""
+    report = approved_target_report(unit, year)
+    approved = (
+        None
+        if report is None
+        else report.submissions.filter(decision=Decision.APPROVED).order_by("-number").first()
+    )
+    if report is None or approved is None:
+        return document_for(unit, year), None
+    frozen = frozen_targets_document(report, approved)
+    document = frozen.target_document()
+    if document.unit_goal is None:
+        document.unit_goal = document_for(unit, year).unit_goal
+    return document, report
+
+
+def basis_text(snapshot: dict[str, Any]) -> str:
+    """What a targets publication's tables are, for its page and PDF: ``经财政审核通过（目标
+    调整）`` with the date, or the tables in force."""
+    basis = snapshot.get(BASIS_KEY)
+    if not basis:
+        return _("依据单位现行绩效目标表发布（未经目标申报或目标调整审核）")
+    return str(_("经财政审核通过（%(kind)s，%(round)s，%(date)s）") % basis)
+
+
 @transaction.atomic
 def publish_targets(unit: Unit, year: int, *, actor: Actor) -> Publication:
-    """Publish the unit's target tables of a year as they stand now (frozen)."""
+    """Publish the unit's target tables of a year (frozen): the tables the bureau approved in
+    the year's latest declaration or adjustment round where there is one, else the tables in
+    force. The snapshot says which (``approved_in``)."""
     require(actor, "publish", unit)
-    document = document_for(unit, year)
+    document, report = targets_to_publish(unit, year)
     if document.unit_goal is None and not document.projects:
         raise ValidationError(_("该单位没有 %(year)s 年的绩效目标。") % {"year": year})
     title = f"{document_title(document)}"
-    return _publish(unit, PublicationKind.TARGETS, year, title, document.to_dict(), actor=actor)
+    snapshot = document.to_dict()
+    snapshot[BASIS_KEY] = None
+    if report is not None:
+        decided = report.submissions.filter(decision=Decision.APPROVED).order_by("-number")[0]
+        snapshot[BASIS_KEY] = {
+            "kind": str(RoundKind(report.round.kind).label),
+            "round": str(report.round),
+            "date": f"{timezone.localtime(decided.decided_at):%Y-%m-%d}"
+            if decided.decided_at
+            else "",
+            "submission": decided.number,
+        }
+    return _publish(
+        unit, PublicationKind.TARGETS, year, title, snapshot, actor=actor, report=report
+    )
 
 
 @transaction.atomic
@@ -147,7 +213,14 @@ def withdraw_publication(publication: Publication, *, actor: Actor, reason: str 
 def layout_of(publication: Publication) -> Layout:
     """The published document's layout, from the snapshot alone: the same the unit downloads."""
     if publication.kind == PublicationKind.TARGETS:
-        return build_layout(TargetDocument.from_dict(publication.snapshot))
+        layout = build_layout(TargetDocument.from_dict(publication.snapshot))
+        # Under the title: which tables these are (approved in a target round, or in force).
+        at = next((n for n, b in enumerate(layout.blocks) if isinstance(b, Paragraph)), 0)
+        title = layout.blocks[at]
+        section = title.section if isinstance(title, Paragraph) else None
+        note = Paragraph(basis_text(publication.snapshot), "note", 0, section, "center")
+        layout.blocks.insert(at + 1, note)
+        return layout
     return build_selfeval_layout(SelfEvaluationReport.from_json(publication.snapshot))
 
 

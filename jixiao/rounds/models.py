@@ -355,6 +355,9 @@ class ReviewComment(models.Model):
         related_name="+",
         help_text=_("不填时为项目的预算执行。"),
     )
+    # A row a target round's draft adds has no indicator yet: the comment names it by its
+    # path (一级/二级/三级) as submitted; empty for every other comment.
+    new_row = models.CharField(_("新增行"), max_length=300, blank=True)
     text = models.TextField(_("意见"))
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
     created_by = _user()
@@ -366,7 +369,7 @@ class ReviewComment(models.Model):
         ordering = ["submission_id", "id"]
 
     def __str__(self) -> str:
-        target = self.indicator or _("预算执行")
+        target = self.indicator or self.new_row or _("预算执行")
         return f"{target}：{self.text[:40]}"
 
     @property
@@ -415,6 +418,10 @@ class TargetDraft(models.Model):
     row_ids = models.JSONField(_("指标行"), default=list)
     # The version of the table in force the draft was started from (its latest revision).
     base_version = models.PositiveIntegerField(_("起草时的目标表版本"), default=0)
+    # That table itself (ProjectTargets.to_dict()) and its row ids: what the unit's edits are
+    # measured from when the draft is brought up to a table in force changed since.
+    base_targets = models.JSONField(_("起草时的目标表"), null=True, blank=True)
+    base_row_ids = models.JSONField(_("起草时的指标行"), default=list, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
     updated_by = _user()

@@ -57,10 +57,13 @@ from jixiao.rounds.models import (
     ScoreOverride,
     Submission,
 )
+from jixiao.rounds.target_document import TargetRoundDocument
 from jixiao.targets.models import Indicator, Project
 from jixiao.units.models import FinanceBureau, Unit
 
 Document = MonitoringReport | SelfEvaluationReport
+# What a report of any kind shows: a target round's report is its tables (rounds.targets).
+ReportDocument = MonitoringReport | SelfEvaluationReport | TargetRoundDocument
 
 INDICATOR_FIELDS = (
     "likelihood",
@@ -83,7 +86,7 @@ PROJECT_FIELDS = (
 
 
 ROUND_FIELDS = ["kind", "year", "as_of", "due_on", "bureau", "title"]
-COMMENT_FIELDS = ["submission", "stage", "project", "indicator", "text"]
+COMMENT_FIELDS = ["submission", "stage", "project", "indicator", "new_row", "text"]
 
 
 def _user(actor: Actor) -> Any:
@@ -268,9 +271,19 @@ def report_for(round_: Round, unit: Unit, *, actor: Actor) -> Report:
 # --- reading -----------------------------------------------------------------------------
 
 
-def live_document(report: Report) -> Document:
-    """The report computed now from the ledgers and the unit's inputs."""
+def live_document(report: Report) -> ReportDocument:
+    """The report as it stands now: computed from the ledgers and the unit's inputs, or, in a
+    target round, the unit's draft tables beside the tables in force."""
+    if report.round.kind in TARGET_KINDS:
+        return target_rounds.live_targets_document(report)
+    return computed_document(report)
+
+
+def computed_document(report: Report) -> Document:
+    """A monitoring or self-evaluation report computed now (not for target rounds)."""
     round_ = report.round
+    if round_.kind in TARGET_KINDS:
+        raise ValueError("a target round's report is read with rounds.targets")
     if round_.kind == RoundKind.SELF_EVALUATION:
         return build.build_self_evaluation(report.unit, round_.year, report=report)
     return build.build_monitoring(report.unit, round_.year, round_.as_of, report=report)
@@ -285,18 +298,29 @@ def submitted_evaluation(
     return build.apply_overrides(frozen, overrides, Policy.from_mapping(frozen.settings))
 
 
-def document(report: Report) -> Document:
+def document(report: Report) -> ReportDocument:
     """What the report shows: live while the unit fills it, else the frozen submission.
 
     Overrides made after the submission apply on top of the snapshot; the snapshot itself is
-    never changed.
+    never changed. A target round's report is its tables (``TargetRoundDocument``).
     """
     submission = report.latest_submission()
     if report.editable or submission is None:
         return live_document(report)
+    if report.round.kind in TARGET_KINDS:
+        return target_rounds.frozen_targets_document(report, submission)
     if report.round.kind == RoundKind.SELF_EVALUATION:
         return submitted_evaluation(submission.snapshot, build.overrides_in_force(report))
     return MonitoringReport.from_json(submission.snapshot)
+
+
+def tables_document(report: Report) -> Document:
+    """The document of a monitoring or self-evaluation report (``document`` narrowed: the
+    pages and forms of computed reports); ValueError for a target round's report."""
+    found = document(report)
+    if isinstance(found, TargetRoundDocument):
+        raise ValueError("a target round's report is read with rounds.targets")
+    return found
 
 
 def monitoring_document(
@@ -307,7 +331,7 @@ def monitoring_document(
     report = find_report(unit, RoundKind.MONITORING, year, as_of)
     if report is None:
         return build.build_monitoring(unit, year, as_of), None
-    doc = document(report)
+    doc = tables_document(report)
     assert isinstance(doc, MonitoringReport)
     return doc, report
 
@@ -318,7 +342,7 @@ def evaluation_document(unit: Unit, year: int) -> tuple[SelfEvaluationReport, Re
     report = find_report(unit, RoundKind.SELF_EVALUATION, year)
     if report is None:
         return build.build_self_evaluation(unit, year), None
-    doc = document(report)
+    doc = tables_document(report)
     assert isinstance(doc, SelfEvaluationReport)
     return doc, report
 
@@ -412,7 +436,7 @@ def _check_scores(report: Report) -> None:
     # A qualitative score outside its grade's band is refused by the scoring rules.
     if report.round.kind != RoundKind.SELF_EVALUATION:
         return
-    _checked(live_document, report)
+    _checked(computed_document, report)
 
 
 @transaction.atomic
@@ -660,7 +684,7 @@ def submit_report(report: Report, *, actor: Actor) -> Submission:
         # A target round freezes the unit's draft tables (rounds.targets), not computed actuals.
         frozen: dict[str, Any] = target_rounds.targets_snapshot(report)
     else:
-        doc = _checked(live_document, report)
+        doc = _checked(computed_document, report)
         missing = missing_inputs(doc)
         if missing:
             raise ValidationError([_("还不能提交："), *missing])
@@ -730,12 +754,15 @@ def return_report(
     comment: str,
     indicator_comments: Mapping[int, str] | None = None,
     project_comments: Mapping[int, str] | None = None,
+    new_row_comments: Mapping[tuple[int, str], str] | None = None,
 ) -> Submission:
     """Send the submission back to the unit's officer with comments; they correct and submit
     again. The unit's head returns it from 待单位审核, the bureau's reviewer from 待财政审核.
 
     ``indicator_comments`` (by indicator id) and ``project_comments`` (by project id: its
     budget block) are kept with this submission; a general comment or one of them is required.
+    ``new_row_comments`` (target rounds): by (project id, the row's 一级/二级/三级 path), on
+    rows the submitted draft adds, which have no indicator yet.
     """
     _lock(report)
     stage = _stage_of(report)
@@ -744,7 +771,10 @@ def return_report(
     comment = (comment or "").strip()
     on_rows = {k: t.strip() for k, t in (indicator_comments or {}).items() if (t or "").strip()}
     on_projects = {k: t.strip() for k, t in (project_comments or {}).items() if (t or "").strip()}
-    if not comment and not on_rows and not on_projects:
+    on_new = {k: t.strip() for k, t in (new_row_comments or {}).items() if (t or "").strip()}
+    if on_new and set(on_new) - target_rounds.new_rows(submission):
+        raise ValidationError(_("意见所在的新增行不属于本次提交。"))
+    if not comment and not on_rows and not on_projects and not on_new:
         raise ValidationError(_("退回时请填写审核意见。"))
     year = report.round.year
     indicators = Indicator.objects.filter(
@@ -756,28 +786,43 @@ def return_report(
     if set(on_rows) - set(indicators) or set(on_projects) - set(projects):
         raise ValidationError(_("意见所在的行不属于本填报。"))
     now = timezone.now()
-    comments = [
-        ReviewComment(
-            submission=submission,
-            stage=stage,
-            project_id=indicators[key].project_id,
-            indicator=indicators[key],
-            text=text,
-            created_at=now,
-            created_by=_user(actor),
-        )
-        for key, text in on_rows.items()
-    ] + [
-        ReviewComment(
-            submission=submission,
-            stage=stage,
-            project=projects[key],
-            text=text,
-            created_at=now,
-            created_by=_user(actor),
-        )
-        for key, text in on_projects.items()
-    ]
+    comments = (
+        [
+            ReviewComment(
+                submission=submission,
+                stage=stage,
+                project_id=indicators[key].project_id,
+                indicator=indicators[key],
+                text=text,
+                created_at=now,
+                created_by=_user(actor),
+            )
+            for key, text in on_rows.items()
+        ]
+        + [
+            ReviewComment(
+                submission=submission,
+                stage=stage,
+                project=projects[key],
+                text=text,
+                created_at=now,
+                created_by=_user(actor),
+            )
+            for key, text in on_projects.items()
+        ]
+        + [
+            ReviewComment(
+                submission=submission,
+                stage=stage,
+                project_id=project_id,
+                new_row=path[:300],
+                text=text,
+                created_at=now,
+                created_by=_user(actor),
+            )
+            for (project_id, path), text in on_new.items()
+        ]
+    )
     for row in comments:
         row.full_clean(exclude=["submission", "project", "indicator"])
         row.save()
@@ -868,7 +913,7 @@ def override_score(
         raise ValidationError(_("该预算项目不属于本单位本年度。"))
     if indicator is not None and indicator.project_id != project.pk:
         raise ValidationError(_("该绩效指标不属于这个预算项目。"))
-    doc = _checked(document, report)
+    doc = _checked(tables_document, report)
     assert isinstance(doc, SelfEvaluationReport)
     table = next((p for p in doc.projects if p.project_id == project.pk), None)
     if table is None:

@@ -16,15 +16,29 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from jixiao import exporters
 from jixiao.access.lookups import get_project_for_user, get_report_for_user
 from jixiao.access.perms import can
 from jixiao.lib.actor import Actor
+from jixiao.publication.rendering import html_blocks
 from jixiao.rounds.choices import EDITABLE, ReportStatus
 from jixiao.rounds.forms import ReviewForm, comment_name
-from jixiao.rounds.models import Report, ReviewComment
-from jixiao.rounds.targets import draft_table, draft_tables, is_target_round, save_target_draft
+from jixiao.rounds.models import Report, ReviewComment, Submission
+from jixiao.rounds.target_document import ProjectDraft, build_round_layout
+from jixiao.rounds.targets import (
+    draft_table,
+    draft_tables,
+    frozen_targets_document,
+    is_target_round,
+    live_targets_document,
+    moved_since_draft,
+    new_row_comment_name,
+    rebase_target_draft,
+    row_path,
+    save_target_draft,
+)
 from jixiao.targets.choices import MoneyUnit
 from jixiao.targets.editing import (
     TableEdit,
@@ -45,27 +59,65 @@ def targets_report(request: HttpRequest, report: Report) -> HttpResponse:
     endorsing = report.status == ReportStatus.UNIT_REVIEW and can(who, "endorse_report", report)
     reviewing = report.status == ReportStatus.SUBMITTED and can(who, "review_report", report)
     submissions = list(report.submissions.order_by("-number"))
-    comments: dict[int, list[ReviewComment]] = {}
+    on_rows: dict[int, list[ReviewComment]] = {}
+    on_new: dict[tuple[int, str], list[ReviewComment]] = {}
+    on_project: dict[int, list[ReviewComment]] = {}
     if report.status == ReportStatus.RETURNED and submissions:
         for row in submissions[0].row_comments.all():
-            comments.setdefault(row.indicator_id or 0, []).append(row)
+            if row.indicator_id is not None:
+                on_rows.setdefault(row.indicator_id, []).append(row)
+            elif row.new_row:
+                on_new.setdefault((row.project_id, row.new_row), []).append(row)
+            else:
+                on_project.setdefault(row.project_id, []).append(row)
     deciding = endorsing or reviewing
+    compared = _compared(report)
     tables = []
     for table in draft_tables(report):
         rows = []
-        for grid, pk in zip(merge_levels(table.targets.indicators), table.row_ids, strict=True):
+        project_id = table.project.pk
+        against = compared.get(project_id)
+        marks = against.row_marks() if against is not None else []
+        if len(marks) != len(table.row_ids):
+            marks = [None] * len(table.row_ids)
+        grids = merge_levels(table.targets.indicators)
+        shown: set[tuple[int, str]] = set()
+        for index, (grid, pk, mark) in enumerate(zip(grids, table.row_ids, marks, strict=True)):
+            if pk is None:
+                key = (project_id, row_path(grid.indicator))
+                said = on_new.get(key, [])
+                shown.add(key)
+                name = new_row_comment_name(project_id, index) if deciding else ""
+            else:
+                said = on_rows.get(pk, [])
+                name = comment_name(pk) if deciding else ""
             rows.append(
                 {
                     "grid": grid,
                     "id": pk,
-                    "comments": comments.get(pk or -1, []),
-                    "comment_name": comment_name(pk) if deciding and pk else "",
+                    "mark": mark,
+                    "comments": said,
+                    "comment_name": name,
                 }
             )
+        # Comments on new rows renamed or removed since, and on the project as a whole.
+        elsewhere = on_project.get(project_id, []) + [
+            c
+            for key, said in on_new.items()
+            if key[0] == project_id and key not in shown
+            for c in said
+        ]
+        moved = moved_since_draft(table.draft) if table.draft is not None else []
         tables.append(
             {
                 "table": table,
                 "rows": rows,
+                "summary": against.summary() if against is not None else "",
+                "elsewhere": elsewhere,
+                "moved": moved,
+                "rebase_url": reverse("rounds:rebase", args=[report.pk, project_id])
+                if editing and moved
+                else "",
                 "edit_url": reverse("rounds:draft", args=[report.pk, table.project.pk])
                 if editing
                 else "",
@@ -81,9 +133,66 @@ def targets_report(request: HttpRequest, report: Report) -> HttpResponse:
         "reviewing": reviewing,
         "review_form": ReviewForm(),
         "submissions": submissions,
+        "downloads": [
+            (label, reverse("rounds:report_download", args=[report.pk, fmt]))
+            for fmt, label in exporters.LABELS.items()
+        ],
         "events": report.events.select_related("actor").order_by("-at", "-id"),
     }
     return render(request, "rounds/targets_report.html", context)
+
+
+def _compared(report: Report) -> dict[int, ProjectDraft]:
+    """Each project's table as the report shows it, beside the table it is compared with:
+    the table in force now while the unit fills it, else the one frozen with the submission."""
+    submission = report.latest_submission()
+    if report.status in EDITABLE or submission is None:
+        document = live_targets_document(report)
+    else:
+        document = frozen_targets_document(report, submission)
+    return {p.project_id: p for p in document.projects}
+
+
+def targets_submission(request: HttpRequest, report: Report, found: Submission) -> HttpResponse:
+    """A target round's submission: the tables as frozen, as the official table with the
+    changes against the table in force marked, and the comments made on returning it."""
+    document = frozen_targets_document(report, found)
+    comments = list(found.row_comments.select_related("created_by", "indicator", "project"))
+    context = {
+        "report": report,
+        "round": report.round,
+        "submission": found,
+        "blocks": html_blocks(build_round_layout(document)),
+        "comments": comments,
+        "here": "rounds",
+    }
+    return render(request, "rounds/targets_submission.html", context)
+
+
+@login_required
+@require_POST
+def rebase(request: HttpRequest, pk: int, project_id: int) -> HttpResponse:
+    """更新草稿到现行目标表: apply the unit's edits to the table in force as it is now."""
+    report = get_report_for_user(request.user, pk)
+    found = get_project_for_user(request.user, project_id)
+    if not is_target_round(report) or found.unit_id != report.unit_id:
+        raise PermissionDenied(_("该填报不是目标申报或目标调整，或项目不属于本填报。"))
+    if not can(request.user, "edit", report):
+        raise PermissionDenied(_("只有本单位的填报员或单位负责人可以修改本单位的绩效目标。"))
+    try:
+        rebased = rebase_target_draft(report, found, actor=Actor.from_request(request))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("「%(name)s」的草稿已更新到现行目标表（第 %(v)s 版），请核对后提交。")
+            % {"name": found.label, "v": rebased.draft.base_version},
+        )
+        for line in rebased.conflicts:
+            messages.warning(request, line)
+    return redirect(reverse("rounds:report", args=[report.pk]) + f"#project-{found.pk}")
 
 
 @login_required

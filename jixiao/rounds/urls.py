@@ -23,4 +23,9 @@ urlpatterns = [
     path("reports/<int:pk>/submissions/<int:number>/", views.submission, name="submission"),
     path("reports/<int:pk>/download/<str:fmt>/", views.report_download, name="report_download"),
     path("reports/<int:pk>/targets/<int:project_id>/", target_views.draft, name="draft"),
+    path(
+        "reports/<int:pk>/targets/<int:project_id>/rebase/",
+        target_views.rebase,
+        name="rebase",
+    ),
 ]

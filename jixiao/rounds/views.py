@@ -49,6 +49,7 @@ from jixiao.lib.forms import add_service_errors
 from jixiao.lib.params import date_or_none, require_choice, require_id, require_year
 from jixiao.lib.picker import UnitYearForm, choose_unit_year, project_years_by_unit, unit_key
 from jixiao.rounds import services, target_views
+from jixiao.rounds import targets as target_rounds
 from jixiao.rounds.choices import TARGET_KINDS, ReportStatus, RoundKind
 from jixiao.rounds.forms import (
     REPORT_FORM,
@@ -78,6 +79,7 @@ from jixiao.rounds.tables import (
     project_views,
     report_views,
 )
+from jixiao.rounds.target_document import TargetRoundDocument, build_round_layout
 from jixiao.targets.models import Indicator, Project, RecordedEvaluation
 from jixiao.targets.results import recorded_year
 from jixiao.units.models import FinanceBureau, Unit
@@ -85,8 +87,10 @@ from jixiao.units.models import FinanceBureau, Unit
 logger = logging.getLogger(__name__)
 
 
-def doc_title(doc: Document) -> str:
+def doc_title(doc: services.ReportDocument) -> str:
     """The title an exported report's file is named after."""
+    if isinstance(doc, TargetRoundDocument):
+        return doc.title()
     if isinstance(doc, MonitoringReport):
         return _("%(unit)s%(year)s年绩效运行监控表（截至%(date)s）") % {
             "unit": doc.unit.name,
@@ -99,7 +103,7 @@ def doc_title(doc: Document) -> str:
     }
 
 
-def _project_param(request: HttpRequest, doc: Document) -> int | None:
+def _project_param(request: HttpRequest, doc: services.ReportDocument) -> int | None:
     """The project a download is narrowed to (``?project=<id>``), 404 if not in the report."""
     raw = request.GET.get("project")
     if raw is None or raw == "":
@@ -115,12 +119,16 @@ def _format(fmt: str) -> str:
     return require_choice(fmt, exporters.CONTENT_TYPES)
 
 
-def _download(doc: Document, fmt: str, back: str, request: HttpRequest) -> HttpResponse:
+def _download(
+    doc: services.ReportDocument, fmt: str, back: str, request: HttpRequest
+) -> HttpResponse:
     """The report as a file, or a page saying why PDF is unavailable on this server."""
     fmt = _format(fmt)
     project_id = _project_param(request, doc)
     try:
-        if isinstance(doc, MonitoringReport):
+        if isinstance(doc, TargetRoundDocument):
+            data = exporters.RENDERERS[fmt](build_round_layout(doc, project_id))
+        elif isinstance(doc, MonitoringReport):
             data = exporters.export_monitoring(doc, fmt, project_id=project_id)
         else:
             data = exporters.export_selfeval(doc, fmt, project_id=project_id)
@@ -662,7 +670,7 @@ def _report_article(
 ) -> dict[str, str]:
     """The report's tables with the inputs the person may use, as HTML (or why not)."""
     try:
-        doc = services.document(report)
+        doc = services.tables_document(report)
     except ScoringError as exc:
         return {"error": str(exc), "kind": "", "html": ""}
     typed = {k: str(v) for k, v in (review_data or {}).items() if k.startswith("rc-")}
@@ -718,7 +726,7 @@ def _messages_of(exc: ValidationError) -> list[str]:
 
 def _posted_forms(request: HttpRequest, report: Report) -> list[tuple[str, int, EntryForm]]:
     """The unit's forms of every row and project the page sent, bound to what it sent."""
-    doc = services.document(report)
+    doc = services.tables_document(report)
     views = report_views(report, doc, editing=True, data=request.POST)
     return [(kind, key, form) for kind, key, form in forms_of(views) if form.is_bound]
 
@@ -783,7 +791,7 @@ def _refreshed(
     for name, value in sent.lists():
         if name.startswith(prefixes):
             data.setlist(name, value)
-    current = report_views(report, services.document(report), editing=True)
+    current = report_views(report, services.tables_document(report), editing=True)
     for kind, key, fresh in forms_of(current):
         if (kind, key) not in {(k, i) for k, i, _f in posted}:
             continue
@@ -799,6 +807,10 @@ def _refreshed(
 def save(request: HttpRequest, pk: int) -> HttpResponse:
     """保存全部: save every row and project of the report at once (all or none)."""
     report = get_report_for_user(request.user, pk)
+    if report.round.kind in TARGET_KINDS:
+        # A target round's tables are saved one by one in the grid (rounds:draft).
+        messages.info(request, _("目标表请在“编辑目标表”中逐表保存。"))
+        return redirect(_report_url(report))
     refused = _save_all(request, report)
     if refused is not None:
         return refused
@@ -865,8 +877,14 @@ def decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
         Project.objects.filter(unit=report.unit, year=year).values_list("pk", flat=True)
     )
     on_rows, on_projects = row_comments(request.POST, indicator_ids, project_ids)
+    waiting = report.latest_submission()
+    on_new = (
+        target_rounds.new_row_comments(waiting, request.POST)
+        if report.round.kind in TARGET_KINDS and waiting is not None
+        else {}
+    )
     try:
-        if decision != "return" and (on_rows or on_projects):
+        if decision != "return" and (on_rows or on_projects or on_new):
             raise ValidationError(_("逐行意见只在退回时保存；要退回修改请点“退回修改”。"))
         if decision == "endorse":
             services.endorse_report(report, actor=actor, comment=comment)
@@ -878,6 +896,7 @@ def decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
                 comment=comment,
                 indicator_comments=on_rows,
                 project_comments=on_projects,
+                new_row_comments=on_new,
             )
             messages.success(request, _("已退回，填报人可按意见修改后重新提交。"))
         else:
@@ -948,6 +967,8 @@ def submission(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         report=report,
         number=require_id(str(number)),
     )
+    if report.round.kind in TARGET_KINDS:
+        return target_views.targets_submission(request, report, found)
     frozen: Document
     if report.round.kind == RoundKind.SELF_EVALUATION:
         frozen = SelfEvaluationReport.from_json(found.snapshot)

@@ -94,6 +94,8 @@ class EditRow:
     basis: str = ""
     weight: str = ""
     errors: list[str] = field(default_factory=list)
+    # Level names typed in the merged cells this row heads, as posted (None: not sent).
+    renames: tuple[str | None, str | None] = (None, None)
     level1_span: int = 1
     level2_span: int = 1
     reading: Reading | None = None
@@ -212,18 +214,64 @@ def edit_from_post(data: Mapping[str, Any]) -> TableEdit:
                 weight=text(prefix + "weight"),
             )
         )
+        # The merged level cells: a run's first row carries its name as typed (``row-N-
+        # level1-name``); the hidden ``row-N-level1`` keeps the name the grid was drawn with.
+        edit.rows[-1].renames = (
+            text(prefix + "level1-name") if prefix + "level1-name" in data else None,
+            text(prefix + "level2-name") if prefix + "level2-name" in data else None,
+        )
+    _rename_runs(edit.rows)
     return edit
 
 
+def _rename_runs(rows: list[EditRow]) -> None:
+    """Apply the names typed in merged level cells to every row of their run: a level-1
+    cell renames the consecutive rows that had its level 1, a level-2 cell those that had its
+    level 1 and level 2."""
+    drawn = [(r.level1, r.level2) for r in rows]
+    new1: str | None = None
+    new2: str | None = None
+    for n, row in enumerate(rows):
+        one, two = row.renames
+        starts1 = n == 0 or drawn[n][0] != drawn[n - 1][0]
+        starts2 = starts1 or drawn[n] != drawn[n - 1]
+        if starts1:
+            new1 = one
+        if starts2:
+            new2 = two
+        if new1 is not None:
+            row.level1 = new1
+        if new2 is not None:
+            row.level2 = new2
+        row.renames = (None, None)
+
+
+NEW_LEVEL1 = "新一级指标"
+NEW_LEVEL2 = "新二级指标"
+
+
 def apply_op(edit: TableEdit, op: str) -> TableEdit:
-    """Add a row under row N's level 2 (``add:N``), remove (``remove:N``), move (``up:N``,
-    ``down:N``); an unknown op or row number changes nothing."""
+    """Add a row under row N's level 2 (``add:N``), a new level 2 at the end of row N's level 1
+    (``add2:N``), a new level 1 at the end of the table (``add1``); remove (``remove:N``),
+    move (``up:N``, ``down:N``); an unknown op or row number changes nothing. A new level's
+    cell is named 新一级指标/新二级指标 for the person to rename."""
     verb, _sep, number = op.partition(":")
     n = _int(number)
     rows = edit.rows
+    if verb == "add1":
+        taken = {r.level1 for r in rows}
+        rows.append(EditRow(id=None, level1=_fresh(NEW_LEVEL1, taken), level2=NEW_LEVEL2))
+        return edit.span()
     if n is None or not 0 <= n < len(rows):
         return edit.span()
-    if verb == "add":
+    if verb == "add2":
+        end = n
+        while end + 1 < len(rows) and rows[end + 1].level1 == rows[n].level1:
+            end += 1
+        taken = {r.level2 for r in rows if r.level1 == rows[n].level1}
+        level2 = _fresh(NEW_LEVEL2, taken)
+        rows.insert(end + 1, EditRow(id=None, level1=rows[n].level1, level2=level2))
+    elif verb == "add":
         # Under the row's level 2: after the last row of its run, so the new row joins it.
         end = n
         while end + 1 < len(rows) and (rows[end + 1].level1, rows[end + 1].level2) == (
@@ -243,6 +291,16 @@ def apply_op(edit: TableEdit, op: str) -> TableEdit:
         ):
             rows[n], rows[other] = rows[other], rows[n]
     return edit.span()
+
+
+def _fresh(name: str, taken: set[str]) -> str:
+    """``name``, or ``name2``, ``name3``… whichever is not taken (so runs do not merge)."""
+    if name not in taken:
+        return name
+    n = 2
+    while f"{name}{n}" in taken:
+        n += 1
+    return f"{name}{n}"
 
 
 def _decimal(edit: TableEdit, name: str, label: str) -> Decimal | None:
@@ -293,6 +351,8 @@ def targets_of(edit: TableEdit, *, year: int) -> tuple[doc.ProjectTargets, list[
     rows = []
     for row in edit.rows:
         row.errors = []
+        if not row.level1 or not row.level2:
+            row.errors.append(_("一级指标和二级指标不能为空。"))
         if not row.level3:
             row.errors.append(_("三级指标不能为空。"))
         problem = target_problem(row.target, year=year)

@@ -1111,3 +1111,58 @@ def _write_project_targets(
         result = _import_project(locked.unit, plan, recorder, found=locked, row_ids=row_ids)
         record_many(actor, recorder.entries)
     return result
+
+
+def unit_goal_version(goal: UnitGoal) -> int:
+    """The version of the unit-wide goal an editor reads: its latest revision's number."""
+    number = (
+        Revision.objects.filter(kind=RevisionKind.UNIT_GOAL, unit_id=goal.unit_id, year=goal.year)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return number or 0
+
+
+def save_unit_goal(
+    goal: UnitGoal,
+    part: doc.UnitGoalPart,
+    *,
+    actor: Actor,
+    version: int | None,
+    source: str = "网页编辑",
+) -> ObjectResult:
+    """Write the edited unit-wide goal (单位整体目标) through the import's machinery: the same
+    checks, a revision named by ``source`` and the change-log rows. ``version`` is
+    :func:`unit_goal_version` as the editor read it; a goal changed since is refused with
+    ``StaleEdit`` listing what changed (None: no check)."""
+    unit = goal.unit
+    require(actor, "edit", unit)
+    errors = _Errors()
+    plan = _Plan(unit_code=unit.code, unit_name=unit.name, year=goal.year)
+    _plan_unit_goal(plan, part, errors)
+    errors.raise_if_any()
+    with transaction.atomic():
+        locked = UnitGoal.objects.select_for_update().get(pk=goal.pk)
+        current = unit_goal_version(locked)
+        if version is not None and current != version:
+            later = Revision.objects.filter(
+                kind=RevisionKind.UNIT_GOAL, unit=unit, year=goal.year, number__gt=version
+            ).order_by("number")
+            lines = [_("单位整体绩效目标在你打开之后已被他人修改，你的修改没有保存：")]
+            lines += [
+                _("第 %(number)s 版（%(source)s）：%(changes)s")
+                % {
+                    "number": r.number,
+                    "source": r.source,
+                    "changes": "；".join(describe_change(c) for c in r.changes) or "—",
+                }
+                for r in later
+            ]
+            raise StaleEdit(lines, current_version=current)
+        recorder = _Recorder(
+            unit=unit, year=goal.year, actor=actor, source=source, note_format="%(source)s"
+        )
+        result = _import_unit_goal(unit, plan, recorder)
+        record_many(actor, recorder.entries)
+    return result

@@ -23,4 +23,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("indicator/<int:pk>/restore/", views.restore, name="restore"),
     path("targets/project/<int:pk>/edit/", views.edit, name="edit"),
     path("targets/parse/", views.parse, name="parse"),
+    path("targets/goal/<int:pk>/edit/", views.goal_edit, name="goal_edit"),
 ]

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from jixiao import importers
 from jixiao.access.lookups import (
+    _pk,
     get_for_user,
     get_project_for_user,
     get_unit_for_user,
@@ -33,7 +34,8 @@ from jixiao.access.lookups import (
 from jixiao.access.perms import can
 from jixiao.access.scope import reach_ids, units_for
 from jixiao.audit.history import history_context
-from jixiao.core.document import Confirmation, TargetDocument, UnitRef
+from jixiao.core.document import Confirmation, TargetDocument, UnitGoalPart, UnitRef
+from jixiao.core.document import SubGoal as SubGoalPart
 from jixiao.exporters import CONTENT_TYPES, LABELS, SUFFIXES, export_targets
 from jixiao.exporters.targets_layout import document_title
 from jixiao.jobs.views import start_export, start_page
@@ -65,7 +67,9 @@ from jixiao.targets.services import (
     removed_indicators,
     restore_indicator,
     save_project_targets,
+    save_unit_goal,
     table_version,
+    unit_goal_version,
     validate_document,
 )
 from jixiao.targets.tables import change_line, project_blocks
@@ -173,11 +177,14 @@ def _document_html(request: HttpRequest, unit: Unit, year: int) -> tuple[str, st
     numbered = list(enumerate(ids.values_list("pk", flat=True), start=1))
     history = {n: reverse("targets:history", args=[pk]) for n, pk in numbered}
     edits = {}
+    goal_url = ""
     if can(request.user, "edit", unit):
         edits = {n: reverse("targets:edit", args=[pk]) for n, pk in numbered}
+        goal = UnitGoal.objects.filter(unit=unit, year=year).values_list("pk", flat=True).first()
+        goal_url = "" if goal is None else reverse("targets:goal_edit", args=[goal])
     title = document_title(document)
     blocks = project_blocks(document, history, edits)
-    context = {"document": document, "title": title, "blocks": blocks}
+    context = {"document": document, "title": title, "blocks": blocks, "goal_url": goal_url}
     return title, fragments.render("targets/_document.html", context, request)
     return render(request, "targets/index.html", context)
 
@@ -522,3 +529,83 @@ def parse(request: HttpRequest) -> HttpResponse:
         year = int(request.GET["year"])
     reading = read_target(text, year=year) if text.strip() else None
     return render(request, "targets/_reading.html", {"reading": reading})
+
+
+def _goal_part_from_post(data: Any) -> tuple[UnitGoalPart, int | None, int]:
+    """The unit-wide goal as posted: (part, version read, sub-goal boxes to draw). A sub-goal
+    whose title is left empty is dropped; safeguards are one a line."""
+
+    def text(name: str) -> str:
+        return str(data.get(name, "")).replace("\r\n", "\n").strip()
+
+    count = min(require_count(data.get("subs")), 200)
+    subs = []
+    for n in range(count):
+        title = text(f"sub-{n}-title")
+        if title:
+            subs.append(
+                SubGoalPart(
+                    title=title,
+                    goal=text(f"sub-{n}-goal") or None,
+                    indicators=text(f"sub-{n}-indicators") or None,
+                )
+            )
+    safeguards = [line.strip() for line in text("safeguards").split("\n") if line.strip()]
+    version = data.get("version")
+    part = UnitGoalPart(overall=text("overall") or None, sub_goals=subs, safeguards=safeguards)
+    return part, int(version) if str(version or "").isdigit() else None, count
+
+
+def require_count(value: Any) -> int:
+    """A posted count of boxes (0 when missing or not a number)."""
+    return int(value) if str(value or "").isdigit() else 0
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit the unit-wide goal (单位整体目标: 总体目标, 分项目标, 保障措施) where the unit has
+    one; saving records a revision like the grid does."""
+    goal = get_for_user(UnitGoal.objects.select_related("unit"), request.user, pk=_pk(pk))
+    if not can(request.user, "edit", goal.unit):
+        raise PermissionDenied(_("只有本单位的填报员或单位负责人可以修改本单位的绩效目标。"))
+    back = (
+        reverse("targets:index") + "?" + urlencode({"unit": unit_key(goal.unit), "year": goal.year})
+    )
+    problems: list[str] = []
+    version: int | None
+    if request.method != "POST":
+        part, version = goal.as_part(), unit_goal_version(goal)
+        boxes = len(part.sub_goals)
+    else:
+        part, version, boxes = _goal_part_from_post(request.POST)
+        if request.POST.get("op") == "add":
+            boxes = len(part.sub_goals) + 1
+        else:
+            try:
+                result = save_unit_goal(
+                    goal, part, actor=Actor.from_request(request), version=version
+                )
+            except ValidationError as exc:
+                problems = list(exc.messages)
+            else:
+                if result.revision is None:
+                    messages.info(request, _("单位整体绩效目标没有变化。"))
+                else:
+                    messages.success(
+                        request,
+                        _("已保存单位整体绩效目标，第 %(n)s 版。") % {"n": result.revision},
+                    )
+                return redirect(back)
+    subs = list(part.sub_goals) + [SubGoalPart(title="")] * max(0, boxes - len(part.sub_goals))
+    context = {
+        "goal": goal,
+        "part": part,
+        "subs": subs,
+        "safeguards": "\n".join(part.safeguards),
+        "version": version,
+        "problems": problems,
+        "back": back,
+        "here": "targets",
+    }
+    return render(request, "targets/goal_edit.html", context)

@@ -211,6 +211,9 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
         entry("targets:restore", "恢复已移除的指标", action(write_a())),
         entry("targets:edit", "在网页上编辑 A 单位项目的绩效目标表", page(write_a(), write_a())),
         entry("targets:parse", "解析输入中的指标值（编辑表格时）", page(everyone())),
+        entry(
+            "targets:goal_edit", "在网页上编辑 A 单位的单位整体绩效目标", page(write_a(), write_a())
+        ),
         # Ledgers
         entry("ledgers:index", "台账（各人只见其范围）", page(everyone())),
         entry("ledgers:quality", "台账数据质量（各人只见其范围）", page(everyone())),
@@ -242,6 +245,11 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
                 answers(FORBIDDEN, officer_b=MISSING, other_reviewer=MISSING),
                 answers(FORBIDDEN, officer_b=MISSING, other_reviewer=MISSING),
             ),
+        ),
+        entry(
+            "rounds:rebase",
+            "目标申报/调整轮次中把项目草稿更新到现行目标表（对监控填报一律拒绝）",
+            action(answers(FORBIDDEN, officer_b=MISSING, other_reviewer=MISSING)),
         ),
         entry("metrics:binding", "A 单位指标的口径（查看；设置、解除）", page(read_a(), write_a())),
         entry("metrics:fractions", "设置 A 单位指标的实际值按小数填写", action(write_a())),

@@ -36,7 +36,7 @@ from jixiao.rounds.models import Report
 from jixiao.surveys import services as surveys
 from jixiao.system.demo.people import DEMO_PASSWORD
 from jixiao.system.demo.services import load_demo
-from jixiao.targets.models import Indicator, Project
+from jixiao.targets.models import Indicator, Project, UnitGoal
 from jixiao.units.services import create_bureau, create_unit
 from tests.permissions.table import (
     DOC,
@@ -152,6 +152,7 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, A
             "round": report.round_id,
             "project": Project.objects.filter(unit__code=UNIT).order_by("pk").first().pk,
             "indicator": Indicator.objects.filter(project__unit__code=UNIT).first().pk,
+            "unit_goal": UnitGoal.objects.get(unit__code=UNIT, year=int(YEAR)).pk,
             "account": users["demo"].pk,
             "bureau": report.round.bureau_id,
             "survey": survey.pk,
@@ -183,6 +184,7 @@ def _request(key: str, ids: dict[str, Any]) -> tuple[str, dict[str, str]]:
         "targets:history": ("targets:history", {"pk": ids["project"]}),
         "targets:restore": ("targets:restore", {"pk": ids["indicator"]}),
         "targets:edit": ("targets:edit", {"pk": ids["project"]}),
+        "targets:goal_edit": ("targets:goal_edit", {"pk": ids["unit_goal"]}),
         "ledgers:records": ("ledgers:records", {"code": "opinion"}),
         "ledgers:new": ("ledgers:new", {"code": "opinion"}),
         "ledgers:entry": ("ledgers:entry", {"pk": ids["entry"]}),
@@ -208,6 +210,7 @@ def _request(key: str, ids: dict[str, Any]) -> tuple[str, dict[str, str]]:
         "rounds:join": ("rounds:join", {"pk": ids["round"]}),
         "workbench:remind": ("workbench:remind", {"pk": ids["round"]}),
         "rounds:draft": ("rounds:draft", {"pk": report, "project_id": ids["project"]}),
+        "rounds:rebase": ("rounds:rebase", {"pk": report, "project_id": ids["project"]}),
         "rounds:submission": ("rounds:submission", {"pk": report, "number": 1}),
         "rounds:report_download": ("rounds:report_download", {"pk": report, "fmt": "xlsx"}),
         "rounds:decide:endorse": ("rounds:decide", {"pk": report, "decision": "endorse"}),

@@ -168,3 +168,73 @@ def test_the_public_pdf_is_the_exporters_drawing_of_the_snapshot(
     assert "预算绩效目标" in text and "发布后改的名字" not in text
     publication.refresh_from_db()
     assert bytes(publication.pdf) == data  # drawn once, kept
+
+
+def _adjusted(demo: Unit, reviewer: Actor, target: str) -> Report:
+    """A 2021 adjustment round in which the unit changed one row's target, approved."""
+    import datetime as dt
+
+    from jixiao.rounds import targets as target_rounds
+    from jixiao.targets.editing import edit_of, targets_of
+
+    round_ = rounds.open_round(
+        kind=RoundKind.ADJUSTMENT,
+        year=YEAR,
+        due_on=dt.date(YEAR, 7, 15),
+        bureau=demo.finance_bureau,
+        actor=Actor(user=_user("caizheng")),
+    )
+    report = Report.objects.get(round=round_, unit=demo)
+    project = Indicator.objects.get(project__unit=demo, level3=ROW).project
+    table = target_rounds.draft_table(report, project)
+    state = edit_of(table.targets, table.row_ids, table.version)
+    next(r for r in state.rows if r.level3 == ROW).target = target
+    targets, ids = targets_of(state, year=YEAR)
+    officer, head = Actor(user=_user("demo")), Actor(user=_user("fuzeren"))
+    target_rounds.save_target_draft(report, project, targets, row_ids=ids, version=0, actor=officer)
+    rounds.submit_report(report, actor=officer)
+    rounds.endorse_report(report, actor=head)
+    rounds.approve_report(report, actor=reviewer)
+    report.refresh_from_db()
+    return report
+
+
+ROW = "舆情监测预警、研判分析数"
+
+
+def test_targets_are_published_as_approved_in_the_latest_adjustment(
+    demo: Unit, reviewer: Actor
+) -> None:
+    report = _adjusted(demo, reviewer, "≥250条")
+    # After approval the table in force is edited directly: the publication keeps the table
+    # the bureau approved, and says it was approved in the adjustment.
+    Indicator.objects.filter(project__unit=demo, level3=ROW).update(target="≥999条")
+    publication = services.publish_targets(demo, YEAR, actor=reviewer)
+    assert publication.report == report
+    rows = [
+        i for p in publication.snapshot["projects"] for i in p["indicators"] if i["level3"] == ROW
+    ]
+    assert [r["target"] for r in rows] == ["≥250条"]
+    assert publication.snapshot["approved_in"]["kind"] == "目标调整"
+    body = _page(publication)
+    assert "经财政审核通过（目标调整，2021年绩效目标调整，" in body
+    assert "≥250条" in body and "≥999条" not in body
+    layout = services.layout_of(publication)
+    assert layout.blocks[1].text.startswith("经财政审核通过（目标调整")  # the PDF says so too
+
+
+def test_targets_without_an_approved_round_are_the_tables_in_force(
+    demo: Unit, reviewer: Actor
+) -> None:
+    held = Indicator.objects.get(project__unit=demo, level3=ROW)
+    publication = services.publish_targets(demo, YEAR, actor=reviewer)
+    assert publication.report is None
+    assert publication.snapshot["approved_in"] is None
+    targets = [
+        i["target"]
+        for p in publication.snapshot["projects"]
+        for i in p["indicators"]
+        if i["level3"] == ROW
+    ]
+    assert targets == [held.target]
+    assert "依据单位现行绩效目标表发布（未经目标申报或目标调整审核）" in _page(publication)
