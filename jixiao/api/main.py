@@ -59,7 +59,11 @@ class TokenAuth(HttpBearer):
             raise HttpError(
                 429, _("无效令牌次数过多，请 %(m)s 分钟后再试。") % {"m": tokens.COOLOFF_MINUTES}
             )
-        user = tokens.authenticate(token.strip())
+        try:
+            user = tokens.authenticate(token.strip())
+        except tokens.TokenExpired as exc:
+            logger.info("API call with an expired token (%s) from %s", exc.token.prefix, address)
+            raise HttpError(401, str(exc)) from None
         if user is None:
             tokens.count_bad_try(address)
             logger.warning("API call with an unknown or revoked token from %s", address)
@@ -277,7 +281,10 @@ def _not_scorable(request: HttpRequest, exc: ScoringError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _answer(request, exc.status_code, str(exc))
+    response = _answer(request, exc.status_code, str(exc))
+    if exc.status_code == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="jixiao", error="invalid_token"'
+    return response
 
 
 @api.get(
