@@ -121,6 +121,8 @@ PK_OF = {
     "api:record": "entry",
     "api:transition": "entry",
     "api_tokens:revoke": "token",
+    "api_tokens:managed_revoke": "token",
+    "surveys:responses": "survey",
     "targets:edit": "project",
     "rounds:draft": "report",
     "jobs:detail": "job",
@@ -299,6 +301,7 @@ def _kwargs(route: Route, ids: Ids) -> dict[str, Any]:
         "code": values["code"],
         "unit": UNIT,
         "year": YEAR,
+        "rest": "nothing/",  # any path under /api/ that no endpoint has
     }
     kwargs: dict[str, Any] = {}
     for argument in route.arguments:
