@@ -120,9 +120,7 @@ def expiry_for(days: int | None, now: dt.datetime | None = None) -> dt.datetime 
 
 
 @transaction.atomic
-def create_token(
-    name: str, *, actor: Actor, days: int | None = DEFAULT_EXPIRY_DAYS
-) -> NewToken:
+def create_token(name: str, *, actor: Actor, days: int | None = DEFAULT_EXPIRY_DAYS) -> NewToken:
     """A new named token of the acting person, valid for ``days`` days (None: no expiry);
     the secret is returned once, never stored."""
     user = actor.user

@@ -37,6 +37,7 @@ def _days(value: str) -> int | None:
         return tokens.DEFAULT_EXPIRY_DAYS
     return int_or_none(value) or -1  # anything else is refused by the service
 
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def token_list(request: HttpRequest) -> HttpResponse:

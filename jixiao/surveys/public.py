@@ -1,7 +1,8 @@
 """The public phone form: no login, one answer per invitation token or per device.
 
 Abuse is held back by CSRF on the form, a honeypot field people never see, and a limit on
-answers per address per hour (a cache all server processes share); docs/surveys.md says what each stops and what not.
+answers per address per hour (counted in a cache all server processes share); docs/surveys.md
+says what each stops and what not.
 """
 
 from __future__ import annotations

@@ -6,26 +6,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('surveys', '0001_surveys'),
+        ("surveys", "0001_surveys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='response',
-            name='void_reason',
-            field=models.CharField(blank=True, max_length=200, verbose_name='作废原因'),
+            model_name="response",
+            name="void_reason",
+            field=models.CharField(blank=True, max_length=200, verbose_name="作废原因"),
         ),
         migrations.AddField(
-            model_name='response',
-            name='voided_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='作废时间'),
+            model_name="response",
+            name="voided_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="作废时间"),
         ),
         migrations.AddField(
-            model_name='response',
-            name='voided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='作废人'),
+            model_name="response",
+            name="voided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="作废人",
+            ),
         ),
     ]

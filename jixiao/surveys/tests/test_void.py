@@ -98,8 +98,8 @@ def test_results_and_excel_leave_voided_answers_out_and_count_them(
     assert '<strong class="survey-answered">2</strong>' in text
     assert "另有作废 1 份，不计入统计。" in text
     # The rating question: 满意 2 of 2 (100.00 %), 不满意 0.
-    assert "<td>满意</td><td class=\"num\">2</td><td class=\"num\">100.00%</td>" in text
-    assert "<td>不满意</td><td class=\"num\">0</td>" in text
+    assert '<td>满意</td><td class="num">2</td><td class="num">100.00%</td>' in text
+    assert '<td>不满意</td><td class="num">0</td>' in text
     book = load_workbook(
         io.BytesIO(client.get(reverse("surveys:export", kwargs={"pk": open_survey.pk})).content)
     )
