@@ -365,7 +365,8 @@ def responses(request: HttpRequest, pk: int) -> HttpResponse:
     a reason), which only the unit's officer and head may."""
     survey = get_survey_for_user(request.user, pk)
     editable = can(request.user, "edit", survey.unit)
-    error, number, reason = "", "", ""
+    # A row's 作废… link names its answer, so the form comes filled in.
+    error, number, reason = "", request.GET.get("number", "").strip()[:40], ""
     if request.method == "POST":
         _require_edit(request, survey)
         number = request.POST.get("number", "").strip()[:40]
