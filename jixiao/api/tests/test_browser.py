@@ -109,6 +109,10 @@ def test_a_token_with_a_lifetime_and_the_administrator_revoking_it(
     expect(listed).to_contain_text("officer")
     expect(listed).to_contain_text(expiry)
     screenshot(admin, "tokens-managed")
+    admin.set_viewport_size({"width": 390, "height": 844})
+    assert admin.evaluate("document.documentElement.scrollWidth") <= 390  # the table scrolls
+    screenshot(admin, "tokens-managed-390")
+    admin.set_viewport_size({"width": 1280, "height": 720})
     listed.get_by_role("button", name="撤销").click()
     expect(admin.get_by_text("已撤销 officer 的令牌“会计核算系统”。")).to_be_visible()
     token.refresh_from_db()

@@ -100,6 +100,10 @@ def test_the_public_answers_on_a_phone_and_the_indicator_moves(
     expect(officer.locator(".messages")).to_contain_text(f"已作废答卷 {answered.number}")
     expect(officer.locator(".survey-responses")).to_contain_text("本单位工作人员测试")
     shot(officer, "survey-responses-voided")
+    officer.set_viewport_size(PHONE)
+    assert officer.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(officer, "survey-responses-390")
+    officer.set_viewport_size({"width": 1280, "height": 900})
     officer.goto(base + f"/surveys/{survey.pk}/results/")
     expect(officer.locator(".survey-answered")).to_have_text("0")
     expect(officer.locator(".survey-voided")).to_contain_text("另有作废 1 份")
