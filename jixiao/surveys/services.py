@@ -387,7 +387,7 @@ def void_response(response: Response, reason: str, *, actor: Actor) -> Response:
         raise ValidationError({"reason": _("请填写作废原因。")})
     if len(reason) > VOID_REASON_MAX:
         raise ValidationError({"reason": _("作废原因最多 %(n)s 个字。") % {"n": VOID_REASON_MAX}})
-    locked = Response.objects.select_for_update().select_related("entry").get(pk=response.pk)
+    locked = Response.objects.select_for_update().get(pk=response.pk)
     if locked.voided_at is not None:
         raise ValidationError(_("答卷 %(n)s 已作废。") % {"n": locked.number})
     entry = locked.entry
