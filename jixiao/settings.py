@@ -214,7 +214,14 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "jixiao",
         "OPTIONS": {"MAX_ENTRIES": envint("JIXIAO_CACHE_ENTRIES", 2000)},
-    }
+    },
+    # Counts every server process must share (the survey form's per-address limit): the
+    # database, table made by `jixiao migrate` (jixiao.surveys.limits, docs/surveys.md).
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "jixiao_shared_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -362,7 +369,7 @@ LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # The public survey form takes at most this many answers per client address per hour
-# (counted in the cache, so per process with the default local-memory cache: docs/surveys.md).
+# (counted in the "shared" cache, so across all server processes: docs/surveys.md).
 SURVEY_ANSWERS_PER_HOUR = envint("JIXIAO_SURVEY_ANSWERS_PER_HOUR", 30)
 
 # Uploaded documents wait under DATA_DIR/uploads between the preview and the confirmation.

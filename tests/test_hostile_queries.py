@@ -121,6 +121,8 @@ PK_OF = {
     "api:record": "entry",
     "api:transition": "entry",
     "api_tokens:revoke": "token",
+    "api_tokens:managed_revoke": "token",
+    "surveys:responses": "survey",
     "targets:edit": "project",
     "targets:goal_edit": "unit_goal",
     "rounds:draft": "report",
@@ -302,6 +304,7 @@ def _kwargs(route: Route, ids: Ids) -> dict[str, Any]:
         "code": values["code"],
         "unit": UNIT,
         "year": YEAR,
+        "rest": "nothing/",  # any path under /api/ that no endpoint has
     }
     kwargs: dict[str, Any] = {}
     for argument in route.arguments:

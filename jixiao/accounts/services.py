@@ -3,7 +3,8 @@
 Bureau administrators manage the accounts of their bureau and of the units under it; the
 server's superuser and the operator at the command line manage all of them. Passwords go
 through Django's validators (docs/deploy.md lists the policy); a new or reset password must
-be changed by its owner at the next login.
+be changed by its owner at the next login. A password reset or change, and disabling an
+account, revoke the account's API tokens (one change-log row for them all).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from jixiao.access.perms import require, require_system
 from jixiao.accounts import lockout
 from jixiao.accounts.choices import Role
 from jixiao.accounts.models import Membership
+from jixiao.api.tokens import revoke_all_tokens
 from jixiao.audit.choices import Action
 from jixiao.audit.log import record
 from jixiao.lib.actor import Actor
@@ -165,6 +167,8 @@ def set_active(user: User, active: bool, *, actor: Actor) -> User:
     before = account_snapshot(user)
     user.is_active = active
     user.save(update_fields=["is_active"])
+    if not active:
+        revoke_all_tokens(user, actor=actor, reason="disabled")
     record(
         actor,
         Action.ENABLE if active else Action.DISABLE,
@@ -187,6 +191,7 @@ def reset_password(user: User, password: str, *, actor: Actor) -> User:
     if membership is not None:
         membership.must_change_password = True
         membership.save(update_fields=["must_change_password"])
+    revoke_all_tokens(user, actor=actor, reason="password_reset")
     record(actor, Action.PASSWORD_RESET, user, object_repr=user.username, **_scope_of(membership))
     return user
 
@@ -208,6 +213,7 @@ def change_own_password(user: User, old: str, new: str, *, actor: Actor) -> User
         membership.must_change_password = False
         membership.password_changed_at = timezone.now()
         membership.save(update_fields=["must_change_password", "password_changed_at"])
+    revoke_all_tokens(user, actor=actor, reason="password_change")
     record(actor, Action.PASSWORD_CHANGE, user, object_repr=user.username, **_scope_of(membership))
     return user
 

@@ -21,7 +21,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
+from django.urls import URLPattern, URLResolver, path, re_path
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from ninja import NinjaAPI, renderers
 from ninja.errors import AuthenticationError, HttpError
@@ -57,7 +59,11 @@ class TokenAuth(HttpBearer):
             raise HttpError(
                 429, _("无效令牌次数过多，请 %(m)s 分钟后再试。") % {"m": tokens.COOLOFF_MINUTES}
             )
-        user = tokens.authenticate(token.strip())
+        try:
+            user = tokens.authenticate(token.strip())
+        except tokens.TokenExpired as exc:
+            logger.info("API call with an expired token (%s) from %s", exc.token.prefix, address)
+            raise HttpError(401, str(exc)) from None
         if user is None:
             tokens.count_bad_try(address)
             logger.warning("API call with an unknown or revoked token from %s", address)
@@ -113,7 +119,62 @@ class SessionAuth(AuthBase):
         return user
 
 
-api = NinjaAPI(
+NO_SUCH_PATH = _("没有这个接口：%(path)s。接口列表见 /api/docs。")
+NO_SUCH_METHOD = _("接口 %(path)s 不接受 %(method)s 请求，可用：%(allowed)s。")
+
+
+class JixiaoAPI(NinjaAPI):
+    """ninja's API, whose every answer under /api/ is JSON: a path no endpoint has answers
+    404 (never the site's HTML page), a method the path does not take 405, both with a
+    Chinese ``detail``."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        found = super()._get_urls()
+        # ninja's root view raises a bare 404 (the site's HTML page): ours replaces it.
+        urls: list[URLResolver | URLPattern] = [
+            _json_methods(entry) for entry in found if getattr(entry, "name", "") != "api-root"
+        ]
+        urls.append(path("", _no_such_path, name="api-root"))
+        urls.append(re_path(r"^(?P<rest>.+)$", _no_such_path, name="not-found"))
+        return urls
+
+
+def _json_methods(entry: Any) -> Any:
+    """The pattern with its view's bare 405 (ninja's, ``require_safe``'s) answered as JSON."""
+    if not isinstance(entry, URLPattern):
+        return entry
+    view = entry.callback
+
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            allowed = response.get("Allow", "")
+            detail = NO_SUCH_METHOD % {
+                "path": request.path,
+                "method": request.method,
+                "allowed": allowed or "—",
+            }
+            answer = _answer(request, 405, detail)
+            answer["Allow"] = allowed
+            return answer
+        return response  # type: ignore[no-any-return]
+
+    for flag in ("csrf_exempt",):
+        if getattr(view, flag, False):
+            setattr(wrapped, flag, True)
+    entry.callback = wrapped
+    return entry
+
+
+@csrf_exempt
+def _no_such_path(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any path under /api/ that no endpoint has, whatever the method."""
+    return _answer(request, 404, NO_SUCH_PATH % {"path": request.path})
+
+
+api = JixiaoAPI(
     title="绩效管理系统接口",
     version="1",
     description=(
@@ -220,7 +281,10 @@ def _not_scorable(request: HttpRequest, exc: ScoringError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _answer(request, exc.status_code, str(exc))
+    response = _answer(request, exc.status_code, str(exc))
+    if exc.status_code == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="jixiao", error="invalid_token"'
+    return response
 
 
 @api.get(

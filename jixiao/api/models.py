@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -27,6 +29,8 @@ class ApiToken(models.Model):
     digest = models.CharField(_("摘要"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    # None: never expires (the owner chose so); a call after this time answers 401.
+    expires_at = models.DateTimeField(_("有效期至"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -54,5 +58,14 @@ class ApiToken(models.Model):
 
     @property
     def active(self) -> bool:
-        """True until the token is revoked."""
+        """True until the token is revoked (an expired token is still "active", but refused)."""
         return self.revoked_at is None
+
+    def expired(self, now: dt.datetime | None = None) -> bool:
+        """Whether the token's time is over (a token without expiry never is)."""
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    @property
+    def usable(self) -> bool:
+        """Neither revoked nor expired: a call carrying it is taken."""
+        return self.active and not self.expired()

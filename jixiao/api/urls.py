@@ -1,4 +1,4 @@
-"""URLs of the tokens page (the API itself is mounted from ``jixiao.api.main``)."""
+"""URLs of the tokens pages (the API itself is mounted from ``jixiao.api.main``)."""
 
 from __future__ import annotations
 
@@ -11,4 +11,6 @@ app_name = "api_tokens"
 urlpatterns: list[URLPattern] = [
     path("", views.token_list, name="list"),
     path("<int:pk>/revoke/", views.token_revoke, name="revoke"),
+    path("accounts/", views.managed_list, name="managed"),
+    path("accounts/<int:pk>/revoke/", views.managed_revoke, name="managed_revoke"),
 ]

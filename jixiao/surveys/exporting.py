@@ -28,15 +28,20 @@ def survey_workbook(
     questions: list[Question],
     responses: list[Response],
     results: list[QuestionTally],
+    *,
+    voided: int = 0,
 ) -> bytes:
-    """Two sheets: 统计结果 (counts per option, from :func:`tally`) and 答卷明细 (each answer)."""
+    """Two sheets: 统计结果 (counts per option, from :func:`tally`) and 答卷明细 (each answer).
+
+    ``responses`` are the answers that count; ``voided`` says how many were voided (left out).
+    """
     book = Workbook()
     summary = book.active
     assert summary is not None
     summary.title = "统计结果"
     _append(summary, [survey.title])
     summary["A1"].font = Font(bold=True, size=14)
-    _append(summary, [f"答卷 {len(responses)} 份"])
+    _append(summary, [f"答卷 {len(responses)} 份（另有作废 {voided} 份，不计入）"])
     for n, result in enumerate(results, 1):
         _append(summary, [])
         _append(summary, [f"{n}. {result.text}", f"作答 {result.answered} 份"])

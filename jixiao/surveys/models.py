@@ -202,6 +202,18 @@ class Response(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # A voided answer is kept (and shown as voided) but counted nowhere: not in the results,
+    # the export, or (its ledger record marked not valid) the satisfaction indicator.
+    voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("作废人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    void_reason = models.CharField(_("作废原因"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("问卷答卷")
@@ -220,6 +232,11 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def voided(self) -> bool:
+        """Whether a survey manager voided the answer."""
+        return self.voided_at is not None
 
     @property
     def unit_id(self) -> int:

@@ -1,7 +1,8 @@
 """The public phone form: no login, one answer per invitation token or per device.
 
 Abuse is held back by CSRF on the form, a honeypot field people never see, and a limit on
-answers per address per hour (the cache); docs/surveys.md says what each stops and what not.
+answers per address per hour (counted in a cache all server processes share); docs/surveys.md
+says what each stops and what not.
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.signing import BadSignature
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jixiao.lib.actor import client_ip
-from jixiao.surveys import services
+from jixiao.surveys import limits, services
 from jixiao.surveys.choices import Access, SurveyStatus
 from jixiao.surveys.models import Invitation, Survey
 
@@ -45,16 +44,9 @@ def _device_id(request: HttpRequest) -> str:
 
 
 def _limited(request: HttpRequest) -> bool:
-    """Whether this address has sent more answers this hour than the setting allows."""
-    limit = int(getattr(settings, "SURVEY_ANSWERS_PER_HOUR", 30))
-    key = f"surveys:posts:{client_ip(request)}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count > limit
+    """Whether this address has sent more answers this hour than the setting allows
+    (counted in the cache every server process shares: :mod:`jixiao.surveys.limits`)."""
+    return limits.over_limit(client_ip(request))
 
 
 def _page(

@@ -1,4 +1,4 @@
-"""Every change to a survey: build it, open and close it, invite, and take an answer.
+"""Every change to a survey: build it, open and close it, invite, take an answer, void one.
 
 Each function checks its permission and writes its change-log row in one transaction. An
 answer from the public form is taken by :func:`submit_response`, whose permission is the open
@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jixiao.access.perms import require
 from jixiao.audit.choices import Action
 from jixiao.audit.log import Entry, record, record_many, snapshot
-from jixiao.ledgers.services import create_entry, ledger_type_for
+from jixiao.ledgers.services import create_entry, ledger_type_for, update_entry
 from jixiao.lib.actor import Actor
 from jixiao.surveys import answers as core
 from jixiao.surveys.choices import Access, QuestionKind, SurveyStatus
@@ -361,3 +361,52 @@ def submit_response(
         ],
     )
     return response
+
+
+VOID_REASON_MAX = 200
+
+
+def live_responses(survey: Survey) -> QuerySet[Response]:
+    """The survey's answers that count (not voided), in order: the results and the export."""
+    return survey.responses.filter(voided_at__isnull=True).order_by("sequence")
+
+
+@transaction.atomic
+def void_response(response: Response, reason: str, *, actor: Actor) -> Response:
+    """Void an answer (a duplicate, a test, an answer from a staff member …), with a reason.
+
+    The answer is kept, marked void, and counted nowhere; its ``survey`` ledger record is
+    marked not valid (有效问卷 = 否) through the ledger service, so the satisfaction
+    indicator's numerator and denominator drop by what the answer added. The record stays,
+    with its own change-log row, so the ledger still shows what happened.
+    """
+    survey = response.survey
+    require(actor, "edit", survey.unit)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写作废原因。")})
+    if len(reason) > VOID_REASON_MAX:
+        raise ValidationError({"reason": _("作废原因最多 %(n)s 个字。") % {"n": VOID_REASON_MAX}})
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    if locked.voided_at is not None:
+        raise ValidationError(_("答卷 %(n)s 已作废。") % {"n": locked.number})
+    entry = locked.entry
+    if entry is not None and entry.data.get("valid") is not False:
+        update_entry(entry, {**entry.data, "valid": False}, actor=actor)
+    locked.voided_at, locked.voided_by, locked.void_reason = timezone.now(), actor.user, reason
+    locked.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    record(
+        actor,
+        Action.UPDATE,
+        locked,
+        before={"voided": False},
+        after={"voided": True, "reason": reason},
+        comment=_("作废答卷 %(n)s：%(reason)s") % {"n": locked.number, "reason": reason},
+        unit=survey.unit_id,
+    )
+    response.voided_at, response.voided_by, response.void_reason = (
+        locked.voided_at,
+        locked.voided_by,
+        reason,
+    )
+    return locked

@@ -18,5 +18,6 @@ urlpatterns = [
     path("<int:pk>/qr.<str:fmt>", views.qr, name="qr"),
     path("<int:pk>/poster/", views.poster, name="poster"),
     path("<int:pk>/results/", views.results, name="results"),
+    path("<int:pk>/responses/", views.responses, name="responses"),
     path("<int:pk>/export.xlsx", views.export, name="export"),
 ]

@@ -1,4 +1,5 @@
-"""The unit's survey pages: list and create, build, open and close, invite, QR, results.
+"""The unit's survey pages: list and create, build, open and close, invite, QR, results,
+the answers (and voiding one).
 
 Every survey is reached through the permission seam (``get_for_user``): a survey of a unit
 out of reach is 404. Changes go through :mod:`jixiao.surveys.services`, which check ``edit``.
@@ -12,19 +13,21 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jixiao.access.lookups import _pk, get_for_user, scoped
 from jixiao.access.perms import can, require
 from jixiao.access.scope import units_for
 from jixiao.lib.actor import Actor
 from jixiao.lib.forms import add_service_errors
+from jixiao.lib.params import int_or_none
 from jixiao.metrics.evaluate import evaluate
 from jixiao.surveys import services
 from jixiao.surveys.answers import tally
@@ -105,7 +108,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 return redirect("surveys:detail", pk=survey.pk)
     surveys = (
         scoped(Survey.objects.select_related("unit", "project"), request.user)
-        .annotate(answered=Count("responses"))
+        .annotate(answered=Count("responses", filter=Q(responses__voided_at__isnull=True)))
         .order_by("-created_at", "-id")[:200]
     )
     context = {"surveys": surveys, "form": form, "can_create": bool(units), "here": "surveys"}
@@ -134,7 +137,7 @@ def _detail_context(request: HttpRequest, survey: Survey, **extra: Any) -> dict[
         "link": public_url(request, survey),
         "invitations": survey.invitations.count(),
         "used": survey.invitations.exclude(used_at=None).count(),
-        "answered": survey.responses.count(),
+        "answered": services.live_responses(survey).count(),
         "settings_form": SettingsForm(
             initial={
                 "title": survey.title,
@@ -300,10 +303,15 @@ def poster(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _results(survey: Survey) -> tuple[list[Any], list[Any], list[Any]]:
+    """The questions, the answers that count (voided ones left out) and their tally."""
     questions = list(survey.questions.all())
-    responses = list(survey.responses.order_by("sequence"))
+    responses = list(services.live_responses(survey))
     results = tally([q.spec() for q in questions], [r.answers for r in responses])
     return questions, responses, results
+
+
+def _voided(survey: Survey) -> int:
+    return survey.responses.filter(voided_at__isnull=False).count()
 
 
 @login_required
@@ -328,6 +336,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": rows,
         "answered": len(responses),
         "valid": sum(r.valid for r in responses),
+        "voided": _voided(survey),
         "actual": actual,
         "here": "surveys",
     }
@@ -340,6 +349,53 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     """The results and every answer as an Excel workbook."""
     survey = get_survey_for_user(request.user, pk)
     questions, responses, found = _results(survey)
-    response = HttpResponse(survey_workbook(survey, questions, responses, found), content_type=XLSX)
+    workbook = survey_workbook(survey, questions, responses, found, voided=_voided(survey))
+    response = HttpResponse(workbook, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, f"{survey.title}.xlsx")
     return response
+
+
+RESPONSES_PER_PAGE = 100
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def responses(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every answer of the survey, voided ones marked; a POST voids one (by its number, with
+    a reason), which only the unit's officer and head may."""
+    survey = get_survey_for_user(request.user, pk)
+    editable = can(request.user, "edit", survey.unit)
+    # A row's 作废… link names its answer, so the form comes filled in.
+    error, number, reason = "", request.GET.get("number", "").strip()[:40], ""
+    if request.method == "POST":
+        _require_edit(request, survey)
+        number = request.POST.get("number", "").strip()[:40]
+        reason = request.POST.get("reason", "").strip()
+        found = survey.responses.filter(number=number).first() if number else None
+        if found is None:
+            error = _("找不到编号为“%(n)s”的答卷。") % {"n": number}
+        else:
+            try:
+                services.void_response(found, reason, actor=Actor.from_request(request))
+            except ValidationError as exc:
+                error = "；".join(exc.messages)
+            else:
+                messages.success(
+                    request, _("已作废答卷 %(n)s，不再计入统计和满意度。") % {"n": found.number}
+                )
+                return redirect("surveys:responses", pk=survey.pk)
+    page = Paginator(
+        survey.responses.select_related("voided_by").order_by("-sequence"), RESPONSES_PER_PAGE
+    ).get_page(int_or_none(request.GET.get("page")))
+    context = {
+        "survey": survey,
+        "page": page,
+        "editable": editable,
+        "answered": survey.responses.count(),
+        "voided": _voided(survey),
+        "error": error,
+        "number": number,
+        "reason": reason,
+        "here": "surveys",
+    }
+    return render(request, "surveys/responses.html", context, status=400 if error else 200)

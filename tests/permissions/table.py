@@ -328,7 +328,12 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
         entry("surveys:qr", "问卷二维码（SVG/PNG）", page(read_a())),
         entry("surveys:poster", "问卷海报（打印）", page(read_a())),
         entry("surveys:results", "问卷统计结果", page(read_a())),
-        entry("surveys:export", "导出问卷结果（Excel）", page(read_a())),
+        entry("surveys:export", "导出问卷结果（Excel，不含作废答卷）", page(read_a())),
+        entry(
+            "surveys:responses",
+            "问卷答卷明细；作废答卷（本单位填报员、负责人）",
+            page(read_a(), write_a()),
+        ),
         entry(
             "surveys_public:answer",
             "公众填写问卷（凭问卷链接码，无需登录）",
@@ -367,6 +372,14 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
                 "POST": answers(MISSING, anonymous=MISSING),
             },
         ),
+        entry(
+            "api:not-found",
+            "接口下不存在的路径（JSON 404，任何方法）",
+            {
+                "GET": answers(MISSING, anonymous=MISSING),
+                "POST": answers(MISSING, anonymous=MISSING),
+            },
+        ),
         entry("api:me", "接口：当前账号", api_only("GET", everyone())),
         entry("api:units", "接口：范围内的单位", api_only("GET", everyone())),
         entry("api:projects", "接口：A 单位某年的项目和指标", api_only("GET", read_a())),
@@ -394,6 +407,16 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
             "api_tokens:revoke",
             "撤销接口令牌（A 单位填报员的令牌：仅本人）",
             action(answers(MISSING, officer=OK)),
+        ),
+        entry(
+            "api_tokens:managed",
+            "所管理账号的接口令牌（财政管理员：本局及所辖单位的账号）",
+            page(bureau_admin()),
+        ),
+        entry(
+            "api_tokens:managed_revoke",
+            "撤销所管理账号的接口令牌（A 单位填报员的令牌）",
+            action(bureau_admin()),
         ),
         # The Django admin: only superusers (staff) get past its own login page
         entry("admin:*", "管理后台（只读；仅系统管理员）", page(answers(LOGIN), answers(LOGIN))),

@@ -224,6 +224,8 @@ def _request(key: str, ids: dict[str, Any]) -> tuple[str, dict[str, str]]:
         "api:record": ("api:record", {"pk": ids["entry"]}),
         "api:transition": ("api:transition", {"pk": ids["entry"]}),
         "api_tokens:revoke": ("api_tokens:revoke", {"pk": ids["token"]}),
+        "api_tokens:managed_revoke": ("api_tokens:managed_revoke", {"pk": ids["token"]}),
+        "api:not-found": ("api:not-found", {"rest": "nothing/"}),
     }
     for name in ("jobs:detail", "jobs:status", "jobs:download"):
         paths[name] = (name, {"pk": ids["job"]})
@@ -240,6 +242,7 @@ def _request(key: str, ids: dict[str, Any]) -> tuple[str, dict[str, str]]:
         "surveys:poster",
         "surveys:results",
         "surveys:export",
+        "surveys:responses",
     ):
         paths[name] = (name, {"pk": ids["survey"]})
     paths["surveys:qr"] = ("surveys:qr", {"pk": ids["survey"], "fmt": "svg"})

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from conftest import PERSONA_PASSWORD
@@ -83,3 +84,38 @@ def test_swagger_ui_runs_from_this_server_under_the_csp(page: Page, live_server:
     screenshot(page, "docs")
     assert outside == []
     assert [p for p in problems if "Content Security Policy" in p] == []
+
+
+def test_a_token_with_a_lifetime_and_the_administrator_revoking_it(
+    page: Page, live_server: Any, officer: Any, bureau_admin: Any
+) -> None:
+    base = live_server.url
+    log_in(page, base, "officer")
+    page.goto(base + "/api/tokens/")
+    page.get_by_label("令牌名称").fill("会计核算系统")
+    page.get_by_label("有效期").select_option(label="30 天")
+    page.get_by_role("button", name="创建令牌").click()
+    token = ApiToken.objects.get(name="会计核算系统")
+    expiry = timezone.localtime(token.expires_at).strftime("%Y-%m-%d %H:%M")
+    row = page.locator(".tokens-table tr", has_text="会计核算系统")
+    expect(row).to_contain_text(expiry)
+    expect(row).to_contain_text("从未使用")
+    screenshot(page, "tokens-expiry")
+    admin = page.context.browser.new_context().new_page()  # type: ignore[union-attr]
+    log_in(admin, base, "bureau_admin")
+    admin.goto(base + "/api/tokens/")
+    admin.get_by_role("link", name="所管理账号的接口令牌").click()
+    listed = admin.locator(".tokens-table tr", has_text="会计核算系统")
+    expect(listed).to_contain_text("officer")
+    expect(listed).to_contain_text(expiry)
+    screenshot(admin, "tokens-managed")
+    admin.set_viewport_size({"width": 390, "height": 844})
+    assert admin.evaluate("document.documentElement.scrollWidth") <= 390  # the table scrolls
+    screenshot(admin, "tokens-managed-390")
+    admin.set_viewport_size({"width": 1280, "height": 720})
+    listed.get_by_role("button", name="撤销").click()
+    expect(admin.get_by_text("已撤销 officer 的令牌“会计核算系统”。")).to_be_visible()
+    token.refresh_from_db()
+    assert token.revoked_by_id == bureau_admin.pk
+    page.goto(base + "/api/tokens/")
+    expect(page.locator(".tokens-table tr", has_text="会计核算系统")).to_contain_text("已撤销")

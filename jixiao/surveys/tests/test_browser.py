@@ -91,6 +91,26 @@ def test_the_public_answers_on_a_phone_and_the_indicator_moves(
     officer.wait_for_selector("[data-drawn=true]")
     shot(officer, "survey-results")
 
+    # The answer turns out to be a colleague's test: the officer voids it.
+    (answered,) = survey.responses.all()
+    officer.get_by_role("link", name="答卷明细").click()
+    officer.get_by_label("答卷编号").fill(answered.number)
+    officer.get_by_label("作废原因").fill("本单位工作人员测试")
+    officer.get_by_role("button", name="作废答卷").click()
+    expect(officer.locator(".messages")).to_contain_text(f"已作废答卷 {answered.number}")
+    expect(officer.locator(".survey-responses")).to_contain_text("本单位工作人员测试")
+    shot(officer, "survey-responses-voided")
+    officer.set_viewport_size(PHONE)
+    assert officer.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(officer, "survey-responses-390")
+    officer.set_viewport_size({"width": 1280, "height": 900})
+    officer.goto(base + f"/surveys/{survey.pk}/results/")
+    expect(officer.locator(".survey-answered")).to_have_text("0")
+    expect(officer.locator(".survey-voided")).to_contain_text("另有作废 1 份")
+    expect(officer.locator(".survey-actual")).to_contain_text("95.88")  # 93 / 97 again
+    officer.goto(base + ACTUALS)
+    assert satisfaction_cell(officer, indicator) == "95.88"
+
 
 def test_the_public_page_shows_only_what_was_published(
     live_server: object, browser: Browser
