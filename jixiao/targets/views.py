@@ -154,8 +154,9 @@ def index(request: HttpRequest) -> HttpResponse:
             downloads=[
                 (
                     label,
+                    # A whole unit's file is made in the background (jixiao.jobs).
                     reverse("targets:export", args=[unit_key(unit), year, fmt])
-                    + ("?background=1" if fmt == "pdf" else ""),
+                    + "?background=1",
                 )
                 for fmt, label in LABELS.items()
             ],
