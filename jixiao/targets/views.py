@@ -155,8 +155,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 (
                     label,
                     # A whole unit's file is made in the background (jixiao.jobs).
-                    reverse("targets:export", args=[unit_key(unit), year, fmt])
-                    + "?background=1",
+                    reverse("targets:export", args=[unit_key(unit), year, fmt]) + "?background=1",
                 )
                 for fmt, label in LABELS.items()
             ],
