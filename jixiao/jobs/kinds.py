@@ -77,6 +77,7 @@ class Kind:
     label: Any  # a lazy Chinese string
     check: Callable[[Mapping[str, Any], Actor], Checked]
     run: Callable[[Mapping[str, Any], Progress], Output | Outcome]
+    hint: Any = None  # what the job's page says below the bar (default: an export's)
 
 
 KINDS: dict[str, Kind] = {}

@@ -159,4 +159,12 @@ def _run(params: Mapping[str, Any], progress: Progress) -> Outcome:
     )
 
 
-register(KIND, Kind(gettext_lazy("导入台账记录"), _check, _run))
+register(
+    KIND,
+    Kind(
+        gettext_lazy("导入台账记录"),
+        _check,
+        _run,
+        hint=gettext_lazy("导入在后台进行，您可以离开本页继续工作；完成后“消息”中会通知您。"),
+    ),
+)

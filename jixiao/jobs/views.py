@@ -29,6 +29,7 @@ def _context(job: Job) -> dict[str, Any]:
         "job": live(job),
         "result": job.result or {},
         "label": spec.label if spec else job.kind,
+        "hint": spec.hint if spec else None,
         "has_file": result_file(job) is not None,
         "back": job.params.get("back", ""),
     }
