@@ -260,4 +260,10 @@ def prune_files(days: int | None = None) -> int:
             path.unlink()
             count += 1
     old.update(result_path="")
+    # An import's kept upload and a progress file outlive their job only when its worker was
+    # stopped mid-way: gone after the same days.
+    for stale in (*files_dir().glob("import-*"), *files_dir().glob("progress-*")):
+        if stale.stat().st_mtime < cutoff.timestamp():
+            stale.unlink(missing_ok=True)
+            count += 1
     return count

@@ -212,3 +212,21 @@ def test_the_page_reads_the_progress_the_worker_tells_while_the_row_cannot_show_
     Job.objects.filter(pk=job.pk).update(done=0, total=1, message="")
     status = client.get(reverse("jobs:status", args=[job.pk])).text
     assert 'value="50"' in status and "已检查 60 / 120 行" in status
+
+
+def test_a_kept_upload_left_by_a_stopped_worker_is_pruned_with_old_files(db: None) -> None:
+    import os
+    import time
+
+    from jixiao.jobs.services import files_dir, prune_files
+
+    old = files_dir() / "import-0123456789abcdef01234567.csv"
+    fresh = files_dir() / "import-fedcba9876543210fedcba98.csv"
+    progress = files_dir() / "progress-7.json"
+    for path in (old, fresh, progress):
+        path.write_text("x", encoding="utf-8")
+    eight_days = time.time() - 8 * 86400
+    os.utime(old, (eight_days, eight_days))
+    os.utime(progress, (eight_days, eight_days))
+    assert prune_files() == 2
+    assert sorted(p.name for p in files_dir().iterdir()) == [fresh.name]
