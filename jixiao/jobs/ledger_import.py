@@ -129,9 +129,11 @@ def _run(params: Mapping[str, Any], progress: Progress) -> Outcome:
             overlap = sources.ASK
 
         def rows(done: int, total: int) -> None:
-            progress(
-                done, total, _("已检查 %(done)s / %(total)s 行") % {"done": done, "total": total}
-            )
+            counts = {"done": done, "total": total}
+            if done < total:
+                progress(done, total, _("已检查 %(done)s / %(total)s 行") % counts)
+            else:  # the rows are written after the last one is checked, in one go
+                progress(done, total, _("已检查 %(total)s 行，正在写入……") % counts)
 
         try:
             report = import_table(
