@@ -129,3 +129,20 @@ def test_one_projects_excel_still_downloads_at_once(unit: Unit) -> None:
         exporters.CONTENT_TYPES["docx"]
     )
     assert not Job.objects.exists()
+
+
+def test_a_rounds_report_exports_its_word_file_as_a_job(unit: Unit) -> None:
+    from jixiao.rounds.models import Report
+
+    report = Report.objects.filter(unit=unit).order_by("pk").first()
+    assert report is not None
+    link = reverse("rounds:report_download", args=[report.pk, "docx"])
+    page = client_of("demo").get(reverse("rounds:report", args=[report.pk])).text
+    assert f'href="{link}?background=1"' in page
+    job, data = start_and_run(link, {})
+    assert parts(data) == parts(
+        exporters.export_monitoring(round_services.document(report), "docx")
+        if report.round.kind == "monitoring"
+        else exporters.export_selfeval(round_services.document(report), "docx")  # type: ignore[arg-type]
+    )
+    assert job.kind == "export_report" and job.result_name.endswith(".docx")
