@@ -294,20 +294,24 @@ def check(request: HttpRequest, token: str) -> HttpResponse:
     _require_some_unit(request)  # before the token: the same 403 as the upload's
     try:
         found = _load(request, token)
+        table = found.table()
         report = import_table(
             found.ledger_type,
             found.unit,
-            found.table(),
+            table,
             found.column_map(),
             actor=Actor.from_request(request),
             dry_run=True,
         )
+        # A file this large is imported by the worker once confirmed (the button says so).
+        background = _rows(found, table) > settings.LEDGER_IMPORT_JOB_ROWS
     except uploads.UploadExpired:
         return _expired(request)
     except ImportFailure as exc:
         messages.error(request, str(exc))
         return redirect("ledgers:import_mapping", token=token)
     context = {"here": HERE, "upload": found, "report": report}
+    context.update(background=background, threshold=settings.LEDGER_IMPORT_JOB_ROWS)
     return render(request, "ledgers/import_check.html", context)
 
 

@@ -76,7 +76,11 @@ def through_the_check(client: Client, unit: Unit, name: str, data: bytes, mappin
     page = client.get(reverse("ledgers:import_mapping", args=[token]))
     initial = {k: f.initial for k, f in page.context["form"].fields.items()}
     client.post(reverse("ledgers:import_mapping", args=[token]), initial | {"save_as": ""})
-    assert client.get(reverse("ledgers:import_check", args=[token])).status_code == 200
+    check = client.get(reverse("ledgers:import_check", args=[token]))
+    assert check.status_code == 200
+    # The page says beforehand whether the confirmed import runs in the background.
+    rows = check.context["report"].rows
+    assert ("确认后将在后台导入" in check.text) == (rows > 100 and check.context["report"].ok)
     return token
 
 
