@@ -432,6 +432,8 @@ TASKS = {
 JOB_FILES_DIR = Path(envstr("JIXIAO_JOB_FILES_DIR", str(DATA_DIR / "jobs")))
 # Finished jobs' files are deleted after this many days (``jixiao notify daily`` prunes them).
 JOB_FILES_DAYS = envint("JIXIAO_JOB_FILES_DAYS", 7)
+# A ledger file with more rows than this is imported by the worker, with a progress bar.
+LEDGER_IMPORT_JOB_ROWS = envint("JIXIAO_LEDGER_IMPORT_JOB_ROWS", 500)
 
 # -- E-mail of notifications (docs/notifications.md): off unless an SMTP host is set --
 EMAIL_HOST = envstr("JIXIAO_EMAIL_HOST", "")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -35,6 +35,32 @@ class Output:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """What a job that makes no file did (an import): whether it did it, one sentence, the
+    problems by row (row, column, problem; the first ones of ``error_count``), other notes,
+    and where to see the result."""
+
+    ok: bool
+    summary: str
+    errors: list[tuple[int, str, str]] = field(default_factory=list)
+    error_count: int = 0
+    notes: list[str] = field(default_factory=list)
+    link: str = ""
+    link_label: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        """What the job's row keeps of it."""
+        return {
+            "summary": self.summary,
+            "errors": [{"row": r, "column": c, "message": m} for r, c, m in self.errors],
+            "error_count": self.error_count,
+            "notes": self.notes,
+            "link": self.link,
+            "link_label": self.link_label,
+        }
+
+
+@dataclass(frozen=True)
 class Checked:
     """A kind's parameters once checked: the unit they concern, the job's title, and where the
     page the job was asked from is (the inbox links back there)."""
@@ -50,7 +76,8 @@ class Kind:
 
     label: Any  # a lazy Chinese string
     check: Callable[[Mapping[str, Any], Actor], Checked]
-    run: Callable[[Mapping[str, Any], Progress], Output]
+    run: Callable[[Mapping[str, Any], Progress], Output | Outcome]
+    hint: Any = None  # what the job's page says below the bar (default: an export's)
 
 
 KINDS: dict[str, Kind] = {}

@@ -45,6 +45,8 @@ class Job(models.Model):
     result_path = models.CharField(_("结果文件"), max_length=200, blank=True)
     result_name = models.CharField(_("下载文件名"), max_length=300, blank=True)
     content_type = models.CharField(_("文件类型"), max_length=120, blank=True)
+    # A job that makes no file (an import): what it did, for its page (kinds.Outcome).
+    result = models.JSONField(_("结果"), default=dict, blank=True)
     created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)

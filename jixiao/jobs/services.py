@@ -7,7 +7,9 @@ immediate; the worker then does the work as the system, and tells the person in 
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,7 +26,7 @@ from django.utils.translation import gettext as _
 from jixiao.access.lookups import NOT_FOUND, _pk
 from jixiao.access.scope import reach
 from jixiao.jobs.choices import JobStatus
-from jixiao.jobs.kinds import KINDS, Output
+from jixiao.jobs.kinds import KINDS, Outcome, Output
 from jixiao.jobs.models import Job
 from jixiao.lib.actor import Actor
 
@@ -62,11 +64,39 @@ def enqueue_job(kind: str, params: Mapping[str, Any], *, actor: Actor) -> Job:
 
 
 def set_progress(job_id: int, done: int, total: int, message: str) -> None:
-    """Record how far a job got (outside any transaction, so the page sees it at once)."""
+    """Record how far a job got: on its row, and in a small file beside the jobs' files.
+
+    The row is what the page reads once the job ends. A job that works inside one
+    transaction (an import: all rows or none) cannot show its row's progress to the page
+    before it commits, so the page reads the file while the job runs (``live``).
+    """
     total = max(total, 1)
-    Job.objects.filter(pk=job_id).update(
-        done=min(max(done, 0), total), total=total, message=message[:300]
+    done = min(max(done, 0), total)
+    Job.objects.filter(pk=job_id).update(done=done, total=total, message=message[:300])
+    path = _progress_file(job_id)
+    spare = path.with_suffix(".tmp")
+    spare.write_text(
+        json.dumps({"done": done, "total": total, "message": message[:300]}), encoding="utf-8"
     )
+    os.replace(spare, path)  # the page never reads half a file
+
+
+def _progress_file(job_id: int) -> Path:
+    return files_dir() / f"progress-{int(job_id)}.json"
+
+
+def live(job: Job) -> Job:
+    """The job with the progress its worker last told, when it is still running."""
+    if job.status != JobStatus.RUNNING:
+        return job
+    try:
+        told = json.loads(_progress_file(job.pk).read_text(encoding="utf-8"))
+        done, total, message = int(told["done"]), int(told["total"]), str(told["message"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return job
+    if total >= 1 and 0 <= done <= total:
+        job.done, job.total, job.message = done, total, message
+    return job
 
 
 def files_dir() -> Path:
@@ -102,11 +132,16 @@ def run_job_now(job_id: int) -> str:
         set_progress(job.pk, done, total, message)
 
     try:
-        output = spec.run(job.params, progress)
-        path = _save(job, output)
+        try:
+            output = spec.run(job.params, progress)
+            path = _save(job, output) if isinstance(output, Output) else ""
+        finally:
+            _progress_file(job.pk).unlink(missing_ok=True)
     except Exception as exc:
         if isinstance(exc, ValidationError):
             reason = "；".join(exc.messages)
+        elif isinstance(exc, PermissionDenied):
+            reason = str(exc) or _("没有权限。")
         elif isinstance(exc, (ImportError, OSError)) and job.params.get("fmt") == "pdf":
             reason = _("本服务器暂时无法导出 PDF，Excel 和 Word 格式不受影响。")
         else:
@@ -117,6 +152,8 @@ def run_job_now(job_id: int) -> str:
         )
         _tell(job, done=False, reason=reason)
         return JobStatus.FAILED
+    if isinstance(output, Outcome):
+        return _finish(job, output)
     Job.objects.filter(pk=job.pk).update(
         status=JobStatus.DONE,
         done=models_total(job.pk),
@@ -128,6 +165,22 @@ def run_job_now(job_id: int) -> str:
     )
     _tell(job, done=True)
     return JobStatus.DONE
+
+
+def _finish(job: Job, outcome: Outcome) -> str:
+    """End a job that makes no file: done with what it did, or failed with why not."""
+    status = JobStatus.DONE if outcome.ok else JobStatus.FAILED
+    if outcome.ok:
+        Job.objects.filter(pk=job.pk).update(done=models_total(job.pk))
+    Job.objects.filter(pk=job.pk).update(
+        status=status,
+        message=outcome.summary[:300],
+        error="" if outcome.ok else outcome.summary,
+        result=outcome.as_json(),
+        finished_at=timezone.now(),
+    )
+    _tell(job, done=outcome.ok, reason=outcome.summary)
+    return status
 
 
 def models_total(job_id: int) -> int:
@@ -146,6 +199,7 @@ def _tell(job: Job, *, done: bool, reason: str = "") -> None:
             [job.requested_by],
             Kind.JOB_DONE,
             _("已完成：%(title)s") % {"title": job.title},
+            body=reason,
             link=job_url(job),
             unit=job.unit,
         )
@@ -206,4 +260,10 @@ def prune_files(days: int | None = None) -> int:
             path.unlink()
             count += 1
     old.update(result_path="")
+    # An import's kept upload and a progress file outlive their job only when its worker was
+    # stopped mid-way: gone after the same days.
+    for stale in (*files_dir().glob("import-*"), *files_dir().glob("progress-*")):
+        if stale.stat().st_mtime < cutoff.timestamp():
+            stale.unlink(missing_ok=True)
+            count += 1
     return count

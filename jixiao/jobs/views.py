@@ -19,15 +19,17 @@ from django.views.decorators.http import require_safe
 from jixiao.jobs.choices import JobStatus
 from jixiao.jobs.kinds import KINDS
 from jixiao.jobs.models import Job
-from jixiao.jobs.services import enqueue_job, get_job_for_user, job_url, result_file
+from jixiao.jobs.services import enqueue_job, get_job_for_user, job_url, live, result_file
 from jixiao.lib.actor import Actor
 
 
 def _context(job: Job) -> dict[str, Any]:
     spec = KINDS.get(job.kind)
     return {
-        "job": job,
+        "job": live(job),
+        "result": job.result or {},
         "label": spec.label if spec else job.kind,
+        "hint": spec.hint if spec else None,
         "has_file": result_file(job) is not None,
         "back": job.params.get("back", ""),
     }

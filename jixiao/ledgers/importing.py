@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -414,6 +414,7 @@ def import_table(
     actor: Actor,
     dry_run: bool = False,
     overlap: str = sources.ASK,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Validate every row of a table and write them all, or nothing when any row is bad.
 
@@ -426,7 +427,9 @@ def import_table(
     that already exists keeps the values of fields the file does not have (staff fill in a
     case's handling after the vendor's export brought it in). ImportFailure when the file
     cannot be mapped at all (no header, required fields missing). Importing into a unit
-    takes ``edit`` on it; each record written gets its change-log row.
+    takes ``edit`` on it; each record written gets its change-log row. ``progress(done,
+    total)`` is told as the rows are checked (a background import's progress bar); it is
+    called inside the import's transaction.
     """
     require(actor, "edit", unit)
     if ledger_type.unit_id is not None and ledger_type.unit_id != unit.pk:
@@ -463,7 +466,7 @@ def import_table(
         result = upsert_entries(
             ledger_type,
             unit,
-            items,
+            items if progress is None else _counted(items, progress),
             actor=actor,
             dry_run=bool(own_errors),
             comment=f"导入“{table.name}”",
@@ -486,6 +489,18 @@ def import_table(
         report.unchanged, report.replaced = result.unchanged, result.replaced
         report.written = not dry_run and not result.needs_choice
     return report
+
+
+def _counted(
+    items: Sequence[EntryInput], progress: Callable[[int, int], None]
+) -> Iterator[EntryInput]:
+    """The items, telling ``progress`` every hundredth of the way (and at the end)."""
+    total = len(items)
+    step = max(1, total // 100)
+    for done, item in enumerate(items, start=1):
+        yield item
+        if done % step == 0 or done == total:
+            progress(done, total)
 
 
 def over_budget(

@@ -294,20 +294,24 @@ def check(request: HttpRequest, token: str) -> HttpResponse:
     _require_some_unit(request)  # before the token: the same 403 as the upload's
     try:
         found = _load(request, token)
+        table = found.table()
         report = import_table(
             found.ledger_type,
             found.unit,
-            found.table(),
+            table,
             found.column_map(),
             actor=Actor.from_request(request),
             dry_run=True,
         )
+        # A file this large is imported by the worker once confirmed (the button says so).
+        background = _rows(found, table) > settings.LEDGER_IMPORT_JOB_ROWS
     except uploads.UploadExpired:
         return _expired(request)
     except ImportFailure as exc:
         messages.error(request, str(exc))
         return redirect("ledgers:import_mapping", token=token)
     context = {"here": HERE, "upload": found, "report": report}
+    context.update(background=background, threshold=settings.LEDGER_IMPORT_JOB_ROWS)
     return render(request, "ledgers/import_check.html", context)
 
 
@@ -323,10 +327,13 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     chosen = request.POST.get("overlap", "")
     try:
         found = _load(request, token)
+        table = found.table()
+        if _rows(found, table) > settings.LEDGER_IMPORT_JOB_ROWS:
+            return _in_background(request, found, table, chosen)
         report = import_table(
             found.ledger_type,
             found.unit,
-            found.table(),
+            table,
             found.column_map(),
             actor=Actor.from_request(request),
             overlap=chosen if chosen in (sources.REPLACE, sources.ADD) else sources.ASK,
@@ -344,6 +351,39 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     for line in report.warnings:
         messages.warning(request, line)
     return redirect(_records_url(found.ledger_type, found.unit))
+
+
+def _rows(found: _Upload, table: Table) -> int:
+    """How many rows of the file lie below its header (the records an import would write)."""
+    header = plan_columns(found.ledger_type, table, found.column_map()).header_row
+    return sum(1 for number, _cells in table.rows if number > header)
+
+
+def _in_background(request: HttpRequest, found: _Upload, table: Table, chosen: str) -> HttpResponse:
+    """A large file is imported by the worker (``jixiao.jobs.ledger_import``): the upload is
+    kept in the jobs' files dir until the job ends, and the person goes to the job's page."""
+    from jixiao.jobs.ledger_import import KIND, keep_upload
+    from jixiao.jobs.services import enqueue_job, job_url
+
+    column_map = found.column_map()
+    params = {
+        "file": keep_upload(found.path),
+        "name": table.name,
+        "unit": found.unit.pk,
+        "ledger_type": found.ledger_type.pk,
+        "by": request.user.pk,
+        "rows": _rows(found, table),
+        "columns": column_map.columns if column_map else None,
+        "values": column_map.values if column_map else {},
+        "header_row": column_map.header_row if column_map else None,
+        "mapping_name": column_map.name if column_map else "",
+        "overlap": chosen if chosen in (sources.REPLACE, sources.ADD) else sources.ASK,
+        "back": _records_url(found.ledger_type, found.unit),
+    }
+    job = enqueue_job(KIND, params, actor=Actor.from_request(request))
+    uploads.discard(found.token)
+    messages.info(request, f"文件共 {params['rows']} 行，正在后台导入；完成后“消息”中会通知您。")
+    return redirect(job_url(job))
 
 
 def _records_url(ledger_type: LedgerType, unit: Unit) -> str:

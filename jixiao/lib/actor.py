@@ -20,6 +20,8 @@ CLI = "cli"
 ADMIN = "admin"
 API = "api"
 SYSTEM = "system"
+# A background job (jixiao.jobs) doing what a person asked for, as that person.
+JOB = "job"
 
 
 @dataclass(frozen=True)

@@ -218,16 +218,22 @@ def _page(doc: Document, report: Report | None, rounds: Any, query: str) -> dict
         "rounds": rounds,
         "projects": project_views(doc, charts=True),
         "unit_charts": chart_data(doc, None),
-        "downloads": [
-            (label, f"{reverse(download, args=[fmt])}?{query}{BACKGROUND.get(fmt, '')}")
-            for fmt, label in exporters.LABELS.items()
-        ],
+        "downloads": unit_downloads(download, query),
     }
 
 
-# The whole unit's PDF (2–5 s to draw) is made in the background from the pages' links; the
-# other formats take well under a second and download at once (a POST queues any of them).
-BACKGROUND = {"pdf": "&background=1"}
+def unit_downloads(name: str, query: str) -> list[tuple[str, str]]:
+    """The whole unit's download buttons (label, link) of a page: each starts a job."""
+    return [
+        (label, f"{reverse(name, args=[fmt])}?{query}{BACKGROUND.get(fmt, '')}")
+        for fmt, label in exporters.LABELS.items()
+    ]
+
+
+# A whole unit's file, in any format, is made in the background from the pages' links (a
+# PDF takes 2–5 s to draw, a large unit's Excel or Word a while too); one project's file
+# downloads at once (``_in_background``).
+BACKGROUND = {fmt: "&background=1" for fmt in exporters.LABELS}
 
 
 @login_required
@@ -241,8 +247,11 @@ def monitoring(request: HttpRequest) -> HttpResponse:
     as_of, notice = as_of_in(request.GET.get("as_of"), year)
     if notice:
         context["notices"].append(notice)
+    query = _query(unit=unit_key(unit), year=year, as_of=as_of.isoformat())
     context.update(
         as_of=as_of,
+        # The picker's buttons (the cached body below has the projects' own).
+        downloads=unit_downloads("rounds:monitoring_download", query),
         form=MonitoringForm(
             context["units"],
             context["years"],
@@ -369,6 +378,8 @@ def evaluation(request: HttpRequest) -> HttpResponse:
         compute=lambda: _evaluation_body(request, unit, year),
     )
     context.update(body=fragments.with_token(body, request) if body else "", error=error)
+    if body:  # the picker's buttons (the cached body below has the projects' own)
+        context["downloads"] = unit_downloads("rounds:evaluation_download", query)
     return render(request, "rounds/evaluation.html", context)
 
 

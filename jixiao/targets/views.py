@@ -158,8 +158,8 @@ def index(request: HttpRequest) -> HttpResponse:
             downloads=[
                 (
                     label,
-                    reverse("targets:export", args=[unit_key(unit), year, fmt])
-                    + ("?background=1" if fmt == "pdf" else ""),
+                    # A whole unit's file is made in the background (jixiao.jobs).
+                    reverse("targets:export", args=[unit_key(unit), year, fmt]) + "?background=1",
                 )
                 for fmt, label in LABELS.items()
             ],

@@ -40,6 +40,8 @@ def register(settings, tmp_path, demo_document):
     the seed again turns it back to ≥200条: a real change for the history page.
     """
     settings.UPLOAD_DIR = tmp_path / "uploads"
+    settings.JOB_FILES_DIR = tmp_path / "jobs"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     load_demo()
     revised = seed_document()
     first = revised.projects[0].indicators[0]
@@ -98,9 +100,12 @@ def test_browse_switch_download_import_and_history(page: Page, live_server, regi
     page.get_by_label("预算单位").select_option("224001")
     expect(page.locator("h1.doc-title")).to_contain_text("本级2021年度预算绩效目标")
 
-    # Download.
+    # Download: the whole unit's file is made as a job (run at once here), whose page links it.
+    page.get_by_role("link", name="Excel").click()
+    expect(page).to_have_url(re.compile(r"/jobs/\d+/$"))
+    expect(page.locator("#job-status progress")).to_have_attribute("value", "100")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Excel").click()
+        page.get_by_role("link", name=re.compile("^下载 ")).click()
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
     assert saved.name == "中共昌黎县委网络安全和信息化委员会办公室本级2021年度预算绩效目标.xlsx"
