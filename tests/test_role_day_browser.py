@@ -180,7 +180,8 @@ def test_every_role_through_its_day(
     bar = reviewer.locator(".topbar > .account .inbox-link")
     expect(bar.locator(".unread-count")).to_be_visible()
     bar.click()
-    resubmitted = reviewer.locator(".inbox-item.unread", has_text="2021年年中目标调整").first
+    resubmitted = reviewer.locator(".inbox-item.unread", has_text="2021年年中目标调整")
+    resubmitted = resubmitted.filter(has_text="第 2 次提交")
     expect(resubmitted).to_be_visible()
     shot(reviewer, "reviewer-inbox")
     resubmitted.locator("a.inbox-title").click()

@@ -696,8 +696,14 @@ def submit_report(report: Report, *, actor: Actor) -> Submission:
     before = _set_status(report, ReportStatus.UNIT_REVIEW)
     _event(report, Action.SUBMITTED, actor, "", submission=number)
     record_many(actor, [_log_step(Log.SUBMIT, report, before)])
-    _tell_step(report, actor, Notice.REPORT_SUBMITTED, _("%(unit)s提交了%(round)s，请审核"))
+    title = _("%(unit)s提交了%(round)s，请审核") + _resubmitted(number)
+    _tell_step(report, actor, Notice.REPORT_SUBMITTED, title)
     return submission
+
+
+def _resubmitted(number: int) -> str:
+    """A notice's tail telling a resubmission (after a return) from the first submission."""
+    return str(_("（第 %(n)d 次提交）") % {"n": number}).replace("%", "%%") if number > 1 else ""
 
 
 def _waiting(report: Report, stage: str) -> Submission:
@@ -730,9 +736,8 @@ def endorse_report(report: Report, *, actor: Actor, comment: str = "") -> Submis
         actor,
         [_log_step(Log.ENDORSE, report, before, comment)],
     )
-    _tell_step(
-        report, actor, Notice.REPORT_SUBMITTED, _("%(unit)s的%(round)s已经单位审核，待财政审核")
-    )
+    title = _("%(unit)s的%(round)s已经单位审核，待财政审核") + _resubmitted(submission.number)
+    _tell_step(report, actor, Notice.REPORT_SUBMITTED, title)
     return submission
 
 

@@ -81,7 +81,10 @@ def test_the_reviewer_gets_the_endorsed_submission_and_the_head_the_submission(
     services.endorse_report(report, actor=Actor(person("fuzeren")))
     to_reviewer = Notification.objects.get(user=person("shenhe"))
     assert to_reviewer.kind == Kind.REPORT_SUBMITTED
-    assert "待财政审核" in to_reviewer.title
+    # The demo's report was submitted once before the return: this is its second submission.
+    assert to_reviewer.title.endswith("已经单位审核，待财政审核（第 2 次提交）")
+    to_head = Notification.objects.get(user=person("fuzeren"))
+    assert to_head.title.endswith("，请审核（第 2 次提交）")
     assert to_reviewer.link == reverse("rounds:report", args=[report.pk])
     # Nobody of another bureau or unit hears of it.
     assert not Notification.objects.filter(user__username__in=["dangan", "caizheng"]).exists()
