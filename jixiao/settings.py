@@ -203,6 +203,9 @@ else:
                 # BEGIN so two writers queue instead of failing with "database is locked".
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
+                # A writer waits this many seconds for another's transaction (a large import
+                # running in the worker) before "database is locked".
+                "timeout": envint("JIXIAO_DB_TIMEOUT", 30),
             },
         }
     }
