@@ -38,6 +38,9 @@ def _days(value: str) -> int | None:
     return int_or_none(value) or -1  # anything else is refused by the service
 
 
+NEW_TOKEN = "api-new-token"  # session key: the token just made, shown once
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def token_list(request: HttpRequest) -> HttpResponse:
@@ -55,7 +58,15 @@ def token_list(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             error = "；".join(exc.messages)
         else:
-            secret, created, name = new.secret, new.token, ""
+            # Post, redirect, get: reloading the page must not make a second token. The secret
+            # waits in the (server-side) session for the one page that shows it.
+            request.session[NEW_TOKEN] = [new.token.pk, new.secret]
+            return redirect("api_tokens:list")
+    else:
+        shown = request.session.pop(NEW_TOKEN, None)
+        if shown:
+            created = tokens.tokens_of(request.user).filter(pk=shown[0]).first()
+            secret = shown[1] if created is not None else ""
     context = {
         "here": "tokens",
         "tokens": tokens.tokens_of(request.user).select_related("revoked_by"),

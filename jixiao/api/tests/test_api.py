@@ -117,7 +117,10 @@ def test_nobody_revokes_another_person_s_token(demo: None) -> None:
 def test_the_tokens_page_shows_a_new_token_once(demo: None) -> None:
     client = Client()
     client.force_login(get_user_model().objects.get(username="demo"))
-    created = client.post("/api/tokens/", {"name": "舆情系统"})
+    posted = client.post("/api/tokens/", {"name": "舆情系统"})
+    # Post, redirect, get: reloading the page shown after it does not post again.
+    assert (posted.status_code, posted["Location"]) == (302, "/api/tokens/")
+    created = client.get("/api/tokens/")
     assert created.status_code == 200 and created["Cache-Control"] == "no-store"
     token = ApiToken.objects.get(user__username="demo", name="舆情系统")
     secret = created.context["secret"]

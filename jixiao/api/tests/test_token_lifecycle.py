@@ -74,7 +74,9 @@ def test_the_tokens_page_offers_lifetimes_and_shows_expiry_and_last_use(demo: No
     page = client.get(reverse("api_tokens:list")).content.decode()
     assert '<option value="365" selected>365 天</option>' in page
     assert '<option value="none">长期有效</option>' in page
-    created = client.post(reverse("api_tokens:list"), {"name": "会计核算", "days": "90"})
+    created = client.post(
+        reverse("api_tokens:list"), {"name": "会计核算", "days": "90"}, follow=True
+    )
     token = ApiToken.objects.get(user__username="demo", name="会计核算")
     assert token.expires_at - token.created_at == dt.timedelta(days=90)
     shown = created.content.decode()
