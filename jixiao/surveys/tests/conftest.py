@@ -19,18 +19,6 @@ from jixiao.units.models import Unit
 ANSWER_DAY = dt.date(2021, 12, 28)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_shared_counts(request: pytest.FixtureRequest) -> None:
-    """A transactional test (the browser's) starts with no per-address counts: its database
-    is emptied by a flush, which leaves the shared cache's table alone (rolled-back tests
-    need nothing: the counts go with the transaction)."""
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
-        request.getfixturevalue("transactional_db")
-        from jixiao.surveys.limits import shared_cache
-
-        shared_cache().clear()
-
-
 @pytest.fixture
 def demo_officer(db: None) -> Any:
     """The demo loaded; its officer (demo)."""
