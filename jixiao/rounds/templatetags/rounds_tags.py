@@ -60,9 +60,12 @@ def light(code: str | None) -> SafeString:
 
 @register.filter
 def for_project(url: str, project_id: int | None) -> str:
-    """A download link narrowed to one project (``?project=<id>``)."""
+    """A download link narrowed to one project (``?project=<id>``); one project's file comes
+    at once, so the whole unit's ``background=1`` is dropped."""
     if project_id is None:
         return url
+    url = url.replace("&background=1", "").replace("?background=1&", "?")
+    url = url.removesuffix("?background=1")
     return f"{url}{'&' if '?' in url else '?'}project={project_id}"
 
 
