@@ -48,6 +48,7 @@ from jixiao.targets.editing import (
     targets_of,
     with_readings,
 )
+from jixiao.targets.models import Project
 from jixiao.targets.tables import merge_levels
 
 
@@ -169,16 +170,22 @@ def targets_submission(request: HttpRequest, report: Report, found: Submission) 
     return render(request, "rounds/targets_submission.html", context)
 
 
-@login_required
-@require_POST
-def rebase(request: HttpRequest, pk: int, project_id: int) -> HttpResponse:
-    """更新草稿到现行目标表: apply the unit's edits to the table in force as it is now."""
+def _editable_draft(request: HttpRequest, pk: int, project_id: int) -> tuple[Report, Project]:
+    """A target round's report and one of its unit's projects, when the person may edit it."""
     report = get_report_for_user(request.user, pk)
     found = get_project_for_user(request.user, project_id)
     if not is_target_round(report) or found.unit_id != report.unit_id:
         raise PermissionDenied(_("该填报不是目标申报或目标调整，或项目不属于本填报。"))
     if not can(request.user, "edit", report):
         raise PermissionDenied(_("只有本单位的填报员或单位负责人可以修改本单位的绩效目标。"))
+    return report, found
+
+
+@login_required
+@require_POST
+def rebase(request: HttpRequest, pk: int, project_id: int) -> HttpResponse:
+    """更新草稿到现行目标表: apply the unit's edits to the table in force as it is now."""
+    report, found = _editable_draft(request, pk, project_id)
     try:
         rebased = rebase_target_draft(report, found, actor=Actor.from_request(request))
     except ValidationError as exc:
@@ -200,12 +207,7 @@ def rebase(request: HttpRequest, pk: int, project_id: int) -> HttpResponse:
 def draft(request: HttpRequest, pk: int, project_id: int) -> HttpResponse:
     """Edit a project's table in a target round: the target grid, saved as the report's draft
     (the table in force is unchanged until the bureau approves the report)."""
-    report = get_report_for_user(request.user, pk)
-    found = get_project_for_user(request.user, project_id)
-    if not is_target_round(report) or found.unit_id != report.unit_id:
-        raise PermissionDenied(_("该填报不是目标申报或目标调整，或项目不属于本填报。"))
-    if not can(request.user, "edit", report):
-        raise PermissionDenied(_("只有本单位的填报员或单位负责人可以修改本单位的绩效目标。"))
+    report, found = _editable_draft(request, pk, project_id)
     table = draft_table(report, found)
     if request.method != "POST":
         return _page(request, report, found, edit_of(table.targets, table.row_ids, table.version))
