@@ -21,7 +21,8 @@ from jixiao.ledgers.services import create_entry, ledger_type_for
 from jixiao.lib.actor import Actor
 from jixiao.notifications.models import Notification
 from jixiao.rounds import services
-from jixiao.rounds.choices import RoundKind
+from jixiao.rounds.choices import ReportStatus, RoundKind
+from jixiao.rounds.models import Report
 from jixiao.system.demo.services import load_demo
 from jixiao.targets.models import Project, SpendingCheckpoint
 from jixiao.units.models import Unit
@@ -86,6 +87,11 @@ def test_the_reviewer_lands_on_the_overview_with_every_unit(unit: Unit, reviewer
     assert "网络宣传管理经费 5.00 万元 2.11 42.30% 绿灯 99.37 优 待财政审核" in page
     # 2 万元 of 10 by 30 June against a plan of 50%: 2 ÷ 5 = 40% of plan → red; not scored.
     assert "测试单位0 项目0 10.00 万元 2.00 20.00% 红灯 — 未开始" in page
+    # The status is a link to the unit's report in the round (none for a unit not started).
+    html = client.get(OVERVIEW, {"as_of": "2021-06-30"}).content.decode()
+    (report,) = Report.objects.filter(unit=unit, status=ReportStatus.SUBMITTED)
+    assert html.count(f'<a href="/rounds/reports/{report.pk}/">待财政审核</a>') == 2
+    assert "<td>未开始</td>" in html
 
 
 def test_filter_and_sort(unit: Unit, reviewer: User) -> None:
