@@ -9,6 +9,7 @@ import io
 from dataclasses import replace
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
@@ -168,7 +169,11 @@ def test_a_submission_keeps_its_changes_against_the_table_then_in_force(
     ]
     client.force_login(officer)
     page = client.get(reverse("rounds:submission", args=[report.pk, 1])).content.decode()
-    assert NAME + "【修改】" in page and f"background:#{ADDED_FILL}" in page
+    assert NAME + "【修改】" in page and f"fill-{ADDED_FILL}" in page
+    # The fills are classes the style sheet colours (an inline style is blocked by the CSP).
+    css = (settings.BASE_DIR / "jixiao/static/css/jixiao.css").read_text()
+    for fill in (CHANGED_FILL, ADDED_FILL):
+        assert f".layout-doc td.fill-{fill} {{ background: #{fill}; }}" in css
     assert "第 1 次提交快照" in page
     report_page = client.get(reverse("rounds:report", args=[report.pk])).content.decode()
     assert "row-changed" in report_page and "row-added" in report_page
