@@ -42,6 +42,7 @@ ROW_FIELDS = (
     ("weight", "权重"),
     ("basis", "指标值确定依据"),
 )
+TARGET_LABEL = dict(ROW_FIELDS)["target"]
 PROJECT_FIELDS = (
     ("budget", "预算数"),
     ("fund_use", "资金用途"),
@@ -62,12 +63,18 @@ class RowChange:
     path: str  # 一级 / 二级 / 三级
     target: str
     fields: tuple[str, ...] = ()  # Chinese labels of the fields changed ("changed" only)
+    was: str = ""  # the target in force, when the draft changes it
 
     @property
     def text(self) -> str:
-        """``产出指标/数量指标/舆情监测数（指标值）``: the row and what changed in it."""
+        """``产出指标/数量指标/舆情监测数（指标值 ≥200条→≥260条、指标值确定依据）``: the row and
+        what changed in it, a changed target with its value before and after."""
         if self.kind == CHANGED:
-            return f"{self.path}（{'、'.join(self.fields)}）"
+            labels = [
+                f"{label} {self.was}→{self.target}" if label == TARGET_LABEL else label
+                for label in self.fields
+            ]
+            return f"{self.path}（{'、'.join(labels)}）"
         return f"{self.path}（{self.target}）"
 
 
@@ -114,7 +121,10 @@ class ProjectDraft:
                 before = _row_values(held[pk])
                 after = _row_values(row)
                 fields = tuple(label for name, label in ROW_FIELDS if before[name] != after[name])
-            out.append(RowChange(mark, _path(row), row.target, fields))
+                was = held[pk].target
+            else:
+                was = ""
+            out.append(RowChange(mark, _path(row), row.target, fields, was))
         return out + [RowChange("removed", _path(row), row.target) for row in self.removed()]
 
     def removed(self) -> list[doc.IndicatorRow]:

@@ -104,6 +104,8 @@ def test_the_live_document_marks_changed_added_and_removed_rows(
     summary = drafted.summary()
     assert "修改 1 行" in summary and "新增 1 行" in summary and "删除 1 行" in summary
     assert f"{NEW}（≥4场）" in summary
+    # A changed target shows what it was: the reviewer sees the change, not only the new value.
+    assert f"{NAME}（指标值 ≥200条→≥260条）" in summary
 
     layout = build_round_layout(document, project.pk)
     assert layout.title == f"{unit.name}2021年度预算绩效目标（目标调整·填报中的草稿）"
