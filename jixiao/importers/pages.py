@@ -48,8 +48,18 @@ def tell(page: int, pages: int, *, ocr: bool = False) -> None:
 def slow_to_read(path: Path, max_pages: int) -> bool:
     """Whether reading the file is likely slow: by its suffix, and for a PDF by its page count
     (more than ``max_pages``) and whether its pages have a text layer (none: OCR, as the PDF
-    reader decides). A PDF that cannot be opened is not slow: its read fails at once."""
-    suffix = Path(path).suffix.lower()
+    reader decides). What the readers refuse before reading (an empty or too large file, a PDF
+    past the page limit, one that cannot be opened) is not slow: the refusal comes at once."""
+    from jixiao.importers import MAX_FILE_BYTES, limits
+
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return False
+    if size == 0 or size > MAX_FILE_BYTES:
+        return False  # refused before any reading: at once, in the request
+    suffix = path.suffix.lower()
     if suffix in SLOW_SUFFIXES:
         return True
     if suffix != ".pdf":
@@ -62,6 +72,8 @@ def slow_to_read(path: Path, max_pages: int) -> bool:
         return False
     try:
         count = len(document)
+        if count > limits.current().pdf_pages:
+            return False  # refused for its pages before any reading
         if count > max_pages:
             return True
         for index in range(count):

@@ -191,7 +191,7 @@ def test_a_pdf_of_few_pages_is_read_in_the_request(
     assert Job.objects.count() == 0
 
 
-def test_which_files_are_slow_to_read(tmp_path: Path, seed_pdf: bytes) -> None:
+def test_which_files_are_slow_to_read(tmp_path: Path, seed_pdf: bytes, settings: Any) -> None:
     import pypdfium2 as pdfium
 
     def file(name: str, data: bytes) -> Path:
@@ -208,6 +208,9 @@ def test_which_files_are_slow_to_read(tmp_path: Path, seed_pdf: bytes) -> None:
     assert slow_to_read(text_pdf, 4) is False  # a text layer, few pages
     assert slow_to_read(tmp_path / "scan.pdf", 3) is True  # no text layer: OCR
     assert slow_to_read(file("broken.pdf", b"%PDF-1.4 broken"), 3) is False  # fails at once
+    settings.IMPORT_MAX_PDF_PAGES = 3
+    assert slow_to_read(text_pdf, 1) is False  # past the page limit: refused at once
+    assert slow_to_read(file("empty.jpg", b""), 3) is False
     for name in ("a.png", "a.JPG", "a.jpeg", "a.doc"):
         assert slow_to_read(file(name, b"x"), 3) is True
     for name in ("a.docx", "a.xlsx", "a.txt"):
