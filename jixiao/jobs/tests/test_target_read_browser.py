@@ -51,7 +51,7 @@ def test_a_long_pdf_is_read_in_the_worker_while_the_page_shows_its_pages(
     page.get_by_role("button", name="预览").click()
     expect(page).to_have_url(re.compile(r"/jobs/\d+/$"))
     expect(page.locator("#job-status")).to_contain_text("排队中")
-    expect(page.locator("main")).to_contain_text("文件在后台读取")
+    expect(page.locator("#job-status")).to_contain_text("文件在后台读取")
     screenshot(page, "read-targets-queued")
 
     # While the worker reads page 3, the page (asking each second) shows it.
@@ -71,6 +71,7 @@ def test_a_long_pdf_is_read_in_the_worker_while_the_page_shows_its_pages(
     assert shown == ["40"]  # 2 of 5 steps (four pages, then the interpretation)
     expect(page.locator("#job-status")).to_contain_text("已完成")
     expect(page.locator("#job-status")).to_contain_text("2 个项目，18 条绩效指标")
+    expect(page.locator("#job-status")).not_to_contain_text("文件在后台读取")
     screenshot(page, "read-targets-done")
     page.get_by_role("link", name="查看识别结果并导入").click()
     expect(page).to_have_url(re.compile(r"/import/preview/[0-9a-f]{32}/$"))
