@@ -437,6 +437,10 @@ JOB_FILES_DIR = Path(envstr("JIXIAO_JOB_FILES_DIR", str(DATA_DIR / "jobs")))
 JOB_FILES_DAYS = envint("JIXIAO_JOB_FILES_DAYS", 7)
 # A ledger file with more rows than this is imported by the worker, with a progress bar.
 LEDGER_IMPORT_JOB_ROWS = envint("JIXIAO_LEDGER_IMPORT_JOB_ROWS", 500)
+# A target document upload is read by the worker when it is a picture, a .doc, a scanned PDF
+# (OCR) or a PDF of more pages than this; the worker's read may take this many seconds.
+TARGET_READ_JOB_PAGES = envint("JIXIAO_TARGET_READ_JOB_PAGES", 3)
+TARGET_READ_JOB_SECONDS = envint("JIXIAO_TARGET_READ_JOB_SECONDS", 900)
 
 # -- E-mail of notifications (docs/notifications.md): off unless an SMTP host is set --
 EMAIL_HOST = envstr("JIXIAO_EMAIL_HOST", "")

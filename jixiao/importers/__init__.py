@@ -14,11 +14,13 @@ from pathlib import Path
 from jixiao.core.document import TargetDocument
 from jixiao.importers import limits
 from jixiao.importers.grid import ImportFailure, Source
+from jixiao.importers.pages import PageProgress, reporting
 
 __all__ = [
     "MAX_FILE_BYTES",
     "READERS",
     "ImportFailure",
+    "PageProgress",
     "load_document",
     "load_text",
     "read_source",
@@ -50,8 +52,9 @@ def _readers() -> dict[str, Reader]:
 READERS: dict[str, Reader] = {}
 
 
-def read_source(path: Path) -> Source:
-    """Read a file into a grid, refusing empty, huge and unsupported files (time-limited)."""
+def read_source(path: Path, *, seconds: int | None = None) -> Source:
+    """Read a file into a grid, refusing empty, huge and unsupported files (time-limited:
+    ``seconds``, else the import's limit)."""
     path = Path(path)
     if not path.is_file():
         raise ImportFailure(f"找不到文件：{path.name}")
@@ -69,19 +72,23 @@ def read_source(path: Path) -> Source:
     if reader is None:
         supported = "、".join(sorted(READERS))
         raise ImportFailure(f"不支持的文件类型：{path.name}（支持 {supported}）")
-    with limits.time_budget():
+    with limits.time_budget(seconds):
         return reader(path)
 
 
-def load_document(path: Path) -> TargetDocument:
+def load_document(
+    path: Path, *, seconds: int | None = None, pages: PageProgress | None = None
+) -> TargetDocument:
     """Read and interpret one file; raises ImportFailure with a Chinese message.
 
-    A scan's OCR'd values come with the document as ``to_confirm``.
+    A scan's OCR'd values come with the document as ``to_confirm``. ``seconds`` replaces the
+    import's time limit (a background job has longer than a web request); ``pages`` is told
+    each page a page-by-page reader (PDF, OCR) begins: (page, pages, read by OCR).
     """
     from jixiao.importers.interpreter import interpret
 
-    with limits.time_budget():
-        source = read_source(Path(path))
+    with limits.time_budget(seconds), reporting(pages):
+        source = read_source(Path(path), seconds=seconds)
         document = interpret(source)
     if source.confirmations:
         # Values read by OCR wait for a person's check, the least sure first.

@@ -7,6 +7,7 @@ from pathlib import Path
 from jixiao.importers import ocr
 from jixiao.importers.docx import failure, sniff
 from jixiao.importers.grid import ImportFailure, Source
+from jixiao.importers.pages import tell
 
 __all__ = ["MAX_PIXELS", "read"]
 
@@ -51,4 +52,5 @@ def read(path: Path) -> Source:
         raise
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise failure(_LABEL, name, "文件已损坏或不是 PNG/JPEG 图片") from exc
+    tell(1, 1, ocr=True)
     return ocr.read_pages(name, [(1, pixels)], label=_LABEL)

@@ -31,6 +31,7 @@ from jixiao.importers import limits
 from jixiao.importers import vocab as v
 from jixiao.importers.docx import failure
 from jixiao.importers.grid import Cell, ImportFailure, Paragraph, Source, Table
+from jixiao.importers.pages import tell
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -90,6 +91,7 @@ def render_pdf(path: Path, name: str) -> Iterator[tuple[int, Image]]:
             raise failure("PDF", name, too_many)
         for index in range(len(document)):
             limits.check_time(f"第 {index + 1} 页")
+            tell(index + 1, len(document), ocr=True)
             page = document[index]
             width, height = page.get_size()  # points
             scale = RENDER_DPI / 72

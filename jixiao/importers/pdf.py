@@ -38,6 +38,7 @@ from typing import Any
 from jixiao.importers import docx as office
 from jixiao.importers import limits, pdf_unruled
 from jixiao.importers.grid import Block, Cell, ImportFailure, Paragraph, Source, Table
+from jixiao.importers.pages import tell
 
 __all__ = ["read"]
 
@@ -689,12 +690,14 @@ def read(path: Path) -> Source:
         pages: list[Page] = []
         chars = unmapped = 0
         with pdfplumber.open(path) as pdf:
-            if reason := limits.check_pages(_page_count(pdf.doc, limits.current().pdf_pages)):
+            count = _page_count(pdf.doc, limits.current().pdf_pages)
+            if reason := limits.check_pages(count):
                 raise office.failure(_LABEL, name, reason)
             offset = 0.0
             columns: pdf_unruled.Columns | None = None  # an unruled grid going on
             for page in pdf.pages:
                 limits.check_time(f"第 {page.page_number} 页")
+                tell(page.page_number, count)
                 read_page, columns = _read_page(page, offset, columns)
                 chars += read_page[1]
                 unmapped += read_page[2]

@@ -9,4 +9,4 @@ class JobsConfig(AppConfig):
 
     def ready(self) -> None:
         # Kinds other than the exports (which kinds.py registers itself) register on import.
-        from jixiao.jobs import ledger_import  # noqa: F401
+        from jixiao.jobs import ledger_import, target_read  # noqa: F401

@@ -95,6 +95,23 @@ def load(token: str, *, owner: int | None = None) -> tuple[str, TargetDocument]:
     return (names[0] if names else DOCUMENT_FILE), document
 
 
+def stored_file(token: str, *, owner: int) -> Path:
+    """The uploaded file itself, before it is read (a background read); UploadExpired when
+    gone, too old, or uploaded by somebody else."""
+    folder = _folder(token)
+    try:
+        if time.time() - folder.stat().st_mtime > MAX_AGE_SECONDS:
+            raise UploadExpired(token)
+        if _owner(folder) != str(owner):
+            raise UploadExpired(token)
+        files = [p for p in folder.iterdir() if p.name not in _OWN_FILES and p.is_file()]
+    except OSError as exc:
+        raise UploadExpired(token) from exc
+    if len(files) != 1:
+        raise UploadExpired(token)
+    return files[0]
+
+
 def keep_choice(token: str, choice: dict[str, str]) -> None:
     """Store the person's answers to the preview's questions (form values, as text)."""
     text = json.dumps(choice, ensure_ascii=False)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,6 +39,10 @@ from jixiao.core.document import Confirmation, TargetDocument, UnitGoalPart, Uni
 from jixiao.core.document import SubGoal as SubGoalPart
 from jixiao.exporters import CONTENT_TYPES, LABELS, SUFFIXES, export_targets
 from jixiao.exporters.targets_layout import document_title
+from jixiao.importers.pages import slow_to_read
+from jixiao.jobs.services import enqueue_job, job_url
+from jixiao.jobs.target_read import KIND as READ_TARGETS
+from jixiao.jobs.target_read import unreadable
 from jixiao.jobs.views import start_export, start_page
 from jixiao.lib import fragments
 from jixiao.lib.actor import Actor
@@ -233,6 +238,15 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
         token, path = uploads.save(form.upload_name(), form.upload_chunks(), owner=request.user.pk)
+        if slow_to_read(path, settings.TARGET_READ_JOB_PAGES):
+            # A scan (OCR, about 4 s a page), a picture, a .doc or a long PDF is read by the
+            # worker; the job's page shows the pages read, then links to the preview.
+            job = enqueue_job(
+                READ_TARGETS,
+                {"upload": token, "by": request.user.pk},
+                actor=Actor.from_request(request),
+            )
+            return redirect(job_url(job))
         try:
             document = importers.load_document(path)
         except importers.ImportFailure as exc:
@@ -242,11 +256,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             # A reader tripping over a strange file must not cost the user a 500 page.
             logger.exception("reading upload %s failed", path.name)
             uploads.discard(token)
-            form.add_error(
-                None,
-                _("无法读取文件「%(name)s」，请检查文件内容，或另存为其他格式后重试。")
-                % {"name": path.name},
-            )
+            form.add_error(None, unreadable(path.name))
         else:
             uploads.keep_document(token, document)
             return redirect("targets:preview", token=token)
