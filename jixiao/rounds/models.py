@@ -343,8 +343,14 @@ class ReviewComment(models.Model):
         related_name="row_comments",
     )
     stage = models.CharField(_("审核环节"), max_length=8, choices=Stage.choices)
+    # Empty for a comment on a target round's unit-wide goal (部门整体绩效目标).
     project = models.ForeignKey(
-        Project, verbose_name=_("预算项目"), on_delete=models.CASCADE, related_name="+"
+        Project,
+        verbose_name=_("预算项目"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     indicator = models.ForeignKey(
         Indicator,
@@ -369,6 +375,8 @@ class ReviewComment(models.Model):
         ordering = ["submission_id", "id"]
 
     def __str__(self) -> str:
+        if self.project_id is None:
+            return f"{_('部门整体绩效目标')}：{self.text[:40]}"
         target = self.indicator or self.new_row or _("预算执行")
         return f"{target}：{self.text[:40]}"
 

@@ -39,6 +39,7 @@ from jixiao.targets.services import (
 )
 
 __all__ = [
+    "GOAL_COMMENT",
     "ReportGoal",
     "adopt_goal_draft",
     "goal_moved_since_draft",
@@ -48,6 +49,10 @@ __all__ = [
     "report_goal",
     "save_goal_draft",
 ]
+
+
+# The review form's comment box on the unit-wide goal.
+GOAL_COMMENT = "rc-goal"
 
 
 @dataclass

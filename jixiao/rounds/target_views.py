@@ -28,6 +28,7 @@ from jixiao.rounds.forms import ReviewForm, comment_name
 from jixiao.rounds.models import Report, ReviewComment, Submission
 from jixiao.rounds.target_document import ProjectDraft, build_round_layout
 from jixiao.rounds.target_goal import (
+    GOAL_COMMENT,
     goal_moved_since_draft,
     rebase_goal_draft,
     report_goal,
@@ -70,9 +71,12 @@ def targets_report(request: HttpRequest, report: Report) -> HttpResponse:
     on_rows: dict[int, list[ReviewComment]] = {}
     on_new: dict[tuple[int, str], list[ReviewComment]] = {}
     on_project: dict[int, list[ReviewComment]] = {}
+    on_goal: list[ReviewComment] = []
     if report.status == ReportStatus.RETURNED and submissions:
         for row in submissions[0].row_comments.all():
-            if row.indicator_id is not None:
+            if row.project_id is None:
+                on_goal.append(row)
+            elif row.indicator_id is not None:
                 on_rows.setdefault(row.indicator_id, []).append(row)
             elif row.new_row:
                 on_new.setdefault((row.project_id, row.new_row), []).append(row)
@@ -135,7 +139,7 @@ def targets_report(request: HttpRequest, report: Report) -> HttpResponse:
         "report": report,
         "round": report.round,
         "here": "rounds",
-        "goal": _goal_item(report, editing),
+        "goal": _goal_item(report, editing, on_goal, GOAL_COMMENT if deciding else ""),
         "tables": tables,
         "editing": editing,
         "endorsing": endorsing,
@@ -151,10 +155,13 @@ def targets_report(request: HttpRequest, report: Report) -> HttpResponse:
     return render(request, "rounds/targets_report.html", context)
 
 
-def _goal_item(report: Report, editing: bool) -> dict[str, Any] | None:
+def _goal_item(
+    report: Report, editing: bool, comments: list[ReviewComment], comment_name: str
+) -> dict[str, Any] | None:
     """The unit-wide goal as the report shows it: the draft (live while the unit fills it,
     else as frozen in the latest submission), whether and how it differs from the goal in
-    force, and for the unit its edit and rebase links."""
+    force, for the unit its edit and rebase links and the last return's comments on it, for
+    the head or the reviewer the name of its comment box."""
     submission = report.latest_submission()
     if report.status in EDITABLE or submission is None:
         found = report_goal(report)
@@ -173,6 +180,8 @@ def _goal_item(report: Report, editing: bool) -> dict[str, Any] | None:
         "changed": changed,
         "summary": summary,
         "moved": moved,
+        "comments": comments,
+        "comment_name": comment_name,
         "edit_url": reverse("rounds:goal_draft", args=[report.pk]) if editing else "",
         "rebase_url": reverse("rounds:goal_rebase", args=[report.pk]) if editing and moved else "",
     }

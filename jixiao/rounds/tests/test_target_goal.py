@@ -24,7 +24,7 @@ from jixiao.lib.actor import Actor
 from jixiao.publication import services as publication
 from jixiao.rounds import services, target_goal
 from jixiao.rounds.choices import Action, ReportStatus, RoundKind
-from jixiao.rounds.models import GoalDraft, Report, ReportEvent
+from jixiao.rounds.models import GoalDraft, Report, ReportEvent, ReviewComment
 from jixiao.rounds.target_document import TargetRoundDocument, build_round_layout, goal_changes
 from jixiao.system.demo.services import load_demo
 from jixiao.targets.choices import RevisionKind
@@ -339,3 +339,55 @@ def test_only_the_units_editors_reach_the_goal_draft(
     monitoring = Report.objects.get(unit=unit, round__kind=RoundKind.MONITORING)
     client.force_login(officer)
     assert client.get(reverse("rounds:goal_draft", args=[monitoring.pk])).status_code == 403
+
+
+def test_the_reviewer_comments_on_the_goal_when_returning(
+    unit: Unit,
+    officer: User,
+    head: User,
+    reviewer: User,
+    bureau_admin: User,
+    client: Client,
+) -> None:
+    report = adjustment(unit, bureau_admin)
+    draft_raised(report, officer, client)
+    services.submit_report(report, actor=Actor(officer))
+    services.endorse_report(report, actor=Actor(head))
+
+    client.force_login(reviewer)
+    page = client.get(reverse("rounds:report", args=[report.pk])).content.decode()
+    assert f'name="{target_goal.GOAL_COMMENT}"' in page
+    client.post(
+        reverse("rounds:decide", args=[report.pk, "return"]),
+        {"comment": "", target_goal.GOAL_COMMENT: "整体目标中的研判分析数请与项目目标表一致"},
+    )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED
+    said = ReviewComment.objects.get(submission__report=report)
+    assert said.project is None and said.indicator is None and said.new_row == ""
+    assert said.text == "整体目标中的研判分析数请与项目目标表一致"
+    assert str(said) == "部门整体绩效目标：整体目标中的研判分析数请与项目目标表一致"
+    logged = ChangeLog.objects.get(object_type="rounds.reviewcomment", object_id=str(said.pk))
+    assert logged.after is not None and logged.after["project"] is None
+
+    # The unit sees it beside the goal while correcting, and the submission page lists it.
+    client.force_login(officer)
+    page = client.get(reverse("rounds:report", args=[report.pk])).content.decode()
+    section = page[page.index('id="unit-goal"') :]
+    section = section[: section.index("</section>")]
+    assert "审核意见（财政审核）：整体目标中的研判分析数请与项目目标表一致" in section
+    page = client.get(reverse("rounds:submission", args=[report.pk, 1])).content.decode()
+    assert "部门整体绩效目标（财政审核）：整体目标中的研判分析数请与项目目标表一致" in page
+
+    # A goal comment on approving is refused, as row comments are.
+    services.submit_report(report, actor=Actor(officer))
+    services.endorse_report(report, actor=Actor(head))
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("rounds:decide", args=[report.pk, "approve"]),
+        {"comment": "", target_goal.GOAL_COMMENT: "同意"},
+    )
+    said_now = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("逐行意见只在退回时保存" in m for m in said_now)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
