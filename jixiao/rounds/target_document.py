@@ -23,6 +23,7 @@ from jixiao.exporters.targets_layout import (
     Paragraph,
     Table,
     build_layout,
+    chinese_numeral,
     document_title,
     level_cells,
 )
@@ -156,7 +157,7 @@ class ProjectDraft:
 
 
 def _sub_label(n: int, sub: doc.SubGoal) -> str:
-    return f"（{n}）“{sub.title}”"
+    return f"（{chinese_numeral(n)}）“{sub.title}”"
 
 
 SUB_GOAL_FIELDS = (("title", "标题"), ("goal", "绩效目标"), ("indicators", "绩效指标"))

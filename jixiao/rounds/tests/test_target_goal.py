@@ -131,7 +131,7 @@ def test_the_unit_edits_the_goal_as_a_draft_and_the_goal_in_force_is_unchanged(
     section = section[: section.index("</section>")]
     assert "已修改（草稿）" in section and NEW in section and OLD not in section
     assert (
-        f"与现行部门整体绩效目标相比：修改分项目标（2）“{SUB}”（绩效指标改为“{NEW}”）。" in section
+        f"与现行部门整体绩效目标相比：修改分项目标（二）“{SUB}”（绩效指标改为“{NEW}”）。" in section
     )
 
     # The live document (downloads) carries the draft and says what changed.
@@ -310,11 +310,11 @@ def test_goal_changes_name_added_removed_and_changed_parts() -> None:
     )
     part = doc.UnitGoalPart(overall="总", sub_goals=[doc.SubGoal("甲", "g", "i2")], safeguards=[])
     assert goal_changes(base, part) == [
-        "修改分项目标（1）“甲”（绩效指标改为“i2”）",
-        "删除分项目标（2）“乙”",
+        "修改分项目标（一）“甲”（绩效指标改为“i2”）",
+        "删除分项目标（二）“乙”",
         "修改了工作保障措施",
     ]
-    assert goal_changes(part, base)[1] == "新增分项目标（2）“乙”"
+    assert goal_changes(part, base)[1] == "新增分项目标（二）“乙”"
 
 
 def test_only_the_units_editors_reach_the_goal_draft(
