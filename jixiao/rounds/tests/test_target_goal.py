@@ -200,9 +200,6 @@ def test_the_submission_freezes_the_goal_draft_and_marks_it(
     text = "\n".join(p.text for p in read_docx(io.BytesIO(response.content)).paragraphs)
     assert f"绩效指标：{NEW}" in text and "【已修改】与现行部门整体绩效目标相比" in text
 
-    # A report whose goal was not drafted freezes the goal in force, marked as unchanged.
-    assert not GoalDraft.objects.filter(report__round__kind=RoundKind.DECLARATION).exists()
-
 
 def test_approval_adopts_the_goal_draft_and_publication_shows_it(
     unit: Unit,
@@ -391,3 +388,51 @@ def test_the_reviewer_comments_on_the_goal_when_returning(
     assert any("逐行意见只在退回时保存" in m for m in said_now)
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
+
+
+def test_a_declaration_without_a_goal_draft_freezes_and_keeps_the_goal_in_force(
+    unit: Unit, officer: User, head: User, reviewer: User, bureau_admin: User
+) -> None:
+    round_ = services.open_round(
+        kind=RoundKind.DECLARATION,
+        year=2021,
+        due_on=dt.date(2021, 3, 31),
+        bureau=unit.finance_bureau,
+        actor=Actor(bureau_admin),
+    )
+    report = Report.objects.get(round=round_, unit=unit)
+    version = unit_goal_version(goal_of(unit))
+    submission = services.submit_report(report, actor=Actor(officer))
+    assert submission.snapshot["unit_goal"] == goal_of(unit).as_part().to_dict()
+    assert submission.snapshot["unit_goal_changed"] is False
+    assert submission.snapshot["unit_goal_base_version"] == version
+    document = services.document(report)
+    assert isinstance(document, TargetRoundDocument) and not document.goal_changed
+    notes = [b.text for b in build_round_layout(document).blocks if isinstance(b, Paragraph)]
+    assert "与现行部门整体绩效目标相同，未修改。" in notes
+
+    services.endorse_report(report, actor=Actor(head))
+    services.approve_report(report, actor=Actor(reviewer))
+    assert unit_goal_version(goal_of(unit)) == version
+    assert not Revision.objects.filter(source="目标申报（审核通过）", kind=RevisionKind.UNIT_GOAL)
+
+
+def test_a_declaration_adopts_its_goal_draft_named_as_a_declaration(
+    unit: Unit, officer: User, head: User, reviewer: User, bureau_admin: User
+) -> None:
+    round_ = services.open_round(
+        kind=RoundKind.DECLARATION,
+        year=2021,
+        due_on=dt.date(2021, 3, 31),
+        bureau=unit.finance_bureau,
+        actor=Actor(bureau_admin),
+    )
+    report = Report.objects.get(round=round_, unit=unit)
+    target_goal.save_goal_draft(
+        report, raised(goal_of(unit).as_part()), version=0, actor=Actor(officer)
+    )
+    services.submit_report(report, actor=Actor(officer))
+    services.endorse_report(report, actor=Actor(head))
+    services.approve_report(report, actor=Actor(reviewer))
+    revision = Revision.objects.get(kind=RevisionKind.UNIT_GOAL, source="目标申报（审核通过）")
+    assert revision.unit == unit and sub_indicators(goal_of(unit).as_part()) == NEW
