@@ -127,6 +127,8 @@ PK_OF = {
     "targets:goal_edit": "unit_goal",
     "rounds:draft": "report",
     "rounds:rebase": "report",
+    "rounds:goal_draft": "report",
+    "rounds:goal_rebase": "report",
     "jobs:detail": "job",
     "jobs:status": "job",
     "jobs:download": "job",

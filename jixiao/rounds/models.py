@@ -30,7 +30,7 @@ from jixiao.rounds.choices import (
     RoundKind,
     Stage,
 )
-from jixiao.targets.models import YEAR_VALIDATORS, Indicator, Project
+from jixiao.targets.models import YEAR_VALIDATORS, Indicator, Project, UnitGoal
 from jixiao.units.models import FinanceBureau, Unit
 
 LIKELIHOOD_CHOICES = [(v, v) for v in LIKELIHOODS]
@@ -343,8 +343,14 @@ class ReviewComment(models.Model):
         related_name="row_comments",
     )
     stage = models.CharField(_("审核环节"), max_length=8, choices=Stage.choices)
+    # Empty for a comment on a target round's unit-wide goal (部门整体绩效目标).
     project = models.ForeignKey(
-        Project, verbose_name=_("预算项目"), on_delete=models.CASCADE, related_name="+"
+        Project,
+        verbose_name=_("预算项目"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     indicator = models.ForeignKey(
         Indicator,
@@ -369,6 +375,8 @@ class ReviewComment(models.Model):
         ordering = ["submission_id", "id"]
 
     def __str__(self) -> str:
+        if self.project_id is None:
+            return f"{_('部门整体绩效目标')}：{self.text[:40]}"
         target = self.indicator or self.new_row or _("预算执行")
         return f"{target}：{self.text[:40]}"
 
@@ -438,6 +446,40 @@ class TargetDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} · {self.report}"
+
+    @property
+    def unit_id(self) -> int:
+        """The unit of the report (for the permission seam and the change log)."""
+        return self.report.unit_id
+
+
+class GoalDraft(models.Model):
+    """The unit-wide goal (部门整体绩效目标) as the unit edits it in a declaration or
+    adjustment round, one per report. The goal in force is untouched until the bureau approves
+    the report; then the draft is written through the target register's goal write path."""
+
+    report = models.OneToOneField(
+        Report, verbose_name=_("单位填报"), on_delete=models.CASCADE, related_name="goal_draft"
+    )
+    goal = models.ForeignKey(
+        UnitGoal, verbose_name=_("部门整体绩效目标"), on_delete=models.CASCADE, related_name="+"
+    )
+    # The goal as the document model has it (UnitGoalPart.to_dict()).
+    part = models.JSONField(_("整体目标草稿"))
+    # The goal in force the draft was started from: its version (latest revision) and text.
+    base_version = models.PositiveIntegerField(_("起草时的整体目标版本"), default=0)
+    base_part = models.JSONField(_("起草时的整体目标"))
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+    updated_by = _user()
+
+    class Meta:
+        verbose_name = _("整体目标草稿")
+        verbose_name_plural = _("整体目标草稿")
+        ordering = ["report_id"]
+
+    def __str__(self) -> str:
+        return f"{self.goal} · {self.report}"
 
     @property
     def unit_id(self) -> int:

@@ -760,6 +760,7 @@ def return_report(
     indicator_comments: Mapping[int, str] | None = None,
     project_comments: Mapping[int, str] | None = None,
     new_row_comments: Mapping[tuple[int, str], str] | None = None,
+    goal_comment: str = "",
 ) -> Submission:
     """Send the submission back to the unit's officer with comments; they correct and submit
     again. The unit's head returns it from 待单位审核, the bureau's reviewer from 待财政审核.
@@ -767,7 +768,8 @@ def return_report(
     ``indicator_comments`` (by indicator id) and ``project_comments`` (by project id: its
     budget block) are kept with this submission; a general comment or one of them is required.
     ``new_row_comments`` (target rounds): by (project id, the row's 一级/二级/三级 path), on
-    rows the submitted draft adds, which have no indicator yet.
+    rows the submitted draft adds, which have no indicator yet. ``goal_comment`` (target
+    rounds whose submission holds a unit-wide goal): on the goal, kept without a project.
     """
     _lock(report)
     stage = _stage_of(report)
@@ -779,7 +781,10 @@ def return_report(
     on_new = {k: t.strip() for k, t in (new_row_comments or {}).items() if (t or "").strip()}
     if on_new and set(on_new) - target_rounds.new_rows(submission):
         raise ValidationError(_("意见所在的新增行不属于本次提交。"))
-    if not comment and not on_rows and not on_projects and not on_new:
+    goal_comment = (goal_comment or "").strip()
+    if goal_comment and not submission.snapshot.get("unit_goal"):
+        raise ValidationError(_("本次提交没有部门整体绩效目标，不能对其提出意见。"))
+    if not comment and not on_rows and not on_projects and not on_new and not goal_comment:
         raise ValidationError(_("退回时请填写审核意见。"))
     year = report.round.year
     indicators = Indicator.objects.filter(
@@ -828,6 +833,17 @@ def return_report(
             for (project_id, path), text in on_new.items()
         ]
     )
+    if goal_comment:
+        comments.append(
+            ReviewComment(
+                submission=submission,
+                stage=stage,
+                project=None,
+                text=goal_comment,
+                created_at=now,
+                created_by=_user(actor),
+            )
+        )
     for row in comments:
         row.full_clean(exclude=["submission", "project", "indicator"])
         row.save()

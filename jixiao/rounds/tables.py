@@ -164,7 +164,8 @@ def report_views(
     for comment in comments:
         if comment.indicator_id is not None:
             on_rows[comment.indicator_id].append(comment)
-        else:
+        elif comment.project_id is not None:
+            # (A comment without a project is on a target round's unit-wide goal.)
             on_projects[comment.project_id].append(comment)
     typed = typed or {}
     views = project_views(doc)

@@ -23,6 +23,7 @@ from jixiao.exporters.targets_layout import (
     Paragraph,
     Table,
     build_layout,
+    chinese_numeral,
     document_title,
     level_cells,
 )
@@ -32,6 +33,9 @@ CHANGED_FILL = "fff2cc"
 ADDED_FILL = "e2efda"
 
 CHANGED, ADDED = "changed", "added"
+
+# The heading the targets layout opens the unit-wide goal with; its change note goes under it.
+UNIT_GOAL_HEADING = "第一部分 部门整体绩效目标"
 
 ROW_FIELDS = (
     ("level1", "一级指标"),
@@ -162,6 +166,46 @@ class ProjectDraft:
         return "与现行目标表相比：" + "。".join(parts) + "。"
 
 
+def _sub_label(n: int, sub: doc.SubGoal) -> str:
+    return f"（{chinese_numeral(n)}）“{sub.title}”"
+
+
+SUB_GOAL_FIELDS = (("title", "标题"), ("goal", "绩效目标"), ("indicators", "绩效指标"))
+
+
+def goal_changes(base: doc.UnitGoalPart, part: doc.UnitGoalPart) -> list[str]:
+    """What ``part`` changes in ``base``, one short Chinese phrase each (in the goal's order);
+    a sub-goal's changed fields are given with their new text."""
+    out: list[str] = []
+    if (base.overall or "") != (part.overall or ""):
+        out.append("修改了总体绩效目标")
+    for n in range(1, max(len(base.sub_goals), len(part.sub_goals)) + 1):
+        was = base.sub_goals[n - 1] if n <= len(base.sub_goals) else None
+        now = part.sub_goals[n - 1] if n <= len(part.sub_goals) else None
+        if now is None and was is not None:
+            out.append(f"删除分项目标{_sub_label(n, was)}")
+        elif was is None and now is not None:
+            out.append(f"新增分项目标{_sub_label(n, now)}")
+        elif was is not None and now is not None and was != now:
+            fields = [
+                f"{label}改为“{getattr(now, name) or ''}”"
+                for name, label in SUB_GOAL_FIELDS
+                if (getattr(was, name) or "") != (getattr(now, name) or "")
+            ]
+            out.append(f"修改分项目标{_sub_label(n, was)}（{'，'.join(fields)}）")
+    if base.safeguards != part.safeguards:
+        out.append("修改了工作保障措施")
+    return out
+
+
+def goal_summary(base: doc.UnitGoalPart, part: doc.UnitGoalPart) -> str:
+    """``与现行部门整体绩效目标相比：修改了总体绩效目标；…。`` ("" when nothing changed)."""
+    changes = goal_changes(base, part)
+    if not changes:
+        return ""
+    return "与现行部门整体绩效目标相比：" + "；".join(changes) + "。"
+
+
 def _path(row: doc.IndicatorRow) -> str:
     return f"{row.level1}/{row.level2}/{row.level3}"
 
@@ -178,11 +222,27 @@ class TargetRoundDocument:
     unit_goal: doc.UnitGoalPart | None = None
     # The submission it was frozen in (None: live, as the unit is filling it).
     submission: int | None = None
+    # The unit-wide goal in force the report's goal is compared with (None: as unit_goal).
+    unit_goal_base: doc.UnitGoalPart | None = None
+
+    @property
+    def goal_changed(self) -> bool:
+        """Whether the report's unit-wide goal differs from the goal in force."""
+        if self.unit_goal is None or self.unit_goal_base is None:
+            return False
+        return self.unit_goal.to_dict() != self.unit_goal_base.to_dict()
+
+    def goal_summary(self) -> str:
+        """What the report changes in the unit-wide goal, one sentence ("" when nothing)."""
+        if not self.goal_changed:
+            return ""
+        assert self.unit_goal is not None and self.unit_goal_base is not None
+        return goal_summary(self.unit_goal_base, self.unit_goal)
 
     @property
     def changed(self) -> bool:
-        """Whether any project's draft differs from its table in force."""
-        return any(p.changed for p in self.projects)
+        """Whether any project's draft, or the unit-wide goal, differs from the one in force."""
+        return self.goal_changed or any(p.changed for p in self.projects)
 
     def target_document(self, project_id: int | None = None) -> doc.TargetDocument:
         """The tables as a target document (one project's alone with ``project_id``)."""
@@ -221,6 +281,18 @@ def build_round_layout(document: TargetRoundDocument, project_id: int | None = N
             blocks.append(Paragraph(note, "note", 0, block.section))
             continue
         blocks.append(block)
+        if (
+            isinstance(block, Paragraph)
+            and block.text == UNIT_GOAL_HEADING
+            and project_id is None
+            and document.unit_goal is not None
+        ):
+            note = (
+                f"【已修改】{document.goal_summary()}"
+                if document.goal_changed
+                else "与现行部门整体绩效目标相同，未修改。"
+            )
+            blocks.append(Paragraph(note, "note", 0, block.section))
         if isinstance(block, Paragraph) and block.style == "title":
             legend = (
                 f"{document.round_title}·{document.state()}。"

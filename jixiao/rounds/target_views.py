@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +27,13 @@ from jixiao.rounds.choices import EDITABLE, ReportStatus
 from jixiao.rounds.forms import ReviewForm, comment_name
 from jixiao.rounds.models import Report, ReviewComment, Submission
 from jixiao.rounds.target_document import ProjectDraft, build_round_layout
+from jixiao.rounds.target_goal import (
+    GOAL_COMMENT,
+    goal_moved_since_draft,
+    rebase_goal_draft,
+    report_goal,
+    save_goal_draft,
+)
 from jixiao.rounds.targets import (
     draft_table,
     draft_tables,
@@ -50,6 +57,7 @@ from jixiao.targets.editing import (
 )
 from jixiao.targets.models import Project
 from jixiao.targets.tables import merge_levels
+from jixiao.targets.views import goal_form_context, goal_part_from_post
 
 
 def targets_report(request: HttpRequest, report: Report) -> HttpResponse:
@@ -63,9 +71,12 @@ def targets_report(request: HttpRequest, report: Report) -> HttpResponse:
     on_rows: dict[int, list[ReviewComment]] = {}
     on_new: dict[tuple[int, str], list[ReviewComment]] = {}
     on_project: dict[int, list[ReviewComment]] = {}
+    on_goal: list[ReviewComment] = []
     if report.status == ReportStatus.RETURNED and submissions:
         for row in submissions[0].row_comments.all():
-            if row.indicator_id is not None:
+            if row.project_id is None:
+                on_goal.append(row)
+            elif row.indicator_id is not None:
                 on_rows.setdefault(row.indicator_id, []).append(row)
             elif row.new_row:
                 on_new.setdefault((row.project_id, row.new_row), []).append(row)
@@ -128,6 +139,7 @@ def targets_report(request: HttpRequest, report: Report) -> HttpResponse:
         "report": report,
         "round": report.round,
         "here": "rounds",
+        "goal": _goal_item(report, editing, on_goal, GOAL_COMMENT if deciding else ""),
         "tables": tables,
         "editing": editing,
         "endorsing": endorsing,
@@ -141,6 +153,38 @@ def targets_report(request: HttpRequest, report: Report) -> HttpResponse:
         "events": report.events.select_related("actor").order_by("-at", "-id"),
     }
     return render(request, "rounds/targets_report.html", context)
+
+
+def _goal_item(
+    report: Report, editing: bool, comments: list[ReviewComment], comment_name: str
+) -> dict[str, Any] | None:
+    """The unit-wide goal as the report shows it: the draft (live while the unit fills it,
+    else as frozen in the latest submission), whether and how it differs from the goal in
+    force, for the unit its edit and rebase links and the last return's comments on it, for
+    the head or the reviewer the name of its comment box."""
+    submission = report.latest_submission()
+    if report.status in EDITABLE or submission is None:
+        found = report_goal(report)
+        if found is None:
+            return None
+        part, summary, changed = found.part, found.summary(), found.changed
+        moved = goal_moved_since_draft(found.draft) if found.draft is not None else []
+    else:
+        frozen = frozen_targets_document(report, submission)
+        if frozen.unit_goal is None:
+            return None
+        part, summary, changed = frozen.unit_goal, frozen.goal_summary(), frozen.goal_changed
+        moved = []
+    return {
+        "part": part,
+        "changed": changed,
+        "summary": summary,
+        "moved": moved,
+        "comments": comments,
+        "comment_name": comment_name,
+        "edit_url": reverse("rounds:goal_draft", args=[report.pk]) if editing else "",
+        "rebase_url": reverse("rounds:goal_rebase", args=[report.pk]) if editing and moved else "",
+    }
 
 
 def _compared(report: Report) -> dict[int, ProjectDraft]:
@@ -262,3 +306,74 @@ def _page(
         "here": "rounds",
     }
     return render(request, "targets/edit.html", context)
+
+
+def _editable_report(request: HttpRequest, pk: int) -> Report:
+    """A target round's report, when the person may edit it."""
+    report: Report = get_report_for_user(request.user, pk)
+    if not is_target_round(report):
+        raise PermissionDenied(_("该填报不是目标申报或目标调整。"))
+    if not can(request.user, "edit", report):
+        raise PermissionDenied(_("只有本单位的填报员或单位负责人可以修改本单位的绩效目标。"))
+    return report
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def goal_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit the unit-wide goal in a target round (编辑部门整体目标): the goal editor's form,
+    saved as the report's goal draft (the goal in force is unchanged until approval)."""
+    report = _editable_report(request, pk)
+    found = report_goal(report)
+    if found is None:
+        raise Http404(_("本单位本年度没有部门整体绩效目标。"))
+    back = reverse("rounds:report", args=[report.pk]) + "#unit-goal"
+    problems: list[str] = []
+    version: int | None
+    if request.method != "POST":
+        part, version, boxes = found.part, found.version, len(found.part.sub_goals)
+    else:
+        part, version, boxes = goal_part_from_post(request.POST)
+        if request.POST.get("op") == "add":
+            boxes = len(part.sub_goals) + 1
+        else:
+            try:
+                save_goal_draft(report, part, version=version, actor=Actor.from_request(request))
+            except ValidationError as exc:
+                problems = list(exc.messages)
+            else:
+                messages.success(request, _("已保存部门整体绩效目标草稿（审核通过后生效）。"))
+                return redirect(back)
+    context = {
+        **goal_form_context(part, version, boxes, problems),
+        "goal": found.goal,
+        "back": back,
+        "back_label": str(report),
+        "hint": _(
+            "这是%(round)s中的草稿：保存后不改变正在执行的部门整体绩效目标，财政审核通过后才生效。"
+        )
+        % {"round": report.round},
+        "here": "rounds",
+    }
+    return render(request, "targets/goal_edit.html", context)
+
+
+@login_required
+@require_POST
+def goal_rebase(request: HttpRequest, pk: int) -> HttpResponse:
+    """更新草稿到现行整体目标: apply the unit's goal edits to the goal in force as it is now."""
+    report = _editable_report(request, pk)
+    try:
+        draft, conflicts = rebase_goal_draft(report, actor=Actor.from_request(request))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("部门整体绩效目标草稿已更新到现行整体目标（第 %(v)s 版），请核对后提交。")
+            % {"v": draft.base_version},
+        )
+        for line in conflicts:
+            messages.warning(request, line)
+    return redirect(reverse("rounds:report", args=[report.pk]) + "#unit-goal")

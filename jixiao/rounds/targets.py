@@ -27,10 +27,16 @@ from jixiao.core import document as doc
 from jixiao.core.revisions import describe_change
 from jixiao.lib.actor import Actor
 from jixiao.rounds.choices import EDITABLE, TARGET_KINDS, Action, RoundKind
-from jixiao.rounds.models import Report, ReportEvent, Submission, TargetDraft
+from jixiao.rounds.models import GoalDraft, Report, ReportEvent, Submission, TargetDraft
 from jixiao.rounds.target_document import ProjectDraft, TargetRoundDocument
+from jixiao.rounds.target_goal import (
+    adopt_goal_draft,
+    goal_moved_since_draft,
+    goal_snapshot,
+    report_goal,
+)
 from jixiao.targets.choices import RevisionKind
-from jixiao.targets.models import Project, Revision, UnitGoal
+from jixiao.targets.models import Project, Revision
 from jixiao.targets.services import (
     ObjectResult,
     adopt_targets,
@@ -230,11 +236,10 @@ def targets_snapshot(report: Report) -> dict[str, Any]:
                 else table_version(table.project),
             }
         )
-    goal = UnitGoal.objects.filter(unit_id=report.unit_id, year=report.round.year).first()
     return {
         "kind": report.round.kind,
         "year": report.round.year,
-        "unit_goal": None if goal is None else goal.as_part().to_dict(),
+        **goal_snapshot(report),
         "projects": projects,
     }
 
@@ -261,8 +266,13 @@ def live_targets_document(report: Report) -> TargetRoundDocument:
         projects.append(
             ProjectDraft(table.project.pk, table.targets, list(table.row_ids), base, base_ids)
         )
-    goal = UnitGoal.objects.filter(unit_id=report.unit_id, year=report.round.year).first()
-    return _round_document(report, projects, unit_goal=None if goal is None else goal.as_part())
+    goal = report_goal(report)
+    return _round_document(
+        report,
+        projects,
+        unit_goal=None if goal is None else goal.part,
+        unit_goal_base=None if goal is None else goal.base,
+    )
 
 
 def frozen_targets_document(report: Report, submission: Submission) -> TargetRoundDocument:
@@ -292,10 +302,13 @@ def frozen_targets_document(report: Report, submission: Submission) -> TargetRou
             ProjectDraft(item["project"], targets, list(item["row_ids"]), base, base_ids)
         )
     goal = data.get("unit_goal")
+    # A snapshot made before goals were drafted in rounds froze the goal in force alone.
+    base = data.get("unit_goal_base", goal)
     return _round_document(
         report,
         projects,
         unit_goal=None if goal is None else doc.UnitGoalPart.from_dict(goal),
+        unit_goal_base=None if base is None else doc.UnitGoalPart.from_dict(base),
         submission=submission.number,
     )
 
@@ -528,17 +541,28 @@ def adopted_source(report: Report) -> str:
 
 def adopt_drafts(report: Report, *, actor: Actor) -> list[ObjectResult]:
     """Put every draft of an approved target report in force (called by ``approve_report``
-    inside its transaction, after its permission check). Tables the unit did not change are
-    left alone."""
+    inside its transaction, after its permission check), the unit-wide goal's draft with
+    them (``target_goal.adopt_goal_draft``). Tables the unit did not change are left alone."""
     drafts = list(TargetDraft.objects.filter(report=report).select_related("project"))
     moved = [line for draft in drafts for line in moved_since_draft(draft)]
-    if moved:
+    goal_draft = GoalDraft.objects.filter(report=report).select_related("goal").first()
+    goal_moved = [] if goal_draft is None else goal_moved_since_draft(goal_draft)
+    if moved or goal_moved:
+        head = (
+            _("现行目标表在草稿起草之后被直接修改过，审核通过会覆盖这些修改，本次未通过：")
+            if moved
+            else _(
+                "部门整体绩效目标在草稿起草之后被直接修改过，审核通过会覆盖这些修改，本次未通过："
+            )
+        )
         raise ValidationError(
             [
-                _("现行目标表在草稿起草之后被直接修改过，审核通过会覆盖这些修改，本次未通过："),
+                head,
                 *moved,
+                *goal_moved,
                 _(
-                    "请退回修改：填报人在填报页点“更新草稿到现行目标表”，核对后重新提交；"
+                    "请退回修改：填报人在填报页点“更新草稿到现行目标表”"
+                    "（部门整体绩效目标为“更新草稿到现行整体目标”），核对后重新提交；"
                     "或先与单位核实这些修改是否应保留。"
                 ),
             ]
@@ -552,12 +576,16 @@ def adopt_drafts(report: Report, *, actor: Actor) -> list[ObjectResult]:
                 draft.project, targets, actor=actor, row_ids=list(draft.row_ids), source=source
             )
         )
-    if results:
+    goal = adopt_goal_draft(report, actor=actor, source=source)
+    if results or goal is not None:
+        detail: dict[str, Any] = {"revisions": [r.revision for r in results]}
+        if goal is not None:
+            detail["unit_goal_revision"] = goal.revision
         ReportEvent.objects.create(
             report=report,
             action=Action.TARGETS_ADOPTED,
             actor=actor.user,
             comment=source,
-            detail={"revisions": [r.revision for r in results]},
+            detail=detail,
         )
-    return results
+    return results + ([] if goal is None else [goal])

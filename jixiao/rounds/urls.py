@@ -23,6 +23,8 @@ urlpatterns = [
     path("reports/<int:pk>/submissions/<int:number>/", views.submission, name="submission"),
     path("reports/<int:pk>/download/<str:fmt>/", views.report_download, name="report_download"),
     path("reports/<int:pk>/targets/<int:project_id>/", target_views.draft, name="draft"),
+    path("reports/<int:pk>/goal/", target_views.goal_draft, name="goal_draft"),
+    path("reports/<int:pk>/goal/rebase/", target_views.goal_rebase, name="goal_rebase"),
     path(
         "reports/<int:pk>/targets/<int:project_id>/rebase/",
         target_views.rebase,

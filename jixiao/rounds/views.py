@@ -80,6 +80,7 @@ from jixiao.rounds.tables import (
     report_views,
 )
 from jixiao.rounds.target_document import TargetRoundDocument, build_round_layout
+from jixiao.rounds.target_goal import GOAL_COMMENT
 from jixiao.targets.models import Indicator, Project, RecordedEvaluation
 from jixiao.targets.results import recorded_year
 from jixiao.units.models import FinanceBureau, Unit
@@ -894,8 +895,11 @@ def decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
         if report.round.kind in TARGET_KINDS and waiting is not None
         else {}
     )
+    on_goal = (
+        str(request.POST.get(GOAL_COMMENT, "")).strip() if report.round.kind in TARGET_KINDS else ""
+    )
     try:
-        if decision != "return" and (on_rows or on_projects or on_new):
+        if decision != "return" and (on_rows or on_projects or on_new or on_goal):
             raise ValidationError(_("逐行意见只在退回时保存；要退回修改请点“退回修改”。"))
         if decision == "endorse":
             services.endorse_report(report, actor=actor, comment=comment)
@@ -908,6 +912,7 @@ def decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
                 indicator_comments=on_rows,
                 project_comments=on_projects,
                 new_row_comments=on_new,
+                goal_comment=on_goal,
             )
             messages.success(request, _("已退回，填报人可按意见修改后重新提交。"))
         else:

@@ -56,7 +56,9 @@ __all__ = [
     "RemovalNeedsConfirmation",
     "RemovedIndicator",
     "adopt_targets",
+    "adopt_unit_goal",
     "check_project_targets",
+    "check_unit_goal",
     "document_for",
     "import_document",
     "may_import",
@@ -1124,6 +1126,16 @@ def unit_goal_version(goal: UnitGoal) -> int:
     return number or 0
 
 
+def check_unit_goal(goal: UnitGoal, part: doc.UnitGoalPart) -> None:
+    """Check an edited unit-wide goal as an import checks one (``ImportRejected`` lists the
+    problems); nothing is written. For a target round's goal draft."""
+    unit = goal.unit
+    errors = _Errors()
+    plan = _Plan(unit_code=unit.code, unit_name=unit.name, year=goal.year)
+    _plan_unit_goal(plan, part, errors)
+    errors.raise_if_any()
+
+
 def save_unit_goal(
     goal: UnitGoal,
     part: doc.UnitGoalPart,
@@ -1136,8 +1148,32 @@ def save_unit_goal(
     checks, a revision named by ``source`` and the change-log rows. ``version`` is
     :func:`unit_goal_version` as the editor read it; a goal changed since is refused with
     ``StaleEdit`` listing what changed (None: no check)."""
+    require(actor, "edit", goal.unit)
+    return _write_unit_goal(goal, part, actor=actor, version=version, source=source)
+
+
+def adopt_unit_goal(
+    goal: UnitGoal, part: doc.UnitGoalPart, *, actor: Actor, version: int, source: str
+) -> ObjectResult:
+    """Put a unit-wide goal approved in a target round in force, through the same write path
+    as :func:`save_unit_goal` (checks, revision named by ``source``, change-log rows).
+
+    For the approval service of a declaration or adjustment round, which has checked that the
+    actor may approve (the bureau's reviewer, who may not edit the unit's data). ``version``
+    is the goal's version the draft was started from; a goal changed since is refused.
+    """
+    return _write_unit_goal(goal, part, actor=actor, version=version, source=source)
+
+
+def _write_unit_goal(
+    goal: UnitGoal,
+    part: doc.UnitGoalPart,
+    *,
+    actor: Actor,
+    version: int | None,
+    source: str,
+) -> ObjectResult:
     unit = goal.unit
-    require(actor, "edit", unit)
     errors = _Errors()
     plan = _Plan(unit_code=unit.code, unit_name=unit.name, year=goal.year)
     _plan_unit_goal(plan, part, errors)

@@ -541,7 +541,7 @@ def parse(request: HttpRequest) -> HttpResponse:
     return render(request, "targets/_reading.html", {"reading": reading})
 
 
-def _goal_part_from_post(data: Any) -> tuple[UnitGoalPart, int | None, int]:
+def goal_part_from_post(data: Any) -> tuple[UnitGoalPart, int | None, int]:
     """The unit-wide goal as posted: (part, version read, sub-goal boxes to draw). A sub-goal
     whose title is left empty is dropped; safeguards are one a line."""
 
@@ -588,7 +588,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         part, version = goal.as_part(), unit_goal_version(goal)
         boxes = len(part.sub_goals)
     else:
-        part, version, boxes = _goal_part_from_post(request.POST)
+        part, version, boxes = goal_part_from_post(request.POST)
         if request.POST.get("op") == "add":
             boxes = len(part.sub_goals) + 1
         else:
@@ -607,15 +607,25 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         _("已保存单位整体绩效目标，第 %(n)s 版。") % {"n": result.revision},
                     )
                 return redirect(back)
-    subs = list(part.sub_goals) + [SubGoalPart(title="")] * max(0, boxes - len(part.sub_goals))
     context = {
+        **goal_form_context(part, version, boxes, problems),
         "goal": goal,
+        "back": back,
+        "here": "targets",
+    }
+    return render(request, "targets/goal_edit.html", context)
+
+
+def goal_form_context(
+    part: UnitGoalPart, version: int | None, boxes: int, problems: list[str]
+) -> dict[str, Any]:
+    """What ``targets/goal_edit.html`` draws the goal's form from (the direct editor and a
+    target round's goal draft): the part, ``boxes`` sub-goal boxes, the version read."""
+    subs = list(part.sub_goals) + [SubGoalPart(title="")] * max(0, boxes - len(part.sub_goals))
+    return {
         "part": part,
         "subs": subs,
         "safeguards": "\n".join(part.safeguards),
         "version": version,
         "problems": problems,
-        "back": back,
-        "here": "targets",
     }
-    return render(request, "targets/goal_edit.html", context)

@@ -236,8 +236,9 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
         entry("metrics:index", "实际完成值（各人只见其范围）", page(everyone())),
         entry("metrics:records", "A 单位指标的计数记录", page(read_a())),
         entry("metrics:manual", "手工填报 A 单位指标的实际完成值", page(read_a(), write_a())),
-        # The matrix's report is a monitoring report: its draft page is refused to everyone in
-        # reach (403); jixiao/rounds/tests/test_target_round_pages.py tries a target round's.
+        # The matrix's report is a monitoring report: its draft pages are refused to everyone in
+        # reach (403); jixiao/rounds/tests/test_target_round_pages.py and test_target_goal.py
+        # try a target round's.
         entry(
             "rounds:draft",
             "目标申报/调整轮次中编辑项目目标表草稿（对监控填报一律拒绝）",
@@ -249,6 +250,19 @@ MATRIX: dict[str, dict[str, Answers]] = dict(
         entry(
             "rounds:rebase",
             "目标申报/调整轮次中把项目草稿更新到现行目标表（对监控填报一律拒绝）",
+            action(answers(FORBIDDEN, officer_b=MISSING, other_reviewer=MISSING)),
+        ),
+        entry(
+            "rounds:goal_draft",
+            "目标申报/调整轮次中编辑部门整体绩效目标草稿（对监控填报一律拒绝）",
+            page(
+                answers(FORBIDDEN, officer_b=MISSING, other_reviewer=MISSING),
+                answers(FORBIDDEN, officer_b=MISSING, other_reviewer=MISSING),
+            ),
+        ),
+        entry(
+            "rounds:goal_rebase",
+            "目标申报/调整轮次中把整体目标草稿更新到现行整体目标（对监控填报一律拒绝）",
             action(answers(FORBIDDEN, officer_b=MISSING, other_reviewer=MISSING)),
         ),
         entry("metrics:binding", "A 单位指标的口径（查看；设置、解除）", page(read_a(), write_a())),

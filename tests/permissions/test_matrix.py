@@ -231,7 +231,14 @@ def _request(key: str, ids: dict[str, Any]) -> tuple[str, dict[str, str]]:
         paths[name] = (name, {"pk": ids["job"]})
     for name in ("notifications:open", "notifications:read"):
         paths[name] = (name, {"pk": ids["notification"]})
-    for name in ("rounds:report", "rounds:save", "rounds:submit", "rounds:override"):
+    for name in (
+        "rounds:report",
+        "rounds:save",
+        "rounds:submit",
+        "rounds:override",
+        "rounds:goal_draft",
+        "rounds:goal_rebase",
+    ):
         paths[name] = (name, {"pk": report})
     for name in (
         "surveys:detail",
