@@ -81,7 +81,6 @@ def test_every_role_through_its_day(
     admin.locator("summary", has_text="开启新一轮填报").click()
     admin.get_by_label("类别").select_option(label="目标调整")
     admin.get_by_label("预算年度").fill("2021")
-    admin.get_by_label("数据截至日期").fill("2021-06-30")
     admin.get_by_label("填报截止日期").fill(due_on.isoformat())
     admin.get_by_label("名称").fill("2021年年中目标调整")
     admin.get_by_role("button", name="开启", exact=True).click()
@@ -146,7 +145,7 @@ def test_every_role_through_its_day(
     # --- the reviewer: the overview, the unit's report, a row returned ------------------------
     reviewer = log_in(browser, base, "shenhe", **DESK)
     reviewer.goto(base + "/overview/?year=2021")
-    reviewer.get_by_label("填报轮次").select_option(label="2021年年中目标调整（截至 2021-06-30）")
+    reviewer.get_by_label("填报轮次").select_option(label="2021年年中目标调整")
     reviewer.get_by_label("单位或项目").fill("224001")
     reviewer.get_by_label("单位或项目").press("Enter")
     lines = reviewer.locator("section[aria-labelledby=lines-title] tbody tr")

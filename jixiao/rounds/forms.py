@@ -26,7 +26,7 @@ from jixiao.core.reports import (
 )
 from jixiao.lib.picker import UnitYearForm
 from jixiao.metrics.forms import DateInput
-from jixiao.rounds.choices import RoundKind
+from jixiao.rounds.choices import TARGET_KINDS, RoundKind
 from jixiao.targets.models import YEAR_VALIDATORS
 from jixiao.units.models import FinanceBureau
 
@@ -81,7 +81,7 @@ class OpenRoundForm(forms.Form):
         label=_("数据截至日期"),
         required=False,
         widget=DateInput(),
-        help_text=_("绩效运行监控必填；绩效自评固定为 12 月 31 日。"),
+        help_text=_("绩效运行监控必填；绩效自评固定为 12 月 31 日；目标申报、目标调整不需要。"),
     )
     due_on = forms.DateField(label=_("填报截止日期"), widget=DateInput())
     bureau = forms.ModelChoiceField(
@@ -112,8 +112,9 @@ class OpenRoundForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("kind") == RoundKind.SELF_EVALUATION:
-            # The self-evaluation is of the whole year: the service fixes the date.
+        if data.get("kind") == RoundKind.SELF_EVALUATION or data.get("kind") in TARGET_KINDS:
+            # The self-evaluation is of the whole year, a target round counts nothing at a
+            # date: the service fixes the date of both.
             data["as_of"] = None
         elif data.get("kind") and data.get("as_of") is None and "as_of" not in self.errors:
             self.add_error("as_of", _("绩效运行监控请填写数据截至日期。"))

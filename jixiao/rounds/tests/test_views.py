@@ -513,6 +513,19 @@ def test_a_self_evaluation_round_is_as_of_december_31(
     assert Round.objects.get(due_on=dt.date(2022, 2, 28)).as_of == dt.date(2021, 12, 31)
 
 
+def test_a_target_round_needs_no_as_of_date(unit: Unit, bureau_admin: User, org: Org) -> None:
+    data = {"kind": "adjustment", "year": "2021", "due_on": "2021-07-15", "bureau": org.bureau.pk}
+    assert client_as(bureau_admin).post(INDEX, data).status_code == 302
+    # A date typed in by habit is dropped too: a target round counts nothing at a date.
+    data = {**data, "kind": "declaration", "as_of": "2021-06-30", "due_on": "2021-03-01"}
+    assert client_as(bureau_admin).post(INDEX, data).status_code == 302
+    opened = Round.objects.filter(kind__in=["adjustment", "declaration"]).order_by("kind")
+    assert [(r.kind, r.as_of) for r in opened] == [
+        ("adjustment", dt.date(2021, 1, 1)),
+        ("declaration", dt.date(2021, 1, 1)),
+    ]
+
+
 def test_opening_a_round_with_bad_dates_is_refused_in_chinese(
     unit: Unit, bureau_admin: User, org: Org
 ) -> None:
