@@ -251,6 +251,16 @@ def auditor(org: Org) -> User:
     return make_person("auditor", org.bureau, Role.AUDITOR, "审计人员")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _patient_assertions() -> None:
+    """Browser assertions wait up to 15 s, not Playwright's 5: on a loaded machine (two test
+    workers, Chromium and a live server on two cores) a page can take longer than 5 s to
+    arrive, and a passing step must not fail for it. A real failure only fails later."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium, headless, kept off the (closed) network; playwright install can't run."""
