@@ -24,17 +24,17 @@ from jixiao.audit.choices import Action as Log
 from jixiao.audit.log import Entry, record_many
 from jixiao.audit.versions import bump, check_version
 from jixiao.core import document as doc
-from jixiao.core.revisions import describe_change
 from jixiao.lib.actor import Actor
 from jixiao.rounds.choices import EDITABLE, TARGET_KINDS, Action
 from jixiao.rounds.models import GoalDraft, Report, ReportEvent
 from jixiao.rounds.target_document import goal_summary
-from jixiao.targets.choices import RevisionKind
-from jixiao.targets.models import Revision, UnitGoal
+from jixiao.targets.models import UnitGoal
 from jixiao.targets.services import (
     ObjectResult,
     adopt_unit_goal,
     check_unit_goal,
+    describe_revisions,
+    unit_goal_revisions_since,
     unit_goal_version,
 )
 
@@ -190,33 +190,8 @@ def goal_snapshot(report: Report) -> dict[str, Any]:
 def goal_moved_since_draft(draft: GoalDraft) -> list[str]:
     """What was written to the goal in force after the draft was started (its revisions since
     ``base_version``), one Chinese line each; empty when nothing."""
-    goal = draft.goal
-    later = (
-        Revision.objects.filter(
-            kind=RevisionKind.UNIT_GOAL,
-            unit_id=goal.unit_id,
-            year=goal.year,
-            number__gt=draft.base_version,
-        )
-        .select_related("created_by")
-        .order_by("number")
-    )
-    lines = []
-    for revision in later:
-        who = revision.created_by.get_username() if revision.created_by else revision.source
-        when = timezone.localtime(revision.created_at).strftime("%Y-%m-%d %H:%M")
-        changes = "；".join(describe_change(c) for c in revision.changes) or _("（无内容变化）")
-        lines.append(
-            _("部门整体绩效目标第 %(number)s 版（%(source)s，%(who)s，%(when)s）：%(changes)s")
-            % {
-                "number": revision.number,
-                "source": revision.source,
-                "who": who,
-                "when": when,
-                "changes": changes,
-            }
-        )
-    return lines
+    later = unit_goal_revisions_since(draft.goal, draft.base_version)
+    return describe_revisions(later, name=_("部门整体绩效目标"))
 
 
 GOAL_PARTS = {"overall": "总体绩效目标", "sub_goals": "分项绩效目标", "safeguards": "工作保障措施"}

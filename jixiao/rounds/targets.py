@@ -24,7 +24,6 @@ from jixiao.audit.choices import Action as Log
 from jixiao.audit.log import Entry, record_many
 from jixiao.audit.versions import bump, check_version
 from jixiao.core import document as doc
-from jixiao.core.revisions import describe_change
 from jixiao.lib.actor import Actor
 from jixiao.rounds.choices import EDITABLE, TARGET_KINDS, Action, RoundKind
 from jixiao.rounds.models import GoalDraft, Report, ReportEvent, Submission, TargetDraft
@@ -35,12 +34,13 @@ from jixiao.rounds.target_goal import (
     goal_snapshot,
     report_goal,
 )
-from jixiao.targets.choices import RevisionKind
-from jixiao.targets.models import Project, Revision
+from jixiao.targets.models import Project
 from jixiao.targets.services import (
     ObjectResult,
     adopt_targets,
     check_project_targets,
+    describe_revisions,
+    project_revisions_since,
     table_version,
 )
 
@@ -316,30 +316,8 @@ def frozen_targets_document(report: Report, submission: Submission) -> TargetRou
 def moved_since_draft(draft: TargetDraft) -> list[str]:
     """What was written to the project's table in force after the draft was started (its
     revisions since ``base_version``), one Chinese line each; empty when nothing."""
-    later = (
-        Revision.objects.filter(
-            kind=RevisionKind.PROJECT, project=draft.project, number__gt=draft.base_version
-        )
-        .select_related("created_by")
-        .order_by("number")
-    )
-    lines = []
-    for revision in later:
-        who = revision.created_by.get_username() if revision.created_by else revision.source
-        when = timezone.localtime(revision.created_at).strftime("%Y-%m-%d %H:%M")
-        changes = "；".join(describe_change(c) for c in revision.changes) or _("（无内容变化）")
-        lines.append(
-            _("「%(name)s」第 %(number)s 版（%(source)s，%(who)s，%(when)s）：%(changes)s")
-            % {
-                "name": draft.project.label,
-                "number": revision.number,
-                "source": revision.source,
-                "who": who,
-                "when": when,
-                "changes": changes,
-            }
-        )
-    return lines
+    later = project_revisions_since(draft.project, draft.base_version)
+    return describe_revisions(later, name=f"「{draft.project.label}」")
 
 
 ROW_KEYS = ("level1", "level2", "level3", "description", "target", "weight", "basis", "parsed")

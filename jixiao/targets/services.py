@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -998,26 +999,50 @@ def _check_table_version(project: Project, expected: int | None) -> None:
     """Refuse an edit read at an older version, listing what the revisions since changed."""
     if expected is None or table_version(project) == expected:
         return
-    later = (
-        Revision.objects.filter(kind=RevisionKind.PROJECT, project=project, number__gt=expected)
-        .select_related("created_by")
-        .order_by("number")
-    )
     lines = [
         _(
             "「%(name)s」的绩效目标表在你打开之后已被他人修改，你的修改没有保存。请核对下面的变化后重新编辑："
         )
         % {"name": project.label}
     ]
-    for revision in later:
+    lines += describe_revisions(project_revisions_since(project, expected))
+    raise StaleEdit(lines, current_version=table_version(project))
+
+
+def project_revisions_since(project: Project, version: int) -> QuerySet[Revision]:
+    """The revisions of a project's table after ``version``, oldest first."""
+    return Revision.objects.filter(
+        kind=RevisionKind.PROJECT, project=project, number__gt=version
+    ).order_by("number")
+
+
+def unit_goal_revisions_since(goal: UnitGoal, version: int) -> QuerySet[Revision]:
+    """The revisions of a unit-wide goal after ``version``, oldest first."""
+    return Revision.objects.filter(
+        kind=RevisionKind.UNIT_GOAL, unit_id=goal.unit_id, year=goal.year, number__gt=version
+    ).order_by("number")
+
+
+def describe_revisions(revisions: QuerySet[Revision], name: str = "") -> list[str]:
+    """Each revision as one Chinese line — ``{name}第 N 版（来源，谁，何时）：变化`` — for a
+    message saying what was written since a version someone read."""
+    lines = []
+    for revision in revisions.select_related("created_by"):
         who = revision.created_by.get_username() if revision.created_by else revision.source
         when = timezone.localtime(revision.created_at).strftime("%Y-%m-%d %H:%M")
         changes = "；".join(describe_change(c) for c in revision.changes) or _("（无内容变化）")
         lines.append(
-            _("第 %(number)s 版（%(who)s，%(when)s）：%(changes)s")
-            % {"number": revision.number, "who": who, "when": when, "changes": changes}
+            _("%(name)s第 %(number)s 版（%(source)s，%(who)s，%(when)s）：%(changes)s")
+            % {
+                "name": name,
+                "number": revision.number,
+                "source": revision.source,
+                "who": who,
+                "when": when,
+                "changes": changes,
+            }
         )
-    raise StaleEdit(lines, current_version=table_version(project))
+    return lines
 
 
 def save_project_targets(
@@ -1182,19 +1207,8 @@ def _write_unit_goal(
         locked = UnitGoal.objects.select_for_update().get(pk=goal.pk)
         current = unit_goal_version(locked)
         if version is not None and current != version:
-            later = Revision.objects.filter(
-                kind=RevisionKind.UNIT_GOAL, unit=unit, year=goal.year, number__gt=version
-            ).order_by("number")
             lines = [_("单位整体绩效目标在你打开之后已被他人修改，你的修改没有保存：")]
-            lines += [
-                _("第 %(number)s 版（%(source)s）：%(changes)s")
-                % {
-                    "number": r.number,
-                    "source": r.source,
-                    "changes": "；".join(describe_change(c) for c in r.changes) or "—",
-                }
-                for r in later
-            ]
+            lines += describe_revisions(unit_goal_revisions_since(goal, version))
             raise StaleEdit(lines, current_version=current)
         recorder = _Recorder(
             unit=unit, year=goal.year, actor=actor, source=source, note_format="%(source)s"
