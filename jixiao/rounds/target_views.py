@@ -216,12 +216,10 @@ def targets_submission(request: HttpRequest, report: Report, found: Submission) 
 
 def _editable_draft(request: HttpRequest, pk: int, project_id: int) -> tuple[Report, Project]:
     """A target round's report and one of its unit's projects, when the person may edit it."""
-    report = get_report_for_user(request.user, pk)
+    report = _editable_report(request, pk)
     found = get_project_for_user(request.user, project_id)
-    if not is_target_round(report) or found.unit_id != report.unit_id:
-        raise PermissionDenied(_("该填报不是目标申报或目标调整，或项目不属于本填报。"))
-    if not can(request.user, "edit", report):
-        raise PermissionDenied(_("只有本单位的填报员或单位负责人可以修改本单位的绩效目标。"))
+    if found.unit_id != report.unit_id:
+        raise PermissionDenied(_("该项目不属于本填报。"))
     return report, found
 
 
