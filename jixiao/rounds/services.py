@@ -796,54 +796,30 @@ def return_report(
     if set(on_rows) - set(indicators) or set(on_projects) - set(projects):
         raise ValidationError(_("意见所在的行不属于本填报。"))
     now = timezone.now()
+
+    def review_comment(text: str, **where: Any) -> ReviewComment:
+        return ReviewComment(
+            submission=submission,
+            stage=stage,
+            text=text,
+            created_at=now,
+            created_by=_user(actor),
+            **where,
+        )
+
     comments = (
         [
-            ReviewComment(
-                submission=submission,
-                stage=stage,
-                project_id=indicators[key].project_id,
-                indicator=indicators[key],
-                text=text,
-                created_at=now,
-                created_by=_user(actor),
-            )
+            review_comment(text, project_id=indicators[key].project_id, indicator=indicators[key])
             for key, text in on_rows.items()
         ]
+        + [review_comment(text, project=projects[key]) for key, text in on_projects.items()]
         + [
-            ReviewComment(
-                submission=submission,
-                stage=stage,
-                project=projects[key],
-                text=text,
-                created_at=now,
-                created_by=_user(actor),
-            )
-            for key, text in on_projects.items()
-        ]
-        + [
-            ReviewComment(
-                submission=submission,
-                stage=stage,
-                project_id=project_id,
-                new_row=path[:300],
-                text=text,
-                created_at=now,
-                created_by=_user(actor),
-            )
+            review_comment(text, project_id=project_id, new_row=path[:300])
             for (project_id, path), text in on_new.items()
         ]
     )
     if goal_comment:
-        comments.append(
-            ReviewComment(
-                submission=submission,
-                stage=stage,
-                project=None,
-                text=goal_comment,
-                created_at=now,
-                created_by=_user(actor),
-            )
-        )
+        comments.append(review_comment(goal_comment, project=None))
     for row in comments:
         row.full_clean(exclude=["submission", "project", "indicator"])
         row.save()
