@@ -219,14 +219,18 @@ def _page(doc: Document, report: Report | None, rounds: Any, query: str) -> dict
         "rounds": rounds,
         "projects": project_views(doc, charts=True),
         "unit_charts": chart_data(doc, None),
-        "downloads": unit_downloads(download, query),
+        # Each project's buttons add ``project=`` (rounds_tags.for_project): made at once.
+        "project_downloads": [
+            (label, f"{reverse(download, args=[fmt])}?{query}")
+            for fmt, label in exporters.LABELS.items()
+        ],
     }
 
 
 def unit_downloads(name: str, query: str) -> list[tuple[str, str]]:
     """The whole unit's download buttons (label, link) of a page: each starts a job."""
     return [
-        (label, f"{reverse(name, args=[fmt])}?{query}{BACKGROUND.get(fmt, '')}")
+        (label, f"{reverse(name, args=[fmt])}?{query}&{BACKGROUND}")
         for fmt, label in exporters.LABELS.items()
     ]
 
@@ -234,7 +238,7 @@ def unit_downloads(name: str, query: str) -> list[tuple[str, str]]:
 # A whole unit's file, in any format, is made in the background from the pages' links (a
 # PDF takes 2–5 s to draw, a large unit's Excel or Word a while too); one project's file
 # downloads at once (``_in_background``).
-BACKGROUND = {fmt: "&background=1" for fmt in exporters.LABELS}
+BACKGROUND = "background=1"
 
 
 @login_required
@@ -637,8 +641,7 @@ def _render_report(
         "downloads": [
             (
                 label,
-                reverse("rounds:report_download", args=[report.pk, fmt])
-                + BACKGROUND.get(fmt, "").replace("&", "?"),
+                reverse("rounds:report_download", args=[report.pk, fmt]) + "?" + BACKGROUND,
             )
             for fmt, label in exporters.LABELS.items()
         ],

@@ -60,12 +60,9 @@ def light(code: str | None) -> SafeString:
 
 @register.filter
 def for_project(url: str, project_id: int | None) -> str:
-    """A download link narrowed to one project (``?project=<id>``); one project's file comes
-    at once, so the whole unit's ``background=1`` is dropped."""
+    """A download link narrowed to one project (``?project=<id>``)."""
     if project_id is None:
         return url
-    url = url.replace("&background=1", "").replace("?background=1&", "?")
-    url = url.removesuffix("?background=1")
     return f"{url}{'&' if '?' in url else '?'}project={project_id}"
 
 
