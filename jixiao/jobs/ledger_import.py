@@ -19,14 +19,14 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jixiao.access.perms import require
 from jixiao.jobs.kinds import Checked, Kind, Outcome, Progress, register
+from jixiao.ledgers.views_import import records_url
 from jixiao.lib.actor import JOB, Actor
-from jixiao.lib.picker import unit_key
 from jixiao.units.models import Unit
 
 KIND = "import_ledger"
@@ -70,15 +70,6 @@ def _unit_and_type(params: Mapping[str, Any]) -> tuple[Unit, Any]:
     if ledger_type is None:
         raise ValidationError(_("找不到该台账。"))
     return unit, ledger_type
-
-
-def records_url(ledger_type: Any, unit: Unit) -> str:
-    """The ledger's record list for the unit, else the ledgers page."""
-    try:
-        url = reverse("ledgers:records", args=[ledger_type.code])
-    except NoReverseMatch:
-        return reverse("ledgers:index")
-    return f"{url}?unit={unit_key(unit)}"
 
 
 def _check(params: Mapping[str, Any], actor: Actor) -> Checked:

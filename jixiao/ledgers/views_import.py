@@ -350,7 +350,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     messages.success(request, report.summary())
     for line in report.warnings:
         messages.warning(request, line)
-    return redirect(_records_url(found.ledger_type, found.unit))
+    return redirect(records_url(found.ledger_type, found.unit))
 
 
 def _rows(found: _Upload, table: Table) -> int:
@@ -378,7 +378,7 @@ def _in_background(request: HttpRequest, found: _Upload, table: Table, chosen: s
         "header_row": column_map.header_row if column_map else None,
         "mapping_name": column_map.name if column_map else "",
         "overlap": chosen if chosen in (sources.REPLACE, sources.ADD) else sources.ASK,
-        "back": _records_url(found.ledger_type, found.unit),
+        "back": records_url(found.ledger_type, found.unit),
     }
     job = enqueue_job(KIND, params, actor=Actor.from_request(request))
     uploads.discard(found.token)
@@ -386,7 +386,7 @@ def _in_background(request: HttpRequest, found: _Upload, table: Table, chosen: s
     return redirect(job_url(job))
 
 
-def _records_url(ledger_type: LedgerType, unit: Unit) -> str:
+def records_url(ledger_type: LedgerType, unit: Unit) -> str:
     """The ledger's record list for the unit, else the ledgers page."""
     try:
         url = reverse("ledgers:records", args=[ledger_type.code])
